@@ -1,0 +1,16 @@
+import type { IssuedRefreshToken } from './token-service';
+
+export type RotationOutcome = 'rotated' | 'reused' | 'unknown';
+
+/** Durable record of issued refresh tokens; tokens are stored hashed, never as given. */
+export interface RefreshTokenStore {
+  save(userId: number, token: IssuedRefreshToken): Promise<void>;
+  /**
+   * Atomically retires `presented` and stores `replacement` in its family. A token that was
+   * already retired is a reuse: the whole family is revoked and `reused` is returned.
+   */
+  rotate(presented: string, userId: number, replacement: IssuedRefreshToken, now: Date): Promise<RotationOutcome>;
+  revokeFamily(familyId: string, now: Date): Promise<void>;
+}
+
+export const REFRESH_TOKEN_STORE = Symbol.for('RefreshTokenStore');

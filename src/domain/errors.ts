@@ -1,0 +1,237 @@
+/**
+ * Typed domain errors. Each carries a stable snake_case `code` that clients switch on and a
+ * `category` that the HTTP edge maps to a status in one table; the domain never speaks HTTP.
+ */
+export type ErrorCategory =
+  | 'invalid_input'
+  | 'rule_violation'
+  | 'unauthenticated'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'unavailable';
+
+export type FieldErrors = Readonly<Record<string, readonly string[]>>;
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly category: ErrorCategory;
+  abstract readonly title: string;
+
+  constructor(readonly detail?: string) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  readonly code = 'validation_failed';
+  readonly category = 'invalid_input';
+  readonly title = 'The request is not valid';
+
+  constructor(
+    readonly errors: FieldErrors,
+    detail = 'One or more fields are invalid.',
+  ) {
+    super(detail);
+  }
+
+  static field(field: string, message: string): ValidationFailed {
+    return new ValidationFailed({ [field]: [message] });
+  }
+}
+
+export class InvalidCredentials extends DomainError {
+  readonly code = 'invalid_credentials';
+  readonly category = 'unauthenticated';
+  readonly title = 'Invalid credentials';
+
+  constructor() {
+    super('The email or password is incorrect.');
+  }
+}
+
+export class InvalidToken extends DomainError {
+  readonly code = 'invalid_token';
+  readonly category = 'unauthenticated';
+  readonly title = 'Invalid or expired token';
+
+  constructor(detail = 'The token is missing, malformed, expired, revoked or of the wrong type.') {
+    super(detail);
+  }
+}
+
+export class TooManyRequests extends DomainError {
+  readonly code = 'too_many_requests';
+  readonly category = 'rate_limited';
+  readonly title = 'Too many requests';
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail = 'Too many attempts. Try again later.',
+  ) {
+    super(detail);
+  }
+}
+
+export class NotFound extends DomainError {
+  readonly code = 'not_found';
+  readonly category = 'not_found';
+  readonly title = 'Not found';
+
+  constructor(detail = 'The requested resource does not exist.') {
+    super(detail);
+  }
+}
+
+export class PageNotFound extends DomainError {
+  readonly code = 'page_not_found';
+  readonly category = 'not_found';
+  readonly title = 'Page not found';
+
+  constructor(detail = 'The requested page is past the last page.') {
+    super(detail);
+  }
+}
+
+export class AlreadyRegistered extends DomainError {
+  readonly code = 'already_registered';
+  readonly category = 'rule_violation';
+  readonly title = 'Already registered';
+
+  constructor(detail = 'You already hold an active registration for this item.') {
+    super(detail);
+  }
+}
+
+export class NotOpen extends DomainError {
+  readonly code = 'not_open';
+  readonly category = 'rule_violation';
+  readonly title = 'Not open for registration';
+
+  constructor(detail = 'The item is not open for registration now.') {
+    super(detail);
+  }
+}
+
+export class AmountMismatch extends DomainError {
+  readonly code = 'amount_mismatch';
+  readonly category = 'rule_violation';
+  readonly title = 'Amount does not match the price';
+
+  constructor(detail = 'The amount does not match the price of the item.') {
+    super(detail);
+  }
+}
+
+export class PaymentMethodLimit extends DomainError {
+  readonly code = 'payment_method_limit';
+  readonly category = 'rule_violation';
+  readonly title = 'Amount outside the payment method limits';
+
+  constructor(detail = 'The amount is outside the limits of the payment method.') {
+    super(detail);
+  }
+}
+
+export class NotRegistered extends DomainError {
+  readonly code = 'not_registered';
+  readonly category = 'not_found';
+  readonly title = 'Not registered';
+
+  constructor(detail = 'You hold no active registration for this item.') {
+    super(detail);
+  }
+}
+
+export class AlreadyCompleted extends DomainError {
+  readonly code = 'already_completed';
+  readonly category = 'rule_violation';
+  readonly title = 'Already completed';
+
+  constructor(detail = 'The registration is already completed.') {
+    super(detail);
+  }
+}
+
+/** Cancelling a payment whose registration is completed: a conflict with the item's state. */
+export class CompletedRegistrationNotCancellable extends DomainError {
+  readonly code = 'already_completed';
+  readonly category = 'conflict';
+  readonly title = 'Already completed';
+
+  constructor(detail = 'A payment for a completed item cannot be cancelled.') {
+    super(detail);
+  }
+}
+
+export class NotStarted extends DomainError {
+  readonly code = 'not_started';
+  readonly category = 'rule_violation';
+  readonly title = 'Not started';
+
+  constructor(detail = 'The item has not started yet.') {
+    super(detail);
+  }
+}
+
+export class AlreadyCancelled extends DomainError {
+  readonly code = 'already_cancelled';
+  readonly category = 'rule_violation';
+  readonly title = 'Already cancelled';
+
+  constructor(detail = 'The payment is already cancelled.') {
+    super(detail);
+  }
+}
+
+export class LockBusy extends DomainError {
+  readonly code = 'lock_busy';
+  readonly category = 'conflict';
+  readonly title = 'Another request is in progress';
+
+  constructor(detail = 'Another request for the same resource is in progress. Retry shortly.') {
+    super(detail);
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = 'idempotency_key_reused';
+  readonly category = 'unprocessable';
+  readonly title = 'Idempotency key reused';
+
+  constructor(detail = 'This Idempotency-Key was already used with a different request.') {
+    super(detail);
+  }
+}
+
+export class IdempotentRequestInProgress extends DomainError {
+  readonly code = 'idempotency_request_in_progress';
+  readonly category = 'conflict';
+  readonly title = 'Request with this Idempotency-Key is in progress';
+
+  constructor(detail = 'A request with this Idempotency-Key is still being processed.') {
+    super(detail);
+  }
+}
+
+export class PaymentDeclined extends DomainError {
+  readonly code = 'payment_declined';
+  readonly category = 'rule_violation';
+  readonly title = 'Payment declined';
+
+  constructor(detail = 'The payment gateway declined the payment.') {
+    super(detail);
+  }
+}
+
+export class DependencyUnavailable extends DomainError {
+  readonly code = 'dependency_unavailable';
+  readonly category = 'unavailable';
+  readonly title = 'Service temporarily unavailable';
+
+  constructor(detail = 'A service this request depends on is unavailable. Retry shortly.') {
+    super(detail);
+  }
+}

@@ -1,0 +1,98 @@
+import Joi from 'joi';
+import { parseDurationSeconds } from './duration';
+
+/** The one place that reads the environment. Everything else receives a `Config`. */
+export interface Config {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly dbPoolMax: number;
+  readonly redisUrl: string;
+  readonly jwt: {
+    readonly secret: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  readonly loginThrottle: {
+    readonly maxFailuresPerAccount: number;
+    readonly maxFailuresPerIp: number;
+    readonly windowSeconds: number;
+  };
+  readonly searchEngine: 'postgres' | 'meilisearch';
+  readonly meilisearchUrl: string | null;
+  readonly meilisearchApiKey: string | null;
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly bodyLimit: string;
+}
+
+/** The development default, refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
+
+const duration = Joi.string()
+  .custom((value: string, helpers) => (parseDurationSeconds(value) === null ? helpers.error('any.invalid') : value))
+  .messages({ 'any.invalid': '{{#label}} must be a duration such as 900, 15m, 12h or 7d' });
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(8000),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
+  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379/0'),
+  JWT_SECRET: Joi.string().min(32).required(),
+  JWT_ISSUER: Joi.string().default('exam-course-api'),
+  JWT_AUDIENCE: Joi.string().default('exam-course-api'),
+  ACCESS_TOKEN_TTL: duration.default('15m'),
+  REFRESH_TOKEN_TTL: duration.default('7d'),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Joi.number().integer().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: Joi.number().integer().min(1).default(50),
+  LOGIN_THROTTLE_WINDOW: duration.default('15m'),
+  SEARCH_ENGINE: Joi.string().valid('postgres', 'meilisearch').default('postgres'),
+  MEILISEARCH_URL: Joi.when('SEARCH_ENGINE', {
+    is: 'meilisearch',
+    then: Joi.string().uri({ scheme: ['http', 'https'] }).required(),
+    otherwise: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').default(''),
+  }),
+  MEILISEARCH_API_KEY: Joi.string().allow('').default(''),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/).default('100kb'),
+}).unknown(true);
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
+  if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+  if (value.NODE_ENV === 'production' && value.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    throw new ConfigError('Refusing to start in production with the development JWT_SECRET; set a secret of your own.');
+  }
+  const seconds = (text: string): number => parseDurationSeconds(text) as number;
+  return {
+    nodeEnv: value.NODE_ENV,
+    port: value.PORT,
+    databaseUrl: value.DATABASE_URL,
+    dbPoolMax: value.DB_POOL_MAX,
+    redisUrl: value.REDIS_URL,
+    jwt: {
+      secret: value.JWT_SECRET,
+      issuer: value.JWT_ISSUER,
+      audience: value.JWT_AUDIENCE,
+      accessTtlSeconds: seconds(value.ACCESS_TOKEN_TTL),
+      refreshTtlSeconds: seconds(value.REFRESH_TOKEN_TTL),
+    },
+    loginThrottle: {
+      maxFailuresPerAccount: value.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: value.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: seconds(value.LOGIN_THROTTLE_WINDOW),
+    },
+    searchEngine: value.SEARCH_ENGINE,
+    meilisearchUrl: value.MEILISEARCH_URL || null,
+    meilisearchApiKey: value.MEILISEARCH_API_KEY || null,
+    logLevel: value.LOG_LEVEL,
+    trustProxy: value.TRUST_PROXY,
+    bodyLimit: value.BODY_LIMIT,
+  };
+}

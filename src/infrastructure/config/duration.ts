@@ -1,0 +1,9 @@
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Parses `900`, `45s`, `15m`, `12h` or `7d` into whole seconds; null when malformed. */
+export function parseDurationSeconds(text: string): number | null {
+  const match = /^(\d+)([smhd]?)$/.exec(text.trim());
+  if (!match) return null;
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
+  return seconds > 0 && Number.isSafeInteger(seconds) ? seconds : null;
+}

@@ -1,0 +1,55 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { NewUser, UserRepository, UserWithPassword } from '../../application/ports/user-repository';
+import { ValidationFailed } from '../../domain/errors';
+import type { User } from '../../domain/user';
+import { KNEX } from './create-knex';
+import { translateUniqueViolation } from './unique-violation';
+
+interface UserRow {
+  id: number;
+  email: string;
+  username: string;
+  password_hash: string;
+  is_active: boolean;
+}
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  username: row.username,
+  isActive: row.is_active,
+});
+
+@injectable()
+export class KnexUserRepository implements UserRepository {
+  constructor(@inject(KNEX) private readonly db: Knex) {}
+
+  async create(user: NewUser): Promise<User> {
+    try {
+      const [row] = await this.db<UserRow>('users')
+        .insert({ email: user.email, username: user.username, password_hash: user.passwordHash })
+        .returning(['id', 'email', 'username', 'password_hash', 'is_active']);
+      return toUser(row as UserRow);
+    } catch (error) {
+      throw translateUniqueViolation(error, {
+        users_email_lower_idx: () => ValidationFailed.field('email', 'A user with this email already exists.'),
+        users_username_idx: () => ValidationFailed.field('username', 'A user with this username already exists.'),
+      });
+    }
+  }
+
+  async findByEmail(email: string): Promise<UserWithPassword | null> {
+    const row = await this.db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
+    return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+  }
+
+  async findById(id: number): Promise<User | null> {
+    const row = await this.db<UserRow>('users').where({ id }).first();
+    return row ? toUser(row) : null;
+  }
+
+  async recordLogin(id: number, at: Date): Promise<void> {
+    await this.db('users').where({ id }).update({ last_login_at: at });
+  }
+}

@@ -1,0 +1,39 @@
+import { inject, injectable } from 'inversify';
+import type { Redis } from 'ioredis';
+import type { RateLimiter, RateLimitState } from '../../application/ports/rate-limiter';
+import { REDIS } from './create-redis';
+
+const PREFIX = 'rate:';
+
+// INCR and set the window's expiry on the first hit, atomically.
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('TTL', KEYS[1])}`;
+
+@injectable()
+export class RedisRateLimiter implements RateLimiter {
+  constructor(@inject(REDIS) private readonly redis: Redis) {}
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitState> {
+    const [count, ttl] = (await this.redis.eval(HIT, 1, PREFIX + key, windowSeconds)) as [number, number];
+    return state(count, ttl, limit);
+  }
+
+  async peek(key: string, limit: number): Promise<RateLimitState> {
+    const [count, ttl] = await this.redis.multi().get(PREFIX + key).ttl(PREFIX + key).exec().then((replies) => [
+      Number(replies?.[0]?.[1] ?? 0),
+      Number(replies?.[1]?.[1] ?? -1),
+    ]);
+    return state(count, ttl, limit);
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(PREFIX + key);
+  }
+}
+
+function state(count: number, ttl: number, limit: number): RateLimitState {
+  const blocked = count >= limit;
+  return { blocked, retryAfterSeconds: blocked ? Math.max(ttl, 1) : 0 };
+}

@@ -1,0 +1,17 @@
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
+import { createLogger } from '../../infrastructure/logging/logger';
+
+async function main(): Promise<void> {
+  loadEnvFile();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  await prepareDatabase(config, logger);
+  logger.info('database is up to date');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

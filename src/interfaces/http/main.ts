@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
+import { createLogger } from '../../infrastructure/logging/logger';
+import { startServer } from './server';
+
+async function main(): Promise<void> {
+  loadEnvFile();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  await prepareDatabase(config, logger);
+  const running = await startServer(config, { logger });
+  logger.info({ port: running.port, search_engine: config.searchEngine }, 'api listening');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await running.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (configuration errors), so report plainly and exit.
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import type { Context, Middleware } from 'koa';
+import { DomainError, TooManyRequests } from '../../../domain/errors';
+import type { Logger } from '../../../infrastructure/logging/logger';
+import { PROBLEM_CONTENT_TYPE, type Problem, problemFromDomainError, problemFromStatus } from '../problem';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+/**
+ * The one error boundary: typed domain errors become problem responses through the status
+ * table; client errors raised by middleware (bad JSON, body too large, bad token) keep their
+ * 4xx status; anything else is logged with the request id and answered with a generic 500.
+ */
+export function problemResponder(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) send(ctx, problemFromStatus(404, 'No resource at this path.'));
+        else if (ctx.status === 405) send(ctx, problemFromStatus(405, `Allowed: ${ctx.response.get('Allow')}.`));
+        else if (ctx.status === 501) send(ctx, problemFromStatus(501, 'This method is not supported.'));
+      }
+    } catch (error) {
+      if (error instanceof DomainError) {
+        if (error instanceof TooManyRequests) ctx.set('Retry-After', String(error.retryAfterSeconds));
+        send(ctx, problemFromDomainError(error));
+        return;
+      }
+      const status = clientErrorStatus(error as HttpLikeError);
+      if (status) {
+        if (status === 401) ctx.set('WWW-Authenticate', 'Bearer');
+        send(ctx, problemFromStatus(status, clientErrorDetail(status)));
+        return;
+      }
+      logger.error({ err: error, request_id: ctx.state.requestId }, 'unhandled error');
+      send(ctx, problemFromStatus(500, 'An unexpected error occurred. Quote the request id when reporting it.'));
+    }
+  };
+}
+
+function clientErrorStatus(error: HttpLikeError): number | null {
+  const status = error?.status ?? error?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
+function clientErrorDetail(status: number): string {
+  switch (status) {
+    case 400:
+      return 'The request body is not valid JSON.';
+    case 401:
+      return 'A valid access token is required (Authorization: Bearer <token>).';
+    case 413:
+      return 'The request body is too large.';
+    case 415:
+      return 'Send the request body as application/json.';
+    default:
+      return 'The request could not be processed.';
+  }
+}
+
+function send(ctx: Context, problem: Problem): void {
+  ctx.status = problem.status;
+  ctx.type = PROBLEM_CONTENT_TYPE;
+  ctx.body = { ...problem, request_id: ctx.state.requestId };
+}

@@ -1,0 +1,35 @@
+import { LogInHandler } from '../../../application/commands/log-in/log-in-handler';
+import { LogOutHandler } from '../../../application/commands/log-out/log-out-handler';
+import { RefreshSessionHandler } from '../../../application/commands/refresh-session/refresh-session-handler';
+import { SignUpHandler } from '../../../application/commands/sign-up/sign-up-handler';
+import { currentUserId } from '../middleware/authenticate';
+import { logInBody, refreshBody, signUpBody } from '../schemas/auth-schemas';
+import { serializeUser } from '../serializers/user-serializer';
+import { validate } from '../validation';
+import type { RouteContext } from './route-context';
+
+export function registerAuthRoutes({ router, container, requireAuth }: RouteContext): void {
+  router.post('/api/auth/signup', async (ctx) => {
+    const body = validate(signUpBody, ctx.request.body);
+    const user = await container.get(SignUpHandler).execute(body);
+    ctx.status = 201;
+    ctx.body = { user: serializeUser(user) };
+  });
+
+  router.post('/api/auth/login', async (ctx) => {
+    const body = validate(logInBody, ctx.request.body);
+    const session = await container.get(LogInHandler).execute({ ...body, ip: ctx.ip });
+    ctx.body = { access: session.access, refresh: session.refresh, user: serializeUser(session.user) };
+  });
+
+  router.post('/api/auth/token/refresh', async (ctx) => {
+    const body = validate(refreshBody, ctx.request.body);
+    ctx.body = await container.get(RefreshSessionHandler).execute(body);
+  });
+
+  router.post('/api/auth/logout', requireAuth, async (ctx) => {
+    const body = validate(refreshBody, ctx.request.body);
+    await container.get(LogOutHandler).execute({ userId: currentUserId(ctx), refresh: body.refresh });
+    ctx.status = 204;
+  });
+}

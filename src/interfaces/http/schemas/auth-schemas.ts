@@ -1,0 +1,35 @@
+import Joi from 'joi';
+
+const email = Joi.string().trim().max(254).email({ tlds: { allow: false } });
+const username = Joi.string()
+  .min(1)
+  .max(150)
+  .pattern(/^[\p{L}\p{N}_.@+-]+$/u)
+  .messages({ 'string.pattern.base': 'username may contain only letters, digits and . @ + - _' });
+const newPassword = Joi.string()
+  .min(8)
+  .max(128)
+  .pattern(/\p{L}/u, 'letter')
+  .pattern(/\p{Nd}/u, 'digit')
+  .messages({ 'string.pattern.name': 'password must contain at least one {#name}' });
+
+export const signUpBody = Joi.object({
+  email: email.required(),
+  username: username.required(),
+  password: newPassword.required(),
+}).required();
+
+export const logInBody = Joi.object({
+  email: Joi.string().max(254).required(),
+  password: Joi.string().max(1024).required(),
+}).required();
+
+export const refreshBody = Joi.object({
+  refresh: Joi.string().max(4096).required(),
+}).required();
+
+export const userBody = Joi.object({
+  id: Joi.number().integer().example(1),
+  email: Joi.string().example('student@example.com'),
+  username: Joi.string().example('student'),
+});

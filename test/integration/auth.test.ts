@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { refreshAudience } from '../../src/infrastructure/auth/jwt-token-service';
+import { type TestServer, sharedServer } from '../support/test-server';
+import { TEST_PASSWORD, createUser, uniqueName } from '../support/users';
+
+describe('Auth (SPEC §2)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedServer();
+  });
+
+  const api = () => server.api;
+  const randomIp = () => `10.${rand()}.${rand()}.${rand()}`;
+  const rand = () => Math.floor(Math.random() * 254) + 1;
+  const signupBody = (overrides: Record<string, unknown> = {}) => {
+    const username = uniqueName();
+    return { email: `${username}@example.com`, username, password: TEST_PASSWORD, ...overrides };
+  };
+
+  describe('POST /api/auth/signup/', () => {
+    it('creates a user and answers 201 with id, email and username only', async () => {
+      const body = signupBody();
+      const res = await api().post('/api/auth/signup/', body);
+      expect(res.status).to.equal(201);
+      expect(res.body).to.deep.equal({ user: { id: res.body.user.id, email: body.email, username: body.username } });
+    });
+
+    it('stores the email as given and the password only as an argon2id hash', async () => {
+      const body = signupBody({ email: `Mixed.${uniqueName()}@Example.COM` });
+      const res = await api().post('/api/auth/signup/', body);
+      const row = await server.db('users').where({ id: res.body.user.id }).first();
+      expect(row.email).to.equal(body.email);
+      expect(row.password_hash).to.match(/^\$argon2id\$/);
+      expect(row.password_hash).not.to.contain(body.password);
+    });
+
+    it('refuses an email that differs from an existing one only in case', async () => {
+      const body = signupBody();
+      expect((await api().post('/api/auth/signup/', body)).status).to.equal(201);
+      const res = await api().post('/api/auth/signup/', signupBody({ email: body.email.toUpperCase() }));
+      expect(res.status).to.equal(400);
+      expect(res.body.code).to.equal('validation_failed');
+      expect(res.body.errors).to.have.key('email');
+    });
+
+    it('refuses a duplicate username', async () => {
+      const body = signupBody();
+      await api().post('/api/auth/signup/', body);
+      const res = await api().post('/api/auth/signup/', signupBody({ username: body.username }));
+      expect(res.status).to.equal(400);
+      expect(res.body.errors).to.have.key('username');
+    });
+
+    it('names every missing field', async () => {
+      const res = await api().post('/api/auth/signup/', {});
+      expect(res.status).to.equal(400);
+      expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(res.body.errors).to.have.all.keys('email', 'username', 'password');
+    });
+
+    const invalid: Array<[string, Record<string, unknown>, string]> = [
+      ['a malformed email', { email: 'not-an-email' }, 'email'],
+      ['an email over 254 characters', { email: `${'a'.repeat(250)}@example.com` }, 'email'],
+      ['a username with spaces', { username: 'has space' }, 'username'],
+      ['a username over 150 characters', { username: 'u'.repeat(151) }, 'username'],
+      ['an empty username', { username: '' }, 'username'],
+      ['a password under 8 characters', { password: 'abc123' }, 'password'],
+      ['a password over 128 characters', { password: `a1${'x'.repeat(127)}` }, 'password'],
+      ['a password without a digit', { password: 'onlyletters' }, 'password'],
+      ['a password without a letter', { password: '1234567890' }, 'password'],
+      ['a non-string email', { email: 12345 }, 'email'],
+      ['an unknown field', { is_admin: true }, 'is_admin'],
+    ];
+    for (const [name, override, field] of invalid) {
+      it(`refuses ${name} with 400 and errors.${field}`, async () => {
+        const res = await api().post('/api/auth/signup/', signupBody(override));
+        expect(res.status).to.equal(400);
+        expect(res.body.errors).to.have.property(field);
+      });
+    }
+
+    it('accepts usernames with letters, digits and .@+-_', async () => {
+      const res = await api().post('/api/auth/signup/', signupBody({ username: `a.b@c+d-e_${uniqueName()}` }));
+      expect(res.status).to.equal(201);
+    });
+  });
+
+  describe('POST /api/auth/login/', () => {
+    it('answers 200 with access, refresh and the user', async () => {
+      const body = signupBody();
+      const { body: created } = await api().post('/api/auth/signup/', body);
+      const res = await api().post('/api/auth/login/', { email: body.email, password: body.password });
+      expect(res.status).to.equal(200);
+      expect(res.body).to.have.all.keys('access', 'refresh', 'user');
+      expect(res.body.user).to.deep.equal(created.user);
+    });
+
+    it('compares the email case-insensitively', async () => {
+      const body = signupBody();
+      await api().post('/api/auth/signup/', body);
+      const res = await api().post('/api/auth/login/', { email: body.email.toUpperCase(), password: body.password });
+      expect(res.status).to.equal(200);
+    });
+
+    it('gives wrong password, unknown email and inactive user one identical 401', async () => {
+      const user = await createUser(api());
+      const inactive = await createUser(api());
+      await server.db('users').where({ id: inactive.id }).update({ is_active: false });
+      const answers = await Promise.all([
+        api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }),
+        api().post('/api/auth/login/', { email: `${uniqueName()}@example.com`, password: TEST_PASSWORD }),
+        api().post('/api/auth/login/', { email: inactive.email, password: TEST_PASSWORD }),
+      ]);
+      for (const res of answers) {
+        expect(res.status).to.equal(401);
+        expect(res.body.code).to.equal('invalid_credentials');
+        expect(res.body.detail).to.equal(answers[0].body.detail);
+      }
+    });
+
+    it('answers 400 naming missing fields', async () => {
+      const res = await api().post('/api/auth/login/', {});
+      expect(res.status).to.equal(400);
+      expect(res.body.errors).to.have.all.keys('email', 'password');
+    });
+
+    it('throttles repeated failures for one account with 429 and Retry-After, even for the right password', async () => {
+      const user = await createUser(api());
+      const headers = { 'x-forwarded-for': randomIp() };
+      for (let i = 0; i < 5; i += 1) {
+        const res = await api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers });
+        expect(res.status).to.equal(401);
+      }
+      const blocked = await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers });
+      expect(blocked.status).to.equal(429);
+      expect(blocked.body.code).to.equal('too_many_requests');
+      expect(Number(blocked.headers.get('retry-after'))).to.be.greaterThan(0);
+    });
+
+    it('throttles repeated failures from one address across accounts', async () => {
+      const headers = { 'x-forwarded-for': randomIp() };
+      const limit = server.config.loginThrottle.maxFailuresPerIp;
+      for (let i = 0; i < limit; i += 1) {
+        await api().post('/api/auth/login/', { email: `${uniqueName()}@example.com`, password: 'x' }, { headers });
+      }
+      const user = await createUser(api());
+      const blocked = await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers });
+      expect(blocked.status).to.equal(429);
+      const elsewhere = await api().post('/api/auth/login/', { email: user.email, password: user.password }, {
+        headers: { 'x-forwarded-for': randomIp() },
+      });
+      expect(elsewhere.status).to.equal(200);
+    });
+
+    it('forgets earlier failures of an account after a successful login', async () => {
+      const user = await createUser(api());
+      const headers = { 'x-forwarded-for': randomIp() };
+      for (let i = 0; i < 4; i += 1) {
+        await api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers });
+      }
+      expect((await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers })).status).to.equal(200);
+      for (let i = 0; i < 4; i += 1) {
+        await api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers });
+      }
+      expect((await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers })).status).to.equal(200);
+    });
+  });
+
+  describe('access tokens', () => {
+    // Logout is the protected auth endpoint; every other protected endpoint shares its guard.
+    const callProtected = (token: string | undefined, refresh = 'irrelevant') =>
+      api().post('/api/auth/logout/', { refresh }, token === undefined ? {} : { token });
+
+    const signAccess = (claims: Record<string, unknown>, options: jwt.SignOptions = {}, secret = server.config.jwt.secret) =>
+      jwt.sign({ typ: 'access', ...claims }, secret, {
+        algorithm: 'HS256',
+        issuer: server.config.jwt.issuer,
+        audience: server.config.jwt.audience,
+        subject: '1',
+        expiresIn: 60,
+        ...options,
+      });
+
+    it('accepts a valid access token', async () => {
+      const user = await createUser(api());
+      const res = await callProtected(user.access, user.refresh);
+      expect(res.status).to.equal(204);
+    });
+
+    const rejected: Array<[string, () => Promise<string | undefined> | string | undefined]> = [
+      ['a missing token', () => undefined],
+      ['a malformed token', () => 'not-a-jwt'],
+      ['a tampered token', async () => {
+        const user = await createUser(api());
+        const [header, payload, signature] = user.access.split('.');
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+        const forged = Buffer.from(JSON.stringify({ ...claims, sub: '999999' })).toString('base64url');
+        return `${header}.${forged}.${signature}`;
+      }],
+      ['an expired token', () => {
+        const { secret, issuer, audience } = server.config.jwt;
+        const exp = Math.floor(Date.now() / 1000) - 10;
+        return jwt.sign({ typ: 'access', sub: '1', exp }, secret, { algorithm: 'HS256', issuer, audience });
+      }],
+      ['a token signed with another secret', () => signAccess({}, {}, 'another-secret-another-secret-123456')],
+      ['a token with another issuer', () => signAccess({}, { issuer: 'someone-else' })],
+      ['a token with another audience', () => signAccess({}, { audience: 'someone-else' })],
+      ['a token using another algorithm', () => signAccess({}, { algorithm: 'HS512' })],
+      ['an unsigned token (alg none)', () => jwt.sign({ typ: 'access', sub: '1' }, '', { algorithm: 'none' })],
+      ['a refresh token used as an access token', async () => (await createUser(api())).refresh],
+      ['a token without the access type', () => signAccess({ typ: undefined })],
+    ];
+    for (const [name, makeToken] of rejected) {
+      it(`rejects ${name} with 401`, async () => {
+        const res = await callProtected(await makeToken());
+        expect(res.status).to.equal(401);
+        expect(res.body.code).to.equal('invalid_token');
+        expect(res.headers.get('www-authenticate')).to.equal('Bearer');
+      });
+    }
+
+    it('rejects an Authorization header that is not a bearer token', async () => {
+      const res = await api().post('/api/auth/logout/', { refresh: 'x' }, { headers: { authorization: 'Basic abc' } });
+      expect(res.status).to.equal(401);
+    });
+  });
+
+  describe('POST /api/auth/token/refresh/', () => {
+    it('rotates: answers a new access and a new refresh token', async () => {
+      const user = await createUser(api());
+      const res = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });
+      expect(res.status).to.equal(200);
+      expect(res.body).to.have.all.keys('access', 'refresh');
+      expect(res.body.refresh).not.to.equal(user.refresh);
+      expect((await callWith(res.body.access, res.body.refresh)).status).to.equal(204);
+    });
+
+    it('revokes the whole family when a rotated refresh token is reused', async () => {
+      const user = await createUser(api());
+      const first = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });
+      expect(first.status).to.equal(200);
+      const reuse = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });
+      expect(reuse.status).to.equal(401);
+      const descendant = await api().post('/api/auth/token/refresh/', { refresh: first.body.refresh });
+      expect(descendant.status).to.equal(401);
+    });
+
+    it('lets only one of two concurrent rotations of one token succeed', async () => {
+      const user = await createUser(api());
+      const answers = await Promise.all([
+        api().post('/api/auth/token/refresh/', { refresh: user.refresh }),
+        api().post('/api/auth/token/refresh/', { refresh: user.refresh }),
+      ]);
+      expect(answers.map((r) => r.status).sort()).to.deep.equal([200, 401]);
+    });
+
+    it('rejects an access token presented as a refresh token', async () => {
+      const user = await createUser(api());
+      const res = await api().post('/api/auth/token/refresh/', { refresh: user.access });
+      expect(res.status).to.equal(401);
+    });
+
+    it('rejects a tampered, expired or unknown refresh token', async () => {
+      const user = await createUser(api());
+      const { secret, issuer, audience } = server.config.jwt;
+      const expired = jwt.sign({ typ: 'refresh', fam: randomUUID(), exp: Math.floor(Date.now() / 1000) - 5 }, secret, {
+        algorithm: 'HS256', issuer, audience: refreshAudience(audience), subject: String(user.id),
+      });
+      const neverIssued = jwt.sign({ typ: 'refresh', fam: randomUUID() }, secret, {
+        algorithm: 'HS256', issuer, audience: refreshAudience(audience), subject: String(user.id), expiresIn: 60,
+      });
+      for (const refresh of [`${user.refresh}x`, expired, neverIssued]) {
+        expect((await api().post('/api/auth/token/refresh/', { refresh })).status).to.equal(401);
+      }
+    });
+
+    it('answers 400 without a refresh field', async () => {
+      const res = await api().post('/api/auth/token/refresh/', {});
+      expect(res.status).to.equal(400);
+      expect(res.body.errors).to.have.key('refresh');
+    });
+  });
+
+  describe('POST /api/auth/logout/', () => {
+    it('answers 204 and revokes the refresh token', async () => {
+      const user = await createUser(api());
+      expect((await callWith(user.access, user.refresh)).status).to.equal(204);
+      const res = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });
+      expect(res.status).to.equal(401);
+    });
+
+    it('refuses to revoke another user’s refresh token', async () => {
+      const alice = await createUser(api());
+      const bob = await createUser(api());
+      expect((await callWith(alice.access, bob.refresh)).status).to.equal(401);
+      expect((await api().post('/api/auth/token/refresh/', { refresh: bob.refresh })).status).to.equal(200);
+    });
+  });
+
+  const callWith = (access: string, refresh: string) => api().post('/api/auth/logout/', { refresh }, { token: access });
+});

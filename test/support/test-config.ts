@@ -1,0 +1,29 @@
+import { type Config, loadConfig } from '../../src/infrastructure/config/config';
+import { loadEnvFile } from '../../src/infrastructure/config/load-env-file';
+
+const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/exam_course_test';
+const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379/15';
+
+/**
+ * The configuration every test runs with: the test database (whose name must contain `test`),
+ * a Redis database of its own, and trusted proxy headers so tests can act from distinct IPs.
+ */
+export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
+  loadEnvFile();
+  const databaseUrl = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+  const databaseName = new URL(databaseUrl).pathname.slice(1);
+  if (!databaseName.includes('test')) {
+    throw new Error(`Refusing to run tests against "${databaseName}": the test database name must contain "test".`);
+  }
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL || DEFAULT_TEST_REDIS_URL,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
+    TRUST_PROXY: '1',
+    DB_POOL_MAX: '10',
+    ...overrides,
+  });
+}

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import type { Config } from '../../src/infrastructure/config/config';
+import { KNEX } from '../../src/infrastructure/knex/create-knex';
+import { createLogger } from '../../src/infrastructure/logging/logger';
+import { type RunningServer, startServer } from '../../src/interfaces/http/server';
+import { ApiClient } from './api-client';
+import { testConfig } from './test-config';
+
+export interface TestServer {
+  readonly running: RunningServer;
+  readonly api: ApiClient;
+  readonly db: Knex;
+  readonly config: Config;
+}
+
+let shared: Promise<TestServer> | null = null;
+
+/** Starts the real app on a random port against the test database and Redis. */
+export async function startTestServer(overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+  const config = testConfig(overrides);
+  const running = await startServer(config, { logger: createLogger(config.logLevel) });
+  return {
+    running,
+    api: new ApiClient(`http://127.0.0.1:${running.port}`),
+    db: running.app.container.get<Knex>(KNEX),
+    config,
+  };
+}
+
+/** One server shared by every suite that needs no special configuration; closed after the run. */
+export function sharedServer(): Promise<TestServer> {
+  shared ??= startTestServer();
+  return shared;
+}
+
+export async function closeSharedServer(): Promise<void> {
+  if (!shared) return;
+  const server = await shared;
+  shared = null;
+  await server.running.close();
+}
