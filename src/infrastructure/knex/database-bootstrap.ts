@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createKnex } from './create-knex';
@@ -26,9 +27,37 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
 
 const MIGRATIONS_DIRECTORY = path.resolve(__dirname, '../../../migrations');
 
+interface MigrationFile {
+  readonly name: string;
+  readonly file: string;
+}
+
+/**
+ * Migrations are recorded by name without extension, so a database migrated from the
+ * TypeScript sources (tests, `npm run migrate`) and one migrated by the compiled service agree.
+ */
+class ExtensionlessMigrationSource implements Knex.MigrationSource<MigrationFile> {
+  private readonly extension = path.extname(__filename);
+
+  async getMigrations(): Promise<MigrationFile[]> {
+    const files = await readdir(MIGRATIONS_DIRECTORY);
+    return files
+      .filter((file) => path.extname(file) === this.extension && !file.endsWith('.d.ts'))
+      .sort()
+      .map((file) => ({ name: path.basename(file, this.extension), file: path.join(MIGRATIONS_DIRECTORY, file) }));
+  }
+
+  getMigrationName(migration: MigrationFile): string {
+    return migration.name;
+  }
+
+  async getMigration(migration: MigrationFile): Promise<Knex.Migration> {
+    return require(migration.file) as Knex.Migration;
+  }
+}
+
 export function migrationConfig(): Knex.MigratorConfig {
-  const extension = path.extname(__filename);
-  return { directory: MIGRATIONS_DIRECTORY, loadExtensions: [extension], extension: extension.slice(1) };
+  return { migrationSource: new ExtensionlessMigrationSource() };
 }
 
 /** Applies every pending migration; returns the names applied. */
