@@ -52,6 +52,8 @@ class ExtensionlessMigrationSource implements Knex.MigrationSource<MigrationFile
   }
 
   async getMigration(migration: MigrationFile): Promise<Knex.Migration> {
+    // Migrations compile to CommonJS beside the service, so they load the way the service does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(migration.file) as Knex.Migration;
   }
 }
