@@ -48,6 +48,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Command-line tools talk to a person on the terminal.
     files: ['src/interfaces/cli/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
