@@ -1,0 +1,36 @@
+import type { Context } from 'koa';
+import Joi from 'joi';
+
+/** `page` and `page_size` as every list endpoint accepts them. */
+export const pageParams = {
+  page: Joi.number().integer().min(1).max(1_000_000_000).default(1),
+  page_size: Joi.number().integer().min(1).max(100).default(20),
+};
+
+export interface Envelope<T> {
+  readonly count: number;
+  readonly next: string | null;
+  readonly previous: string | null;
+  readonly results: readonly T[];
+}
+
+/**
+ * The absolute URL of this request with some query parameters replaced (a `null` value removes
+ * the parameter); the other parameters are kept as the client sent them.
+ */
+export function linkWith(ctx: Context, changes: Readonly<Record<string, string | number | null>>): string {
+  const url = new URL(ctx.originalUrl, `${ctx.protocol}://${ctx.host}`);
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) url.searchParams.delete(name);
+    else url.searchParams.set(name, String(value));
+  }
+  return url.toString();
+}
+
+/** `next` / `previous` links of page-number pagination. */
+export function pageLinks(ctx: Context, page: number, hasNext: boolean): Pick<Envelope<never>, 'next' | 'previous'> {
+  return {
+    next: hasNext ? linkWith(ctx, { page: page + 1 }) : null,
+    previous: page > 1 ? linkWith(ctx, { page: page === 2 ? null : page - 1 }) : null,
+  };
+}
