@@ -1,6 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import Koa from 'koa';
+import type { Container } from 'inversify';
+import Koa, { type Middleware } from 'koa';
 import type { AppContainer } from '../../infrastructure/container/create-container';
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
@@ -12,10 +13,23 @@ import { requestLogger } from './middleware/request-logger';
 import { requireJsonBody } from './middleware/require-json-body';
 import { ignoreTrailingSlash } from './middleware/trailing-slash';
 import { registerAuthRoutes } from './routes/auth-routes';
+import { registerDocsRoutes } from './routes/docs-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import type { RouteContext } from './routes/route-context';
 
-const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [registerHealthRoutes, registerAuthRoutes];
+const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [
+  registerHealthRoutes,
+  registerDocsRoutes,
+  registerAuthRoutes,
+];
+
+/** Every route of the service on one router. */
+export function buildRouter(container: Container, requireAuth: Middleware): Router {
+  const router = new Router();
+  const context: RouteContext = { router, container, requireAuth };
+  for (const register of ROUTE_MODULES) register(context);
+  return router;
+}
 
 /** Builds the Koa application from a wired container; it does not listen. */
 export function createApp({ container }: AppContainer): Koa {
@@ -24,9 +38,7 @@ export function createApp({ container }: AppContainer): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
 
-  const router = new Router();
-  const context: RouteContext = { router, container, requireAuth: authenticate(config.jwt) };
-  for (const register of ROUTE_MODULES) register(context);
+  const router = buildRouter(container, authenticate(config.jwt));
 
   app
     .use(requestId())

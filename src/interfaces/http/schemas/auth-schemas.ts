@@ -32,4 +32,17 @@ export const userBody = Joi.object({
   id: Joi.number().integer().example(1),
   email: Joi.string().example('student@example.com'),
   username: Joi.string().example('student'),
-});
+}).meta({ className: 'User' });
+
+export const signUpResponse = Joi.object({ user: userBody }).label('SignUpResponse');
+
+export const sessionResponse = Joi.object({
+  access: Joi.string().description('Access token (JWT), short-lived'),
+  refresh: Joi.string().description('Refresh token (JWT); single use, rotated on every refresh'),
+  user: userBody,
+}).label('Session');
+
+export const refreshedTokensResponse = Joi.object({
+  access: Joi.string(),
+  refresh: Joi.string(),
+}).label('RefreshedTokens');

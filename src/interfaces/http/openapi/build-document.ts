@@ -1,0 +1,150 @@
+import Joi from 'joi';
+import j2s from 'joi-to-swagger';
+import type { OperationDoc } from './operation-doc';
+
+type Json = Record<string, unknown>;
+
+const PROBLEM_SCHEMA = Joi.object({
+  type: Joi.string().description('A URI reference naming the problem type').example('/problems/amount-mismatch'),
+  title: Joi.string().example('Amount does not match the price'),
+  status: Joi.number().integer().example(400),
+  code: Joi.string().description('Stable snake_case identifier to switch on').example('amount_mismatch'),
+  detail: Joi.string().example('The amount does not match the price of the item.'),
+  errors: Joi.object()
+    .pattern(Joi.string(), Joi.array().items(Joi.string()))
+    .description('Present for validation failures: field name → messages'),
+  request_id: Joi.string().description('Also in the X-Request-Id header and the request log line'),
+}).meta({ className: 'Problem' });
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found',
+  405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 503: 'Service Unavailable',
+};
+
+/** Problems the HTTP shell itself can answer any request with. */
+const SHELL_PROBLEMS = [
+  { status: 400, codes: ['bad_request'], when: (op: OperationDoc) => op.body !== undefined },
+  { status: 413, codes: ['payload_too_large'], when: (op: OperationDoc) => op.body !== undefined },
+  { status: 415, codes: ['unsupported_media_type'], when: (op: OperationDoc) => op.body !== undefined },
+];
+
+export interface DocumentInfo {
+  readonly title: string;
+  readonly version: string;
+  readonly description: string;
+}
+
+/** Builds the OpenAPI 3 document from the operation descriptions. */
+export function buildOpenApiDocument(operations: readonly OperationDoc[], info: DocumentInfo): Json {
+  let components: Json = { schemas: {} };
+  const toSchema = (schema: Joi.Schema): Json => {
+    const converted = j2s(schema, components);
+    components = { ...components, ...converted.components, schemas: { ...(components.schemas as Json), ...converted.components?.schemas } };
+    return withPlainPatterns(converted.swagger);
+  };
+  toSchema(PROBLEM_SCHEMA);
+
+  const paths: Record<string, Json> = {};
+  for (const op of operations) {
+    (paths[op.path] ??= {})[op.method] = operationObject(op, toSchema);
+  }
+
+  return {
+    openapi: '3.0.3',
+    info,
+    servers: [{ url: '/' }],
+    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      ...components,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access` token from login or refresh.' },
+      },
+    },
+  };
+}
+
+function operationObject(op: OperationDoc, toSchema: (schema: Joi.Schema) => Json): Json {
+  const parameters = [
+    ...parametersOf(op.pathParams, 'path', toSchema),
+    ...parametersOf(op.query, 'query', toSchema),
+    ...parametersOf(op.headers, 'header', toSchema),
+  ];
+  const responses: Record<string, Json> = {
+    [op.success.status]: {
+      description: op.success.description,
+      ...(op.success.schema
+        ? { content: { 'application/json': { schema: toSchema(op.success.schema), ...example(op.success.example) } } }
+        : {}),
+    },
+  };
+  const problems = new Map<number, Set<string>>();
+  const addProblem = (status: number, codes: readonly string[]) => {
+    const set = problems.get(status) ?? new Set<string>();
+    codes.forEach((code) => set.add(code));
+    problems.set(status, set);
+  };
+  op.problems.forEach((problem) => addProblem(problem.status, problem.codes));
+  SHELL_PROBLEMS.filter((problem) => problem.when(op)).forEach((problem) => addProblem(problem.status, problem.codes));
+  for (const [status, codes] of [...problems.entries()].sort(([a], [b]) => a - b)) {
+    const list = [...codes];
+    responses[status] = {
+      description: `${STATUS_TEXT[status] ?? 'Problem'}: ${list.map((code) => `\`${code}\``).join(', ')}`,
+      content: {
+        'application/problem+json': {
+          schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { type: 'object', properties: { code: { type: 'string', enum: list } } }] },
+        },
+      },
+    };
+  }
+
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: [op.tag],
+    ...(op.auth ? { security: [{ bearer: [] }] } : { security: [] }),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: op.bodyRequired ?? true,
+            content: { 'application/json': { schema: toSchema(op.body), ...example(op.bodyExample) } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+function parametersOf(schema: Joi.ObjectSchema | undefined, where: 'path' | 'query' | 'header', toSchema: (s: Joi.Schema) => Json): Json[] {
+  if (!schema) return [];
+  const converted = toSchema(schema) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(converted.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property as Json & { description?: string };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (converted.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+const example = (value: unknown): Json => (value === undefined ? {} : { example: value });
+
+/** joi-to-swagger leaves the closing slash of regexes with flags (`/…/u`) in `pattern`. */
+function withPlainPatterns(schema: Json): Json {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) =>
+        key === 'pattern' && typeof value === 'string' ? [key, value.replace(/\/$/, '')] : [key, walk(value)],
+      ),
+    );
+  };
+  return walk(schema) as Json;
+}

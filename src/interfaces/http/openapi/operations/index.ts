@@ -1,0 +1,6 @@
+import type { OperationDoc } from '../operation-doc';
+import { authOperations } from './auth-operations';
+import { healthOperations } from './health-operations';
+
+/** Every documented operation; a test checks this list against the router, both ways. */
+export const ALL_OPERATIONS: readonly OperationDoc[] = [...healthOperations, ...authOperations];

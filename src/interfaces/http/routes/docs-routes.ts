@@ -1,0 +1,41 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { koaSwagger } from 'koa2-swagger-ui';
+import { openApiDocument } from '../openapi/openapi-document';
+import type { RouteContext } from './route-context';
+
+const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const ASSET_PREFIX = '/api/docs/assets';
+
+/** The Swagger UI assets, served by the service itself so the docs work without internet access. */
+const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
+  'swagger-ui.min.css': { file: 'swagger-ui.css', type: 'text/css' },
+  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: 'application/javascript' },
+  'swagger-ui-standalone-preset.js': { file: 'swagger-ui-standalone-preset.js', type: 'application/javascript' },
+  'favicon.png': { file: 'favicon-32x32.png', type: 'image/png' },
+};
+
+export function registerDocsRoutes({ router }: RouteContext): void {
+  router.get('/api/openapi.json', (ctx) => {
+    ctx.body = openApiDocument();
+  });
+
+  const ui = koaSwagger({
+    routePrefix: false,
+    title: 'Exam & course registration API',
+    swaggerCdnUrl: '/api/docs',
+    swaggerVersion: 'assets',
+    favicon: `${ASSET_PREFIX}/favicon.png`,
+    hideTopbar: true,
+    swaggerOptions: { url: '/api/openapi.json', spec: openApiDocument(), persistAuthorization: true, displayRequestDuration: true },
+  });
+  router.get('/api/docs', ui);
+
+  router.get(`${ASSET_PREFIX}/:name`, (ctx) => {
+    const asset = ASSETS[ctx.params.name];
+    if (!asset) return;
+    ctx.type = asset.type;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = createReadStream(path.join(SWAGGER_UI_DIR, asset.file));
+  });
+}
