@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { buildRouter } from '../../src/interfaces/http/app';
+import { openApiDocument } from '../../src/interfaces/http/openapi/openapi-document';
 import { ALL_OPERATIONS } from '../../src/interfaces/http/openapi/operations';
+import { renderApiMarkdown } from '../../src/interfaces/http/openapi/render-markdown';
 import { type TestServer, sharedServer } from '../support/test-server';
 
 /** Routes that serve the documentation itself rather than the API. */
@@ -58,5 +61,12 @@ describe('OpenAPI document', () => {
       expect((await server.api.get(`/api/docs/assets/${asset}`)).status, asset).to.equal(200);
     }
     expect((await server.api.get('/api/docs/assets/package.json')).status).to.equal(404);
+  });
+});
+
+describe('docs/API.md', () => {
+  it('is the current rendering of the OpenAPI document (regenerate with npm run docs)', () => {
+    const committed = readFileSync(`${__dirname}/../../docs/API.md`, 'utf8');
+    expect(committed === renderApiMarkdown(openApiDocument()), 'docs/API.md is stale: run npm run docs').to.equal(true);
   });
 });
