@@ -6,9 +6,9 @@ export interface RateLimitState {
 
 /** Fixed-window counters shared by every instance of the service. */
 export interface RateLimiter {
-  /** Counts one event for `key` and tells whether the limit is now exceeded. */
+  /** Counts one event for `key`; blocked when this event is over `limit` in the window. */
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitState>;
-  /** Tells whether `key` has reached `limit` without counting anything. */
+  /** Without counting: blocked when `key` has already reached `limit`, so one more would be over. */
   peek(key: string, limit: number): Promise<RateLimitState>;
   reset(key: string): Promise<void>;
 }

@@ -20,6 +20,12 @@ export interface Config {
     readonly maxFailuresPerIp: number;
     readonly windowSeconds: number;
   };
+  readonly signUpThrottle: {
+    readonly maxPerIp: number;
+    readonly windowSeconds: number;
+  };
+  /** Origins allowed to call the API from a browser; empty disables CORS, `*` allows any. */
+  readonly corsOrigins: readonly string[];
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
@@ -49,6 +55,9 @@ const schema = Joi.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: Joi.number().integer().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: Joi.number().integer().min(1).default(50),
   LOGIN_THROTTLE_WINDOW: duration.default('15m'),
+  SIGNUP_MAX_PER_IP: Joi.number().integer().min(1).default(20),
+  SIGNUP_THROTTLE_WINDOW: duration.default('1h'),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
   SEARCH_ENGINE: Joi.string().valid('postgres', 'meilisearch').default('postgres'),
   MEILISEARCH_URL: Joi.when('SEARCH_ENGINE', {
     is: 'meilisearch',
@@ -88,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFailuresPerIp: value.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: seconds(value.LOGIN_THROTTLE_WINDOW),
     },
+    signUpThrottle: {
+      maxPerIp: value.SIGNUP_MAX_PER_IP,
+      windowSeconds: seconds(value.SIGNUP_THROTTLE_WINDOW),
+    },
+    corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
     meilisearchApiKey: value.MEILISEARCH_API_KEY || null,

@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { LOGIN_THROTTLE_POLICY } from '../../application/commands/log-in/login-throttle';
+import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign-up-throttle';
 import { CLOCK } from '../../application/ports/clock';
 import { JWT_SETTINGS } from '../auth/jwt-token-service';
 import { SystemClock } from '../clock/system-clock';
@@ -42,6 +43,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind<Redis>(REDIS).toConstantValue(redis);
   container.bind(JWT_SETTINGS).toConstantValue(config.jwt);
   container.bind(LOGIN_THROTTLE_POLICY).toConstantValue(config.loginThrottle);
+  container.bind(SIGN_UP_THROTTLE_POLICY).toConstantValue(config.signUpThrottle);
   container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis)]);
   container.bind(CLOCK).to(SystemClock);
 

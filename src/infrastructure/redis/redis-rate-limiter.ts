@@ -17,7 +17,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitState> {
     const [count, ttl] = (await this.redis.eval(HIT, 1, PREFIX + key, windowSeconds)) as [number, number];
-    return state(count, ttl, limit);
+    return state(count > limit, ttl);
   }
 
   async peek(key: string, limit: number): Promise<RateLimitState> {
@@ -25,7 +25,7 @@ export class RedisRateLimiter implements RateLimiter {
       Number(replies?.[0]?.[1] ?? 0),
       Number(replies?.[1]?.[1] ?? -1),
     ]);
-    return state(count, ttl, limit);
+    return state(count >= limit, ttl);
   }
 
   async reset(key: string): Promise<void> {
@@ -33,7 +33,6 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
-function state(count: number, ttl: number, limit: number): RateLimitState {
-  const blocked = count >= limit;
+function state(blocked: boolean, ttl: number): RateLimitState {
   return { blocked, retryAfterSeconds: blocked ? Math.max(ttl, 1) : 0 };
 }

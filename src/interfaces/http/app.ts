@@ -11,6 +11,7 @@ import { problemResponder } from './middleware/problem-responder';
 import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
 import { requireJsonBody } from './middleware/require-json-body';
+import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { ignoreTrailingSlash } from './middleware/trailing-slash';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
@@ -44,6 +45,8 @@ export function createApp({ container }: AppContainer): Koa {
     .use(requestId())
     .use(requestLogger(logger))
     .use(problemResponder(logger))
+    .use(securityHeaders())
+    .use(corsPolicy(config.corsOrigins))
     .use(ignoreTrailingSlash())
     .use(requireJsonBody())
     .use(bodyParser({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))

@@ -1,9 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import { type AppContainer, createContainer } from '../../infrastructure/container/create-container';
 import type { Config } from '../../infrastructure/config/config';
 import type { Logger } from '../../infrastructure/logging/logger';
+import { REDIS, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
+
+const REDIS_STARTUP_WAIT_MS = 3_000;
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface RunningServer {
   readonly server: Server;
@@ -15,6 +20,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const appContainer = createContainer(config, { logger: options.logger });
+  await waitForRedis(appContainer.container.get<Redis>(REDIS), REDIS_STARTUP_WAIT_MS);
   const koa = createApp(appContainer);
   const server = koa.listen(config.port);
   server.keepAliveTimeout = 65_000;
@@ -30,7 +36,14 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeIdleConnections();
+        // Keep-alive connections become idle as their last response is sent: close each one
+        // then, and cut whatever is left once the grace period is over.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        server.once('close', () => {
+          clearInterval(sweeper);
+          clearTimeout(deadline);
+        });
       });
       await appContainer.dispose();
     },

@@ -4,6 +4,7 @@ import { LoginThrottle } from '../../../application/commands/log-in/login-thrott
 import { LogOutHandler } from '../../../application/commands/log-out/log-out-handler';
 import { RefreshSessionHandler } from '../../../application/commands/refresh-session/refresh-session-handler';
 import { SignUpHandler } from '../../../application/commands/sign-up/sign-up-handler';
+import { SignUpThrottle } from '../../../application/commands/sign-up/sign-up-throttle';
 import { PASSWORD_HASHER } from '../../../application/ports/password-hasher';
 import { RATE_LIMITER } from '../../../application/ports/rate-limiter';
 import { REFRESH_TOKEN_STORE } from '../../../application/ports/refresh-token-store';
@@ -24,6 +25,7 @@ export const authModule = new ContainerModule(({ bind }) => {
   bind(RATE_LIMITER).to(RedisRateLimiter);
 
   bind(LoginThrottle).toSelf();
+  bind(SignUpThrottle).toSelf();
   bind(SignUpHandler).toSelf();
   bind(LogInHandler).toSelf();
   bind(RefreshSessionHandler).toSelf();

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import { DomainError, TooManyRequests } from '../../../domain/errors';
+import { DependencyUnavailable, DomainError, TooManyRequests } from '../../../domain/errors';
+import { isDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
 import type { Logger } from '../../../infrastructure/logging/logger';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemFromDomainError, problemFromStatus } from '../problem';
 
@@ -12,8 +13,9 @@ interface HttpLikeError {
 
 /**
  * The one error boundary: typed domain errors become problem responses through the status
- * table; client errors raised by middleware (bad JSON, body too large, bad token) keep their
- * 4xx status; anything else is logged with the request id and answered with a generic 500.
+ * table; an unreachable PostgreSQL or Redis is a 503 the client may retry; client errors raised
+ * by middleware (bad JSON, body too large, bad token) keep their 4xx status; anything else is
+ * logged with the request id and answered with a generic 500.
  */
 export function problemResponder(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -28,6 +30,11 @@ export function problemResponder(logger: Logger): Middleware {
       if (error instanceof DomainError) {
         if (error instanceof TooManyRequests) ctx.set('Retry-After', String(error.retryAfterSeconds));
         send(ctx, problemFromDomainError(error));
+        return;
+      }
+      if (isDependencyFailure(error)) {
+        logger.warn({ err: error, request_id: ctx.state.requestId }, 'dependency unavailable');
+        send(ctx, problemFromDomainError(new DependencyUnavailable()));
         return;
       }
       const status = clientErrorStatus(error as HttpLikeError);

@@ -11,7 +11,7 @@ import type { RouteContext } from './route-context';
 export function registerAuthRoutes({ router, container, requireAuth }: RouteContext): void {
   router.post('/api/auth/signup', async (ctx) => {
     const body = validate(signUpBody, ctx.request.body);
-    const user = await container.get(SignUpHandler).execute(body);
+    const user = await container.get(SignUpHandler).execute({ ...body, ip: ctx.ip });
     ctx.status = 201;
     ctx.body = { user: serializeUser(user) };
   });

@@ -1,0 +1,134 @@
+import { expect } from 'chai';
+import { createKnex } from '../../src/infrastructure/knex/create-knex';
+import { RedisInstance, waitUntil } from '../support/redis-instance';
+import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { createUser, uniqueName } from '../support/users';
+
+describe('Faults of the backing services', () => {
+  describe('Redis unreachable', () => {
+    let redis: RedisInstance;
+    let server: TestServer;
+
+    before(async () => {
+      redis = await RedisInstance.start();
+      server = await startTestServer({ REDIS_URL: redis.url });
+    });
+    after(async () => {
+      await server?.running.close();
+      await redis?.stop();
+    });
+
+    it('answers fast with 503 dependency_unavailable, reports not ready, and recovers by itself', async () => {
+      const user = await createUser(server.api);
+      await redis.stop();
+
+      const started = Date.now();
+      const login = await server.api.post('/api/auth/login/', { email: user.email, password: user.password });
+      expect(login.status).to.equal(503);
+      expect(login.body.code).to.equal('dependency_unavailable');
+      expect(Date.now() - started, 'fails fast, does not hang').to.be.below(3_000);
+
+      const ready = await server.api.get('/readyz');
+      expect(ready.status).to.equal(503);
+      expect(ready.body.checks).to.deep.equal({ postgres: 'up', redis: 'down' });
+      expect((await server.api.get('/healthz')).status).to.equal(200);
+
+      const username = uniqueName();
+      const signup = await server.api.post('/api/auth/signup/', { email: `${username}@example.com`, username, password: 'secret123' });
+      expect(signup.status).to.equal(503);
+      expect(await server.db('users').where({ username }).first(), 'nothing written').to.equal(undefined);
+
+      await redis.start();
+      await waitUntil(async () => (await server.api.get('/readyz')).status === 200);
+      const again = await server.api.post('/api/auth/login/', { email: user.email, password: user.password });
+      expect(again.status).to.equal(200);
+    });
+  });
+
+  describe('PostgreSQL connections lost', () => {
+    it('recovers the pool after every backend connection is killed, without a restart', async () => {
+      const server = await sharedServer();
+      const user = await createUser(server.api);
+      expect((await server.api.post('/api/auth/token/refresh/', { refresh: user.refresh })).status).to.equal(200);
+
+      const { rows } = await server.db.raw('SELECT current_database() AS name');
+      const admin = createKnex(server.config.databaseUrl, 1);
+      try {
+        const killed = await admin.raw(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()',
+          [rows[0].name],
+        );
+        expect(killed.rows.length, 'the service had connections to lose').to.be.greaterThan(0);
+      } finally {
+        await admin.destroy();
+      }
+
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        statuses.push((await server.api.post('/api/auth/login/', { email: user.email, password: user.password })).status);
+      }
+      expect(statuses.every((status) => status === 200 || status === 503), `no 500s: ${statuses}`).to.equal(true);
+      expect(statuses.at(-1)).to.equal(200);
+      expect((await server.api.get('/readyz')).status).to.equal(200);
+    });
+  });
+});
+
+describe('Graceful shutdown', () => {
+  it('finishes in-flight requests, then refuses new connections and closes the pools', async () => {
+    const server = await startTestServer();
+    const user = await createUser(server.api);
+    const inFlight = Array.from({ length: 10 }, () =>
+      server.api.post('/api/auth/login/', { email: user.email, password: user.password }).then((res) => res.status),
+    );
+    // Logins hash with argon2, so ten of them are still being processed after this pause.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await server.running.close();
+    expect(await Promise.all(inFlight)).to.deep.equal(Array(10).fill(200));
+    let refused = false;
+    await server.api.get('/healthz').catch(() => {
+      refused = true;
+    });
+    expect(refused, 'new connections are refused after close').to.equal(true);
+  });
+});
+
+describe('Abuse protection', () => {
+  it('throttles sign-ups per client address with 429 and Retry-After', async () => {
+    const server = await startTestServer({ SIGNUP_MAX_PER_IP: '3' });
+    try {
+      const headers = { 'x-forwarded-for': `192.0.2.${Math.floor(Math.random() * 250) + 1}` };
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const username = uniqueName();
+        const res = await server.api.post('/api/auth/signup/', { email: `${username}@example.com`, username, password: 'secret123' }, { headers });
+        statuses.push(res.status);
+        if (res.status === 429) expect(Number(res.headers.get('retry-after'))).to.be.greaterThan(0);
+      }
+      expect(statuses).to.deep.equal([201, 201, 201, 429]);
+    } finally {
+      await server.running.close();
+    }
+  });
+
+  it('sends security headers on every response', async () => {
+    const server = await sharedServer();
+    const res = await server.api.get('/healthz');
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(res.headers.get('x-frame-options')).to.equal('SAMEORIGIN');
+    expect(res.headers.get('content-security-policy')).to.contain("frame-ancestors 'none'");
+    expect(res.headers.get('x-powered-by')).to.equal(null);
+  });
+
+  it('allows cross-origin calls only from the configured origins', async () => {
+    const server = await startTestServer({ CORS_ORIGINS: 'https://app.example.com' });
+    try {
+      const allowed = await server.api.get('/healthz', { headers: { origin: 'https://app.example.com' } });
+      expect(allowed.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
+      const other = await server.api.get('/healthz', { headers: { origin: 'https://evil.example.com' } });
+      expect(other.headers.get('access-control-allow-origin')).to.equal(null);
+    } finally {
+      await server.running.close();
+    }
+  });
+});
