@@ -24,6 +24,7 @@ export class RedisInstance {
     });
     await waitUntil(async () => {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../src/infrastructure/config/config';
+import type { ContainerOverrides } from '../../src/infrastructure/container/create-container';
 import { KNEX } from '../../src/infrastructure/knex/create-knex';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { type RunningServer, startServer } from '../../src/interfaces/http/server';
@@ -16,9 +17,9 @@ export interface TestServer {
 let shared: Promise<TestServer> | null = null;
 
 /** Starts the real app on a random port against the test database and Redis. */
-export async function startTestServer(overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+export async function startTestServer(overrides: NodeJS.ProcessEnv = {}, adapters: ContainerOverrides = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const running = await startServer(config, { logger: createLogger(config.logLevel) });
+  const running = await startServer(config, { logger: createLogger(config.logLevel), ...adapters });
   return {
     running,
     api: new ApiClient(`http://127.0.0.1:${running.port}`),

@@ -29,6 +29,13 @@ export interface Config {
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
+  readonly searchSync: {
+    readonly indexPrefix: string;
+    readonly batchSize: number;
+    readonly intervalMs: number;
+    readonly maxAttempts: number;
+    readonly workerConcurrency: number;
+  };
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly bodyLimit: string;
@@ -65,6 +72,11 @@ const schema = Joi.object({
     otherwise: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').default(''),
   }),
   MEILISEARCH_API_KEY: Joi.string().allow('').default(''),
+  MEILISEARCH_INDEX_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_-]*$/).allow('').default(''),
+  SEARCH_SYNC_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
+  SEARCH_SYNC_INTERVAL: duration.default('1s'),
+  SEARCH_SYNC_MAX_ATTEMPTS: Joi.number().integer().min(1).max(100).default(5),
+  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(32).default(1),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
   BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/).default('100kb'),
@@ -105,6 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
     meilisearchApiKey: value.MEILISEARCH_API_KEY || null,
+    searchSync: {
+      indexPrefix: value.MEILISEARCH_INDEX_PREFIX,
+      batchSize: value.SEARCH_SYNC_BATCH_SIZE,
+      intervalMs: seconds(value.SEARCH_SYNC_INTERVAL) * 1000,
+      maxAttempts: value.SEARCH_SYNC_MAX_ATTEMPTS,
+      workerConcurrency: value.WORKER_CONCURRENCY,
+    },
     logLevel: value.LOG_LEVEL,
     trustProxy: value.TRUST_PROXY,
     bodyLimit: value.BODY_LIMIT,

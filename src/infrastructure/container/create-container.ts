@@ -15,6 +15,12 @@ import { KNEX, createKnex } from '../knex/create-knex';
 import { LOGGER, createLogger, type Logger } from '../logging/logger';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { authModule } from './modules/auth-module';
+import { searchSyncModule } from './modules/search-sync-module';
+import { bindSearchEngine } from './bind-search-engine';
+import { SEARCH_SYNC_POLICY } from '../../application/commands/sync-search-index/sync-search-index-handler';
+import type { SearchIndex } from '../../application/ports/search-index';
+import { SEARCH_INDEX_NAMING } from '../../application/search/index-names';
+import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from '../queue/search-sync-queue';
 
 export interface AppContainer {
   readonly container: Container;
@@ -24,10 +30,12 @@ export interface AppContainer {
 
 export interface ContainerOverrides {
   readonly logger?: Logger;
+  /** Replaces the search index adapter (tests use an in-memory one: no engine runs there). */
+  readonly searchIndex?: SearchIndex;
 }
 
 /** One container module per feature; each binds its handlers and the adapters of its ports. */
-const FEATURE_MODULES = [authModule];
+const FEATURE_MODULES = [authModule, searchSyncModule];
 
 /** Wires every handler and adapter. Connections open lazily; `dispose` closes them. */
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): AppContainer {
@@ -44,14 +52,24 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(JWT_SETTINGS).toConstantValue(config.jwt);
   container.bind(LOGIN_THROTTLE_POLICY).toConstantValue(config.loginThrottle);
   container.bind(SIGN_UP_THROTTLE_POLICY).toConstantValue(config.signUpThrottle);
-  container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis)]);
   container.bind(CLOCK).to(SystemClock);
+
+  const queueConnection = createQueueConnection(config.redisUrl);
+  queueConnection.on('error', (error: Error) => logger.warn({ err: error.message }, 'queue connection error'));
+  const searchSyncQueue = createSearchSyncQueue(queueConnection);
+  container.bind(SEARCH_SYNC_QUEUE).toConstantValue(searchSyncQueue);
+  container.bind(SEARCH_INDEX_NAMING).toConstantValue({ prefix: config.searchSync.indexPrefix });
+  container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);
+  const searchProbes = bindSearchEngine(container, config, overrides.searchIndex);
+  container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis), ...searchProbes]);
 
   container.load(...FEATURE_MODULES);
 
   return {
     container,
     async dispose() {
+      await searchSyncQueue.close().catch(() => undefined);
+      queueConnection.disconnect();
       redis.disconnect();
       await db.destroy();
     },

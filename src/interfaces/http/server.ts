@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { type AppContainer, createContainer } from '../../infrastructure/container/create-container';
+import { type AppContainer, type ContainerOverrides, createContainer } from '../../infrastructure/container/create-container';
 import type { Config } from '../../infrastructure/config/config';
-import type { Logger } from '../../infrastructure/logging/logger';
 import { REDIS, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
 
@@ -18,8 +17,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
-  const appContainer = createContainer(config, { logger: options.logger });
+export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
+  const appContainer = createContainer(config, overrides);
   await waitForRedis(appContainer.container.get<Redis>(REDIS), REDIS_STARTUP_WAIT_MS);
   const koa = createApp(appContainer);
   const server = koa.listen(config.port);

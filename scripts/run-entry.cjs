@@ -1,0 +1,26 @@
+'use strict';
+// Runs an entry point of the service by its path under src/ (without extension), passing the
+// remaining arguments on: from the TypeScript sources when tsx is installed (a development
+// checkout), otherwise from the compiled dist/ (the production image, without dev dependencies).
+//   node scripts/run-entry.cjs interfaces/cli/seed --tests 1000
+const path = require('node:path');
+
+const [entry, ...args] = process.argv.slice(2);
+if (!entry || !/^[a-z-]+(\/[a-z-]+)*$/.test(entry)) {
+  process.stderr.write('usage: node scripts/run-entry.cjs <path under src, e.g. interfaces/cli/seed> [options]\n');
+  process.exit(2);
+}
+process.argv = [process.argv[0], entry, ...args];
+
+let fromSources = true;
+try {
+  require.resolve('tsx/cjs');
+} catch {
+  fromSources = false;
+}
+if (fromSources) {
+  require('tsx/cjs');
+  require(path.join(__dirname, '../src', `${entry}.ts`));
+} else {
+  require(path.join(__dirname, '../dist/src', `${entry}.js`));
+}

@@ -1,0 +1,93 @@
+import { inject, injectable } from 'inversify';
+import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
+import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../ports/offering-snapshots';
+import { REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
+import { SEARCH_INDEX, type SearchIndex, SearchDocumentsRejected } from '../../ports/search-index';
+import { type DrainOutcome, type OutboxEntry, SEARCH_OUTBOX, type SearchOutbox } from '../../ports/search-outbox';
+import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName } from '../../search/index-names';
+
+export interface SearchSyncPolicy {
+  readonly batchSize: number;
+  /** After this many failed attempts an entry is left aside (a dead letter) and no longer blocks. */
+  readonly maxAttempts: number;
+}
+
+export const SEARCH_SYNC_POLICY = Symbol.for('SearchSyncPolicy');
+
+export interface SyncResult {
+  readonly drained: number;
+  /** True when the batch was full, so more entries are probably waiting. */
+  readonly more: boolean;
+}
+
+/**
+ * Drains one batch of the search outbox: the entries are coalesced by item, each item is read
+ * afresh from PostgreSQL and written to the index (or removed from it when it no longer exists).
+ * Replaying a batch writes the same documents again, so it changes nothing.
+ */
+@injectable()
+export class SyncSearchIndexHandler {
+  constructor(
+    @inject(SEARCH_OUTBOX) private readonly outbox: SearchOutbox,
+    @inject(OFFERING_SNAPSHOTS) private readonly snapshots: OfferingSnapshots,
+    @inject(SEARCH_INDEX) private readonly index: SearchIndex,
+    @inject(REINDEX_REGISTRY) private readonly reindex: ReindexRegistry,
+    @inject(SEARCH_INDEX_NAMING) private readonly naming: SearchIndexNaming,
+    @inject(SEARCH_SYNC_POLICY) private readonly policy: SearchSyncPolicy,
+  ) {}
+
+  async execute(): Promise<SyncResult> {
+    const drained = await this.outbox.drain(this.policy.batchSize, this.policy.maxAttempts, (entries) => this.apply(entries));
+    return { drained, more: drained >= this.policy.batchSize };
+  }
+
+  /**
+   * An unavailable index throws out of here, so that nothing is deleted or counted and the job
+   * is retried with backoff; only documents the engine refuses are counted against their entries.
+   */
+  private async apply(entries: readonly OutboxEntry[]): Promise<DrainOutcome> {
+    const failedEntryIds: number[] = [];
+    let lastError: string | undefined;
+    for (const kind of ALL_OFFERING_KINDS) {
+      const ofKind = entries.filter((entry) => entry.kind === kind);
+      const ids = [...new Set(ofKind.map((entry) => entry.itemId))];
+      if (ids.length === 0) continue;
+      const refusedIds = await this.writeItems(kind, ids)
+        .then(() => new Set<number>())
+        .catch(async (error: unknown) => {
+          if (!(error instanceof SearchDocumentsRejected)) throw error;
+          lastError = describe(error);
+          return this.writeOneByOne(kind, ids);
+        });
+      failedEntryIds.push(...ofKind.filter((entry) => refusedIds.has(entry.itemId)).map((entry) => entry.id));
+    }
+    return { failedEntryIds, lastError };
+  }
+
+  /** Writes the items to the live index, and to the index being rebuilt if there is one. */
+  private async writeItems(kind: OfferingKind, ids: readonly number[]): Promise<void> {
+    const found = await this.snapshots.findByIds(kind, ids);
+    const foundIds = new Set(found.map((item) => item.id));
+    const gone = ids.filter((id) => !foundIds.has(id));
+    const staging = await this.reindex.stagingIndex(kind);
+    for (const target of [liveIndexName(this.naming, kind), ...(staging ? [staging] : [])]) {
+      if (found.length > 0) await this.index.upsert(target, found);
+      if (gone.length > 0) await this.index.remove(target, gone);
+    }
+    if (staging) await this.reindex.recordChanged(kind, ids);
+  }
+
+  /** Isolates the items the index refuses, so that one bad item cannot block the others. */
+  private async writeOneByOne(kind: OfferingKind, ids: readonly number[]): Promise<Set<number>> {
+    const refused = new Set<number>();
+    for (const id of ids) {
+      await this.writeItems(kind, [id]).catch((error: unknown) => {
+        if (!(error instanceof SearchDocumentsRejected)) throw error;
+        refused.add(id);
+      });
+    }
+    return refused;
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 1000);

@@ -1,0 +1,34 @@
+import type { OfferingKind } from '../../domain/offering-kind';
+
+/** What the search index holds of one catalogue item, as read from PostgreSQL. */
+export interface OfferingSnapshot {
+  readonly kind: OfferingKind;
+  readonly id: number;
+  readonly title: string;
+  readonly description: string;
+  /** Decimal text with two places, e.g. `"45000.00"`. */
+  readonly price: string;
+  readonly startAt: Date;
+  readonly endAt: Date;
+  readonly createdAt: Date;
+  readonly registrationCount: number;
+}
+
+/** The engine refused the documents themselves; any other failure means it is unavailable. */
+export class SearchDocumentsRejected extends Error {}
+
+/**
+ * The search sidecar's indexes, addressed by name. Every write resolves only once the engine
+ * has applied it, so a caller that saw it resolve may forget what it wrote.
+ */
+export interface SearchIndex {
+  /** Creates the index with the catalogue's settings if it does not exist; applies them if it does. */
+  ensure(index: string): Promise<void>;
+  upsert(index: string, items: readonly OfferingSnapshot[]): Promise<void>;
+  remove(index: string, ids: readonly number[]): Promise<void>;
+  /** Exchanges the contents of two indexes atomically (zero-downtime rebuilds). */
+  swap(first: string, second: string): Promise<void>;
+  drop(index: string): Promise<void>;
+}
+
+export const SEARCH_INDEX = Symbol.for('SearchIndex');

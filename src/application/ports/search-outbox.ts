@@ -1,0 +1,31 @@
+import type { OfferingKind } from '../../domain/offering-kind';
+
+/** One change recorded by a command, in the same transaction as the change. */
+export interface OutboxEntry {
+  readonly id: number;
+  readonly kind: OfferingKind;
+  readonly itemId: number;
+  readonly attempts: number;
+}
+
+export interface DrainOutcome {
+  /** Entries that could not be applied; they stay, with one more attempt counted. */
+  readonly failedEntryIds: readonly number[];
+  readonly lastError?: string;
+}
+
+/** The transactional outbox that feeds the search index. */
+export interface SearchOutbox {
+  /**
+   * Claims up to `limit` of the oldest entries and hands them to `apply`; returns 0 at once while
+   * another drain runs (drains are serialised, so an older read never overtakes a newer one).
+   * Entries `apply` reports as failed are kept with their attempt counted; all others are deleted,
+   * only after `apply` resolved. If `apply` throws, nothing is deleted or counted. Entries that
+   * have failed `maxAttempts` times are no longer claimed.
+   */
+  drain(limit: number, maxAttempts: number, apply: (entries: readonly OutboxEntry[]) => Promise<DrainOutcome>): Promise<number>;
+  /** Entries waiting, excluding those past their attempts. */
+  pending(maxAttempts: number): Promise<number>;
+}
+
+export const SEARCH_OUTBOX = Symbol.for('SearchOutbox');

@@ -1,0 +1,57 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { OfferingSnapshots } from '../../application/ports/offering-snapshots';
+import type { OfferingSnapshot } from '../../application/ports/search-index';
+import type { OfferingKind } from '../../domain/offering-kind';
+import { KNEX } from './create-knex';
+import { OFFERING_TABLES } from './offering-tables';
+
+interface OfferingRow {
+  id: number;
+  title: string;
+  description: string;
+  price: string;
+  start_at: Date;
+  end_at: Date;
+  created_at: Date;
+  registration_count: number;
+}
+
+const COLUMNS: (keyof OfferingRow)[] = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'created_at', 'registration_count'];
+
+@injectable()
+export class KnexOfferingSnapshots implements OfferingSnapshots {
+  constructor(@inject(KNEX) private readonly db: Knex) {}
+
+  async findByIds(kind: OfferingKind, ids: readonly number[]): Promise<OfferingSnapshot[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items).select(COLUMNS).whereIn('id', ids);
+    return rows.map((row) => toSnapshot(kind, row));
+  }
+
+  async scan(kind: OfferingKind, afterId: number, limit: number): Promise<OfferingSnapshot[]> {
+    const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items)
+      .select(COLUMNS)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit);
+    return rows.map((row) => toSnapshot(kind, row));
+  }
+
+  async count(kind: OfferingKind): Promise<number> {
+    const [{ count }] = await this.db(OFFERING_TABLES[kind].items).count<{ count: number }[]>({ count: '*' });
+    return Number(count);
+  }
+}
+
+const toSnapshot = (kind: OfferingKind, row: OfferingRow): OfferingSnapshot => ({
+  kind,
+  id: row.id,
+  title: row.title,
+  description: row.description,
+  price: row.price,
+  startAt: row.start_at,
+  endAt: row.end_at,
+  createdAt: row.created_at,
+  registrationCount: row.registration_count,
+});

@@ -1,0 +1,52 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { DrainOutcome, OutboxEntry, SearchOutbox } from '../../application/ports/search-outbox';
+import type { OfferingKind } from '../../domain/offering-kind';
+import { KNEX } from './create-knex';
+
+interface OutboxRow {
+  id: number;
+  item_kind: OfferingKind;
+  item_id: number;
+  attempts: number;
+}
+
+/** An arbitrary, fixed advisory lock key for "draining the search outbox". */
+const DRAIN_LOCK_KEY = 7_220_815_001;
+
+@injectable()
+export class KnexSearchOutbox implements SearchOutbox {
+  constructor(@inject(KNEX) private readonly db: Knex) {}
+
+  async drain(limit: number, maxAttempts: number, apply: (entries: readonly OutboxEntry[]) => Promise<DrainOutcome>): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      // One drain at a time across all workers: two drains writing the same item concurrently
+      // could let the older read reach the index last.
+      const { rows: [lock] } = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS acquired', [DRAIN_LOCK_KEY]);
+      if (!lock.acquired) return 0;
+      const rows = await trx<OutboxRow>('search_outbox')
+        .select('id', 'item_kind', 'item_id', 'attempts')
+        .where('attempts', '<', maxAttempts)
+        .orderBy('id')
+        .limit(limit)
+        .forUpdate();
+      if (rows.length === 0) return 0;
+
+      const outcome = await apply(rows.map((row) => ({ id: row.id, kind: row.item_kind, itemId: row.item_id, attempts: row.attempts })));
+      const failed = new Set(outcome.failedEntryIds);
+      const done = rows.filter((row) => !failed.has(row.id)).map((row) => row.id);
+      if (done.length > 0) await trx('search_outbox').whereIn('id', done).delete();
+      if (failed.size > 0) {
+        await trx('search_outbox')
+          .whereIn('id', [...failed])
+          .update({ attempts: trx.raw('attempts + 1'), last_error: outcome.lastError ?? null });
+      }
+      return rows.length;
+    });
+  }
+
+  async pending(maxAttempts: number): Promise<number> {
+    const [{ count }] = await this.db('search_outbox').where('attempts', '<', maxAttempts).count<{ count: number }[]>({ count: '*' });
+    return Number(count);
+  }
+}

@@ -1,0 +1,16 @@
+import type { OfferingKind } from '../../domain/offering-kind';
+
+export interface OfferingTables {
+  /** The items: `tests`, `courses`. */
+  readonly items: string;
+  /** Their registrations: `test_registrations`, `course_registrations`. */
+  readonly registrations: string;
+  /** The registrations' reference to the item: `test_id`, `course_id`. */
+  readonly itemColumn: string;
+}
+
+/** The one place that knows which tables hold each kind of catalogue item. */
+export const OFFERING_TABLES: Readonly<Record<OfferingKind, OfferingTables>> = {
+  test: { items: 'tests', registrations: 'test_registrations', itemColumn: 'test_id' },
+  course: { items: 'courses', registrations: 'course_registrations', itemColumn: 'course_id' },
+};

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { createContainer } from '../../infrastructure/container/create-container';
+import { createLogger } from '../../infrastructure/logging/logger';
+import { startSearchSyncWorker } from './search-sync-worker';
+
+async function main(): Promise<void> {
+  loadEnvFile();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const app = createContainer(config, { logger });
+  const running = await startSearchSyncWorker(app.container);
+  logger.info(
+    { search_engine: config.searchEngine, concurrency: config.searchSync.workerConcurrency, interval_ms: config.searchSync.intervalMs },
+    'search sync worker started',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker shutting down: finishing the current job');
+    await running.close();
+    await app.dispose();
+    logger.info('worker stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { Worker } from 'bullmq';
+import type { Container } from 'inversify';
+import { SyncSearchIndexHandler, type SyncResult } from '../../application/commands/sync-search-index/sync-search-index-handler';
+import { SEARCH_OUTBOX, type SearchOutbox } from '../../application/ports/search-outbox';
+import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../application/ports/search-sync-trigger';
+import { CONFIG } from '../../infrastructure/config/config-token';
+import type { Config } from '../../infrastructure/config/config';
+import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import {
+  SEARCH_SYNC_QUEUE,
+  SEARCH_SYNC_QUEUE_NAME,
+  createQueueConnection,
+  scheduleDrain,
+} from '../../infrastructure/queue/search-sync-queue';
+import type { Queue } from 'bullmq';
+
+const HEALTH_LOG_INTERVAL_MS = 30_000;
+
+export interface RunningWorker {
+  readonly worker: Worker;
+  /** Lets the job in progress finish, then stops. */
+  close(): Promise<void>;
+}
+
+/** The BullMQ worker that drains the search outbox into the index. */
+export async function startSearchSyncWorker(container: Container): Promise<RunningWorker> {
+  const config = container.get<Config>(CONFIG);
+  const logger = container.get<Logger>(LOGGER);
+  const handler = container.get(SyncSearchIndexHandler);
+  const trigger = container.get<SearchSyncTrigger>(SEARCH_SYNC_TRIGGER);
+  const outbox = container.get<SearchOutbox>(SEARCH_OUTBOX);
+  const queue = container.get<Queue>(SEARCH_SYNC_QUEUE);
+
+  const connection = createQueueConnection(config.redisUrl);
+  const worker = new Worker<unknown, SyncResult>(
+    SEARCH_SYNC_QUEUE_NAME,
+    async () => {
+      const result = await handler.execute();
+      if (result.more) await trigger.nudge();
+      return result;
+    },
+    { connection, concurrency: config.searchSync.workerConcurrency, autorun: true },
+  );
+  worker.on('failed', (job, error) =>
+    logger.warn({ job_id: job?.id, attempts: job?.attemptsMade, err: error.message }, 'search sync job failed; it will be retried'),
+  );
+  worker.on('error', (error) => logger.error({ err: error.message }, 'search sync worker error'));
+  await worker.waitUntilReady();
+  await scheduleDrain(queue, config.searchSync.intervalMs);
+
+  const health = setInterval(() => {
+    outbox
+      .pending(config.searchSync.maxAttempts)
+      .then((pending) => logger.info({ pending_outbox: pending, running: worker.isRunning() }, 'search sync worker alive'))
+      .catch((error: Error) => logger.warn({ err: error.message }, 'search sync worker cannot read the outbox'));
+  }, HEALTH_LOG_INTERVAL_MS);
+  health.unref();
+
+  return {
+    worker,
+    async close() {
+      clearInterval(health);
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
+import { SyncSearchIndexHandler } from '../../src/application/commands/sync-search-index/sync-search-index-handler';
+import { REINDEX_REGISTRY, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
+import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
+import type { OfferingKind } from '../../src/domain/offering-kind';
+import { type RunningWorker, startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
+import { InMemorySearchIndex } from '../support/in-memory-search-index';
+import { waitUntil } from '../support/redis-instance';
+import { type TestServer, startTestServer } from '../support/test-server';
+import { uniqueName } from '../support/users';
+
+const MAX_ATTEMPTS = 3;
+
+describe('Search sync: outbox → BullMQ → worker → index', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  let index: InMemorySearchIndex;
+  let db: Knex;
+  let sync: SyncSearchIndexHandler;
+
+  before(async () => {
+    index = new InMemorySearchIndex();
+    server = await startTestServer({ SEARCH_SYNC_MAX_ATTEMPTS: String(MAX_ATTEMPTS), SEARCH_SYNC_INTERVAL: '1s' }, { searchIndex: index });
+    db = server.db;
+    sync = server.running.app.container.get(SyncSearchIndexHandler);
+    await db('search_outbox').delete();
+  });
+  after(async () => {
+    await server.running.close();
+  });
+  beforeEach(() => {
+    index.failNextWrites = 0;
+    index.poisonIds.clear();
+  });
+
+  const createItem = async (kind: OfferingKind, title = `item ${uniqueName()}`): Promise<number> => {
+    const now = Date.now();
+    const [{ id }] = await db(kind === 'test' ? 'tests' : 'courses')
+      .insert({ title, description: 'search sync', price: '45000.00', start_at: new Date(now - 86_400_000), end_at: new Date(now + 86_400_000) })
+      .returning('id');
+    return id;
+  };
+  const recordChange = (kind: OfferingKind, itemId: number) => db('search_outbox').insert({ item_kind: kind, item_id: itemId, operation: 'upsert' });
+  const outboxRowsFor = (itemId: number) => db('search_outbox').where({ item_id: itemId });
+  const drainAll = async () => {
+    while ((await sync.execute()).drained > 0);
+  };
+
+  describe('with the real worker', () => {
+    let worker: RunningWorker;
+    before(async () => {
+      worker = await startSearchSyncWorker(server.running.app.container);
+    });
+    after(async () => {
+      await worker.close();
+    });
+
+    it('brings a committed change into the index shortly after a nudge', async () => {
+      const id = await createItem('test', `파이썬 시험 ${uniqueName()}`);
+      await recordChange('test', id);
+      await server.running.app.container.get<SearchSyncTrigger>(SEARCH_SYNC_TRIGGER).nudge();
+      await waitUntil(async () => index.documents('tests').has(id));
+      expect(index.documents('tests').get(id)?.title).to.match(/^파이썬 시험/);
+      await waitUntil(async () => (await outboxRowsFor(id)).length === 0);
+    });
+
+    it('retries a failing batch with backoff and removes the entries only after it succeeded', async () => {
+      const id = await createItem('course');
+      index.failNextWrites = 2;
+      await recordChange('course', id);
+      await waitUntil(async () => index.failNextWrites === 0, 10_000);
+      expect(await outboxRowsFor(id), 'kept while the index fails').to.have.length(1);
+      expect(index.documents('courses').has(id)).to.equal(false);
+      await waitUntil(async () => index.documents('courses').has(id), 15_000);
+      await waitUntil(async () => (await outboxRowsFor(id)).length === 0);
+    });
+  });
+
+  it('coalesces several entries for one item into one write of its current state', async () => {
+    const id = await createItem('test');
+    for (let i = 0; i < 5; i += 1) await recordChange('test', id);
+    await db('tests').where({ id }).update({ registration_count: 7 });
+    await drainAll();
+    expect(index.writesOf(id)).to.have.length(1);
+    expect(index.documents('tests').get(id)?.registrationCount).to.equal(7);
+    expect(await outboxRowsFor(id)).to.have.length(0);
+  });
+
+  it('removes from the index an item that no longer exists', async () => {
+    const id = await createItem('course');
+    await recordChange('course', id);
+    await drainAll();
+    expect(index.documents('courses').has(id)).to.equal(true);
+    await db('courses').where({ id }).delete();
+    await recordChange('course', id);
+    await drainAll();
+    expect(index.documents('courses').has(id)).to.equal(false);
+  });
+
+  it('changes nothing when a batch is replayed', async () => {
+    const ids = [await createItem('test'), await createItem('test')];
+    for (const id of ids) await recordChange('test', id);
+    await drainAll();
+    const first = ids.map((id) => index.documents('tests').get(id));
+    for (const id of ids) await recordChange('test', id);
+    await drainAll();
+    expect(ids.map((id) => index.documents('tests').get(id))).to.deep.equal(first);
+  });
+
+  it('keeps a poison item aside without blocking the others, counting its attempts', async () => {
+    const poison = await createItem('test');
+    const healthy = await createItem('test');
+    index.poisonIds.add(poison);
+    await recordChange('test', poison);
+    await recordChange('test', healthy);
+    await sync.execute();
+    expect(index.documents('tests').has(healthy)).to.equal(true);
+    const [row] = await outboxRowsFor(poison);
+    expect(row.attempts).to.equal(1);
+    expect(row.last_error).to.contain('refused');
+    for (let i = 0; i < MAX_ATTEMPTS; i += 1) await sync.execute();
+    expect((await outboxRowsFor(poison))[0].attempts, 'no longer claimed after the last attempt').to.equal(MAX_ATTEMPTS);
+    const later = await createItem('test');
+    await recordChange('test', later);
+    await drainAll();
+    expect(index.documents('tests').has(later), 'later changes flow past the dead letter').to.equal(true);
+    await db('search_outbox').where({ item_id: poison }).delete();
+  });
+
+  it('keeps every entry untouched when the whole batch fails (an outage, not bad items)', async () => {
+    const id = await createItem('course');
+    await recordChange('course', id);
+    index.failNextWrites = 100;
+    await sync.execute().catch(() => undefined);
+    expect((await outboxRowsFor(id))[0].attempts).to.equal(0);
+    index.failNextWrites = 0;
+    await drainAll();
+    expect(index.documents('courses').has(id)).to.equal(true);
+  });
+
+  describe('rebuilding an index', () => {
+    it('fills a new index from PostgreSQL, swaps it in and drops the old contents', async () => {
+      const ids = [await createItem('course'), await createItem('course'), await createItem('course')];
+      index.documents('courses').clear();
+      index.documents('courses').set(-1, { ...(await snapshotOf(ids[0])), id: -1 });
+      const summary = await server.running.app.container
+        .get(RebuildSearchIndexHandler)
+        .execute({ kind: 'course', batchSize: 2, maxInFlight: 2 });
+      const live = index.documents('courses');
+      for (const id of ids) expect(live.has(id), `item ${id}`).to.equal(true);
+      expect(live.has(-1), 'stale document gone').to.equal(false);
+      expect(live.size).to.equal(Number((await db('courses').count({ n: '*' }))[0].n));
+      expect(summary.documents).to.equal(live.size);
+      expect([...index.indexes.keys()].filter((name) => name.includes('rebuild'))).to.deep.equal([]);
+    });
+
+    it('writes changes made during the rebuild to both indexes and replays them', async () => {
+      const id = await createItem('test');
+      const registry = server.running.app.container.get<ReindexRegistry>(REINDEX_REGISTRY);
+      await registry.start('test', 'tests_rebuild_manual');
+      try {
+        await db('tests').where({ id }).update({ registration_count: 3 });
+        await recordChange('test', id);
+        await drainAll();
+        expect(index.documents('tests_rebuild_manual').get(id)?.registrationCount).to.equal(3);
+        expect(await registry.takeChanged('test')).to.deep.equal([id]);
+      } finally {
+        await registry.finish('test');
+        await index.drop('tests_rebuild_manual');
+      }
+    });
+  });
+
+  const snapshotOf = async (id: number) => {
+    const row = await db('courses').where({ id }).first();
+    return {
+      kind: 'course' as const, id, title: row.title, description: row.description, price: row.price,
+      startAt: row.start_at, endAt: row.end_at, createdAt: row.created_at, registrationCount: row.registration_count,
+    };
+  };
+});
