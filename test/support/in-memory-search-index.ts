@@ -15,6 +15,8 @@ export class InMemorySearchIndex implements SearchIndex {
   readonly writes: IndexWrite[] = [];
   /** The next this-many writes fail as if the engine were down. */
   failNextWrites = 0;
+  /** How many writes failed that way so far. */
+  unavailableWrites = 0;
   /** Writes that include one of these ids are refused, as an engine refuses a bad document. */
   readonly poisonIds = new Set<number>();
 
@@ -62,6 +64,7 @@ export class InMemorySearchIndex implements SearchIndex {
   private check(ids: readonly number[]): void {
     if (this.failNextWrites > 0) {
       this.failNextWrites -= 1;
+      this.unavailableWrites += 1;
       throw new Error('search engine unavailable');
     }
     if (ids.some((id) => this.poisonIds.has(id))) throw new SearchDocumentsRejected('document refused');

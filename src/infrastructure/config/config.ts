@@ -26,6 +26,10 @@ export interface Config {
   };
   /** Origins allowed to call the API from a browser; empty disables CORS, `*` allows any. */
   readonly corsOrigins: readonly string[];
+  readonly lock: {
+    readonly waitMs: number;
+    readonly leaseMs: number;
+  };
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
@@ -65,6 +69,8 @@ const schema = Joi.object({
   SIGNUP_MAX_PER_IP: Joi.number().integer().min(1).default(20),
   SIGNUP_THROTTLE_WINDOW: duration.default('1h'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  LOCK_WAIT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
+  LOCK_LEASE_MS: Joi.number().integer().min(1_000).max(300_000).default(10_000),
   SEARCH_ENGINE: Joi.string().valid('postgres', 'meilisearch').default('postgres'),
   MEILISEARCH_URL: Joi.when('SEARCH_ENGINE', {
     is: 'meilisearch',
@@ -114,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: seconds(value.SIGNUP_THROTTLE_WINDOW),
     },
     corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
+    lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
     meilisearchApiKey: value.MEILISEARCH_API_KEY || null,

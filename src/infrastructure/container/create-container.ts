@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import { LOGIN_THROTTLE_POLICY } from '../../application/commands/log-in/login-throttle';
 import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign-up-throttle';
 import { CLOCK } from '../../application/ports/clock';
+import { LOCK_PORT, type LockPort } from '../../application/ports/lock-port';
+import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
 import { JWT_SETTINGS } from '../auth/jwt-token-service';
 import { SystemClock } from '../clock/system-clock';
 import { CONFIG } from '../config/config-token';
@@ -15,6 +17,7 @@ import { KNEX, createKnex } from '../knex/create-knex';
 import { LOGGER, createLogger, type Logger } from '../logging/logger';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { authModule } from './modules/auth-module';
+import { commandsModule } from './modules/commands-module';
 import { searchSyncModule } from './modules/search-sync-module';
 import { bindSearchEngine } from './bind-search-engine';
 import { SEARCH_SYNC_POLICY } from '../../application/commands/sync-search-index/sync-search-index-handler';
@@ -32,10 +35,12 @@ export interface ContainerOverrides {
   readonly logger?: Logger;
   /** Replaces the search index adapter (tests use an in-memory one: no engine runs there). */
   readonly searchIndex?: SearchIndex;
+  /** Replaces the distributed lock (tests prove the database alone prevents double payment). */
+  readonly lock?: LockPort;
 }
 
 /** One container module per feature; each binds its handlers and the adapters of its ports. */
-const FEATURE_MODULES = [authModule, searchSyncModule];
+const FEATURE_MODULES = [authModule, commandsModule, searchSyncModule];
 
 /** Wires every handler and adapter. Connections open lazily; `dispose` closes them. */
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): AppContainer {
@@ -60,6 +65,10 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(SEARCH_SYNC_QUEUE).toConstantValue(searchSyncQueue);
   container.bind(SEARCH_INDEX_NAMING).toConstantValue({ prefix: config.searchSync.indexPrefix });
   container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);
+  container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
+  if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);
+  else container.bind(LOCK_PORT).to(RedlockLock);
+
   const searchProbes = bindSearchEngine(container, config, overrides.searchIndex);
   container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis), ...searchProbes]);
 

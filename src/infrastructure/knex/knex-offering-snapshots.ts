@@ -38,6 +38,10 @@ export class KnexOfferingSnapshots implements OfferingSnapshots {
     return rows.map((row) => toSnapshot(kind, row));
   }
 
+  async exists(kind: OfferingKind, id: number): Promise<boolean> {
+    return (await this.db(OFFERING_TABLES[kind].items).where({ id }).first('id')) !== undefined;
+  }
+
   async count(kind: OfferingKind): Promise<number> {
     const [{ count }] = await this.db(OFFERING_TABLES[kind].items).count<{ count: number }[]>({ count: '*' });
     return Number(count);

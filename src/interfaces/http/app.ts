@@ -16,12 +16,16 @@ import { ignoreTrailingSlash } from './middleware/trailing-slash';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
 import { registerHealthRoutes } from './routes/health-routes';
+import { registerPaymentRoutes } from './routes/payment-routes';
+import { registerRegistrationRoutes } from './routes/registration-routes';
 import type { RouteContext } from './routes/route-context';
 
 const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [
   registerHealthRoutes,
   registerDocsRoutes,
   registerAuthRoutes,
+  registerRegistrationRoutes,
+  registerPaymentRoutes,
 ];
 
 /** Every route of the service on one router. */

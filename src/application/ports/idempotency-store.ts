@@ -1,0 +1,25 @@
+export interface StoredResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type IdempotencyClaim =
+  | { readonly outcome: 'claimed' }
+  | { readonly outcome: 'replay'; readonly response: StoredResponse }
+  | { readonly outcome: 'in_progress' }
+  | { readonly outcome: 'mismatch' };
+
+/** Durable record of requests made with an `Idempotency-Key`, per user. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for this request: `claimed` the first time (or once an earlier record expired or
+   * was abandoned), `replay` with the stored response for the same request, `in_progress` while
+   * the first is still running, `mismatch` when the key was used for a different request.
+   */
+  claim(userId: number, key: string, requestHash: string, now: Date): Promise<IdempotencyClaim>;
+  complete(userId: number, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets a claim whose outcome must not be replayed (the client should retry). */
+  release(userId: number, key: string): Promise<void>;
+}
+
+export const IDEMPOTENCY_STORE = Symbol.for('IdempotencyStore');

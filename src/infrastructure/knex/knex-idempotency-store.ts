@@ -1,0 +1,58 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../application/ports/idempotency-store';
+import { KNEX } from './create-knex';
+
+/** Responses are replayed for 24 hours. */
+const LIFETIME_MS = 24 * 3600 * 1000;
+/** A claim still in progress after this long belongs to a request that died; it may be taken over. */
+const ABANDONED_AFTER_MS = 60 * 1000;
+
+interface IdempotencyRow {
+  user_id: number;
+  key: string;
+  request_hash: string;
+  state: 'in_progress' | 'completed';
+  response_status: number | null;
+  response_body: unknown;
+  created_at: Date;
+  expires_at: Date;
+}
+
+@injectable()
+export class KnexIdempotencyStore implements IdempotencyStore {
+  constructor(@inject(KNEX) private readonly db: Knex) {}
+
+  async claim(userId: number, key: string, requestHash: string, now: Date): Promise<IdempotencyClaim> {
+    const inserted = await this.db('idempotency_records')
+      .insert({ user_id: userId, key, request_hash: requestHash, state: 'in_progress', created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) })
+      .onConflict(['user_id', 'key'])
+      .ignore()
+      .returning('key');
+    if (inserted.length === 1) return { outcome: 'claimed' };
+
+    const row = await this.db<IdempotencyRow>('idempotency_records').where({ user_id: userId, key }).first();
+    if (!row) return this.claim(userId, key, requestHash, now);
+    const stale = row.expires_at <= now || (row.state === 'in_progress' && now.getTime() - row.created_at.getTime() > ABANDONED_AFTER_MS);
+    if (stale) {
+      // Take the record over only if nobody else did meanwhile.
+      const taken = await this.db('idempotency_records')
+        .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
+        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) });
+      return taken === 1 ? { outcome: 'claimed' } : this.claim(userId, key, requestHash, now);
+    }
+    if (row.request_hash !== requestHash) return { outcome: 'mismatch' };
+    if (row.state === 'in_progress') return { outcome: 'in_progress' };
+    return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_body } };
+  }
+
+  async complete(userId: number, key: string, response: StoredResponse): Promise<void> {
+    await this.db('idempotency_records')
+      .where({ user_id: userId, key })
+      .update({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body) });
+  }
+
+  async release(userId: number, key: string): Promise<void> {
+    await this.db('idempotency_records').where({ user_id: userId, key, state: 'in_progress' }).delete();
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { Middleware } from 'koa';
+import { CLOCK, type Clock } from '../../../application/ports/clock';
+import { IDEMPOTENCY_STORE, type IdempotencyStore, type StoredResponse } from '../../../application/ports/idempotency-store';
+import { DomainError, IdempotencyKeyReused, IdempotentRequestInProgress, ValidationFailed } from '../../../domain/errors';
+import type { Container } from 'inversify';
+import { PROBLEM_CONTENT_TYPE, problemFromDomainError } from '../problem';
+import { currentUserId } from './authenticate';
+
+const HEADER = 'Idempotency-Key';
+
+/** Statuses that must not be replayed: the client should be able to retry them for real. */
+const NOT_REPLAYED = new Set([401, 409, 429]);
+
+/**
+ * `Idempotency-Key` support: the first completed response for (user, key) is stored and
+ * replayed for a retry of the same request (`Idempotent-Replayed: true`) without performing
+ * anything; the same key with another request is a 422, and a retry while the first is still
+ * running a 409. Server errors and conflicts are not stored, so retrying them really retries.
+ */
+export function idempotent(container: Container): Middleware {
+  const store = container.get<IdempotencyStore>(IDEMPOTENCY_STORE);
+  const clock = container.get<Clock>(CLOCK);
+
+  return async (ctx, next) => {
+    const key = ctx.get(HEADER);
+    if (!ctx.headers['idempotency-key']) return next();
+    if (key.length < 1 || key.length > 255) throw ValidationFailed.field(HEADER, 'Must be 1 to 255 characters.');
+
+    const userId = currentUserId(ctx);
+    const claim = await store.claim(userId, key, requestHash(ctx.method, ctx.path, ctx.request.body), clock.now());
+    if (claim.outcome === 'mismatch') throw new IdempotencyKeyReused();
+    if (claim.outcome === 'in_progress') throw new IdempotentRequestInProgress();
+    if (claim.outcome === 'replay') {
+      ctx.status = claim.response.status;
+      if (claim.response.status >= 400) ctx.type = PROBLEM_CONTENT_TYPE;
+      ctx.body = withRequestId(claim.response.body, claim.response.status, ctx.state.requestId);
+      ctx.set('Idempotent-Replayed', 'true');
+      return;
+    }
+
+    let response: StoredResponse | null = null;
+    try {
+      await next();
+      response = { status: ctx.status, body: ctx.body ?? null };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const problem = problemFromDomainError(error);
+        response = { status: problem.status, body: problem };
+      }
+      throw error;
+    } finally {
+      if (response && response.status < 500 && !NOT_REPLAYED.has(response.status)) await store.complete(userId, key, response);
+      else await store.release(userId, key);
+    }
+  };
+}
+
+/** Same method, path (with or without its trailing slash) and JSON body, whatever the key order. */
+function requestHash(method: string, path: string, body: unknown): string {
+  const canonical = `${method} ${path.replace(/\/+$/, '')} ${canonicalJson(body ?? {})}`;
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function withRequestId(body: unknown, status: number, requestId: string): unknown {
+  return status >= 400 && body !== null && typeof body === 'object' ? { ...body, request_id: requestId } : body;
+}

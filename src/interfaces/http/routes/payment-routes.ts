@@ -1,0 +1,58 @@
+import { CancelPaymentHandler } from '../../../application/commands/cancel-payment/cancel-payment-handler';
+import { GetMyPaymentHandler } from '../../../application/queries/get-my-payment/get-my-payment-handler';
+import { ListMyPaymentsHandler } from '../../../application/queries/list-my-payments/list-my-payments-handler';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import type { PaymentStatus } from '../../../domain/payment';
+import { currentUserId } from '../middleware/authenticate';
+import { idempotent } from '../middleware/idempotency';
+import { pageLinks } from '../pagination';
+import { parseId } from '../path-params';
+import { cancelBody, paymentListQuery } from '../schemas/payment-schemas';
+import { serializePayment } from '../serializers/payment-serializer';
+import { validate } from '../validation';
+import type { RouteContext } from './route-context';
+
+interface PaymentListQuery {
+  page: number;
+  page_size: number;
+  status?: PaymentStatus;
+  payment_type?: OfferingKind;
+  from?: string;
+  to?: string;
+  search?: string;
+}
+
+export function registerPaymentRoutes({ router, container, requireAuth }: RouteContext): void {
+  router.get('/api/me/payments', requireAuth, async (ctx) => {
+    const query = validate(paymentListQuery, ctx.query) as PaymentListQuery;
+    const page = await container.get(ListMyPaymentsHandler).execute({
+      userId: currentUserId(ctx),
+      filter: {
+        status: query.status,
+        kind: query.payment_type,
+        from: query.from,
+        to: query.to,
+        words: (query.search ?? '').split(/\s+/).filter(Boolean),
+      },
+      page: query.page,
+      pageSize: query.page_size,
+    });
+    ctx.body = { count: page.count, ...pageLinks(ctx, query.page, page.hasNext), results: page.entries.map(serializePayment) };
+  });
+
+  router.get('/api/me/payments/:id', requireAuth, async (ctx) => {
+    const entry = await container.get(GetMyPaymentHandler).execute({ userId: currentUserId(ctx), paymentId: parseId(ctx.params.id) });
+    ctx.body = serializePayment(entry);
+  });
+
+  router.post('/api/payments/:id/cancel', requireAuth, idempotent(container), async (ctx) => {
+    const paymentId = parseId(ctx.params.id);
+    const body = validate(cancelBody, ctx.request.body) as { reason?: string };
+    const cancelled = await container.get(CancelPaymentHandler).execute({
+      userId: currentUserId(ctx),
+      paymentId,
+      reason: body.reason ? body.reason : null,
+    });
+    ctx.body = { payment_id: cancelled.paymentId, status: 'cancelled', cancelled_at: cancelled.cancelledAt.toISOString() };
+  });
+}

@@ -1,0 +1,55 @@
+import { CompleteRegistrationHandler } from '../../../application/commands/complete-registration/complete-registration-handler';
+import { RegisterForOfferingHandler } from '../../../application/commands/register-for-offering/register-for-offering-handler';
+import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../../application/ports/offering-snapshots';
+import { NotFound } from '../../../domain/errors';
+import type { Money } from '../../../domain/money';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
+import type { PaymentMethod } from '../../../domain/payment-method';
+import { currentUserId } from '../middleware/authenticate';
+import { idempotent } from '../middleware/idempotency';
+import { parseId } from '../path-params';
+import { registerBody } from '../schemas/registration-schemas';
+import { validate } from '../validation';
+import type { RouteContext } from './route-context';
+
+/** Apply / enroll and complete, for tests and courses alike; names come from the kinds table. */
+export function registerRegistrationRoutes({ router, container, requireAuth }: RouteContext): void {
+  const offerings = container.get<OfferingSnapshots>(OFFERING_SNAPSHOTS);
+  const idempotency = idempotent(container);
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const names = OFFERING_KINDS[kind];
+
+    router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, idempotency, async (ctx) => {
+      const itemId = parseId(ctx.params.id);
+      // An unknown item is a 404 before anything about the body is said.
+      if (!(await offerings.exists(kind, itemId))) throw new NotFound();
+      const body = validate(registerBody, ctx.request.body) as { amount: Money; payment_method: PaymentMethod };
+      const receipt = await container.get(RegisterForOfferingHandler).execute({
+        kind,
+        itemId,
+        userId: currentUserId(ctx),
+        amount: body.amount,
+        method: body.payment_method,
+      });
+      ctx.status = 201;
+      ctx.body = {
+        payment_id: receipt.paymentId,
+        [names.registrationIdField]: receipt.registrationId,
+        payment_method: receipt.method,
+        amount: receipt.amount.toString(),
+        paid_at: receipt.paidAt.toISOString(),
+      };
+    });
+
+    router.post(`/api/${names.plural}/:id/complete`, requireAuth, async (ctx) => {
+      const itemId = parseId(ctx.params.id);
+      const completed = await container.get(CompleteRegistrationHandler).execute({ kind, itemId, userId: currentUserId(ctx) });
+      ctx.body = {
+        [names.registrationIdField]: completed.registrationId,
+        status: 'completed',
+        completed_at: completed.completedAt.toISOString(),
+      };
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import Joi from 'joi';
+import { Money } from '../../../domain/money';
+
+/** Money in: a positive decimal as a string or a JSON number (`"45000"`, `45000`, `"45000.00"`). */
+export const positiveMoney = Joi.alternatives()
+  .try(Joi.string().max(32), Joi.number())
+  .custom((value, helpers) => {
+    const money = Money.tryParse(value);
+    return money && money.isPositive() ? money : helpers.error('any.invalid');
+  })
+  .messages({ 'any.invalid': '{{#label}} must be a positive decimal with at most 2 decimal places and 10 digits' })
+  .description('Decimal with at most 2 places, as a string or a number')
+  .example('45000.00');
+
+/** Money out: always a string with two places. */
+export const moneyOut = Joi.string().pattern(/^\d+\.\d{2}$/).example('45000.00');
+
+export const timestamp = Joi.string().isoDate().example('2026-11-24T10:59:00.832Z');
+
+export const idempotencyKeyHeader = Joi.object({
+  'idempotency-key': Joi.string()
+    .min(1)
+    .max(255)
+    .description('Makes the request safe to retry: the first response is stored for 24 h and replayed'),
+});
+
+export const envelopeOf = (item: Joi.Schema, className: string) =>
+  Joi.object({
+    count: Joi.number().integer(),
+    next: Joi.string().uri().allow(null),
+    previous: Joi.string().uri().allow(null),
+    results: Joi.array().items(item),
+  }).meta({ className });

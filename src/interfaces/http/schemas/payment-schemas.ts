@@ -1,0 +1,48 @@
+import Joi from 'joi';
+import { PAYMENT_STATUSES } from '../../../domain/payment';
+import { PAYMENT_METHODS } from '../../../domain/payment-method';
+import { pageParams } from '../pagination';
+import { envelopeOf, moneyOut, timestamp } from './common-schemas';
+
+const isoDate = Joi.string()
+  .pattern(/^\d{4}-\d{2}-\d{2}$/)
+  .custom((value: string, helpers) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? value : helpers.error('any.invalid');
+  })
+  .messages({ 'string.pattern.base': '{{#label}} must be a date as YYYY-MM-DD', 'any.invalid': '{{#label}} is not a valid date' });
+
+export const paymentListQuery = Joi.object({
+  ...pageParams,
+  status: Joi.string().valid(...PAYMENT_STATUSES),
+  payment_type: Joi.string().valid('test', 'course'),
+  from: isoDate.description('Inclusive lower bound on the UTC date of paid_at'),
+  to: isoDate.description('Inclusive upper bound on the UTC date of paid_at'),
+  search: Joi.string().allow('').max(200).description('Words that must all appear in the item title'),
+});
+
+export const cancelBody = Joi.object({
+  reason: Joi.string().allow('').max(500),
+});
+
+export const paymentItem = Joi.object({
+  id: Joi.number().integer(),
+  payment_type: Joi.string().valid('test', 'course'),
+  target_id: Joi.number().integer(),
+  target_title: Joi.string(),
+  amount: moneyOut,
+  payment_method: Joi.string().valid(...PAYMENT_METHODS),
+  status: Joi.string().valid(...PAYMENT_STATUSES),
+  paid_at: timestamp,
+  cancelled_at: timestamp.allow(null),
+  registration_time: timestamp.allow(null),
+  refund_reason: Joi.string().allow(null),
+}).meta({ className: 'Payment' });
+
+export const paymentPage = envelopeOf(paymentItem, 'PaymentPage');
+
+export const cancellationResponse = Joi.object({
+  payment_id: Joi.number().integer(),
+  status: Joi.string().valid('cancelled'),
+  cancelled_at: timestamp,
+});

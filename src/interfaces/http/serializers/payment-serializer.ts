@@ -1,0 +1,16 @@
+import type { PaymentHistoryEntry } from '../../../application/ports/payment-history';
+import { Money } from '../../../domain/money';
+
+export const serializePayment = (entry: PaymentHistoryEntry) => ({
+  id: entry.id,
+  payment_type: entry.kind,
+  target_id: entry.targetId,
+  target_title: entry.targetTitle,
+  amount: Money.parse(entry.amount).toString(),
+  payment_method: entry.method,
+  status: entry.status,
+  paid_at: entry.paidAt.toISOString(),
+  cancelled_at: entry.cancelledAt?.toISOString() ?? null,
+  registration_time: entry.registeredAt?.toISOString() ?? null,
+  refund_reason: entry.refundReason,
+});
