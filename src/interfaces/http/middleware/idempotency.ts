@@ -57,7 +57,7 @@ export function idempotent(container: Container): Middleware {
 }
 
 /** Same method, path (with or without its trailing slash) and JSON body, whatever the key order. */
-function requestHash(method: string, path: string, body: unknown): string {
+export function requestHash(method: string, path: string, body: unknown): string {
   const canonical = `${method} ${path.replace(/\/+$/, '')} ${canonicalJson(body ?? {})}`;
   return createHash('sha256').update(canonical).digest('hex');
 }

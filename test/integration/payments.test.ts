@@ -1,0 +1,257 @@
+import { expect } from 'chai';
+import type { OfferingKind } from '../../src/domain/offering-kind';
+import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import { requestHash } from '../../src/interfaces/http/middleware/idempotency';
+import { createOffering, kindPaths } from '../support/offerings';
+import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestUser, createUser, uniqueName } from '../support/users';
+
+const PAY = { amount: '45000.00', payment_method: 'card' };
+
+describe('Payments (SPEC §6)', () => {
+  let server: TestServer;
+  let user: TestUser;
+  before(async () => {
+    server = await sharedServer();
+  });
+  beforeEach(async () => {
+    user = await createUser(server.api);
+  });
+
+  const buy = async (kind: OfferingKind, options: { title?: string; as?: TestUser; price?: string } = {}) => {
+    const id = await createOffering(server.db, kind, { title: options.title, price: options.price });
+    const res = await server.api.post(kindPaths(kind).register(id), { ...PAY, amount: options.price ?? PAY.amount }, { token: (options.as ?? user).access });
+    expect(res.status).to.equal(201);
+    return { itemId: id, paymentId: res.body.payment_id as number, registrationId: res.body[kind === 'test' ? 'registration_id' : 'enrollment_id'] as number };
+  };
+  const cancel = (paymentId: number | string, body: unknown = {}, as: TestUser = user, headers: Record<string, string> = {}) =>
+    server.api.post(`/api/payments/${paymentId}/cancel/`, body, { token: as.access, headers });
+  const list = (query = '', as: TestUser = user) => server.api.get(`/api/me/payments/${query}`, { token: as.access });
+
+  describe('POST /api/payments/{id}/cancel/', () => {
+    for (const kind of ['test', 'course'] as const) {
+      it(`cancels a ${kind} payment: payment and registration cancelled (row kept), count decremented, refund reason stored`, async () => {
+        const { itemId, paymentId, registrationId } = await buy(kind);
+        const res = await cancel(paymentId, { reason: 'Schedule conflict' });
+        expect(res.status).to.equal(200);
+        expect(res.body).to.deep.equal({ payment_id: paymentId, status: 'cancelled', cancelled_at: res.body.cancelled_at });
+        const payment = await server.db('payments').where({ id: paymentId }).first();
+        expect(payment).to.include({ status: 'cancelled', refund_reason: 'Schedule conflict' });
+        expect(payment.cancelled_at.toISOString()).to.equal(res.body.cancelled_at);
+        const registration = await server.db(OFFERING_TABLES[kind].registrations).where({ id: registrationId }).first();
+        expect(registration.status).to.equal('cancelled');
+        expect(registration.cancelled_at).to.be.instanceOf(Date);
+        expect((await server.db(OFFERING_TABLES[kind].items).where({ id: itemId }).first()).registration_count).to.equal(0);
+        expect(await server.db('search_outbox').where({ item_kind: kind, item_id: itemId })).to.have.length(2);
+      });
+    }
+
+    it('answers unknown and someone else’s payments with the same 404, changing nothing', async () => {
+      const { paymentId } = await buy('test');
+      const other = await createUser(server.api);
+      const foreign = await cancel(paymentId, {}, other);
+      const unknown = await cancel(2_000_000_000, {}, other);
+      for (const res of [foreign, unknown]) {
+        expect(res.status).to.equal(404);
+        expect(res.body.code).to.equal('not_found');
+      }
+      expect(foreign.body.detail).to.equal(unknown.body.detail);
+      expect((await server.db('payments').where({ id: paymentId }).first()).status).to.equal('paid');
+    });
+
+    it('answers 400 already_cancelled the second time', async () => {
+      const { paymentId } = await buy('course');
+      expect((await cancel(paymentId)).status).to.equal(200);
+      const res = await cancel(paymentId);
+      expect(res.status).to.equal(400);
+      expect(res.body.code).to.equal('already_cancelled');
+    });
+
+    it('answers 409 already_completed for a completed item and changes nothing', async () => {
+      const { itemId, paymentId } = await buy('test');
+      expect((await server.api.post(kindPaths('test').complete(itemId), undefined, { token: user.access })).status).to.equal(200);
+      const res = await cancel(paymentId);
+      expect(res.status).to.equal(409);
+      expect(res.body.code).to.equal('already_completed');
+      expect((await server.db('payments').where({ id: paymentId }).first()).status).to.equal('paid');
+      expect((await server.db('tests').where({ id: itemId }).first()).registration_count).to.equal(1);
+    });
+
+    it('refuses a reason over 500 characters or of the wrong type', async () => {
+      const { paymentId } = await buy('test');
+      for (const body of [{ reason: 'x'.repeat(501) }, { reason: 12 }, { why: 'no' }]) {
+        const res = await cancel(paymentId, body);
+        expect(res.status).to.equal(400);
+        expect(res.body.code).to.equal('validation_failed');
+      }
+      expect((await server.db('payments').where({ id: paymentId }).first()).status).to.equal('paid');
+    });
+
+    it('accepts a cancel without a body', async () => {
+      const { paymentId } = await buy('course');
+      const res = await server.api.post(`/api/payments/${paymentId}/cancel/`, undefined, { token: user.access });
+      expect(res.status).to.equal(200);
+    });
+  });
+
+  describe('GET /api/me/payments/', () => {
+    it('lists only the caller’s payments, newest first, with the item title and registration time', async () => {
+      const title = `결제 내역 ${uniqueName()}`;
+      const first = await buy('test', { title });
+      const second = await buy('course');
+      await buy('test', { as: await createUser(server.api) });
+      const res = await list();
+      expect(res.status).to.equal(200);
+      expect(res.body.count).to.equal(2);
+      expect(res.body.results.map((p: { id: number }) => p.id)).to.deep.equal([second.paymentId, first.paymentId]);
+      const item = res.body.results[1];
+      expect(item).to.have.all.keys('id', 'payment_type', 'target_id', 'target_title', 'amount', 'payment_method', 'status', 'paid_at', 'cancelled_at', 'registration_time', 'refund_reason');
+      expect(item).to.include({ payment_type: 'test', target_id: first.itemId, target_title: title, amount: '45000.00', status: 'paid', cancelled_at: null, refund_reason: null });
+      expect(item.registration_time).to.match(/Z$/);
+    });
+
+    it('filters by status and payment_type', async () => {
+      const { paymentId } = await buy('test');
+      await buy('course');
+      await cancel(paymentId, { reason: 'changed my mind' });
+      const cancelled = await list('?status=cancelled');
+      expect(cancelled.body.results.map((p: { id: number }) => p.id)).to.deep.equal([paymentId]);
+      expect(cancelled.body.results[0].refund_reason).to.equal('changed my mind');
+      expect((await list('?status=paid')).body.count).to.equal(1);
+      expect((await list('?payment_type=course')).body.results.every((p: { payment_type: string }) => p.payment_type === 'course')).to.equal(true);
+      expect((await list('?payment_type=test&status=paid')).body.count).to.equal(0);
+    });
+
+    it('filters by from and to, inclusive, on the UTC date of paid_at', async () => {
+      const { paymentId } = await buy('test');
+      await server.db('payments').where({ id: paymentId }).update({ paid_at: new Date('2026-03-10T23:59:59.999Z') });
+      const other = await buy('test');
+      await server.db('payments').where({ id: other.paymentId }).update({ paid_at: new Date('2026-03-11T00:00:00.000Z') });
+      const ids = async (query: string) => (await list(query)).body.results.map((p: { id: number }) => p.id);
+      expect(await ids('?from=2026-03-10&to=2026-03-10')).to.deep.equal([paymentId]);
+      expect(await ids('?from=2026-03-11&to=2026-03-11')).to.deep.equal([other.paymentId]);
+      expect(await ids('?from=2026-03-10&to=2026-03-11')).to.deep.equal([other.paymentId, paymentId]);
+      expect(await ids('?to=2026-03-09')).to.deep.equal([]);
+    });
+
+    it('searches words in the item title, all of them, case-insensitively', async () => {
+      const marker = uniqueName('w');
+      const match = await buy('test', { title: `Django 고급 ${marker} 시험` });
+      await buy('course', { title: `React 입문 과정` });
+      const ids = async (search: string) => (await list(`?search=${encodeURIComponent(search)}`)).body.results.map((p: { id: number }) => p.id);
+      expect(await ids(`django ${marker}`)).to.deep.equal([match.paymentId]);
+      expect(await ids(`${marker.toUpperCase()} 고급`)).to.deep.equal([match.paymentId]);
+      expect(await ids(`${marker} react`)).to.deep.equal([]);
+      expect(await ids('100%_')).to.deep.equal([]);
+    });
+
+    it('pages with page and page_size, keeping the other parameters in the links', async () => {
+      for (let i = 0; i < 3; i += 1) await buy('test');
+      const first = await list('?page_size=2&status=paid');
+      expect(first.body.count).to.equal(3);
+      expect(first.body.results).to.have.length(2);
+      expect(first.body.previous).to.equal(null);
+      const next = new URL(first.body.next);
+      expect(next.searchParams.get('page')).to.equal('2');
+      expect(next.searchParams.get('status')).to.equal('paid');
+      const second = await list(`?${next.searchParams.toString()}`);
+      expect(second.body.results).to.have.length(1);
+      expect(second.body.next).to.equal(null);
+      expect(second.body.previous).to.be.a('string');
+      expect((await list('?page=3&page_size=2')).status).to.equal(404);
+    });
+
+    const badQueries = ['?status=refunded', '?payment_type=book', '?from=2026-13-01', '?to=2026-02-30', '?from=yesterday', '?page=0', '?page_size=101', '?page=abc', '?sort=amount'];
+    for (const query of badQueries) {
+      it(`answers ${query} with a 400 naming the parameter`, async () => {
+        const res = await list(query);
+        expect(res.status).to.equal(400);
+        expect(Object.keys(res.body.errors)).to.deep.equal([query.slice(1).split('=')[0]]);
+      });
+    }
+  });
+
+  describe('GET /api/me/payments/{id}/', () => {
+    it('answers the caller’s payment and 404 for someone else’s', async () => {
+      const { paymentId } = await buy('course');
+      const own = await server.api.get(`/api/me/payments/${paymentId}/`, { token: user.access });
+      expect(own.status).to.equal(200);
+      expect(own.body).to.include({ id: paymentId, payment_type: 'course', status: 'paid' });
+      const other = await createUser(server.api);
+      const foreign = await server.api.get(`/api/me/payments/${paymentId}/`, { token: other.access });
+      expect(foreign.status).to.equal(404);
+      expect((await server.api.get('/api/me/payments/abc/', { token: user.access })).status).to.equal(404);
+    });
+  });
+
+  describe('Idempotency-Key (SPEC §7)', () => {
+    it('replays the first response for a retry with the same key and request, performing nothing', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const headers = { 'idempotency-key': uniqueName('key') };
+      const first = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers });
+      const retry = await server.api.post(kindPaths('test').register(`${itemId}`).replace(/\/$/, ''), { payment_method: 'card', amount: '45000.00' }, { token: user.access, headers });
+      expect(first.status).to.equal(201);
+      expect(first.headers.get('idempotent-replayed')).to.equal(null);
+      expect(retry.status).to.equal(201);
+      expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+      expect(retry.body).to.deep.equal(first.body);
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(1);
+    });
+
+    it('replays a rule failure too, and answers 422 for the same key with another request', async () => {
+      const itemId = await createOffering(server.db, 'course', { price: '30000.00' });
+      const headers = { 'idempotency-key': uniqueName('key') };
+      const path = kindPaths('course').register(itemId);
+      const first = await server.api.post(path, PAY, { token: user.access, headers });
+      expect(first.body.code).to.equal('amount_mismatch');
+      const retry = await server.api.post(path, PAY, { token: user.access, headers });
+      expect(retry.status).to.equal(400);
+      expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+      const reused = await server.api.post(path, { amount: '30000', payment_method: 'card' }, { token: user.access, headers });
+      expect(reused.status).to.equal(422);
+      expect(reused.body.code).to.equal('idempotency_key_reused');
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+    });
+
+    it('answers 409 while the first request with the key is still running', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const key = uniqueName('key');
+      const path = kindPaths('test').register(itemId);
+      await server.db('idempotency_records').insert({
+        user_id: user.id, key, request_hash: requestHash('POST', path, PAY), state: 'in_progress', expires_at: new Date(Date.now() + 3_600_000),
+      });
+      const res = await server.api.post(path, PAY, { token: user.access, headers: { 'idempotency-key': key } });
+      expect(res.status).to.equal(409);
+      expect(res.body.code).to.equal('idempotency_request_in_progress');
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+    });
+
+    it('keeps keys per user: the same key of another user is another request', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const headers = { 'idempotency-key': 'shared-key' };
+      const other = await createUser(server.api);
+      expect((await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers })).status).to.equal(201);
+      const res = await server.api.post(kindPaths('test').register(itemId), PAY, { token: other.access, headers });
+      expect(res.status).to.equal(201);
+      expect(res.headers.get('idempotent-replayed')).to.equal(null);
+    });
+
+    it('makes cancel retry-safe', async () => {
+      const { paymentId } = await buy('course');
+      const headers = { 'idempotency-key': uniqueName('key') };
+      const first = await cancel(paymentId, { reason: 'x' }, user, headers);
+      const retry = await cancel(paymentId, { reason: 'x' }, user, headers);
+      expect(first.status).to.equal(200);
+      expect(retry.status).to.equal(200);
+      expect(retry.body).to.deep.equal(first.body);
+      expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+    });
+
+    it('refuses a key longer than 255 characters', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const res = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers: { 'idempotency-key': 'k'.repeat(256) } });
+      expect(res.status).to.equal(400);
+      expect(res.body.errors).to.have.property('Idempotency-Key');
+    });
+  });
+});
