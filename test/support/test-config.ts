@@ -26,6 +26,8 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     DB_POOL_MAX: '10',
     // Every suite signs users up from the loopback address; the throttle has its own test.
     SIGNUP_MAX_PER_IP: '100000',
+    // Tests change the catalogue between requests; counts must reflect it at once.
+    CATALOGUE_COUNT_CACHE_TTL: '0',
     ...overrides,
   });
 }

@@ -30,6 +30,10 @@ export interface Config {
     readonly waitMs: number;
     readonly leaseMs: number;
   };
+  readonly catalogueCount: {
+    readonly exactUpTo: number;
+    readonly cacheSeconds: number;
+  };
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
@@ -71,6 +75,8 @@ const schema = Joi.object({
   CORS_ORIGINS: Joi.string().allow('').default(''),
   LOCK_WAIT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
   LOCK_LEASE_MS: Joi.number().integer().min(1_000).max(300_000).default(10_000),
+  CATALOGUE_EXACT_COUNT_LIMIT: Joi.number().integer().min(0).max(1_000_000).default(10_000),
+  CATALOGUE_COUNT_CACHE_TTL: Joi.number().integer().min(0).max(86_400).default(60),
   SEARCH_ENGINE: Joi.string().valid('postgres', 'meilisearch').default('postgres'),
   MEILISEARCH_URL: Joi.when('SEARCH_ENGINE', {
     is: 'meilisearch',
@@ -121,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
+    catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
     meilisearchApiKey: value.MEILISEARCH_API_KEY || null,

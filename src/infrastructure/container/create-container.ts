@@ -7,6 +7,7 @@ import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign
 import { CLOCK } from '../../application/ports/clock';
 import { LOCK_PORT, type LockPort } from '../../application/ports/lock-port';
 import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
+import { CATALOGUE_COUNT_POLICY } from '../search/postgres/postgres-offering-catalogue';
 import { JWT_SETTINGS } from '../auth/jwt-token-service';
 import { SystemClock } from '../clock/system-clock';
 import { CONFIG } from '../config/config-token';
@@ -17,6 +18,7 @@ import { KNEX, createKnex } from '../knex/create-knex';
 import { LOGGER, createLogger, type Logger } from '../logging/logger';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { authModule } from './modules/auth-module';
+import { catalogueModule } from './modules/catalogue-module';
 import { commandsModule } from './modules/commands-module';
 import { searchSyncModule } from './modules/search-sync-module';
 import { bindSearchEngine } from './bind-search-engine';
@@ -40,7 +42,7 @@ export interface ContainerOverrides {
 }
 
 /** One container module per feature; each binds its handlers and the adapters of its ports. */
-const FEATURE_MODULES = [authModule, commandsModule, searchSyncModule];
+const FEATURE_MODULES = [authModule, catalogueModule, commandsModule, searchSyncModule];
 
 /** Wires every handler and adapter. Connections open lazily; `dispose` closes them. */
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): AppContainer {
@@ -65,6 +67,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(SEARCH_SYNC_QUEUE).toConstantValue(searchSyncQueue);
   container.bind(SEARCH_INDEX_NAMING).toConstantValue({ prefix: config.searchSync.indexPrefix });
   container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);
+  container.bind(CATALOGUE_COUNT_POLICY).toConstantValue(config.catalogueCount);
   container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
   if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);
   else container.bind(LOCK_PORT).to(RedlockLock);

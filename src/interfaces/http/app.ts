@@ -14,6 +14,7 @@ import { requireJsonBody } from './middleware/require-json-body';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { ignoreTrailingSlash } from './middleware/trailing-slash';
 import { registerAuthRoutes } from './routes/auth-routes';
+import { registerCatalogueRoutes } from './routes/catalogue-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerPaymentRoutes } from './routes/payment-routes';
@@ -24,6 +25,7 @@ const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [
   registerHealthRoutes,
   registerDocsRoutes,
   registerAuthRoutes,
+  registerCatalogueRoutes,
   registerRegistrationRoutes,
   registerPaymentRoutes,
 ];

@@ -1,5 +1,6 @@
 import type { OperationDoc } from '../operation-doc';
 import { authOperations } from './auth-operations';
+import { catalogueOperations } from './catalogue-operations';
 import { healthOperations } from './health-operations';
 import { paymentOperations } from './payment-operations';
 import { registrationOperations } from './registration-operations';
@@ -8,6 +9,7 @@ import { registrationOperations } from './registration-operations';
 export const ALL_OPERATIONS: readonly OperationDoc[] = [
   ...healthOperations,
   ...authOperations,
+  ...catalogueOperations,
   ...registrationOperations,
   ...paymentOperations,
 ];

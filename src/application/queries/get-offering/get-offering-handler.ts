@@ -1,0 +1,26 @@
+import { inject, injectable } from 'inversify';
+import { NotFound } from '../../../domain/errors';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
+import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../ports/registration-lookup';
+import type { ListedOffering } from '../list-offerings/list-offerings-handler';
+
+export interface GetOfferingQuery {
+  readonly kind: OfferingKind;
+  readonly id: number;
+  readonly userId: number;
+}
+
+@injectable()
+export class GetOfferingHandler {
+  constructor(
+    @inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue,
+    @inject(REGISTRATION_LOOKUP) private readonly registrations: RegistrationLookup,
+  ) {}
+
+  async execute({ kind, id, userId }: GetOfferingQuery): Promise<ListedOffering> {
+    const [item, registered] = await Promise.all([this.catalogue.get(kind, id), this.registrations.activeAmong(kind, userId, [id])]);
+    if (!item) throw new NotFound();
+    return { ...item, isRegistered: registered.has(id) };
+  }
+}

@@ -1,0 +1,23 @@
+import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
+import type { RegistrationLookup } from '../../application/ports/registration-lookup';
+import type { OfferingKind } from '../../domain/offering-kind';
+import { KNEX } from './create-knex';
+import { OFFERING_TABLES } from './offering-tables';
+
+/** One query per page, on the partial unique index of active registrations (user, item). */
+@injectable()
+export class KnexRegistrationLookup implements RegistrationLookup {
+  constructor(@inject(KNEX) private readonly db: Knex) {}
+
+  async activeAmong(kind: OfferingKind, userId: number, itemIds: readonly number[]): Promise<Set<number>> {
+    if (itemIds.length === 0) return new Set();
+    const { registrations, itemColumn } = OFFERING_TABLES[kind];
+    const rows: Array<{ item_id: number }> = await this.db(registrations)
+      .select(`${itemColumn} as item_id`)
+      .where('user_id', userId)
+      .whereIn(itemColumn, itemIds)
+      .whereNot('status', 'cancelled');
+    return new Set(rows.map((row) => row.item_id));
+  }
+}

@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+import { type CatalogueFilter, type OfferingSort, SORT_DEFINITIONS, type SortField, type SortKeyType } from '../../../application/ports/offering-catalogue';
+import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { toTsQuery } from './search-terms';
+
+const COLUMN_OF: Readonly<Record<SortField, string>> = {
+  createdAt: 'created_at',
+  registrationCount: 'registration_count',
+  price: 'price',
+  startAt: 'start_at',
+};
+
+/** The sort's columns before `id`, in index order (every sort has an index in this order). */
+export const sortColumns = (sort: OfferingSort) =>
+  SORT_DEFINITIONS[sort].keys.map((key) => ({ column: COLUMN_OF[key.field], type: key.type }));
+
+/** A key as exact text (microseconds for timestamps), so that a cursor never loses precision. */
+export const keyText = (column: string, type: SortKeyType): string =>
+  type === 'timestamp' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `${column}::text`;
+
+export const keyParameter = (type: SortKeyType): string => (type === 'timestamp' ? '?::timestamptz' : type === 'numeric' ? '?::numeric' : '?::integer');
+
+export const ITEM_COLUMNS = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'created_at', 'registration_count'];
+
+/** The catalogue table of the filter's kind with every filter of the query applied. */
+export function filteredOfferings(db: Knex, filter: CatalogueFilter): Knex.QueryBuilder {
+  const query = db(OFFERING_TABLES[filter.kind].items);
+  const now = filter.now;
+  if (filter.status === 'available') query.where('start_at', '<=', now).where('end_at', '>=', now);
+  if (filter.status === 'upcoming') query.where('start_at', '>', now);
+  if (filter.status === 'closed') query.where('end_at', '<', now);
+  if (filter.priceMin) query.where('price', '>=', filter.priceMin.toString());
+  if (filter.priceMax) query.where('price', '<=', filter.priceMax.toString());
+  const tsQuery = toTsQuery(filter.words);
+  if (tsQuery) query.whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]);
+  return query;
+}

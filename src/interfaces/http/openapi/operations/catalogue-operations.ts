@@ -1,0 +1,51 @@
+import Joi from 'joi';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../../domain/offering-kind';
+import { catalogueListQuery, offeringItem, offeringPage } from '../../schemas/catalogue-schemas';
+import { AUTH_PROBLEMS, type OperationDoc } from '../operation-doc';
+
+const item = {
+  id: 1, title: 'Python 기초 시험 1', description: 'Python 기초를 확인하는 시험입니다.', price: '45000.00',
+  start_at: '2026-11-20T00:00:00.000Z', end_at: '2026-12-20T00:00:00.000Z', created_at: '2026-11-01T09:00:00.000Z',
+  is_registered: false, registration_count: 12,
+};
+
+const LIST_DESCRIPTION =
+  'Page-number paging (`page`, `page_size`) or keyset paging (`cursor`, constant cost at any depth: pass an empty ' +
+  '`cursor=` to start, then follow `next`/`previous`). `count` is exact up to 10,000 matching items; beyond, it is the ' +
+  'planner’s estimate and `count_is_estimate` is true. Counts are cached for up to a minute. A page number past the ' +
+  'last page is a 404. Unknown parameters and malformed values are a 400 naming the parameter.';
+
+export const catalogueOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.flatMap((kind): OperationDoc[] => {
+  const { plural } = OFFERING_KINDS[kind];
+  const noun = kind === 'test' ? 'Tests' : 'Courses';
+  return [
+    {
+      method: 'get',
+      path: `/api/${plural}/`,
+      operationId: `list${noun}`,
+      summary: `List ${plural}: filter, search, sort and page`,
+      description: LIST_DESCRIPTION,
+      tag: plural,
+      auth: true,
+      query: catalogueListQuery,
+      success: {
+        status: 200,
+        description: `One page of ${plural}.`,
+        schema: offeringPage,
+        example: { count: 1, count_is_estimate: false, next: null, previous: null, results: [item] },
+      },
+      problems: [{ status: 400, codes: ['validation_failed'] }, ...AUTH_PROBLEMS, { status: 404, codes: ['page_not_found'] }],
+    },
+    {
+      method: 'get',
+      path: `/api/${plural}/{id}/`,
+      operationId: `get${noun.slice(0, -1)}`,
+      summary: `One ${kind}`,
+      tag: plural,
+      auth: true,
+      pathParams: Joi.object({ id: Joi.number().integer().min(1) }),
+      success: { status: 200, description: `The ${kind}.`, schema: offeringItem, example: item },
+      problems: [...AUTH_PROBLEMS, { status: 404, codes: ['not_found'] }],
+    },
+  ];
+});

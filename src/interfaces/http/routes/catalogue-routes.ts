@@ -1,0 +1,77 @@
+import type { OfferingSort } from '../../../application/ports/offering-catalogue';
+import { CLOCK, type Clock } from '../../../application/ports/clock';
+import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
+import { ListOfferingsHandler } from '../../../application/queries/list-offerings/list-offerings-handler';
+import type { AvailabilityStatus } from '../../../domain/availability-window';
+import type { Money } from '../../../domain/money';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { currentUserId } from '../middleware/authenticate';
+import { linkWith, pageLinks } from '../pagination';
+import { parseId } from '../path-params';
+import { catalogueListQuery } from '../schemas/catalogue-schemas';
+import { serializeOffering } from '../serializers/offering-serializer';
+import { validate } from '../validation';
+import type { RouteContext } from './route-context';
+
+interface ListQuery {
+  page?: number;
+  page_size: number;
+  cursor?: string;
+  status?: AvailabilityStatus;
+  search?: string;
+  sort: OfferingSort;
+  price_min?: Money;
+  price_max?: Money;
+}
+
+/** Lists and details of tests and courses: one implementation, parameterised by kind. */
+export function registerCatalogueRoutes({ router, container, requireAuth }: RouteContext): void {
+  const clock = container.get<Clock>(CLOCK);
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const { plural } = OFFERING_KINDS[kind];
+
+    router.get(`/api/${plural}`, requireAuth, async (ctx) => {
+      const query = validate(catalogueListQuery, ctx.query) as ListQuery;
+      const cursorMode = query.cursor !== undefined;
+      const result = await container.get(ListOfferingsHandler).execute({
+        filter: {
+          kind,
+          status: query.status,
+          words: (query.search ?? '').split(/\s+/).filter(Boolean),
+          priceMin: query.price_min,
+          priceMax: query.price_max,
+          now: clock.now(),
+        },
+        sort: query.sort,
+        pageSize: query.page_size,
+        userId: currentUserId(ctx),
+        ...(cursorMode ? { cursor: query.cursor ? decodeCursor(query.cursor, query.sort) : null } : { page: query.page ?? 1 }),
+      });
+
+      const first = result.items[0];
+      const last = result.items[result.items.length - 1];
+      const cursorLink = (item: typeof first, direction: 'next' | 'previous') =>
+        linkWith(ctx, { page: null, cursor: encodeCursor({ sort: query.sort, values: item.position.values, id: item.id, direction }) });
+      const links = cursorMode
+        ? {
+            next: result.hasNext && last ? cursorLink(last, 'next') : null,
+            previous: result.hasPrevious && first ? cursorLink(first, 'previous') : null,
+          }
+        : pageLinks(ctx, query.page ?? 1, result.hasNext);
+
+      ctx.body = {
+        count: result.count.value,
+        count_is_estimate: result.count.estimated,
+        ...links,
+        results: result.items.map(serializeOffering),
+      };
+    });
+
+    router.get(`/api/${plural}/:id`, requireAuth, async (ctx) => {
+      const item = await container.get(GetOfferingHandler).execute({ kind, id: parseId(ctx.params.id), userId: currentUserId(ctx) });
+      ctx.body = serializeOffering(item);
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import Joi from 'joi';
+import { OFFERING_SORTS } from '../../../application/ports/offering-catalogue';
+import { AVAILABILITY_STATUSES } from '../../../domain/availability-window';
+import { Money } from '../../../domain/money';
+import { pageParams } from '../pagination';
+import { envelopeOf, moneyOut, timestamp } from './common-schemas';
+
+const priceBound = Joi.alternatives()
+  .try(Joi.string().max(32), Joi.number())
+  .custom((value, helpers) => Money.tryParse(value) ?? helpers.error('any.invalid'))
+  .messages({ 'any.invalid': '{{#label}} must be a non-negative decimal with at most 2 decimal places' });
+
+export const catalogueListQuery = Joi.object({
+  ...pageParams,
+  // Page numbers and cursors are two ways of paging; a request uses one of them.
+  page: pageParams.page.when('cursor', {
+    is: Joi.exist(),
+    then: Joi.forbidden().messages({ 'any.unknown': 'page cannot be combined with cursor' }),
+  }),
+  cursor: Joi.string()
+    .allow('')
+    .max(2048)
+    .description('Keyset cursor from a `next`/`previous` link; an empty value starts cursor paging at the first item'),
+  status: Joi.string()
+    .valid(...AVAILABILITY_STATUSES)
+    .description('available: start_at ≤ now ≤ end_at; upcoming: now < start_at; closed: end_at < now'),
+  search: Joi.string()
+    .allow('')
+    .max(200)
+    .description('Words that must all appear in the title or description; the last one also as a prefix'),
+  sort: Joi.string()
+    .valid(...OFFERING_SORTS)
+    .default('created')
+    .description('created (newest first), popular, price_asc, price_desc, start_at (soonest first); ties by id'),
+  price_min: priceBound.description('Inclusive lower price bound'),
+  price_max: priceBound.description('Inclusive upper price bound'),
+});
+
+export const offeringItem = Joi.object({
+  id: Joi.number().integer(),
+  title: Joi.string(),
+  description: Joi.string(),
+  price: moneyOut,
+  start_at: timestamp,
+  end_at: timestamp,
+  created_at: timestamp,
+  is_registered: Joi.boolean().description('The caller holds an active (not cancelled) registration for it'),
+  registration_count: Joi.number().integer().description('Active registrations (registered or completed)'),
+}).meta({ className: 'Offering' });
+
+export const offeringPage = envelopeOf(offeringItem, 'OfferingPage').keys({
+  count_is_estimate: Joi.boolean().description('True when `count` is the planner’s estimate of a large result set'),
+});
