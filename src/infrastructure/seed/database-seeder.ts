@@ -1,0 +1,252 @@
+import type { Knex } from 'knex';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
+import { OFFERING_TABLES } from '../knex/offering-tables';
+import { type SeedSizes, seedUserEmail } from './seed-sizes';
+import {
+  COMMON_TECHNOLOGIES,
+  COURSE_NOUNS,
+  DESCRIPTION_PHRASES,
+  LEVELS,
+  RARE_TECHNOLOGIES,
+  TEST_NOUNS,
+  sqlArray,
+} from './seed-vocabulary';
+
+/** Progress of one phase, for a progress bar or a log line. */
+export interface SeedPhase {
+  advance(amount: number): void;
+  finish(): void;
+}
+
+export interface SeedReporter {
+  phase(name: string, total: number): SeedPhase;
+}
+
+export interface SeedSummary {
+  readonly users: number;
+  readonly tests: number;
+  readonly courses: number;
+  readonly payments: number;
+  readonly timings: ReadonlyArray<{ readonly phase: string; readonly seconds: number }>;
+}
+
+const CHUNK = 50_000;
+
+/**
+ * Windows spread over ±30 days from now: tests are open for 1–3 days (a few percent are open
+ * at any moment), courses for 20–60 days (a large share is open).
+ */
+const WINDOW_DAYS: Readonly<Record<OfferingKind, readonly [number, number]>> = { test: [1, 3], course: [20, 60] };
+const NOUNS: Readonly<Record<OfferingKind, readonly string[]>> = { test: TEST_NOUNS, course: COURSE_NOUNS };
+
+const pick = (words: readonly string[]) => `(${sqlArray(words)})[1 + floor(random() * ${words.length})::int]`;
+
+/**
+ * Loads a data set with set-based SQL: users, then tests and courses side by side in chunks with
+ * their secondary indexes dropped and rebuilt afterwards, then registrations with their payments,
+ * then exact registration counts. Re-runnable: without `reset` it adds to what is there.
+ */
+export class DatabaseSeeder {
+  private readonly timings: Array<{ phase: string; seconds: number }> = [];
+
+  constructor(
+    private readonly db: Knex,
+    private readonly passwordHash: string,
+    private readonly reporter: SeedReporter,
+  ) {}
+
+  async run(sizes: SeedSizes, options: { reset: boolean }): Promise<SeedSummary> {
+    if (options.reset) await this.timed('reset', 1, () => this.reset());
+    const userIds = await this.timed('users', sizes.users, (phase) => this.seedUsers(sizes.users, phase));
+    const indexes = await this.dropSecondaryIndexes();
+    await this.timed('tests + courses', sizes.tests + sizes.courses, (phase) =>
+      Promise.all([this.seedItems('test', sizes.tests, phase), this.seedItems('course', sizes.courses, phase)]),
+    );
+    await this.timed('indexes', indexes.length, (phase) => this.rebuildIndexes(indexes, phase));
+    const payments = await this.timed('registrations + payments', ALL_OFFERING_KINDS.length, async (phase) => {
+      let total = 0;
+      for (const kind of ALL_OFFERING_KINDS) {
+        total += await this.seedRegistrations(kind, userIds, sizes);
+        phase.advance(1);
+      }
+      return total;
+    });
+    await this.timed('registration counts', ALL_OFFERING_KINDS.length, (phase) =>
+      Promise.all(ALL_OFFERING_KINDS.map((kind) => this.recount(kind).then(() => phase.advance(1)))),
+    );
+    await this.timed('vacuum + analyze', 1, () => this.vacuumAnalyze());
+    return { users: userIds.length, tests: sizes.tests, courses: sizes.courses, payments, timings: this.timings };
+  }
+
+  private async timed<T>(name: string, total: number, work: (phase: SeedPhase) => Promise<T>): Promise<T> {
+    const phase = this.reporter.phase(name, total);
+    const started = process.hrtime.bigint();
+    try {
+      return await work(phase);
+    } finally {
+      phase.finish();
+      this.timings.push({ phase: name, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    }
+  }
+
+  private async reset(): Promise<void> {
+    await this.db.raw(`TRUNCATE users, refresh_tokens, tests, courses, payments, test_registrations, course_registrations,
+      idempotency_records, search_outbox RESTART IDENTITY CASCADE`);
+  }
+
+  private async seedUsers(count: number, phase: SeedPhase): Promise<number[]> {
+    for (let from = 1; from <= count; from += CHUNK) {
+      const to = Math.min(count, from + CHUNK - 1);
+      await this.db.raw(
+        `INSERT INTO users (email, username, password_hash)
+         SELECT 'user' || g || '@example.com', 'user' || g, ? FROM generate_series(?::int, ?::int) g
+         ON CONFLICT DO NOTHING`,
+        [this.passwordHash, from, to],
+      );
+      phase.advance(to - from + 1);
+    }
+    const emails = Array.from({ length: count }, (_, i) => seedUserEmail(i + 1));
+    const rows: Array<{ id: number }> = await this.db('users').whereIn('email', emails).orderBy('id').select('id');
+    return rows.map((row) => row.id);
+  }
+
+  /** Definitions of the tests/courses indexes other than the primary keys, as migrations made them. */
+  private async dropSecondaryIndexes(): Promise<Array<{ name: string; definition: string }>> {
+    const tables = ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].items);
+    const { rows } = await this.db.raw(
+      `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+       WHERE i.schemaname = current_schema() AND i.tablename = ANY(?) AND i.indexname NOT LIKE '%_pkey'`,
+      [tables],
+    );
+    for (const index of rows) await this.db.raw(`DROP INDEX IF EXISTS "${index.name}"`);
+    return rows;
+  }
+
+  private async rebuildIndexes(indexes: Array<{ name: string; definition: string }>, phase: SeedPhase): Promise<void> {
+    // Two builds at a time; the large GIN indexes first so that they overlap with the rest.
+    const queue = [...indexes].sort((a, b) => Number(b.definition.includes('gin')) - Number(a.definition.includes('gin')));
+    const worker = async () => {
+      for (let index = queue.shift(); index; index = queue.shift()) {
+        await this.db.transaction(async (trx) => {
+          await trx.raw(`SET LOCAL maintenance_work_mem = '1GB'`);
+          await trx.raw(index.definition);
+        });
+        phase.advance(1);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }
+
+  private async seedItems(kind: OfferingKind, count: number, phase: SeedPhase): Promise<void> {
+    const table = OFFERING_TABLES[kind].items;
+    const [minDays, maxDays] = WINDOW_DAYS[kind];
+    const technology = `CASE WHEN random() < ${(RARE_TECHNOLOGIES.length * 0.001).toFixed(4)} THEN ${pick(RARE_TECHNOLOGIES)} ELSE ${pick(COMMON_TECHNOLOGIES)} END`;
+    for (let done = 0; done < count; done += CHUNK) {
+      const size = Math.min(CHUNK, count - done);
+      await this.db.transaction(async (trx) => {
+        await trx.raw('SET LOCAL synchronous_commit = off');
+        await trx.raw(
+          `INSERT INTO ${table} (title, description, price, start_at, end_at, created_at, updated_at)
+           SELECT tech || ' ' || level || ' ' || noun || ' ' || n,
+                  tech || ' ' || other || ' ' || level || ' ' || noun || '. ' || phrase || ' 포함.',
+                  (10000 + floor(random() * 901) * 100)::numeric(10, 2),
+                  starts, starts + lasts, created, created
+           FROM (
+             SELECT g AS n,
+                    ${technology} AS tech,
+                    ${pick(COMMON_TECHNOLOGIES)} AS other,
+                    ${pick(LEVELS)} AS level,
+                    ${pick(NOUNS[kind])} AS noun,
+                    ${pick(DESCRIPTION_PHRASES)} AS phrase,
+                    now() + (random() * 60 - 30) * interval '1 day' AS starts,
+                    (${minDays} + random() * ${maxDays - minDays}) * interval '1 day' AS lasts,
+                    now() - random() * interval '365 days' AS created
+             FROM generate_series(?::int, ?::int) g
+           ) generated`,
+          [done + 1, done + size],
+        );
+      });
+      phase.advance(size);
+    }
+  }
+
+  /**
+   * Random (user, item) pairs, plus a long history for the first user, each with a payment:
+   * about 15% cancelled (payment cancelled too), and some of the started ones completed.
+   */
+  private async seedRegistrations(kind: OfferingKind, userIds: readonly number[], sizes: SeedSizes): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
+    const active = OFFERING_KINDS[kind].activeStatus;
+    const [{ min, max }] = (await this.db(items).min({ min: 'id' }).max({ max: 'id' })) as Array<{ min: number; max: number }>;
+    if (!min) return 0;
+    const span = max - min + 1;
+    const { rows } = await this.db.raw(
+      `WITH picks AS (
+         SELECT DISTINCT ON (user_id, item_id) user_id, item_id FROM (
+           SELECT (?::bigint[])[1 + floor(random() * ?)::int] AS user_id, (? + floor(random() * ?))::bigint AS item_id
+           FROM generate_series(1, ?::int)
+           UNION ALL
+           SELECT ?::bigint, (? + floor(random() * ?))::bigint FROM generate_series(1, ?::int)
+         ) s
+         WHERE NOT EXISTS (
+           SELECT 1 FROM ${registrations} r WHERE r.user_id = s.user_id AND r.${itemColumn} = s.item_id AND r.status <> 'cancelled'
+         )
+       ),
+       chosen AS (
+         SELECT p.user_id, p.item_id, i.price, i.start_at, random() AS fate,
+                now() - random() * interval '60 days' AS paid_at
+         FROM picks p JOIN ${items} i ON i.id = p.item_id
+       ),
+       paid AS (
+         INSERT INTO payments (user_id, payment_type, target_id, amount, payment_method, gateway_transaction_id, status,
+                               paid_at, cancelled_at, refund_reason, updated_at)
+         SELECT user_id, ?, item_id, price, (ARRAY['kakaopay', 'card', 'bank_transfer'])[1 + floor(random() * 3)::int],
+                'seed_' || gen_random_uuid(),
+                CASE WHEN fate < 0.15 THEN 'cancelled' ELSE 'paid' END,
+                paid_at,
+                CASE WHEN fate < 0.15 THEN paid_at + (now() - paid_at) * random() END,
+                CASE WHEN fate < 0.15 THEN '일정 변경' END,
+                paid_at
+         FROM chosen
+         RETURNING id, user_id, target_id, status, paid_at, cancelled_at
+       ),
+       registered AS (
+         INSERT INTO ${registrations} (user_id, ${itemColumn}, payment_id, status, registered_at, completed_at, cancelled_at, updated_at)
+         SELECT p.user_id, p.target_id, p.id,
+                CASE WHEN p.status = 'cancelled' THEN 'cancelled'
+                     WHEN c.start_at <= now() AND c.fate > 0.75 THEN 'completed'
+                     ELSE ? END,
+                p.paid_at,
+                CASE WHEN p.status <> 'cancelled' AND c.start_at <= now() AND c.fate > 0.75 THEN greatest(p.paid_at, c.start_at) END,
+                p.cancelled_at,
+                p.paid_at
+         FROM paid p JOIN chosen c ON c.user_id = p.user_id AND c.item_id = p.target_id
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM registered`,
+      [
+        [...userIds], userIds.length, min, span, sizes.registrationsPerKind,
+        userIds[0], min, span, sizes.heavyUserPaymentsPerKind,
+        kind, active,
+      ],
+    );
+    return rows[0].n;
+  }
+
+  /** registration_count = active registrations, exactly, for every item that has any. */
+  private async recount(kind: OfferingKind): Promise<void> {
+    const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
+    await this.db.raw(
+      `UPDATE ${items} i SET registration_count = c.n
+       FROM (SELECT ${itemColumn} AS item_id, count(*)::int AS n FROM ${registrations} WHERE status <> 'cancelled' GROUP BY ${itemColumn}) c
+       WHERE i.id = c.item_id AND i.registration_count <> c.n`,
+    );
+  }
+
+  private async vacuumAnalyze(): Promise<void> {
+    const tables = ['users', 'tests', 'courses', 'payments', 'test_registrations', 'course_registrations'];
+    await Promise.all(tables.map((table) => this.db.raw(`VACUUM (ANALYZE) ${table}`)));
+  }
+}
+

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { MultiBar, Presets } from 'cli-progress';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher';
+import { createKnex } from '../../infrastructure/knex/create-knex';
+import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
+import { createLogger } from '../../infrastructure/logging/logger';
+import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/database-seeder';
+import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
+import { parseArgs, positiveInt } from './cli-args';
+
+const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset]`;
+
+function progressBars(): { reporter: SeedReporter; stop: () => void } {
+  const bars = new MultiBar(
+    { format: '{phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true, clearOnComplete: false },
+    Presets.shades_classic,
+  );
+  return {
+    reporter: {
+      phase(name, total) {
+        const bar = bars.create(Math.max(total, 1), 0, { phase: name.padEnd(24) });
+        return { advance: (amount) => bar.increment(amount), finish: () => bar.update(Math.max(total, 1)) };
+      },
+    },
+    stop: () => bars.stop(),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'help']);
+  if (args.has('help')) return void console.log(USAGE);
+  const sizes = seedSizes(
+    positiveInt(args, 'tests', FULL_SEED.tests),
+    positiveInt(args, 'courses', FULL_SEED.courses),
+    positiveInt(args, 'users', FULL_SEED.users),
+  );
+
+  loadEnvFile();
+  const config = loadConfig();
+  await prepareDatabase(config, createLogger('warn'));
+  const db = createKnex(config.databaseUrl, 4);
+  const started = Date.now();
+  const { reporter, stop } = progressBars();
+  try {
+    const passwordHash = await new Argon2PasswordHasher().hash(SEED_PASSWORD);
+    const summary = await new DatabaseSeeder(db, passwordHash, reporter).run(sizes, { reset: args.has('reset') });
+    stop();
+    console.log('\nSeeded:');
+    console.table({ users: summary.users, tests: summary.tests, courses: summary.courses, 'registrations with payments': summary.payments });
+    console.table(Object.fromEntries(summary.timings.map((t) => [t.phase, { seconds: Number(t.seconds.toFixed(1)) }])));
+    console.log(`Total ${((Date.now() - started) / 1000).toFixed(1)} s. Log in as ${seedUserEmail(1)} … ${seedUserEmail(sizes.users)} with the password "${SEED_PASSWORD}".`);
+  } finally {
+    stop();
+    await db.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`seed failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
