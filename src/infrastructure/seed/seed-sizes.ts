@@ -12,7 +12,7 @@ export const FULL_SEED: SeedSizes = {
   tests: 1_000_000,
   courses: 1_000_000,
   users: 1_000,
-  registrationsPerKind: 100_000,
+  registrationsPerKind: 60_000,
   heavyUserPaymentsPerKind: 1_200,
 };
 
@@ -31,7 +31,7 @@ export function seedSizes(tests: number, courses: number, users: number): SeedSi
     tests,
     courses,
     users,
-    registrationsPerKind: Math.min(Math.round(items / 10), users * items),
+    registrationsPerKind: Math.min(Math.round(items * 0.06), users * items),
     heavyUserPaymentsPerKind: Math.min(1_200, items),
   };
 }
