@@ -45,6 +45,8 @@ export interface Config {
     readonly workerConcurrency: number;
   };
   readonly logLevel: string;
+  /** Load the demo data set at start when the catalogue is empty. */
+  readonly demoData: boolean;
   readonly trustProxy: boolean;
   readonly bodyLimit: string;
 }
@@ -90,6 +92,7 @@ const schema = Joi.object({
   SEARCH_SYNC_MAX_ATTEMPTS: Joi.number().integer().min(1).max(100).default(5),
   WORKER_CONCURRENCY: Joi.number().integer().min(1).max(32).default(1),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  DEMO_DATA: Joi.boolean().truthy('1').falsy('0'),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
   BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/).default('100kb'),
 }).unknown(true);
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerConcurrency: value.WORKER_CONCURRENCY,
     },
     logLevel: value.LOG_LEVEL,
+    demoData: value.DEMO_DATA ?? value.NODE_ENV !== 'production',
     trustProxy: value.TRUST_PROXY,
     bodyLimit: value.BODY_LIMIT,
   };

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  await prepareDatabase(config, logger);
+  await prepareDatabase(config, logger, { demoData: config.demoData });
   const running = await startServer(config, { logger });
   logger.info({ port: running.port, search_engine: config.searchEngine }, 'api listening');
 
