@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
-import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
 import { type TestUser, createUser, uniqueName } from '../support/users';
 
 interface Listed {
@@ -273,3 +273,26 @@ for (const kind of ALL_OFFERING_KINDS) {
     });
   });
 }
+
+describe('Catalogue counts of large result sets', () => {
+  it('flags an estimate beyond the exact-count limit instead of counting everything', async () => {
+    const server = await startTestServer({ CATALOGUE_EXACT_COUNT_LIMIT: '2' });
+    try {
+      const user = await createUser(server.api);
+      const marker = uniqueName('many');
+      for (let i = 0; i < 4; i += 1) await createOffering(server.db, 'course', { title: `${marker} ${i}` });
+      const big = await server.api.get(`/api/courses/?page_size=1`, { token: user.access });
+      expect(big.status).to.equal(200);
+      expect(big.body.count_is_estimate).to.equal(true);
+      expect(big.body.count).to.be.greaterThan(2);
+      const matching = await server.api.get(`/api/courses/?search=${marker}`, { token: user.access });
+      expect(matching.status).to.equal(200);
+      expect(matching.body.results).to.have.length(4);
+      expect(matching.body.count).to.be.greaterThan(2);
+      const small = await server.api.get(`/api/courses/?search=${marker}%200`, { token: user.access });
+      expect(small.body).to.include({ count: 1, count_is_estimate: false });
+    } finally {
+      await server.running.close();
+    }
+  });
+});

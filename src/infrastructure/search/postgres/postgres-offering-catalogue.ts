@@ -40,8 +40,13 @@ interface ItemRow {
 }
 
 /** The catalogue read side on PostgreSQL indexes (the default search engine). */
+/** Estimates this many times over the exact-count limit are trusted without counting. */
+const ESTIMATE_TRUST_FACTOR = 5;
+
 @injectable()
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
+  private readonly inFlight = new Map<string, Promise<CatalogueCount>>();
+
   constructor(
     @inject(KNEX) private readonly db: Knex,
     @inject(REDIS) private readonly redis: Redis,
@@ -82,30 +87,40 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   }
 
   /**
-   * Exact up to `exactUpTo` (a count capped by LIMIT, so it never scans a million rows), the
-   * planner's estimate beyond; cached briefly in Redis, and computed anyway if Redis is down.
+   * Exact up to `exactUpTo`, the planner's estimate beyond. The estimate comes first (it costs a
+   * plan, not a scan); only a set the planner thinks small is counted, with a LIMIT-capped count,
+   * so no request ever counts a million rows. Cached briefly in Redis (computed anyway when Redis
+   * is down), and concurrent requests for the same count share one computation.
    */
   async count(filter: CatalogueFilter): Promise<CatalogueCount> {
     const key = this.cacheKey(filter);
-    if (this.countPolicy.cacheSeconds > 0) {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const computation = this.cachedCount(key, filter).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, computation);
+    return computation;
+  }
+
+  private async cachedCount(key: string, filter: CatalogueFilter): Promise<CatalogueCount> {
+    const { cacheSeconds } = this.countPolicy;
+    if (cacheSeconds > 0) {
       const cached = await this.redis.get(key).catch(() => null);
       if (cached) return JSON.parse(cached) as CatalogueCount;
     }
     const count = await this.computeCount(filter);
-    if (this.countPolicy.cacheSeconds > 0) {
-      await this.redis.set(key, JSON.stringify(count), 'EX', this.countPolicy.cacheSeconds).catch(() => undefined);
-    }
+    if (cacheSeconds > 0) await this.redis.set(key, JSON.stringify(count), 'EX', cacheSeconds).catch(() => undefined);
     return count;
   }
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const cap = this.countPolicy.exactUpTo;
-    const capped = filteredOfferings(this.db, filter).select(this.db.raw('1')).limit(cap + 1);
-    const [{ n }] = await this.db.from(capped.as('capped')).count<{ n: number }[]>({ n: '*' });
-    if (Number(n) <= cap) return { value: Number(n), estimated: false };
-    const { sql, bindings } = filteredOfferings(this.db, filter).select(this.db.raw('1')).toSQL().toNative();
+    const matching = () => filteredOfferings(this.db, filter).select(this.db.raw('1'));
+    const { sql, bindings } = matching().toSQL();
     const { rows } = await this.db.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
-    const estimate = Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
+    const estimate = Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number);
+    if (estimate > cap * ESTIMATE_TRUST_FACTOR) return { value: estimate, estimated: true };
+    const [{ n }] = await this.db.from(matching().limit(cap + 1).as('capped')).count<{ n: number }[]>({ n: '*' });
+    if (Number(n) <= cap) return { value: Number(n), estimated: false };
     return { value: Math.max(estimate, cap + 1), estimated: true };
   }
 

@@ -1,0 +1,134 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../domain/offering-kind';
+import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
+import { parseArgs, positiveInt } from './cli-args';
+
+const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words] [--deep-page 500] [--out bench-results]
+
+Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.`;
+
+interface Scenario {
+  readonly name: string;
+  /** A fixed path, or one drawn per request. */
+  readonly path: string | (() => string);
+}
+
+interface ScenarioResult {
+  readonly scenario: string;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly requests: number;
+}
+
+async function api(baseUrl: string, pathname: string, init: RequestInit = {}): Promise<any> {
+  const response = await fetch(baseUrl + pathname, init);
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** Follows `next` cursor links from the start to the given page, untimed, and returns its path. */
+async function cursorPathAtPage(baseUrl: string, token: string, listPath: string, page: number): Promise<string> {
+  let url = `${listPath}?page_size=20&cursor=`;
+  for (let i = 1; i < page; i += 1) {
+    const body = await api(baseUrl, url, { headers: { authorization: `Bearer ${token}` } });
+    if (!body.next) break;
+    const next = new URL(body.next);
+    url = next.pathname + next.search;
+  }
+  return url;
+}
+
+async function scenarios(baseUrl: string, token: string, deepPage: number): Promise<Scenario[]> {
+  const list: Scenario[] = [];
+  for (const kind of ALL_OFFERING_KINDS) {
+    const plural = OFFERING_KINDS[kind].plural;
+    const listPath = `/api/${plural}/`;
+    const { count } = await api(baseUrl, `${listPath}?page_size=1`, { headers: { authorization: `Bearer ${token}` } });
+    const maxId = Math.max(1, count);
+    list.push(
+      { name: `${plural}: page 1`, path: listPath },
+      { name: `${plural}: page ${deepPage} (page number)`, path: `${listPath}?page=${deepPage}` },
+      { name: `${plural}: page ${deepPage} (cursor)`, path: await cursorPathAtPage(baseUrl, token, listPath, deepPage) },
+      { name: `${plural}: status=available`, path: `${listPath}?status=available` },
+      { name: `${plural}: sort=popular`, path: `${listPath}?sort=popular` },
+      { name: `${plural}: search common word`, path: `${listPath}?search=Python` },
+      { name: `${plural}: search rare word`, path: `${listPath}?search=Haskell` },
+      { name: `${plural}: search + status + sort`, path: `${listPath}?search=${encodeURIComponent('Python 기초')}&status=available&sort=popular` },
+      { name: `${plural}: detail by id`, path: () => `${listPath}${1 + Math.floor(Math.random() * maxId)}/` },
+    );
+  }
+  list.push({ name: 'me/payments (user with many payments)', path: '/api/me/payments/' });
+  return list;
+}
+
+async function run(baseUrl: string, token: string, scenario: Scenario, duration: number, connections: number): Promise<ScenarioResult> {
+  const { path: target } = scenario;
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    duration,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [typeof target === 'string' ? { method: 'GET', path: target } : { method: 'GET', setupRequest: (request) => ({ ...request, path: target() }) }],
+  });
+  return {
+    scenario: scenario.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+function markdown(results: readonly ScenarioResult[], meta: Record<string, string | number>): string {
+  const lines = [
+    `Benchmark — ${Object.entries(meta).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | errors |',
+    '|---|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'out', 'help']);
+  if (args.has('help')) return void console.log(USAGE);
+  const baseUrl = (args.get('url') ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
+  const duration = positiveInt(args, 'duration', 10);
+  const connections = positiveInt(args, 'connections', 32);
+  const deepPage = positiveInt(args, 'deep-page', 500);
+  const outDir = path.resolve(args.get('out') ?? 'bench-results');
+
+  const { access } = await api(baseUrl, '/api/auth/login/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
+  });
+  const only = args.get('only')?.toLowerCase();
+  const selected = (await scenarios(baseUrl, access, deepPage)).filter((s) => !only || s.name.toLowerCase().includes(only));
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of selected) {
+    process.stdout.write(`running ${scenario.name} for ${duration} s with ${connections} connections…\n`);
+    results.push(await run(baseUrl, access, scenario, duration, connections));
+  }
+  console.table(results.map((r) => ({ scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors })));
+
+  const meta = { date: new Date().toISOString(), url: baseUrl, duration_s: duration, connections };
+  mkdirSync(outDir, { recursive: true });
+  const stamp = meta.date.replace(/[:.]/g, '-');
+  writeFileSync(path.join(outDir, `bench-${stamp}.json`), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  writeFileSync(path.join(outDir, `bench-${stamp}.md`), markdown(results, meta));
+  writeFileSync(path.join(outDir, 'latest.md'), markdown(results, meta));
+  console.log(`results written to ${path.relative(process.cwd(), outDir)}/bench-${stamp}.{json,md}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
