@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { OFFERING_CATALOGUE } from '../../src/application/ports/offering-catalogue';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
+import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
@@ -293,6 +295,24 @@ describe('Catalogue counts of large result sets', () => {
       expect(small.body).to.include({ count: 1, count_is_estimate: false });
     } finally {
       await server.running.close();
+    }
+  });
+});
+
+describe('Catalogue search plans', () => {
+  it('answers the same items whether matches are collected first or filtered while walking the sort index', async () => {
+    const server = await sharedServer();
+    const catalogue = server.running.app.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
+    const marker = uniqueName('plan');
+    for (let i = 0; i < 7; i += 1) {
+      await createOffering(server.db, 'test', { title: `${marker} Django ${i}`, price: `${10000 + (i % 3) * 100}.00`, registrationCount: i % 2 });
+    }
+    for (const sort of ['created', 'popular', 'price_asc', 'price_desc', 'start_at'] as const) {
+      const query = { kind: 'test' as const, words: [marker, 'djan'], now: new Date(), sort, limit: 5, status: 'available' as const };
+      const filtered = await catalogue.listQuery(query, 'filter');
+      const collected = await catalogue.listQuery(query, 'matches-first');
+      expect(collected.map((row: { id: number }) => row.id), sort).to.deep.equal(filtered.map((row: { id: number }) => row.id));
+      expect(collected).to.have.length(6);
     }
   });
 });

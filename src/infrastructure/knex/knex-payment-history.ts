@@ -19,53 +19,68 @@ interface HistoryRow {
   cancelled_at: Date | null;
   registered_at: Date | null;
   refund_reason: string | null;
-  total: number;
 }
 
 const escapeLike = (word: string): string => word.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Payments joined with their item (title) and registration (time) in one query per page; the
- * count comes from the same query (a window function over the caller's rows only).
+ * One query per page: the page of payments is chosen first (on the user's paid_at index), and
+ * only its rows are joined with their item (title) and registration (time). The total is a
+ * separate count over the same filters; it counts one user's payments, never a whole table.
  */
 @injectable()
 export class KnexPaymentHistory implements PaymentHistory {
   constructor(@inject(KNEX) private readonly db: Knex) {}
 
   async list(userId: number, filter: PaymentHistoryFilter, offset: number, limit: number): Promise<PaymentHistoryPage> {
-    const rows: HistoryRow[] = await this.filtered(userId, filter)
-      .select(this.db.raw('count(*) OVER () AS total'))
-      .orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
-      .offset(offset)
-      .limit(limit);
-    if (rows.length === 0 && offset > 0) {
-      // Past the last page the window count has no row to ride on; count on its own.
-      const [{ total }] = await this.filtered(userId, filter).clearSelect().count({ total: '*' });
-      return { count: Number(total), entries: [] };
-    }
-    return { count: rows.length > 0 ? Number(rows[0].total) : 0, entries: rows.map(toEntry) };
+    const [rows, [{ total }]] = await Promise.all([
+      this.listQuery(userId, filter, offset, limit) as Promise<HistoryRow[]>,
+      this.countQuery(userId, filter) as Promise<Array<{ total: number }>>,
+    ]);
+    return { count: Number(total), entries: rows.map(toEntry) };
   }
 
   async get(userId: number, paymentId: number): Promise<PaymentHistoryEntry | null> {
-    const row = await this.base(userId).where('p.id', paymentId).first();
+    const row = await this.withDetails(this.matching(userId, { words: [] }).where('p.id', paymentId)).first();
     return row ? toEntry(row) : null;
   }
 
-  private filtered(userId: number, filter: PaymentHistoryFilter) {
-    const query = this.base(userId);
+  /** The SQL of one page; also for EXPLAIN. */
+  listQuery(userId: number, filter: PaymentHistoryFilter, offset: number, limit: number): Knex.QueryBuilder {
+    const page = this.matching(userId, filter)
+      .orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
+      .offset(offset)
+      .limit(limit);
+    return this.withDetails(page).orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]);
+  }
+
+  countQuery(userId: number, filter: PaymentHistoryFilter): Knex.QueryBuilder {
+    return this.db.from(this.matching(userId, filter).as('matching')).count({ total: '*' });
+  }
+
+  /** The user's payments that pass the filters (title words need the item tables). */
+  private matching(userId: number, filter: PaymentHistoryFilter): Knex.QueryBuilder {
+    const { test, course } = OFFERING_TABLES;
+    const query = this.db({ p: 'payments' }).select('p.*').where('p.user_id', userId);
     if (filter.status) query.where('p.status', filter.status);
     if (filter.kind) query.where('p.payment_type', filter.kind);
     if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`?::date AT TIME ZONE 'UTC'`, [filter.from]));
     if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(?::date + 1) AT TIME ZONE 'UTC'`, [filter.to]));
-    for (const word of filter.words) {
-      query.whereRaw(`coalesce(t.title, c.title) ILIKE ? ESCAPE '\\'`, [`%${escapeLike(word)}%`]);
+    if (filter.words.length > 0) {
+      const title = this.db.raw(
+        `coalesce((SELECT t.title FROM ${test.items} t WHERE p.payment_type = 'test' AND t.id = p.target_id),
+                  (SELECT c.title FROM ${course.items} c WHERE p.payment_type = 'course' AND c.id = p.target_id))`,
+      );
+      for (const word of filter.words) query.where(title, 'ilike', `%${escapeLike(word)}%`);
     }
     return query;
   }
 
-  private base(userId: number) {
+  /** Adds each payment's item title and registration time to a set of payments. */
+  private withDetails(payments: Knex.QueryBuilder): Knex.QueryBuilder {
     const { test, course } = OFFERING_TABLES;
-    return this.db({ p: 'payments' })
+    return this.db
+      .from(payments.as('p'))
       .leftJoin({ t: test.items }, function () {
         this.on('t.id', 'p.target_id').andOnVal('p.payment_type', 'test');
       })
@@ -78,7 +93,6 @@ export class KnexPaymentHistory implements PaymentHistory {
       .leftJoin({ cr: course.registrations }, function () {
         this.on('cr.payment_id', 'p.id').andOnVal('p.payment_type', 'course');
       })
-      .where('p.user_id', userId)
       .select(
         'p.id',
         'p.payment_type',

@@ -12,12 +12,17 @@ export class KnexRegistrationLookup implements RegistrationLookup {
 
   async activeAmong(kind: OfferingKind, userId: number, itemIds: readonly number[]): Promise<Set<number>> {
     if (itemIds.length === 0) return new Set();
+    const rows: Array<{ item_id: number }> = await this.query(kind, userId, itemIds);
+    return new Set(rows.map((row) => row.item_id));
+  }
+
+  /** The SQL of one lookup; also for EXPLAIN. */
+  query(kind: OfferingKind, userId: number, itemIds: readonly number[]): Knex.QueryBuilder {
     const { registrations, itemColumn } = OFFERING_TABLES[kind];
-    const rows: Array<{ item_id: number }> = await this.db(registrations)
+    return this.db(registrations)
       .select(`${itemColumn} as item_id`)
       .where('user_id', userId)
-      .whereIn(itemColumn, itemIds)
+      .whereIn(itemColumn, [...itemIds])
       .whereNot('status', 'cancelled');
-    return new Set(rows.map((row) => row.item_id));
   }
 }

@@ -24,10 +24,13 @@ interface ScenarioResult {
   readonly requests: number;
 }
 
-async function api(baseUrl: string, pathname: string, init: RequestInit = {}): Promise<any> {
+// Bodies of this service's JSON responses, read loosely: the benchmark only follows links and tokens.
+type Json = Record<string, unknown> & { access?: string; next?: string | null; count?: number };
+
+async function api(baseUrl: string, pathname: string, init: RequestInit = {}): Promise<Json> {
   const response = await fetch(baseUrl + pathname, init);
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} answered ${response.status}: ${await response.text()}`);
-  return response.json();
+  return (await response.json()) as Json;
 }
 
 /** Follows `next` cursor links from the start to the given page, untimed, and returns its path. */
@@ -48,7 +51,7 @@ async function scenarios(baseUrl: string, token: string, deepPage: number): Prom
     const plural = OFFERING_KINDS[kind].plural;
     const listPath = `/api/${plural}/`;
     const { count } = await api(baseUrl, `${listPath}?page_size=1`, { headers: { authorization: `Bearer ${token}` } });
-    const maxId = Math.max(1, count);
+    const maxId = Math.max(1, count ?? 1);
     list.push(
       { name: `${plural}: page 1`, path: listPath },
       { name: `${plural}: page ${deepPage} (page number)`, path: `${listPath}?page=${deepPage}` },
@@ -104,11 +107,11 @@ async function main(): Promise<void> {
   const deepPage = positiveInt(args, 'deep-page', 500);
   const outDir = path.resolve(args.get('out') ?? 'bench-results');
 
-  const { access } = await api(baseUrl, '/api/auth/login/', {
+  const { access } = (await api(baseUrl, '/api/auth/login/', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
-  });
+  })) as { access: string };
   const only = args.get('only')?.toLowerCase();
   const selected = (await scenarios(baseUrl, access, deepPage)).filter((s) => !only || s.name.toLowerCase().includes(only));
 

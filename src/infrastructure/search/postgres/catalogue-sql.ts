@@ -22,16 +22,36 @@ export const keyParameter = (type: SortKeyType): string => (type === 'timestamp'
 
 export const ITEM_COLUMNS = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'created_at', 'registration_count'];
 
+/**
+ * How a search is executed: `filter` lets the planner walk the sort's index and test each row
+ * (best for common words), `matches-first` collects the matching ids from the full-text index
+ * first and sorts only those (best for rare words, where walking would read most of the table).
+ */
+export type SearchPlan = 'filter' | 'matches-first';
+
 /** The catalogue table of the filter's kind with every filter of the query applied. */
-export function filteredOfferings(db: Knex, filter: CatalogueFilter): Knex.QueryBuilder {
-  const query = db(OFFERING_TABLES[filter.kind].items);
+export function filteredOfferings(db: Knex, filter: CatalogueFilter, plan: SearchPlan = 'filter'): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[filter.kind].items;
+  const tsQuery = toTsQuery(filter.words);
+  if (tsQuery && plan === 'matches-first') {
+    // One bitmap scan of the full-text index reads every matching row once; sorting the few
+    // rows that pass the other filters is then cheap. The CTE keeps the planner from walking a
+    // sort index instead.
+    const matches = withoutSearch(db(table).select('*'), filter).whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]);
+    return db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' });
+  }
+  const query = withoutSearch(db(table), filter);
+  if (tsQuery) query.whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]);
+  return query;
+}
+
+/** Every filter but the search words. */
+function withoutSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
   const now = filter.now;
   if (filter.status === 'available') query.where('start_at', '<=', now).where('end_at', '>=', now);
   if (filter.status === 'upcoming') query.where('start_at', '>', now);
   if (filter.status === 'closed') query.where('end_at', '<', now);
   if (filter.priceMin) query.where('price', '>=', filter.priceMin.toString());
   if (filter.priceMax) query.where('price', '<=', filter.priceMax.toString());
-  const tsQuery = toTsQuery(filter.words);
-  if (tsQuery) query.whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]);
   return query;
 }

@@ -15,8 +15,9 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import { KNEX } from '../../knex/create-knex';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { REDIS } from '../../redis/create-redis';
-import { ITEM_COLUMNS, filteredOfferings, keyParameter, keyText, sortColumns } from './catalogue-sql';
-import { toTsQuery } from './search-terms';
+import { ITEM_COLUMNS, type SearchPlan, filteredOfferings, keyParameter, keyText, sortColumns } from './catalogue-sql';
+import { SearchSelectivity } from './search-selectivity';
+import { searchTokens, toTsQuery } from './search-terms';
 
 export interface CatalogueCountPolicy {
   /** Sets up to this size are counted exactly; larger ones are estimated by the planner. */
@@ -42,25 +43,41 @@ interface ItemRow {
 /** The catalogue read side on PostgreSQL indexes (the default search engine). */
 /** Estimates this many times over the exact-count limit are trusted without counting. */
 const ESTIMATE_TRUST_FACTOR = 5;
+/** Searches estimated to match at most this many items may collect their matches first. */
+const MATCHES_FIRST_MAX = 20_000;
+/** Below this many matches, collecting them first beats walking the sort's index even unfiltered. */
+const RARE_MATCHES = 5_000;
 
 @injectable()
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
   private readonly inFlight = new Map<string, Promise<CatalogueCount>>();
+  private readonly selectivity: SearchSelectivity;
 
   constructor(
     @inject(KNEX) private readonly db: Knex,
     @inject(REDIS) private readonly redis: Redis,
     @inject(CATALOGUE_COUNT_POLICY) private readonly countPolicy: CatalogueCountPolicy,
-  ) {}
+  ) {
+    this.selectivity = new SearchSelectivity(db);
+  }
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
+    const keys = sortColumns(query.sort);
+    const rows: ItemRow[] = await this.listQuery(query, await this.searchPlan(query));
+    const more = rows.length > query.limit;
+    const page = rows.slice(0, query.limit).map((row) => toItem(row, keys.length));
+    return { items: query.after?.direction === 'previous' ? page.reverse() : page, more };
+  }
+
+  /** The SQL of one page (one row more than asked, to tell whether more follow); also for EXPLAIN. */
+  listQuery(query: CatalogueQuery, plan: SearchPlan): Knex.QueryBuilder {
     const keys = sortColumns(query.sort);
     const readingBack = query.after?.direction === 'previous';
     const sortDirection = SORT_DEFINITIONS[query.sort].direction;
     const direction = readingBack ? (sortDirection === 'asc' ? 'desc' : 'asc') : sortDirection;
     const columns = [...keys.map((key) => key.column), 'id'];
 
-    const sql = filteredOfferings(this.db, query).select(
+    const sql = filteredOfferings(this.db, query, plan).select(
       ...ITEM_COLUMNS,
       ...keys.map((key, i) => this.db.raw(`${keyText(key.column, key.type)} AS k${i}`)),
     );
@@ -74,11 +91,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     }
     sql.orderByRaw(columns.map((column) => `${column} ${direction}`).join(', ')).limit(query.limit + 1);
     if (query.offset) sql.offset(query.offset);
-
-    const rows: ItemRow[] = await sql;
-    const more = rows.length > query.limit;
-    const page = rows.slice(0, query.limit).map((row) => toItem(row, keys.length));
-    return { items: readingBack ? page.reverse() : page, more };
+    return sql;
   }
 
   async get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
@@ -112,16 +125,42 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return count;
   }
 
+  /** Rare searches collect their matches first; common ones, and lists without search, filter. */
+  async searchPlan(filter: CatalogueFilter): Promise<SearchPlan> {
+    const matches = await this.searchMatches(filter);
+    if (matches === null || matches > MATCHES_FIRST_MAX) return 'filter';
+    const otherFilters = Boolean(filter.status || filter.priceMin || filter.priceMax);
+    return otherFilters || matches <= RARE_MATCHES ? 'matches-first' : 'filter';
+  }
+
+  private async searchMatches(filter: CatalogueFilter): Promise<number | null> {
+    const tokens = searchTokens(filter.words);
+    return tokens.length === 0 ? null : this.selectivity.estimateMatches(filter.kind, tokens);
+  }
+
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const cap = this.countPolicy.exactUpTo;
-    const matching = () => filteredOfferings(this.db, filter).select(this.db.raw('1'));
-    const { sql, bindings } = matching().toSQL();
-    const { rows } = await this.db.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
-    const estimate = Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number);
+    const matches = await this.searchMatches(filter);
+    let estimate: number;
+    if (matches !== null && matches > MATCHES_FIRST_MAX) {
+      // A common word: the planner's estimate of the other filters, scaled by the word's share.
+      const total = (await this.selectivity.rowCount(filter.kind)) ?? 1;
+      estimate = Math.round((matches * (await this.plannerEstimate({ ...filter, words: [] }))) / Math.max(total, 1));
+    } else {
+      estimate = matches ?? (await this.plannerEstimate(filter));
+    }
     if (estimate > cap * ESTIMATE_TRUST_FACTOR) return { value: estimate, estimated: true };
-    const [{ n }] = await this.db.from(matching().limit(cap + 1).as('capped')).count<{ n: number }[]>({ n: '*' });
+    const matching = filteredOfferings(this.db, filter, await this.searchPlan(filter)).select(this.db.raw('1')).limit(cap + 1);
+    const [{ n }] = await this.db.from(matching.as('capped')).count<{ n: number }[]>({ n: '*' });
     if (Number(n) <= cap) return { value: Number(n), estimated: false };
     return { value: Math.max(estimate, cap + 1), estimated: true };
+  }
+
+  /** The planner's row estimate for the filter: the cost of planning, not of scanning. */
+  private async plannerEstimate(filter: CatalogueFilter): Promise<number> {
+    const { sql, bindings } = filteredOfferings(this.db, filter).select(this.db.raw('1')).toSQL();
+    const { rows } = await this.db.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
+    return Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number);
   }
 
   private cacheKey(filter: CatalogueFilter): string {

@@ -1,0 +1,75 @@
+import type { Knex } from 'knex';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import { OFFERING_TABLES } from '../../knex/offering-tables';
+
+interface LexemeStatistics {
+  readonly frequencies: ReadonlyMap<string, number>;
+  /** Frequency assumed for a lexeme the statistics do not list (half the least listed one). */
+  readonly unlisted: number;
+  readonly rows: number;
+  readonly loadedAt: number;
+}
+
+const REFRESH_MS = 5 * 60 * 1000;
+
+/**
+ * Estimates how many items a search matches from the lexeme frequencies ANALYZE keeps for the
+ * search column. PostgreSQL's own estimate for a prefix term (`word:*`) is a fixed guess, which
+ * sends rare-word searches down the wrong plan; this one sums the frequencies of the listed
+ * lexemes that start with the prefix.
+ */
+export class SearchSelectivity {
+  private readonly statistics = new Map<OfferingKind, Promise<LexemeStatistics | null>>();
+
+  constructor(private readonly db: Knex) {}
+
+  /** Estimated matching rows for the tokens (the last one a prefix); null without statistics. */
+  async estimateMatches(kind: OfferingKind, tokens: readonly string[]): Promise<number | null> {
+    const stats = await this.load(kind);
+    if (!stats || tokens.length === 0) return null;
+    let selectivity = 1;
+    tokens.forEach((token, i) => {
+      if (i < tokens.length - 1) {
+        selectivity *= stats.frequencies.get(token) ?? stats.unlisted;
+        return;
+      }
+      let prefixed = 0;
+      for (const [lexeme, frequency] of stats.frequencies) if (lexeme.startsWith(token)) prefixed += frequency;
+      selectivity *= Math.min(1, prefixed || stats.unlisted);
+    });
+    return Math.round(selectivity * stats.rows);
+  }
+
+  /** The table's row count as of the last ANALYZE. */
+  async rowCount(kind: OfferingKind): Promise<number | null> {
+    return (await this.load(kind))?.rows ?? null;
+  }
+
+  private load(kind: OfferingKind): Promise<LexemeStatistics | null> {
+    const cached = this.statistics.get(kind);
+    if (cached) return cached.then((stats) => (stats && Date.now() - stats.loadedAt < REFRESH_MS ? stats : this.reload(kind)));
+    return this.reload(kind);
+  }
+
+  private reload(kind: OfferingKind): Promise<LexemeStatistics | null> {
+    const loading = this.read(kind).catch(() => null);
+    this.statistics.set(kind, loading);
+    return loading;
+  }
+
+  private async read(kind: OfferingKind): Promise<LexemeStatistics | null> {
+    const table = OFFERING_TABLES[kind].items;
+    const { rows } = await this.db.raw(
+      `SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS frequencies, c.reltuples AS rows
+       FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = current_schema()::regnamespace
+       WHERE s.schemaname = current_schema() AND s.tablename = ? AND s.attname = 'search_vector'`,
+      [table],
+    );
+    const row = rows[0] as { lexemes: string[] | null; frequencies: number[] | null; rows: number } | undefined;
+    if (!row?.lexemes || !row.frequencies || row.rows <= 0) return null;
+    const frequencies = new Map(row.lexemes.map((lexeme, i) => [lexeme, row.frequencies![i]]));
+    // After the per-lexeme frequencies come the minimum, the maximum and the null frequency.
+    const minimum = row.frequencies[row.lexemes.length];
+    return { frequencies, unlisted: minimum / 2, rows: row.rows, loadedAt: Date.now() };
+  }
+}

@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { type CatalogueQuery, OFFERING_CATALOGUE, type OfferingCatalogue } from '../../application/ports/offering-catalogue';
+import { PAYMENT_HISTORY, type PaymentHistory } from '../../application/ports/payment-history';
+import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../application/ports/registration-lookup';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../domain/offering-kind';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { createContainer } from '../../infrastructure/container/create-container';
+import { KNEX } from '../../infrastructure/knex/create-knex';
+import { KnexPaymentHistory } from '../../infrastructure/knex/knex-payment-history';
+import { KnexRegistrationLookup } from '../../infrastructure/knex/knex-registration-lookup';
+import { createLogger } from '../../infrastructure/logging/logger';
+import { seedUserEmail } from '../../infrastructure/seed/seed-sizes';
+import { PostgresOfferingCatalogue } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
+import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
+import { parseArgs, positiveInt } from './cli-args';
+
+const USAGE = 'usage: npm run explain -- [--deep-page 500] [--out explain-results]';
+const LARGE_TABLES = ['tests', 'courses', 'payments'];
+
+interface Explained {
+  readonly scenario: string;
+  readonly sql: string;
+  readonly plan: string;
+  readonly milliseconds: number;
+  readonly seqScans: string[];
+}
+
+async function explain(db: Knex, scenario: string, query: Knex.QueryBuilder): Promise<Explained> {
+  const { sql, bindings } = query.toSQL();
+  const { rows } = await db.raw(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, bindings);
+  const plan = rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+  const seqScans = LARGE_TABLES.filter((table) => new RegExp(`Seq Scan on ${table}\\b`).test(plan));
+  const milliseconds = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
+  return { scenario, sql: db.raw(sql, bindings).toString(), plan, milliseconds, seqScans };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['deep-page', 'out', 'help']);
+  if (args.has('help')) return void console.log(USAGE);
+  const deepPage = positiveInt(args, 'deep-page', 500);
+  const outDir = path.resolve(args.get('out') ?? 'explain-results');
+
+  loadEnvFile();
+  const config = loadConfig();
+  const app = createContainer(config, { logger: createLogger('warn') });
+  const db = app.container.get<Knex>(KNEX);
+  const catalogue = app.container.get<OfferingCatalogue>(OFFERING_CATALOGUE);
+  const history = app.container.get<PaymentHistory>(PAYMENT_HISTORY);
+  const lookup = app.container.get<RegistrationLookup>(REGISTRATION_LOOKUP);
+  if (!(catalogue instanceof PostgresOfferingCatalogue) || !(history instanceof KnexPaymentHistory) || !(lookup instanceof KnexRegistrationLookup)) {
+    throw new Error('explain shows PostgreSQL plans: run it with SEARCH_ENGINE=postgres');
+  }
+  try {
+    const user = await db('users').where({ email: seedUserEmail(1) }).first('id');
+    if (!user) throw new Error('no seeded data: run npm run seed first');
+    const now = new Date();
+    const results: Explained[] = [];
+    for (const kind of ALL_OFFERING_KINDS) {
+      const plural = OFFERING_KINDS[kind].plural;
+      const base = (overrides: Partial<CatalogueQuery> = {}): CatalogueQuery => ({ kind, words: [], now, sort: 'created', limit: 20, ...overrides });
+      const deepOffset = (deepPage - 1) * 20;
+      const [atDepth] = await catalogue.list({ ...base(), offset: deepOffset - 1, limit: 1 }).then((slice) => slice.items);
+      const scenarios: Array<[string, CatalogueQuery]> = [
+        ['page 1', base()],
+        [`page ${deepPage} (page number)`, base({ offset: deepOffset })],
+        [`page ${deepPage} (cursor)`, base({ after: { sort: 'created', values: atDepth.position.values, id: atDepth.id, direction: 'next' } })],
+        ['status=available', base({ status: 'available' })],
+        ['sort=popular', base({ sort: 'popular' })],
+        ['search common word', base({ words: ['Python'] })],
+        ['search rare word', base({ words: ['Haskell'] })],
+        ['search + status + sort', base({ words: ['Python', '기초'], status: 'available', sort: 'popular' })],
+      ];
+      for (const [name, query] of scenarios) {
+        const plan = await catalogue.searchPlan(query);
+        results.push(await explain(db, `${plural}: ${name}${query.words.length ? ` [${plan}]` : ''}`, catalogue.listQuery(query, plan)));
+      }
+      results.push(await explain(db, `${plural}: detail by id`, db(OFFERING_TABLES[kind].items).where({ id: atDepth.id })));
+      const pageIds = (await catalogue.list(base())).items.map((item) => item.id);
+      results.push(await explain(db, `${plural}: is_registered for a page`, lookup.query(kind, user.id, pageIds)));
+    }
+    results.push(await explain(db, 'me/payments: page 1', history.listQuery(user.id, { words: [] }, 0, 20)));
+    results.push(await explain(db, 'me/payments: search + status', history.listQuery(user.id, { words: ['Python'], status: 'paid' }, 0, 20)));
+
+    mkdirSync(outDir, { recursive: true });
+    const flagged = results.filter((r) => r.seqScans.length > 0);
+    const report = [
+      `# EXPLAIN (ANALYZE, BUFFERS) — ${now.toISOString()}`,
+      '',
+      '| scenario | execution ms | sequential scan on a large table |',
+      '|---|---:|---|',
+      ...results.map((r) => `| ${r.scenario} | ${r.milliseconds.toFixed(2)} | ${r.seqScans.length ? `**${r.seqScans.join(', ')}**` : 'none'} |`),
+      '',
+      ...results.flatMap((r) => [`## ${r.scenario}`, '', '```sql', r.sql, '```', '', '```', r.plan, '```', '']),
+    ].join('\n');
+    writeFileSync(path.join(outDir, 'explain.md'), report);
+    console.table(results.map((r) => ({ scenario: r.scenario, 'execution ms': Number(r.milliseconds.toFixed(2)), 'seq scan': r.seqScans.join(', ') || 'none' })));
+    console.log(`plans written to ${path.relative(process.cwd(), path.join(outDir, 'explain.md'))}`);
+    if (flagged.length > 0) {
+      console.error(`sequential scans on large tables in: ${flagged.map((r) => r.scenario).join('; ')}`);
+      process.exitCode = 2;
+    }
+  } finally {
+    await app.dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`explain failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
