@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import { InvalidToken } from '../../../domain/errors';
-import { JWT_ALGORITHM } from '../../../infrastructure/auth/jwt-token-service';
+import { JWT_ALGORITHM, signingKey } from '../../../infrastructure/auth/jwt-token-service';
 import type { Config } from '../../../infrastructure/config/config';
 
 interface AccessClaims {
@@ -15,7 +15,7 @@ interface AccessClaims {
  */
 export function authenticate(jwt: Config['jwt']): Middleware {
   return koaJwt({
-    secret: jwt.secret,
+    secret: signingKey(jwt.secret) as unknown as string,
     algorithms: [JWT_ALGORITHM],
     issuer: jwt.issuer,
     audience: jwt.audience,
