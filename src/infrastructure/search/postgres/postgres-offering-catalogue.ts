@@ -89,9 +89,12 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
         query.after.id,
       ]);
     }
-    sql.orderByRaw(columns.map((column) => `${column} ${direction}`).join(', ')).limit(query.limit + 1);
-    if (query.offset) sql.offset(query.offset);
-    return sql;
+    const order = columns.map((column) => `${column} ${direction}`).join(', ');
+    if (!query.offset) return sql.orderByRaw(order).limit(query.limit + 1);
+    // A deep page number: skip rows in the sort's index alone (an index-only scan), then read
+    // just the page's rows, instead of reading every skipped row from the table.
+    const pageIds = filteredOfferings(this.db, query, plan).select('id').orderByRaw(order).offset(query.offset).limit(query.limit + 1);
+    return sql.whereIn('id', pageIds).orderByRaw(order);
   }
 
   async get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
