@@ -10,7 +10,7 @@ import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/dat
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
 
-const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset]`;
+const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--vacuum]`;
 
 function progressBars(): { reporter: SeedReporter; stop: () => void } {
   const bars = new MultiBar(
@@ -29,7 +29,7 @@ function progressBars(): { reporter: SeedReporter; stop: () => void } {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'vacuum', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const sizes = seedSizes(
     positiveInt(args, 'tests', FULL_SEED.tests),
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const { reporter, stop } = progressBars();
   try {
     const passwordHash = await new Argon2PasswordHasher().hash(SEED_PASSWORD);
-    const summary = await new DatabaseSeeder(db, passwordHash, reporter).run(sizes, { reset: args.has('reset') });
+    const summary = await new DatabaseSeeder(db, passwordHash, reporter).run(sizes, { reset: args.has('reset'), vacuum: args.has('vacuum') });
     stop();
     console.log('\nSeeded:');
     console.table({ users: summary.users, tests: summary.tests, courses: summary.courses, 'registrations with payments': summary.payments });

@@ -1,5 +1,4 @@
 import { ContainerModule } from 'inversify';
-import { OFFERING_CATALOGUE } from '../../../application/ports/offering-catalogue';
 import { REGISTRATION_LOOKUP } from '../../../application/ports/registration-lookup';
 import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
 import { ListOfferingsHandler } from '../../../application/queries/list-offerings/list-offerings-handler';
@@ -8,7 +7,8 @@ import { PostgresOfferingCatalogue } from '../../search/postgres/postgres-offeri
 
 /** The catalogue read side: lists and details of tests and courses. */
 export const catalogueModule = new ContainerModule(({ bind }) => {
-  bind(OFFERING_CATALOGUE).to(PostgresOfferingCatalogue);
+  // The port itself is bound with the search engine (bind-search-engine.ts).
+  bind(PostgresOfferingCatalogue).toSelf();
   bind(REGISTRATION_LOOKUP).to(KnexRegistrationLookup);
   bind(ListOfferingsHandler).toSelf();
   bind(GetOfferingHandler).toSelf();

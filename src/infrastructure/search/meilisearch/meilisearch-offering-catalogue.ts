@@ -1,0 +1,65 @@
+import { inject, injectable } from 'inversify';
+import type { Meilisearch } from 'meilisearch';
+import type {
+  CatalogueCount,
+  CatalogueFilter,
+  CatalogueItem,
+  CatalogueQuery,
+  CatalogueSlice,
+  OfferingCatalogue,
+} from '../../../application/ports/offering-catalogue';
+import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName } from '../../../application/search/index-names';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import { PostgresOfferingCatalogue } from '../postgres/postgres-offering-catalogue';
+import { MEILISEARCH } from './create-meilisearch-client';
+import { filterExpressions, positionValues, toMeilisearchSearch } from './meilisearch-query';
+import type { OfferingDocument } from './offering-document';
+
+/**
+ * Catalogue lists served from the Meilisearch index of each kind (`SEARCH_ENGINE=meilisearch`).
+ * Details are read from PostgreSQL, the source of truth; `is_registered` is answered from
+ * PostgreSQL by the list handler for the page's ids.
+ */
+@injectable()
+export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
+  constructor(
+    @inject(MEILISEARCH) private readonly client: Meilisearch,
+    @inject(SEARCH_INDEX_NAMING) private readonly naming: SearchIndexNaming,
+    @inject(PostgresOfferingCatalogue) private readonly postgres: PostgresOfferingCatalogue,
+  ) {}
+
+  async list(query: CatalogueQuery): Promise<CatalogueSlice> {
+    const { q, ...params } = toMeilisearchSearch(query);
+    const response = await this.client.index<OfferingDocument>(liveIndexName(this.naming, query.kind)).search(q, params);
+    const hits = response.hits as unknown as OfferingDocument[];
+    const more = hits.length > query.limit;
+    const items = hits.slice(0, query.limit).map((hit) => toItem(hit, positionValues(query, hit as unknown as Record<string, number>)));
+    return { items: query.after?.direction === 'previous' ? items.reverse() : items, more };
+  }
+
+  async count(filter: CatalogueFilter): Promise<CatalogueCount> {
+    const { q } = toMeilisearchSearch({ ...filter, sort: 'created', limit: 0 });
+    const response = await this.client
+      .index(liveIndexName(this.naming, filter.kind))
+      .search(q, { filter: filterExpressions(filter), limit: 0, matchingStrategy: 'all' });
+    return { value: response.estimatedTotalHits ?? 0, estimated: true };
+  }
+
+  get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
+    return this.postgres.get(kind, id);
+  }
+}
+
+function toItem(document: OfferingDocument, values: string[]): CatalogueItem {
+  return {
+    id: document.id,
+    title: document.title,
+    description: document.description,
+    price: document.price,
+    startAt: new Date(document.start_at),
+    endAt: new Date(document.end_at),
+    createdAt: new Date(document.created_at),
+    registrationCount: document.registration_count,
+    position: { values, id: document.id },
+  };
+}
