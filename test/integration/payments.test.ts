@@ -247,11 +247,14 @@ describe('Payments (SPEC §6)', () => {
       expect(retry.headers.get('idempotent-replayed')).to.equal('true');
     });
 
-    it('refuses a key longer than 255 characters', async () => {
-      const itemId = await createOffering(server.db, 'test');
-      const res = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers: { 'idempotency-key': 'k'.repeat(256) } });
-      expect(res.status).to.equal(400);
-      expect(res.body.errors).to.have.property('Idempotency-Key');
-    });
+    for (const [name, key] of [['longer than 255 characters', 'k'.repeat(256)], ['empty', '']]) {
+      it(`refuses a key ${name}, writing nothing`, async () => {
+        const itemId = await createOffering(server.db, 'test');
+        const res = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers: { 'idempotency-key': key } });
+        expect(res.status).to.equal(400);
+        expect(res.body.errors).to.have.property('Idempotency-Key');
+        expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+      });
+    }
   });
 });

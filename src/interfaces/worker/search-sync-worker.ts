@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { type Queue, Worker } from 'bullmq';
 import type { Container } from 'inversify';
 import { SyncSearchIndexHandler, type SyncResult } from '../../application/commands/sync-search-index/sync-search-index-handler';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../application/ports/search-outbox';
@@ -12,7 +12,6 @@ import {
   createQueueConnection,
   scheduleDrain,
 } from '../../infrastructure/queue/search-sync-queue';
-import type { Queue } from 'bullmq';
 
 const HEALTH_LOG_INTERVAL_MS = 30_000;
 

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
-import type {
-  CatalogueCount,
-  CatalogueFilter,
-  CatalogueItem,
-  CatalogueQuery,
-  CatalogueSlice,
-  OfferingCatalogue,
+import {
+  type CatalogueCount,
+  type CatalogueFilter,
+  type CatalogueItem,
+  type CatalogueQuery,
+  type CatalogueSlice,
+  type OfferingCatalogue,
+  SORT_DEFINITIONS,
 } from '../../../application/ports/offering-catalogue';
-import { SORT_DEFINITIONS } from '../../../application/ports/offering-catalogue';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { KNEX } from '../../knex/create-knex';
 import { OFFERING_TABLES } from '../../knex/offering-tables';

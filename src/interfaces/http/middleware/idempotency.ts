@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Container } from 'inversify';
 import type { Middleware } from 'koa';
 import { CLOCK, type Clock } from '../../../application/ports/clock';
 import { IDEMPOTENCY_STORE, type IdempotencyStore, type StoredResponse } from '../../../application/ports/idempotency-store';
 import { DomainError, IdempotencyKeyReused, IdempotentRequestInProgress, ValidationFailed } from '../../../domain/errors';
-import type { Container } from 'inversify';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError } from '../problem';
 import { currentUserId } from './authenticate';
 
@@ -23,8 +23,8 @@ export function idempotent(container: Container): Middleware {
   const clock = container.get<Clock>(CLOCK);
 
   return async (ctx, next) => {
+    if (ctx.headers['idempotency-key'] === undefined) return next();
     const key = ctx.get(HEADER);
-    if (!ctx.headers['idempotency-key']) return next();
     if (key.length < 1 || key.length > 255) throw ValidationFailed.field(HEADER, 'Must be 1 to 255 characters.');
 
     const userId = currentUserId(ctx);
