@@ -24,6 +24,10 @@ export interface Config {
     readonly maxPerIp: number;
     readonly windowSeconds: number;
   };
+  readonly rateLimits: {
+    /** Apply / enroll requests one user may make per minute. */
+    readonly registrationsPerMinute: number;
+  };
   /** Origins allowed to call the API from a browser; empty disables CORS, `*` allows any. */
   readonly corsOrigins: readonly string[];
   readonly lock: {
@@ -75,6 +79,7 @@ const schema = Joi.object({
   SIGNUP_MAX_PER_IP: Joi.number().integer().min(1).default(20),
   SIGNUP_THROTTLE_WINDOW: duration.default('1h'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  REGISTRATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
   LOCK_WAIT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
   LOCK_LEASE_MS: Joi.number().integer().min(1_000).max(300_000).default(10_000),
   CATALOGUE_EXACT_COUNT_LIMIT: Joi.number().integer().min(0).max(1_000_000).default(10_000),
@@ -128,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerIp: value.SIGNUP_MAX_PER_IP,
       windowSeconds: seconds(value.SIGNUP_THROTTLE_WINDOW),
     },
+    rateLimits: { registrationsPerMinute: value.REGISTRATIONS_PER_MINUTE },
     corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },

@@ -39,6 +39,8 @@ export interface ContainerOverrides {
   readonly searchIndex?: SearchIndex;
   /** Replaces the distributed lock (tests prove the database alone prevents double payment). */
   readonly lock?: LockPort;
+  /** Last word on the wiring, for fault-injection tests (e.g. a write that fails mid-command). */
+  readonly configure?: (container: Container) => void;
 }
 
 /** One container module per feature; each binds its handlers and the adapters of its ports. */
@@ -76,6 +78,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis), ...searchProbes]);
 
   container.load(...FEATURE_MODULES);
+  overrides.configure?.(container);
 
   return {
     container,

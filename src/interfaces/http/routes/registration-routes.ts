@@ -2,11 +2,14 @@ import { CompleteRegistrationHandler } from '../../../application/commands/compl
 import { RegisterForOfferingHandler } from '../../../application/commands/register-for-offering/register-for-offering-handler';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../../application/ports/offering-snapshots';
 import { NotFound } from '../../../domain/errors';
+import type { Config } from '../../../infrastructure/config/config';
+import { CONFIG } from '../../../infrastructure/config/config-token';
 import type { Money } from '../../../domain/money';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
 import type { PaymentMethod } from '../../../domain/payment-method';
 import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
+import { perUserRateLimit } from '../middleware/rate-limit';
 import { parseId } from '../path-params';
 import { registerBody } from '../schemas/registration-schemas';
 import { validate } from '../validation';
@@ -16,11 +19,14 @@ import type { RouteContext } from './route-context';
 export function registerRegistrationRoutes({ router, container, requireAuth }: RouteContext): void {
   const offerings = container.get<OfferingSnapshots>(OFFERING_SNAPSHOTS);
   const idempotency = idempotent(container);
+  const { registrationsPerMinute } = container.get<Config>(CONFIG).rateLimits;
+  // Replays of an idempotent request are answered before this and do not count.
+  const throttle = perUserRateLimit(container, { name: 'registrations', limit: registrationsPerMinute, windowSeconds: 60 });
 
   for (const kind of ALL_OFFERING_KINDS) {
     const names = OFFERING_KINDS[kind];
 
-    router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, idempotency, async (ctx) => {
+    router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, idempotency, throttle, async (ctx) => {
       const itemId = parseId(ctx.params.id);
       // An unknown item is a 404 before anything about the body is said.
       if (!(await offerings.exists(kind, itemId))) throw new NotFound();

@@ -45,6 +45,7 @@ export const registrationOperations: readonly OperationDoc[] = ALL_OFFERING_KIND
         ...AUTH_PROBLEMS,
         { status: 404, codes: ['not_found'] },
         ...IDEMPOTENCY_PROBLEMS,
+        { status: 429, codes: ['too_many_requests'] },
       ],
     },
     {
