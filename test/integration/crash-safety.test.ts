@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
 import { type TransactionalRepositories, UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work';
-import { KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
-import { StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
+import { type KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
+import { type StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
 import { createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, startTestServer } from '../support/test-server';
 import { createUser } from '../support/users';

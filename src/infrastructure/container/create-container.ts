@@ -50,7 +50,10 @@ const FEATURE_MODULES = [authModule, catalogueModule, commandsModule, searchSync
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): AppContainer {
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const db = createKnex(config.databaseUrl, config.dbPoolMax);
+  const db = createKnex(config.databaseUrl, config.dbPoolMax, {
+    warn: (message) => logger.warn({ knex: message }, 'database client warning'),
+    error: (message) => logger.error({ knex: message }, 'database client error'),
+  });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
 

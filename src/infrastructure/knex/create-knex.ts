@@ -7,11 +7,20 @@ export const KNEX = Symbol.for('Knex');
 // stays a string so that it is never rounded through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
-export function createKnex(databaseUrl: string, poolMax: number): Knex {
+/** Where knex reports (a lost connection, a deprecation); by default it would print to the console. */
+export interface KnexLog {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function createKnex(databaseUrl: string, poolMax: number, log?: KnexLog): Knex {
   return knex({
     client: 'pg',
     connection: databaseUrl,
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
+    ...(log
+      ? { log: { warn: (m: string) => log.warn(m), error: (m: string) => log.error(m), deprecate: (m: string) => log.warn(m), debug: () => undefined } }
+      : {}),
   });
 }
