@@ -82,6 +82,23 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     });
   });
 
+  it('lets the job in progress finish when the worker is stopped', async () => {
+    const worker = await startSearchSyncWorker(server.running.app.container);
+    const id = await createItem('test');
+    index.writeDelayMs = 1_000;
+    try {
+      const started = index.startedWrites;
+      await recordChange('test', id);
+      await server.running.app.container.get<SearchSyncTrigger>(SEARCH_SYNC_TRIGGER).nudge();
+      await waitUntil(async () => index.startedWrites > started);
+      await worker.close();
+      expect(index.documents('tests').has(id), 'the write in progress completed').to.equal(true);
+      expect(await outboxRowsFor(id), 'and its entries were removed').to.have.length(0);
+    } finally {
+      index.writeDelayMs = 0;
+    }
+  });
+
   it('coalesces several entries for one item into one write of its current state', async () => {
     const id = await createItem('test');
     for (let i = 0; i < 5; i += 1) await recordChange('test', id);

@@ -19,12 +19,18 @@ export class InMemorySearchIndex implements SearchIndex {
   unavailableWrites = 0;
   /** Writes that include one of these ids are refused, as an engine refuses a bad document. */
   readonly poisonIds = new Set<number>();
+  /** Each write takes this long, like a slow engine. */
+  writeDelayMs = 0;
+  /** Writes started so far (incremented before the delay). */
+  startedWrites = 0;
 
   async ensure(index: string): Promise<void> {
     if (!this.indexes.has(index)) this.indexes.set(index, new Map());
   }
 
   async upsert(index: string, items: readonly OfferingSnapshot[]): Promise<void> {
+    this.startedWrites += 1;
+    if (this.writeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
     this.check(items.map((item) => item.id));
     const target = this.documents(index);
     for (const item of items) target.set(item.id, item);

@@ -2,8 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../domain/offering-kind';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { createKnex } from '../../infrastructure/knex/create-knex';
 import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
+import { runWriteLoad } from './write-load';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words] [--deep-page 500] [--out bench-results]
 
@@ -119,6 +123,24 @@ async function main(): Promise<void> {
   for (const scenario of selected) {
     process.stdout.write(`running ${scenario.name} for ${duration} s with ${connections} connections…\n`);
     results.push(await run(baseUrl, access, scenario, duration, connections));
+  }
+  if (!only || 'writes: register + cancel'.includes(only)) {
+    process.stdout.write(`running writes: register + cancel for ${duration} s with ${connections} connections…\n`);
+    loadEnvFile();
+    const db = createKnex(loadConfig().databaseUrl, 2);
+    try {
+      const writes = await runWriteLoad({ baseUrl, db, users: 200, connections, durationSeconds: duration });
+      results.push({ scenario: 'writes: register + cancel (200 users, 400 open items)', ...writes });
+      console.log(`write statuses: ${JSON.stringify(writes.statuses)}`);
+      if (writes.invariantViolations.length > 0) {
+        console.error(`INVARIANTS VIOLATED:\n${writes.invariantViolations.join('\n')}`);
+        process.exitCode = 3;
+      } else {
+        console.log('invariants hold: registration_count = active registrations, one paid payment per active registration, cancelled registrations have cancelled payments');
+      }
+    } finally {
+      await db.destroy();
+    }
   }
   console.table(results.map((r) => ({ scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors })));
 
