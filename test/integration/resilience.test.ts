@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { RedisInstance, waitUntil } from '../support/redis-instance';
 import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { createOffering, kindPaths } from '../support/offerings';
 import { createUser, uniqueName } from '../support/users';
 
 describe('Faults of the backing services', () => {
@@ -38,6 +39,17 @@ describe('Faults of the backing services', () => {
       expect(signup.status).to.equal(503);
       expect(await server.db('users').where({ username }).first(), 'nothing written').to.equal(undefined);
 
+      const itemId = await createOffering(server.db, 'test');
+      const applyStarted = Date.now();
+      const apply = await server.api.post(kindPaths('test').register(itemId), { amount: '45000', payment_method: 'card' }, { token: user.access });
+      expect(apply.status).to.equal(503);
+      expect(apply.body.code).to.equal('dependency_unavailable');
+      expect(Date.now() - applyStarted, 'a command fails fast too').to.be.below(3_000);
+      expect(await server.db('payments').where({ user_id: user.id }), 'no payment written').to.have.length(0);
+
+      const list = await server.api.get('/api/tests/?page_size=1', { token: user.access });
+      expect(list.status, 'reads that need no Redis keep working').to.equal(200);
+
       await redis.start();
       await waitUntil(async () => (await server.api.get('/readyz')).status === 200);
       const again = await server.api.post('/api/auth/login/', { email: user.email, password: user.password });
@@ -70,6 +82,30 @@ describe('Faults of the backing services', () => {
       expect(statuses.every((status) => status === 200 || status === 503), `no 500s: ${statuses}`).to.equal(true);
       expect(statuses.at(-1)).to.equal(200);
       expect((await server.api.get('/readyz')).status).to.equal(200);
+    });
+
+    it('lets in-flight commands commit fully or not at all when the connections drop', async () => {
+      const server = await sharedServer();
+      const users = await Promise.all(Array.from({ length: 6 }, () => createUser(server.api)));
+      const itemId = await createOffering(server.db, 'course');
+      const { rows } = await server.db.raw('SELECT current_database() AS name');
+      const inFlight = users.map((u) =>
+        server.api.post(kindPaths('course').register(itemId), { amount: '45000', payment_method: 'card' }, { token: u.access }).then((r) => r.status),
+      );
+      const admin = createKnex(server.config.databaseUrl, 1);
+      try {
+        await admin.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()', [rows[0].name]);
+      } finally {
+        await admin.destroy();
+      }
+      const statuses = await Promise.all(inFlight);
+      expect(statuses.every((s) => s === 201 || s === 503), `only whole successes or clean failures: ${statuses}`).to.equal(true);
+      const registrations = await server.db('course_registrations').where({ course_id: itemId });
+      const payments = await server.db('payments').where({ payment_type: 'course', target_id: itemId });
+      const item = await server.db('courses').where({ id: itemId }).first();
+      expect(registrations.length, 'one registration per committed payment').to.equal(payments.length);
+      expect(item.registration_count).to.equal(registrations.length);
+      expect(registrations.length).to.be.at.least(statuses.filter((s) => s === 201).length);
     });
   });
 });
