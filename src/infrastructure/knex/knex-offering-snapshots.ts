@@ -4,20 +4,8 @@ import type { OfferingSnapshots } from '../../application/ports/offering-snapsho
 import type { OfferingSnapshot } from '../../application/ports/search-index';
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
+import { OFFERING_COLUMNS, type OfferingRow } from './offering-row';
 import { OFFERING_TABLES } from './offering-tables';
-
-interface OfferingRow {
-  id: number;
-  title: string;
-  description: string;
-  price: string;
-  start_at: Date;
-  end_at: Date;
-  created_at: Date;
-  registration_count: number;
-}
-
-const COLUMNS: (keyof OfferingRow)[] = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'created_at', 'registration_count'];
 
 @injectable()
 export class KnexOfferingSnapshots implements OfferingSnapshots {
@@ -25,13 +13,13 @@ export class KnexOfferingSnapshots implements OfferingSnapshots {
 
   async findByIds(kind: OfferingKind, ids: readonly number[]): Promise<OfferingSnapshot[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items).select(COLUMNS).whereIn('id', ids);
+    const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items).select(OFFERING_COLUMNS).whereIn('id', ids);
     return rows.map((row) => toSnapshot(kind, row));
   }
 
   async scan(kind: OfferingKind, afterId: number, limit: number): Promise<OfferingSnapshot[]> {
     const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items)
-      .select(COLUMNS)
+      .select(OFFERING_COLUMNS)
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit);

@@ -20,7 +20,6 @@ export const keyText = (column: string, type: SortKeyType): string =>
 
 export const keyParameter = (type: SortKeyType): string => (type === 'timestamp' ? '?::timestamptz' : type === 'numeric' ? '?::numeric' : '?::integer');
 
-export const ITEM_COLUMNS = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'created_at', 'registration_count'];
 
 /**
  * How a search is executed: `filter` lets the planner walk the sort's index and test each row

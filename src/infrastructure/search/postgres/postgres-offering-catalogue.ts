@@ -13,9 +13,10 @@ import {
 } from '../../../application/ports/offering-catalogue';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { KNEX } from '../../knex/create-knex';
+import { OFFERING_COLUMNS, type OfferingRow } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { REDIS } from '../../redis/create-redis';
-import { ITEM_COLUMNS, type SearchPlan, filteredOfferings, keyParameter, keyText, sortColumns } from './catalogue-sql';
+import { type SearchPlan, filteredOfferings, keyParameter, keyText, sortColumns } from './catalogue-sql';
 import { SearchSelectivity } from './search-selectivity';
 import { searchTokens, toTsQuery } from './search-terms';
 
@@ -28,15 +29,8 @@ export interface CatalogueCountPolicy {
 
 export const CATALOGUE_COUNT_POLICY = Symbol.for('CatalogueCountPolicy');
 
-interface ItemRow {
-  id: number;
-  title: string;
-  description: string;
-  price: string;
-  start_at: Date;
-  end_at: Date;
-  created_at: Date;
-  registration_count: number;
+interface ItemRow extends OfferingRow {
+  /** The sort keys as exact text, for cursors. */
   [key: `k${number}`]: string;
 }
 
@@ -78,7 +72,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     const columns = [...keys.map((key) => key.column), 'id'];
 
     const sql = filteredOfferings(this.db, query, plan).select(
-      ...ITEM_COLUMNS,
+      ...OFFERING_COLUMNS,
       ...keys.map((key, i) => this.db.raw(`${keyText(key.column, key.type)} AS k${i}`)),
     );
     if (query.after) {
@@ -98,7 +92,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   }
 
   async get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
-    const row = await this.db(OFFERING_TABLES[kind].items).select(ITEM_COLUMNS).where({ id }).first();
+    const row = await this.db(OFFERING_TABLES[kind].items).select(OFFERING_COLUMNS).where({ id }).first();
     return row ? toItem(row, 0) : null;
   }
 
