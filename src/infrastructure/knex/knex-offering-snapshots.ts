@@ -4,7 +4,7 @@ import type { OfferingSnapshots } from '../../application/ports/offering-snapsho
 import type { OfferingSnapshot } from '../../application/ports/search-index';
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
-import { OFFERING_COLUMNS, type OfferingRow } from './offering-row';
+import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from './offering-row';
 import { OFFERING_TABLES } from './offering-tables';
 
 @injectable()
@@ -36,14 +36,4 @@ export class KnexOfferingSnapshots implements OfferingSnapshots {
   }
 }
 
-const toSnapshot = (kind: OfferingKind, row: OfferingRow): OfferingSnapshot => ({
-  kind,
-  id: row.id,
-  title: row.title,
-  description: row.description,
-  price: row.price,
-  startAt: row.start_at,
-  endAt: row.end_at,
-  createdAt: row.created_at,
-  registrationCount: row.registration_count,
-});
+const toSnapshot = (kind: OfferingKind, row: OfferingRow): OfferingSnapshot => ({ kind, ...offeringFields(row) });

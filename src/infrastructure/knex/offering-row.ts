@@ -11,3 +11,15 @@ export interface OfferingRow {
 }
 
 export const OFFERING_COLUMNS: (keyof OfferingRow)[] = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'created_at', 'registration_count'];
+
+/** The row's fields as the application names them. */
+export const offeringFields = (row: OfferingRow) => ({
+  id: row.id,
+  title: row.title,
+  description: row.description,
+  price: row.price,
+  startAt: row.start_at,
+  endAt: row.end_at,
+  createdAt: row.created_at,
+  registrationCount: row.registration_count,
+});

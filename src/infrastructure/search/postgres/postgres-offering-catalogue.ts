@@ -13,7 +13,7 @@ import {
 } from '../../../application/ports/offering-catalogue';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { KNEX } from '../../knex/create-knex';
-import { OFFERING_COLUMNS, type OfferingRow } from '../../knex/offering-row';
+import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { REDIS } from '../../redis/create-redis';
 import { type SearchPlan, filteredOfferings, keyParameter, keyText, sortColumns } from './catalogue-sql';
@@ -173,14 +173,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
 function toItem(row: ItemRow, keyCount: number): CatalogueItem {
   return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    price: row.price,
-    startAt: row.start_at,
-    endAt: row.end_at,
-    createdAt: row.created_at,
-    registrationCount: row.registration_count,
+    ...offeringFields(row),
     position: { values: Array.from({ length: keyCount }, (_, i) => row[`k${i}`]), id: row.id },
   };
 }
