@@ -1,6 +1,7 @@
 import type { AvailabilityStatus } from '../../domain/availability-window';
 import type { Money } from '../../domain/money';
 import type { OfferingKind } from '../../domain/offering-kind';
+import type { OfferingFields } from './offering-fields';
 
 export type OfferingSort = 'created' | 'popular' | 'price_asc' | 'price_desc' | 'start_at';
 
@@ -58,15 +59,7 @@ export interface CatalogueQuery extends CatalogueFilter {
   readonly after?: CursorPosition;
 }
 
-export interface CatalogueItem {
-  readonly id: number;
-  readonly title: string;
-  readonly description: string;
-  readonly price: string;
-  readonly startAt: Date;
-  readonly endAt: Date;
-  readonly createdAt: Date;
-  readonly registrationCount: number;
+export interface CatalogueItem extends OfferingFields {
   /** This item's position, for cursors. */
   readonly position: { readonly values: readonly string[]; readonly id: number };
 }

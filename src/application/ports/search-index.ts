@@ -1,17 +1,9 @@
 import type { OfferingKind } from '../../domain/offering-kind';
+import type { OfferingFields } from './offering-fields';
 
 /** What the search index holds of one catalogue item, as read from PostgreSQL. */
-export interface OfferingSnapshot {
+export interface OfferingSnapshot extends OfferingFields {
   readonly kind: OfferingKind;
-  readonly id: number;
-  readonly title: string;
-  readonly description: string;
-  /** Decimal text with two places, e.g. `"45000.00"`. */
-  readonly price: string;
-  readonly startAt: Date;
-  readonly endAt: Date;
-  readonly createdAt: Date;
-  readonly registrationCount: number;
 }
 
 /** The engine refused the documents themselves; any other failure means it is unavailable. */

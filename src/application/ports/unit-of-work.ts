@@ -6,8 +6,6 @@ import type { PaymentMethod } from '../../domain/payment-method';
 import type { Registration } from '../../domain/registration';
 
 export interface OfferingRepository {
-  /** The item, with its row locked until the end of the transaction; null when unknown. */
-  findForUpdate(kind: OfferingKind, id: number): Promise<Offering | null>;
   find(kind: OfferingKind, id: number): Promise<Offering | null>;
   /** Adds `delta` to the item's registration_count in the same transaction. */
   adjustRegistrationCount(kind: OfferingKind, id: number, delta: 1 | -1): Promise<void>;

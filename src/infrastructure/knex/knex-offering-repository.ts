@@ -22,11 +22,6 @@ export class KnexOfferingRepository implements OfferingRepository {
     return row ? toOffering(kind, row) : null;
   }
 
-  async findForUpdate(kind: OfferingKind, id: number): Promise<Offering | null> {
-    const row = await this.select(kind, id).forUpdate();
-    return row ? toOffering(kind, row) : null;
-  }
-
   async adjustRegistrationCount(kind: OfferingKind, id: number, delta: 1 | -1): Promise<void> {
     await this.db(OFFERING_TABLES[kind].items)
       .where({ id })
