@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { CatalogueQuery } from '../../src/application/ports/offering-catalogue';
 import { Money } from '../../src/domain/money';
 import { toOfferingDocument } from '../../src/infrastructure/search/meilisearch/offering-document';
-import { positionValues, toMeilisearchSearch } from '../../src/infrastructure/search/meilisearch/meilisearch-query';
+import { positionValues, toMeilisearchCount, toMeilisearchSearch } from '../../src/infrastructure/search/meilisearch/meilisearch-query';
 
 describe('Meilisearch query translation', () => {
   const now = new Date('2026-11-24T10:00:00.000Z');
@@ -30,6 +30,17 @@ describe('Meilisearch query translation', () => {
       'price_minor >= 1000000',
       'price_minor <= 2000050',
     ]);
+  });
+
+  it('counts the matches of the same words and filters in page mode, fetching none', () => {
+    const count = toMeilisearchCount(query({ words: ['Django'], status: 'closed', priceMax: Money.parse('30000') }));
+    expect(count).to.deep.equal({
+      q: 'django',
+      filter: [`end_at_ms < ${now.getTime()}`, 'price_minor <= 3000000'],
+      hitsPerPage: 0,
+      page: 1,
+      matchingStrategy: 'all',
+    });
   });
 
   it('passes page numbers as offsets', () => {

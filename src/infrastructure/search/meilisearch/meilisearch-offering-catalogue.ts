@@ -12,7 +12,8 @@ import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName } from '../.
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { PostgresOfferingCatalogue } from '../postgres/postgres-offering-catalogue';
 import { MEILISEARCH } from './create-meilisearch-client';
-import { filterExpressions, positionValues, toMeilisearchSearch } from './meilisearch-query';
+import { positionValues, toMeilisearchCount, toMeilisearchSearch } from './meilisearch-query';
+import { MAX_TOTAL_HITS } from './offering-index-settings';
 import type { OfferingDocument } from './offering-document';
 
 /**
@@ -37,12 +38,15 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return { items: query.after?.direction === 'previous' ? items.reverse() : items, more };
   }
 
+  /**
+   * Exact up to the index's `maxTotalHits`; a larger set is beyond what Meilisearch counts, and
+   * its size is taken from PostgreSQL, which estimates large sets without counting them.
+   */
   async count(filter: CatalogueFilter): Promise<CatalogueCount> {
-    const { q } = toMeilisearchSearch({ ...filter, sort: 'created', limit: 0 });
-    const response = await this.client
-      .index(liveIndexName(this.naming, filter.kind))
-      .search(q, { filter: filterExpressions(filter), limit: 0, matchingStrategy: 'all' });
-    return { value: response.estimatedTotalHits ?? 0, estimated: true };
+    const { q, ...params } = toMeilisearchCount(filter);
+    const response = await this.client.index(liveIndexName(this.naming, filter.kind)).search(q, params);
+    if (response.totalHits < MAX_TOTAL_HITS) return { value: response.totalHits, estimated: false };
+    return this.postgres.count(filter);
   }
 
   get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {

@@ -48,6 +48,22 @@ export function toMeilisearchSearch(query: CatalogueQuery): MeilisearchSearch {
   };
 }
 
+export interface MeilisearchCount {
+  readonly q: string;
+  readonly filter: string[];
+  readonly hitsPerPage: 0;
+  readonly page: 1;
+  readonly matchingStrategy: 'all';
+}
+
+/**
+ * Counts the matches of a filter without fetching any: page mode (`hitsPerPage`) makes
+ * Meilisearch count exhaustively, up to the index's `maxTotalHits`.
+ */
+export function toMeilisearchCount(filter: CatalogueFilter): MeilisearchCount {
+  return { q: searchTokens(filter.words).join(' '), filter: filterExpressions(filter), hitsPerPage: 0, page: 1, matchingStrategy: 'all' };
+}
+
 /** Status and price bounds, as Meilisearch filter expressions (AND-ed). */
 export function filterExpressions(filter: CatalogueFilter): string[] {
   const now = filter.now.getTime();

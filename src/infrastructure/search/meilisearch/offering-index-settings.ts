@@ -1,5 +1,8 @@
 import type { Settings } from 'meilisearch';
 
+/** Matches beyond this many are out of reach of page numbers, and are not counted exactly. */
+export const MAX_TOTAL_HITS = 10_000;
+
 /** Settings of every catalogue index, applied before any document is added. */
 export const OFFERING_INDEX_SETTINGS: Settings = {
   searchableAttributes: ['title', 'description'],
@@ -8,5 +11,5 @@ export const OFFERING_INDEX_SETTINGS: Settings = {
   // Relevance first only when no explicit sort is asked for; `sort` then decides the order.
   rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness'],
   // Deep page numbers beyond this are answered with 404; cursors reach any depth.
-  pagination: { maxTotalHits: 10_000 },
+  pagination: { maxTotalHits: MAX_TOTAL_HITS },
 };
