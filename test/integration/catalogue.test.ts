@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import type { Redis } from 'ioredis';
 import { OFFERING_CATALOGUE } from '../../src/application/ports/offering-catalogue';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { CATALOGUE_ENGINES } from '../support/catalogue-engines';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
@@ -309,6 +311,30 @@ describe('Catalogue counts of large result sets', () => {
       expect(matching.body.count).to.be.greaterThan(2);
       const small = await server.api.get(`/api/courses/?search=${marker}%200`, { token: user.access });
       expect(small.body).to.include({ count: 1, count_is_estimate: false });
+    } finally {
+      await server.running.close();
+    }
+  });
+});
+
+describe('Catalogue count caching', () => {
+  it('keeps a count in Redis and for a few seconds in the process, so that paging does not recount', async () => {
+    const server = await startTestServer({ CATALOGUE_COUNT_CACHE_TTL: '60' });
+    try {
+      const user = await createUser(server.api);
+      const marker = uniqueName('cached');
+      const list = async () => (await server.api.get(`/api/courses/?search=${marker}`, { token: user.access })).body;
+      await createOffering(server.db, 'course', { title: marker });
+      expect((await list()).count).to.equal(1);
+      await createOffering(server.db, 'course', { title: marker });
+      const cached = await list();
+      expect(cached.results, 'the items are read afresh').to.have.length(2);
+      expect(cached.count, 'the count comes from the cache').to.equal(1);
+      const redis = server.running.app.container.get<Redis>(REDIS);
+      const keys = await redis.keys('catalogue-count:course:*');
+      expect(keys).to.not.be.empty;
+      await redis.del(...keys);
+      expect((await list()).count, 'the process still holds it').to.equal(1);
     } finally {
       await server.running.close();
     }

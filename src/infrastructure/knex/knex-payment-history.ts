@@ -6,6 +6,7 @@ import type { PaymentStatus } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
 import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
+import { runPrepared } from './prepared-statement';
 
 interface HistoryRow {
   id: number;
@@ -33,9 +34,11 @@ export class KnexPaymentHistory implements PaymentHistory {
   constructor(@inject(KNEX) private readonly db: Knex) {}
 
   async list(userId: number, filter: PaymentHistoryFilter, offset: number, limit: number): Promise<PaymentHistoryPage> {
+    // Title words filter through subqueries whose cost depends on the words: planned each time.
+    const run = <Row>(query: Knex.QueryBuilder): Promise<Row[]> => (filter.words.length > 0 ? query : runPrepared<Row>(this.db, query));
     const [rows, [{ total }]] = await Promise.all([
-      this.listQuery(userId, filter, offset, limit) as Promise<HistoryRow[]>,
-      this.countQuery(userId, filter) as Promise<Array<{ total: number }>>,
+      run<HistoryRow>(this.listQuery(userId, filter, offset, limit)),
+      run<{ total: number }>(this.countQuery(userId, filter)),
     ]);
     return { count: Number(total), entries: rows.map(toEntry) };
   }

@@ -4,15 +4,16 @@ import type { RegistrationLookup } from '../../application/ports/registration-lo
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
+import { runPrepared } from './prepared-statement';
 
-/** One query per page, on the partial unique index of active registrations (user, item). */
+/** One prepared query per page, on the partial unique index of active registrations (user, item). */
 @injectable()
 export class KnexRegistrationLookup implements RegistrationLookup {
   constructor(@inject(KNEX) private readonly db: Knex) {}
 
   async activeAmong(kind: OfferingKind, userId: number, itemIds: readonly number[]): Promise<Set<number>> {
     if (itemIds.length === 0) return new Set();
-    const rows: Array<{ item_id: number }> = await this.query(kind, userId, itemIds);
+    const rows = await runPrepared<{ item_id: number }>(this.db, this.query(kind, userId, itemIds));
     return new Set(rows.map((row) => row.item_id));
   }
 
@@ -22,7 +23,8 @@ export class KnexRegistrationLookup implements RegistrationLookup {
     return this.db(registrations)
       .select(`${itemColumn} as item_id`)
       .where('user_id', userId)
-      .whereIn(itemColumn, [...itemIds])
+      // One array parameter, so that every page size shares one prepared statement.
+      .whereRaw(`${itemColumn} = ANY(?::bigint[])`, [[...itemIds]])
       .whereNot('status', 'cancelled');
   }
 }

@@ -44,6 +44,13 @@ export function filteredOfferings(db: Knex, filter: CatalogueFilter, plan: Searc
   return query;
 }
 
+/**
+ * Whether the filter's best plan depends on the values bound (search words, range filters), so
+ * that the query must be planned for each request rather than prepared once.
+ */
+export const planDependsOnValues = (filter: CatalogueFilter): boolean =>
+  Boolean(toTsQuery(filter.words) || filter.status || filter.priceMin || filter.priceMax);
+
 /** Every filter but the search words. */
 function withoutSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
   const now = filter.now;

@@ -16,7 +16,8 @@ import { KNEX } from '../../knex/create-knex';
 import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { REDIS } from '../../redis/create-redis';
-import { type SearchPlan, filteredOfferings, keyParameter, keyText, sortColumns } from './catalogue-sql';
+import { runPrepared } from '../../knex/prepared-statement';
+import { type SearchPlan, filteredOfferings, keyParameter, keyText, planDependsOnValues, sortColumns } from './catalogue-sql';
 import { SearchSelectivity } from './search-selectivity';
 import { searchTokens, toTsQuery } from './search-terms';
 
@@ -34,17 +35,21 @@ interface ItemRow extends OfferingRow {
   [key: `k${number}`]: string;
 }
 
-/** The catalogue read side on PostgreSQL indexes (the default search engine). */
 /** Estimates this many times over the exact-count limit are trusted without counting. */
 const ESTIMATE_TRUST_FACTOR = 5;
 /** Searches estimated to match at most this many items may collect their matches first. */
 const MATCHES_FIRST_MAX = 20_000;
 /** Below this many matches, collecting them first beats walking the sort's index even unfiltered. */
 const RARE_MATCHES = 5_000;
+/** Counts are kept in the process this long (at most), on top of the shared cache in Redis. */
+const LOCAL_COUNT_SECONDS = 5;
+const LOCAL_COUNT_ENTRIES = 10_000;
 
+/** The catalogue read side on PostgreSQL indexes (the default search engine). */
 @injectable()
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
   private readonly inFlight = new Map<string, Promise<CatalogueCount>>();
+  private readonly recentCounts = new Map<string, { readonly count: CatalogueCount; readonly until: number }>();
   private readonly selectivity: SearchSelectivity;
 
   constructor(
@@ -57,7 +62,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
     const keys = sortColumns(query.sort);
-    const rows: ItemRow[] = await this.listQuery(query, await this.searchPlan(query));
+    const sql = this.listQuery(query, await this.searchPlan(query));
+    const rows: ItemRow[] = planDependsOnValues(query) ? await sql : await runPrepared<ItemRow>(this.db, sql);
     const more = rows.length > query.limit;
     const page = rows.slice(0, query.limit).map((row) => toItem(row, keys.length));
     return { items: query.after?.direction === 'previous' ? page.reverse() : page, more };
@@ -92,7 +98,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   }
 
   async get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
-    const row = await this.db(OFFERING_TABLES[kind].items).select(OFFERING_COLUMNS).where({ id }).first();
+    const [row] = await runPrepared<ItemRow>(this.db, this.db(OFFERING_TABLES[kind].items).select(OFFERING_COLUMNS).where({ id }).limit(1));
     return row ? toItem(row, 0) : null;
   }
 
@@ -100,15 +106,29 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * Exact up to `exactUpTo`, the planner's estimate beyond. The estimate comes first (it costs a
    * plan, not a scan); only a set the planner thinks small is counted, with a LIMIT-capped count,
    * so no request ever counts a million rows. Cached briefly in Redis (computed anyway when Redis
-   * is down), and concurrent requests for the same count share one computation.
+   * is down) and for a few seconds in the process, and concurrent requests for the same count
+   * share one computation.
    */
   async count(filter: CatalogueFilter): Promise<CatalogueCount> {
     const key = this.cacheKey(filter);
+    const recent = this.recentCounts.get(key);
+    if (recent && recent.until > Date.now()) return recent.count;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const computation = this.cachedCount(key, filter).finally(() => this.inFlight.delete(key));
+    const computation = this.cachedCount(key, filter)
+      .then((count) => this.remember(key, count))
+      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, computation);
     return computation;
+  }
+
+  /** Keeps a count in the process too, sparing the hottest lists a Redis round trip. */
+  private remember(key: string, count: CatalogueCount): CatalogueCount {
+    const seconds = Math.min(this.countPolicy.cacheSeconds, LOCAL_COUNT_SECONDS);
+    if (seconds <= 0) return count;
+    if (this.recentCounts.size >= LOCAL_COUNT_ENTRIES) this.recentCounts.clear();
+    this.recentCounts.set(key, { count, until: Date.now() + seconds * 1000 });
+    return count;
   }
 
   private async cachedCount(key: string, filter: CatalogueFilter): Promise<CatalogueCount> {
