@@ -38,7 +38,7 @@ async function createOfferingTable(knex: Knex, table: string): Promise<void> {
   await knex.raw(`CREATE INDEX ${table}_popular_idx ON ${table} (registration_count DESC, created_at DESC, id DESC)`);
   // `sort=price_asc` / `sort=price_desc` (scanned backwards) and `price_min` / `price_max`.
   await knex.raw(`CREATE INDEX ${table}_price_idx ON ${table} (price, id)`);
-  // `sort=start_at`.
+  // `sort=start_at` and `status=upcoming` (start_at > now).
   await knex.raw(`CREATE INDEX ${table}_start_at_idx ON ${table} (start_at, id)`);
   // `status=closed` (end_at < now) and `status=available` (end_at >= now, then start_at <= now).
   await knex.raw(`CREATE INDEX ${table}_end_at_idx ON ${table} (end_at, id)`);
