@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-password-hasher';
+import { createKnex } from '../../src/infrastructure/knex/create-knex';
+import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
+import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import { DatabaseSeeder, type SeedReporter } from '../../src/infrastructure/seed/database-seeder';
+import { SEED_PASSWORD, seedSizes } from '../../src/infrastructure/seed/seed-sizes';
+import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
+import { testConfig } from '../support/test-config';
+
+const DAY_MS = 86_400_000;
+
+/** The seeder empties whole tables, so it runs against a database of its own. */
+function seedDatabaseUrl(): string {
+  const url = new URL(testConfig().databaseUrl);
+  url.pathname = `${url.pathname}_seed`;
+  return url.toString();
+}
+
+/** Records how far each phase got, as the progress bars would show it. */
+function recordingReporter(progress: Map<string, { total: number; done: number }>): SeedReporter {
+  return {
+    phase(name, total) {
+      const entry = { total, done: 0 };
+      progress.set(name, entry);
+      return { advance: (amount) => void (entry.done += amount), finish: () => undefined };
+    },
+  };
+}
+
+describe('npm run seed (SPEC §9)', function () {
+  this.timeout(120_000);
+  let db: Knex;
+  let seeder: DatabaseSeeder;
+  const progress = new Map<string, { total: number; done: number }>();
+  const sizes = seedSizes(600, 400, 5);
+
+  before(async () => {
+    const url = seedDatabaseUrl();
+    await ensureDatabaseExists(url);
+    db = createKnex(url, 4);
+    await db.raw('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    await migrateToLatest(db);
+    seeder = new DatabaseSeeder(db, await new Argon2PasswordHasher().hash(SEED_PASSWORD), recordingReporter(progress));
+  });
+
+  after(async () => {
+    await db?.destroy();
+  });
+
+  const countOf = async (table: string): Promise<number> => Number((await db(table).count({ n: '*' }))[0].n);
+
+  /** Every invariant the API relies on, over everything seeded. */
+  async function expectConsistent(): Promise<void> {
+    for (const kind of ALL_OFFERING_KINDS) {
+      const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
+      const { rows: wrongCounts } = await db.raw(
+        `SELECT i.id FROM ${items} i
+         WHERE i.registration_count <> (SELECT count(*) FROM ${registrations} r WHERE r.${itemColumn} = i.id AND r.status <> 'cancelled')`,
+      );
+      expect(wrongCounts, `${kind}: registration_count = active registrations`).to.deep.equal([]);
+      const { rows: mismatched } = await db.raw(
+        `SELECT r.id FROM ${registrations} r JOIN payments p ON p.id = r.payment_id
+         WHERE p.user_id <> r.user_id OR p.target_id <> r.${itemColumn} OR p.payment_type <> ?
+            OR (r.status = 'cancelled') <> (p.status = 'cancelled')`,
+        [kind],
+      );
+      expect(mismatched, `${kind}: every registration has its own payment, cancelled together`).to.deep.equal([]);
+    }
+    const { rows: orphans } = await db.raw(
+      `SELECT p.id FROM payments p
+       WHERE NOT EXISTS (SELECT 1 FROM test_registrations r WHERE r.payment_id = p.id)
+         AND NOT EXISTS (SELECT 1 FROM course_registrations r WHERE r.payment_id = p.id)`,
+    );
+    expect(orphans, 'no payment without its registration').to.deep.equal([]);
+  }
+
+  it('loads the asked sizes with exact registration counts, and reports every phase to its end', async () => {
+    const summary = await seeder.run(sizes, { reset: true });
+    expect(summary).to.include({ users: 5, tests: 600, courses: 400 });
+    expect(await countOf('tests')).to.equal(600);
+    expect(await countOf('courses')).to.equal(400);
+    expect(await countOf('users')).to.equal(5);
+    expect(summary.payments).to.be.greaterThan(0);
+    expect(await countOf('payments')).to.equal(summary.payments);
+    await expectConsistent();
+    // The bars of the phases that load rows advance row by row (or item kind by item kind) to the end.
+    for (const phase of ['users', 'tests + courses', 'registrations + payments', 'registration counts', 'indexes']) {
+      const bar = progress.get(phase);
+      expect(bar?.done, phase).to.equal(bar?.total);
+    }
+    expect(progress.get('tests + courses')?.total).to.equal(1000);
+    expect(summary.timings.map((timing) => timing.phase)).to.include.members(['tests + courses', 'registrations + payments', 'indexes']);
+  });
+
+  it('writes items in the style of the replaced service: Korean text with technology names, prices in steps of 100, windows within ±30 days', async () => {
+    const now = Date.now();
+    for (const kind of ALL_OFFERING_KINDS) {
+      const rows: Array<{ title: string; description: string; price: string; start_at: Date; end_at: Date }> = await db(OFFERING_TABLES[kind].items).select();
+      for (const row of rows) {
+        expect(row.title + row.description).to.match(/[가-힣]/);
+        const price = Number(row.price);
+        expect(price % 100, row.price).to.equal(0);
+        expect(price).to.be.within(10_000, 100_000);
+        expect(row.start_at.getTime()).to.be.within(now - 31 * DAY_MS, now + 31 * DAY_MS);
+        expect(row.end_at.getTime()).to.be.greaterThan(row.start_at.getTime());
+      }
+      expect(rows.some((row) => /Python|Django|React|SQL|AWS/.test(row.title)), kind).to.equal(true);
+    }
+    const openShare = async (table: string) =>
+      Number((await db(table).where('start_at', '<=', new Date()).where('end_at', '>=', new Date()).count({ n: '*' }))[0].n) / (await countOf(table));
+    const [tests, courses] = [await openShare('tests'), await openShare('courses')];
+    expect(tests, 'a few percent of tests are open now').to.be.within(0.001, 0.15);
+    expect(courses, 'a large share of courses is open now').to.be.greaterThan(0.25);
+  });
+
+  it('gives every seeded user the documented password, and the first one a long payment history', async () => {
+    const hasher = new Argon2PasswordHasher();
+    const users: Array<{ id: number; email: string; password_hash: string }> = await db('users').orderBy('id').select();
+    expect(users.map((user) => user.email)).to.deep.equal([1, 2, 3, 4, 5].map((n) => `user${n}@example.com`));
+    expect(await hasher.verify(users[0].password_hash, SEED_PASSWORD)).to.equal(true);
+    const [{ n }] = await db('payments').where('user_id', users[0].id).count({ n: '*' });
+    expect(Number(n)).to.be.at.least(sizes.heavyUserPaymentsPerKind);
+  });
+
+  it('adds to what is there when run again, and starts over with reset, keeping the indexes', async () => {
+    const indexes = async () => (await db.raw(`SELECT indexname FROM pg_indexes WHERE tablename IN ('tests', 'courses') ORDER BY 1`)).rows;
+    const before = await indexes();
+    await seeder.run(sizes, { reset: false });
+    expect(await countOf('tests')).to.equal(1200);
+    expect(await countOf('users')).to.equal(5);
+    await expectConsistent();
+    await seeder.run(sizes, { reset: true, vacuum: true });
+    expect(await countOf('tests')).to.equal(600);
+    expect(await countOf('courses')).to.equal(400);
+    await expectConsistent();
+    expect(await indexes()).to.deep.equal(before);
+  });
+});
