@@ -86,12 +86,12 @@ describe('npm run seed (SPEC §9)', function () {
     expect(await countOf('payments')).to.equal(summary.payments);
     await expectConsistent();
     // The bars of the phases that load rows advance row by row (or item kind by item kind) to the end.
-    for (const phase of ['users', 'tests + courses', 'registrations + payments', 'registration counts', 'indexes']) {
+    for (const phase of ['users', 'tests + courses', 'registrations + payments', 'registration counts', 'indexes + foreign keys']) {
       const bar = progress.get(phase);
       expect(bar?.done, phase).to.equal(bar?.total);
     }
     expect(progress.get('tests + courses')?.total).to.equal(1000);
-    expect(summary.timings.map((timing) => timing.phase)).to.include.members(['tests + courses', 'registrations + payments', 'indexes']);
+    expect(summary.timings.map((timing) => timing.phase)).to.include.members(['tests + courses', 'registrations + payments', 'indexes + foreign keys']);
   });
 
   it('writes items in the style of the replaced service: Korean text with technology names, prices in steps of 100, windows within ±30 days', async () => {
@@ -124,9 +124,13 @@ describe('npm run seed (SPEC §9)', function () {
     expect(Number(n)).to.be.at.least(sizes.heavyUserPaymentsPerKind);
   });
 
-  it('adds to what is there when run again, and starts over with reset, keeping the indexes', async () => {
-    const indexes = async () => (await db.raw(`SELECT indexname FROM pg_indexes WHERE tablename IN ('tests', 'courses') ORDER BY 1`)).rows;
-    const before = await indexes();
+  it('adds to what is there when run again, and starts over with reset, keeping the indexes and foreign keys', async () => {
+    const schema = async () => ({
+      indexes: (await db.raw(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows,
+      foreignKeys: (await db.raw(`SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY 1`)).rows,
+    });
+    const before = await schema();
+    expect(before.foreignKeys).to.have.length.greaterThan(5);
     await seeder.run(sizes, { reset: false });
     expect(await countOf('tests')).to.equal(1200);
     expect(await countOf('users')).to.equal(5);
@@ -135,6 +139,6 @@ describe('npm run seed (SPEC §9)', function () {
     expect(await countOf('tests')).to.equal(600);
     expect(await countOf('courses')).to.equal(400);
     await expectConsistent();
-    expect(await indexes()).to.deep.equal(before);
+    expect(await schema()).to.deep.equal(before);
   });
 });

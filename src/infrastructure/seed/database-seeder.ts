@@ -32,6 +32,12 @@ export interface SeedSummary {
 
 const CHUNK = 50_000;
 
+interface ForeignKey {
+  readonly table: string;
+  readonly name: string;
+  readonly definition: string;
+}
+
 const BULK_TABLES = ['tests', 'courses', 'payments', 'test_registrations', 'course_registrations'];
 
 /**
@@ -61,19 +67,28 @@ export class DatabaseSeeder {
     if (options.reset) await this.timed('reset', 1, () => this.reset());
     const userIds = await this.timed('users', sizes.users, (phase) => this.seedUsers(sizes.users, phase));
     const indexes = await this.dropSecondaryIndexes();
+    const foreignKeys = await this.dropForeignKeys();
     await this.setAutovacuum(false);
-    await this.timed('tests + courses', sizes.tests + sizes.courses, (phase) =>
-      Promise.all([this.seedItems('test', sizes.tests, phase), this.seedItems('course', sizes.courses, phase)]),
-    );
-    const perKind = await this.timed('registrations + payments', ALL_OFFERING_KINDS.length, (phase) =>
-      Promise.all(ALL_OFFERING_KINDS.map((kind) => this.seedRegistrations(kind, userIds, sizes).finally(() => phase.advance(1)))),
-    );
-    // Counted before the indexes are rebuilt, so that no index entry is written twice.
-    await this.timed('registration counts', ALL_OFFERING_KINDS.length, (phase) =>
-      Promise.all(ALL_OFFERING_KINDS.map((kind) => this.recount(kind).then(() => phase.advance(1)))),
-    );
-    await this.timed('indexes', indexes.length, (phase) => this.rebuildIndexes(indexes, phase));
-    await this.setAutovacuum(true);
+    let perKind: number[];
+    try {
+      await this.timed('tests + courses', sizes.tests + sizes.courses, (phase) =>
+        Promise.all([this.seedItems('test', sizes.tests, phase), this.seedItems('course', sizes.courses, phase)]),
+      );
+      perKind = await this.timed('registrations + payments', ALL_OFFERING_KINDS.length, (phase) =>
+        Promise.all(ALL_OFFERING_KINDS.map((kind) => this.seedRegistrations(kind, userIds, sizes).finally(() => phase.advance(1)))),
+      );
+      // Counted before the indexes are rebuilt, so that no index entry is written twice.
+      await this.timed('registration counts', ALL_OFFERING_KINDS.length, (phase) =>
+        Promise.all(ALL_OFFERING_KINDS.map((kind) => this.recount(kind).then(() => phase.advance(1)))),
+      );
+    } finally {
+      // The schema is whole again even if a phase failed (each one is a transaction or a statement).
+      await this.addUncheckedForeignKeys(foreignKeys);
+      await this.timed('indexes + foreign keys', indexes.length + foreignKeys.length, (phase) =>
+        Promise.all([this.rebuildIndexes(indexes, phase), this.validateForeignKeys(foreignKeys, phase)]),
+      );
+      await this.setAutovacuum(true);
+    }
     if (options.vacuum) await this.timed('vacuum + analyze', 1, () => this.vacuumAnalyze());
     else await this.timed('analyze', 1, () => this.analyze());
     const payments = perKind.reduce((sum, n) => sum + n, 0);
@@ -122,6 +137,40 @@ export class DatabaseSeeder {
     );
     for (const index of rows) await this.db.raw(`DROP INDEX IF EXISTS "${index.name}"`);
     return rows;
+  }
+
+  /**
+   * The foreign keys of the tables the registrations phase fills. Checked row by row they cost
+   * as much as the load itself (each check locks the referenced row); re-added afterwards, each
+   * is validated by one join.
+   */
+  private async dropForeignKeys(): Promise<ForeignKey[]> {
+    const tables = ['payments', ...ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].registrations)];
+    const { rows } = await this.db.raw(
+      `SELECT c.conrelid::regclass::text AS "table", c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+       FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(?::regclass[])`,
+      [tables],
+    );
+    for (const key of rows as ForeignKey[]) await this.db.raw(`ALTER TABLE ${key.table} DROP CONSTRAINT "${key.name}"`);
+    return rows;
+  }
+
+  /** Back at once, checked only for new rows: adding a key briefly locks the tables it joins. */
+  private async addUncheckedForeignKeys(keys: readonly ForeignKey[]): Promise<void> {
+    for (const key of keys) await this.db.raw(`ALTER TABLE ${key.table} ADD CONSTRAINT "${key.name}" ${key.definition} NOT VALID`);
+  }
+
+  /**
+   * Checks the loaded rows against each key, one join per key. Validation takes only light locks,
+   * so it runs beside the index builds; the keys to the million-row item tables go first.
+   */
+  private async validateForeignKeys(keys: readonly ForeignKey[], phase: SeedPhase): Promise<void> {
+    const items = ALL_OFFERING_KINDS.map((kind) => `REFERENCES ${OFFERING_TABLES[kind].items}(`);
+    const toItems = (key: ForeignKey) => Number(items.some((reference) => key.definition.includes(reference)));
+    for (const key of [...keys].sort((a, b) => toItems(b) - toItems(a))) {
+      await this.db.raw(`ALTER TABLE ${key.table} VALIDATE CONSTRAINT "${key.name}"`);
+      phase.advance(1);
+    }
   }
 
   private async rebuildIndexes(indexes: Array<{ name: string; definition: string }>, phase: SeedPhase): Promise<void> {
