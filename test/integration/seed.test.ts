@@ -124,11 +124,13 @@ describe('npm run seed (SPEC §9)', function () {
     expect(Number(n)).to.be.at.least(sizes.heavyUserPaymentsPerKind);
   });
 
+  /** The indexes and foreign keys of the whole schema, as the migrations made them. */
+  const schema = async () => ({
+    indexes: (await db.raw(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows,
+    foreignKeys: (await db.raw(`SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint WHERE contype = 'f' ORDER BY 1`)).rows,
+  });
+
   it('adds to what is there when run again, and starts over with reset, keeping the indexes and foreign keys', async () => {
-    const schema = async () => ({
-      indexes: (await db.raw(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows,
-      foreignKeys: (await db.raw(`SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY 1`)).rows,
-    });
     const before = await schema();
     expect(before.foreignKeys).to.have.length.greaterThan(5);
     await seeder.run(sizes, { reset: false });
@@ -140,5 +142,39 @@ describe('npm run seed (SPEC §9)', function () {
     expect(await countOf('courses')).to.equal(400);
     await expectConsistent();
     expect(await schema()).to.deep.equal(before);
+  });
+
+  it('puts the schema back when a phase fails', async () => {
+    const before = await schema();
+    const failing: SeedReporter = {
+      phase(name) {
+        if (name === 'registrations + payments') throw new Error('interrupted');
+        return { advance: () => undefined, finish: () => undefined };
+      },
+    };
+    const hash = await new Argon2PasswordHasher().hash(SEED_PASSWORD);
+    const error = await new DatabaseSeeder(db, hash, failing).run(sizes, { reset: true }).catch((caught: unknown) => caught);
+    expect(error).to.be.instanceOf(Error);
+    expect(await schema()).to.deep.equal(before);
+    expect(await countOf('seed_suspended_schema')).to.equal(0);
+  });
+
+  it('puts back, on its next run, what a seed killed midway had set aside', async () => {
+    const before = await schema();
+    // What a process killed during the load leaves: objects written down and dropped.
+    await db.raw(
+      `INSERT INTO seed_suspended_schema (name, table_name, kind, definition)
+       SELECT indexname, tablename, 'index', indexdef FROM pg_indexes WHERE indexname = 'tests_price_idx'
+       UNION ALL
+       SELECT conname, conrelid::regclass::text, 'foreign_key', pg_get_constraintdef(oid) FROM pg_constraint
+       WHERE conname = 'test_registrations_test_id_fkey'`,
+    );
+    await db.raw('DROP INDEX tests_price_idx');
+    await db.raw('ALTER TABLE test_registrations DROP CONSTRAINT test_registrations_test_id_fkey');
+    expect(await schema()).to.not.deep.equal(before);
+    await seeder.run(sizes, { reset: true });
+    expect(await schema()).to.deep.equal(before);
+    expect(await countOf('seed_suspended_schema')).to.equal(0);
+    await expectConsistent();
   });
 });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
 import { OFFERING_TABLES } from '../knex/offering-tables';
+import { BulkLoadSchema } from './bulk-load-schema';
 import { type SeedSizes, seedUserEmail } from './seed-sizes';
 import {
   COMMON_TECHNOLOGIES,
@@ -32,12 +33,6 @@ export interface SeedSummary {
 
 const CHUNK = 50_000;
 
-interface ForeignKey {
-  readonly table: string;
-  readonly name: string;
-  readonly definition: string;
-}
-
 const BULK_TABLES = ['tests', 'courses', 'payments', 'test_registrations', 'course_registrations'];
 
 /**
@@ -57,17 +52,22 @@ const pick = (words: readonly string[]) => `(${sqlArray(words)})[1 + floor(rando
 export class DatabaseSeeder {
   private readonly timings: Array<{ phase: string; seconds: number }> = [];
 
+  private readonly schema: BulkLoadSchema;
+
   constructor(
     private readonly db: Knex,
     private readonly passwordHash: string,
     private readonly reporter: SeedReporter,
-  ) {}
+  ) {
+    this.schema = new BulkLoadSchema(db);
+  }
 
   async run(sizes: SeedSizes, options: { reset: boolean; vacuum?: boolean }): Promise<SeedSummary> {
     if (options.reset) await this.timed('reset', 1, () => this.reset());
     const userIds = await this.timed('users', sizes.users, (phase) => this.seedUsers(sizes.users, phase));
-    const indexes = await this.dropSecondaryIndexes();
-    const foreignKeys = await this.dropForeignKeys();
+    const itemTables = ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].items);
+    const registrationTables = ['payments', ...ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].registrations)];
+    const suspended = await this.schema.suspend(itemTables, registrationTables);
     await this.setAutovacuum(false);
     let perKind: number[];
     try {
@@ -83,10 +83,7 @@ export class DatabaseSeeder {
       );
     } finally {
       // The schema is whole again even if a phase failed (each one is a transaction or a statement).
-      await this.addUncheckedForeignKeys(foreignKeys);
-      await this.timed('indexes + foreign keys', indexes.length + foreignKeys.length, (phase) =>
-        Promise.all([this.rebuildIndexes(indexes, phase), this.validateForeignKeys(foreignKeys, phase)]),
-      );
+      await this.timed('indexes + foreign keys', suspended.length, (phase) => this.schema.restore(suspended, itemTables, phase));
       await this.setAutovacuum(true);
     }
     if (options.vacuum) await this.timed('vacuum + analyze', 1, () => this.vacuumAnalyze());
@@ -125,67 +122,6 @@ export class DatabaseSeeder {
     const emails = Array.from({ length: count }, (_, i) => seedUserEmail(i + 1));
     const rows: Array<{ id: number }> = await this.db('users').whereIn('email', emails).orderBy('id').select('id');
     return rows.map((row) => row.id);
-  }
-
-  /** Definitions of the tests/courses indexes other than the primary keys, as migrations made them. */
-  private async dropSecondaryIndexes(): Promise<Array<{ name: string; definition: string }>> {
-    const tables = ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].items);
-    const { rows } = await this.db.raw(
-      `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
-       WHERE i.schemaname = current_schema() AND i.tablename = ANY(?) AND i.indexname NOT LIKE '%_pkey'`,
-      [tables],
-    );
-    for (const index of rows) await this.db.raw(`DROP INDEX IF EXISTS "${index.name}"`);
-    return rows;
-  }
-
-  /**
-   * The foreign keys of the tables the registrations phase fills. Checked row by row they cost
-   * as much as the load itself (each check locks the referenced row); re-added afterwards, each
-   * is validated by one join.
-   */
-  private async dropForeignKeys(): Promise<ForeignKey[]> {
-    const tables = ['payments', ...ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].registrations)];
-    const { rows } = await this.db.raw(
-      `SELECT c.conrelid::regclass::text AS "table", c.conname AS name, pg_get_constraintdef(c.oid) AS definition
-       FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(?::regclass[])`,
-      [tables],
-    );
-    for (const key of rows as ForeignKey[]) await this.db.raw(`ALTER TABLE ${key.table} DROP CONSTRAINT "${key.name}"`);
-    return rows;
-  }
-
-  /** Back at once, checked only for new rows: adding a key briefly locks the tables it joins. */
-  private async addUncheckedForeignKeys(keys: readonly ForeignKey[]): Promise<void> {
-    for (const key of keys) await this.db.raw(`ALTER TABLE ${key.table} ADD CONSTRAINT "${key.name}" ${key.definition} NOT VALID`);
-  }
-
-  /**
-   * Checks the loaded rows against each key, one join per key. Validation takes only light locks,
-   * so it runs beside the index builds; the keys to the million-row item tables go first.
-   */
-  private async validateForeignKeys(keys: readonly ForeignKey[], phase: SeedPhase): Promise<void> {
-    const items = ALL_OFFERING_KINDS.map((kind) => `REFERENCES ${OFFERING_TABLES[kind].items}(`);
-    const toItems = (key: ForeignKey) => Number(items.some((reference) => key.definition.includes(reference)));
-    for (const key of [...keys].sort((a, b) => toItems(b) - toItems(a))) {
-      await this.db.raw(`ALTER TABLE ${key.table} VALIDATE CONSTRAINT "${key.name}"`);
-      phase.advance(1);
-    }
-  }
-
-  private async rebuildIndexes(indexes: Array<{ name: string; definition: string }>, phase: SeedPhase): Promise<void> {
-    // Two builds at a time; the large GIN indexes first so that they overlap with the rest.
-    const queue = [...indexes].sort((a, b) => Number(b.definition.includes('gin')) - Number(a.definition.includes('gin')));
-    const worker = async () => {
-      for (let index = queue.shift(); index; index = queue.shift()) {
-        await this.db.transaction(async (trx) => {
-          await trx.raw(`SET LOCAL maintenance_work_mem = '1GB'`);
-          await trx.raw(index.definition);
-        });
-        phase.advance(1);
-      }
-    };
-    await Promise.all([worker(), worker()]);
   }
 
   private async seedItems(kind: OfferingKind, count: number, phase: SeedPhase): Promise<void> {
