@@ -51,6 +51,12 @@ export function filteredOfferings(db: Knex, filter: CatalogueFilter, plan: Searc
 export const planDependsOnValues = (filter: CatalogueFilter): boolean =>
   Boolean(toTsQuery(filter.words) || filter.status || filter.priceMin || filter.priceMax);
 
+/** Every filter but the search words, over a block sample of `percent` of the kind's table. */
+export function sampledOfferings(db: Knex, filter: CatalogueFilter, percent: number): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[filter.kind].items;
+  return withoutSearch(db.from(db.raw(`?? TABLESAMPLE SYSTEM (${percent.toFixed(4)})`, [table])), filter);
+}
+
 /** Every filter but the search words. */
 function withoutSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
   const now = filter.now;

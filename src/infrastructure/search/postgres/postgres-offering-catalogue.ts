@@ -17,7 +17,7 @@ import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from '../../knex/o
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { REDIS } from '../../redis/create-redis';
 import { runPrepared } from '../../knex/prepared-statement';
-import { type SearchPlan, filteredOfferings, keyParameter, keyText, planDependsOnValues, sortColumns } from './catalogue-sql';
+import { type SearchPlan, filteredOfferings, keyParameter, keyText, planDependsOnValues, sampledOfferings, sortColumns } from './catalogue-sql';
 import { SearchSelectivity } from './search-selectivity';
 import { searchTokens, toTsQuery } from './search-terms';
 
@@ -41,6 +41,9 @@ const ESTIMATE_TRUST_FACTOR = 5;
 const MATCHES_FIRST_MAX = 20_000;
 /** Below this many matches, collecting them first beats walking the sort's index even unfiltered. */
 const RARE_MATCHES = 5_000;
+/** Rows a sampled estimate reads; its error is then a few per cent, so it is trusted sooner. */
+const SAMPLE_ROWS = 10_000;
+const SAMPLE_TRUST_FACTOR = 1.5;
 /** Counts are kept in the process this long (at most), on top of the shared cache in Redis. */
 const LOCAL_COUNT_SECONDS = 5;
 const LOCAL_COUNT_ENTRIES = 10_000;
@@ -160,17 +163,35 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     const matches = await this.searchMatches(filter);
     let estimate: number;
     if (matches !== null && matches > MATCHES_FIRST_MAX) {
-      // A common word: the planner's estimate of the other filters, scaled by the word's share.
+      // A common word: the estimate of the other filters, scaled by the word's share.
       const total = (await this.selectivity.rowCount(filter.kind)) ?? 1;
-      estimate = Math.round((matches * (await this.plannerEstimate({ ...filter, words: [] }))) / Math.max(total, 1));
+      estimate = Math.round((matches * (await this.estimateWithoutSearch({ ...filter, words: [] }))) / Math.max(total, 1));
     } else {
-      estimate = matches ?? (await this.plannerEstimate(filter));
+      estimate = matches ?? (await this.estimateWithoutSearch(filter));
     }
-    if (estimate > cap * ESTIMATE_TRUST_FACTOR) return { value: estimate, estimated: true };
+    const sampledOnly = matches === null && filter.status === 'available';
+    if (estimate > cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR)) return { value: estimate, estimated: true };
     const matching = filteredOfferings(this.db, filter, await this.searchPlan(filter)).select(this.db.raw('1')).limit(cap + 1);
     const [{ n }] = await this.db.from(matching.as('capped')).count<{ n: number }[]>({ n: '*' });
     if (Number(n) <= cap) return { value: Number(n), estimated: false };
     return { value: Math.max(estimate, cap + 1), estimated: true };
+  }
+
+  private estimateWithoutSearch(filter: CatalogueFilter): Promise<number> {
+    return filter.status === 'available' ? this.sampledEstimate(filter) : this.plannerEstimate(filter);
+  }
+
+  /**
+   * "Open now" is two range conditions that the planner multiplies as if independent: for tests,
+   * a quarter of the table instead of a few per cent. A block sample of about `SAMPLE_ROWS` rows
+   * (whole pages, so only those are read) tells their real share; a small table is read whole.
+   */
+  private async sampledEstimate(filter: CatalogueFilter): Promise<number> {
+    const { rows } = await this.db.raw('SELECT reltuples FROM pg_class WHERE oid = ?::regclass', [OFFERING_TABLES[filter.kind].items]);
+    const total = Number(rows[0]?.reltuples ?? 0);
+    const percent = total > SAMPLE_ROWS ? (SAMPLE_ROWS / total) * 100 : 100;
+    const [{ n }] = await sampledOfferings(this.db, filter, percent).count<{ n: number }[]>({ n: '*' });
+    return Math.round((Number(n) * 100) / percent);
   }
 
   /** The planner's row estimate for the filter: the cost of planning, not of scanning. */
