@@ -33,6 +33,17 @@ export interface SeedSummary {
 
 const CHUNK = 50_000;
 
+/** Share of the seeded registrations that were cancelled (with their payment). */
+const CANCELLED_SHARE = 0.15;
+
+/** One kind being loaded: its transaction (with the planned registrations) and its first new id. */
+interface KindLoad {
+  readonly kind: OfferingKind;
+  readonly trx: Knex.Transaction;
+  /** The new items take the ids base + 1 … base + count. */
+  readonly base: number;
+}
+
 const BULK_TABLES = ['tests', 'courses', 'payments', 'test_registrations', 'course_registrations'];
 
 /**
@@ -45,9 +56,10 @@ const NOUNS: Readonly<Record<OfferingKind, readonly string[]>> = { test: TEST_NO
 const pick = (words: readonly string[]) => `(${sqlArray(words)})[1 + floor(random() * ${words.length})::int]`;
 
 /**
- * Loads a data set with set-based SQL: users; tests and courses side by side in chunks, with their
- * secondary indexes dropped; registrations with their payments; exact registration counts; then
- * the indexes are rebuilt. Re-runnable: without `reset` it adds to what is there.
+ * Loads a data set with set-based SQL: users; then, per kind in one transaction, side by side, the
+ * registrations planned first, the items written in chunks with their exact registration counts,
+ * and the registrations with their payments; indexes and foreign keys are set aside meanwhile and
+ * put back at the end. Re-runnable: without `reset` it adds to what is there.
  */
 export class DatabaseSeeder {
   private readonly timings: Array<{ phase: string; seconds: number }> = [];
@@ -70,19 +82,21 @@ export class DatabaseSeeder {
     const suspended = await this.schema.suspend(itemTables, registrationTables);
     await this.setAutovacuum(false);
     let perKind: number[];
+    const loads: KindLoad[] = [];
     try {
+      for (const kind of ALL_OFFERING_KINDS) loads.push(await this.openLoad(kind, userIds, sizes));
       await this.timed('tests + courses', sizes.tests + sizes.courses, (phase) =>
-        Promise.all([this.seedItems('test', sizes.tests, phase), this.seedItems('course', sizes.courses, phase)]),
+        Promise.all(loads.map((load) => this.seedItems(load, load.kind === 'test' ? sizes.tests : sizes.courses, phase))),
       );
-      perKind = await this.timed('registrations + payments', ALL_OFFERING_KINDS.length, (phase) =>
-        Promise.all(ALL_OFFERING_KINDS.map((kind) => this.seedRegistrations(kind, userIds, sizes).finally(() => phase.advance(1)))),
+      perKind = await this.timed('registrations + payments', loads.length, (phase) =>
+        Promise.all(loads.map((load) => this.seedRegistrations(load).finally(() => phase.advance(1)))),
       );
-      // Counted before the indexes are rebuilt, so that no index entry is written twice.
-      await this.timed('registration counts', ALL_OFFERING_KINDS.length, (phase) =>
-        Promise.all(ALL_OFFERING_KINDS.map((kind) => this.recount(kind).then(() => phase.advance(1)))),
-      );
+      await Promise.all(loads.map((load) => load.trx.commit()));
+    } catch (error) {
+      await Promise.all(loads.map((load) => load.trx.rollback().catch(() => undefined)));
+      throw error;
     } finally {
-      // The schema is whole again even if a phase failed (each one is a transaction or a statement).
+      // The schema is whole again even if a phase failed (each kind loads in one transaction).
       await this.timed('indexes + foreign keys', suspended.length, (phase) => this.schema.restore(suspended, itemTables, phase));
       await this.setAutovacuum(true);
     }
@@ -124,94 +138,105 @@ export class DatabaseSeeder {
     return rows.map((row) => row.id);
   }
 
-  private async seedItems(kind: OfferingKind, count: number, phase: SeedPhase): Promise<void> {
+  /**
+   * Opens the transaction one kind is loaded in, and plans its registrations before any item
+   * exists: random (user, item) pairs over the ids the new items will take, plus a long history
+   * for the first user, each with its fate (about 15% cancelled). The items are then written with
+   * their exact `registration_count`, instead of being updated afterwards.
+   */
+  private async openLoad(kind: OfferingKind, userIds: readonly number[], sizes: SeedSizes): Promise<KindLoad> {
+    const { items } = OFFERING_TABLES[kind];
+    const count = kind === 'test' ? sizes.tests : sizes.courses;
+    const trx = await this.db.transaction();
+    try {
+      await trx.raw('SET LOCAL synchronous_commit = off');
+      // Room for the joins of ~60,000 rows to sort in memory rather than on disk.
+      await trx.raw(`SET LOCAL work_mem = '64MB'`);
+      // The new items take the ids after the last one; the id sequence is moved past them.
+      const { rows } = await trx.raw(`SELECT coalesce(max(id), 0)::bigint AS base FROM ${items}`);
+      const base = Number(rows[0].base);
+      if (count > 0) await trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), ?)`, [items, base + count]);
+      await trx.raw(`CREATE TEMP TABLE seed_picks (user_id bigint, item_id bigint, fate float8, paid_at timestamptz) ON COMMIT DROP`);
+      if (userIds.length > 0 && count > 0) {
+        await trx.raw(
+          `INSERT INTO seed_picks
+           SELECT DISTINCT ON (user_id, item_id) user_id, item_id, random(), now() - random() * interval '60 days' FROM (
+             SELECT (?::bigint[])[1 + floor(random() * ?)::int] AS user_id, (? + 1 + floor(random() * ?))::bigint AS item_id
+             FROM generate_series(1, ?::int)
+             UNION ALL
+             SELECT ?::bigint, (? + 1 + floor(random() * ?))::bigint FROM generate_series(1, ?::int)
+           ) s`,
+          [[...userIds], userIds.length, base, count, sizes.registrationsPerKind, userIds[0], base, count, sizes.heavyUserPaymentsPerKind],
+        );
+      }
+      await trx.raw(
+        `CREATE TEMP TABLE seed_counts ON COMMIT DROP AS
+         SELECT item_id, count(*)::int AS active FROM seed_picks WHERE fate >= ${CANCELLED_SHARE} GROUP BY item_id`,
+      );
+      await trx.raw('ANALYZE seed_picks, seed_counts');
+      return { kind, trx, base };
+    } catch (error) {
+      await trx.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async seedItems(load: KindLoad, count: number, phase: SeedPhase): Promise<void> {
+    const { kind, trx, base } = load;
     const table = OFFERING_TABLES[kind].items;
     const [minDays, maxDays] = WINDOW_DAYS[kind];
     const technology = `CASE WHEN random() < ${(RARE_TECHNOLOGIES.length * 0.001).toFixed(4)} THEN ${pick(RARE_TECHNOLOGIES)} ELSE ${pick(COMMON_TECHNOLOGIES)} END`;
     for (let done = 0; done < count; done += CHUNK) {
       const size = Math.min(CHUNK, count - done);
-      await this.db.transaction(async (trx) => {
-        await trx.raw('SET LOCAL synchronous_commit = off');
-        await trx.raw(
-          `INSERT INTO ${table} (title, description, price, start_at, end_at, created_at, updated_at)
-           SELECT tech || ' ' || level || ' ' || noun || ' ' || n,
-                  tech || ' ' || other || ' ' || level || ' ' || noun || '. ' || phrase || ' 포함.',
-                  (10000 + floor(random() * 901) * 100)::numeric(10, 2),
-                  starts, starts + lasts, created, created
-           FROM (
-             SELECT g AS n,
-                    ${technology} AS tech,
-                    ${pick(COMMON_TECHNOLOGIES)} AS other,
-                    ${pick(LEVELS)} AS level,
-                    ${pick(NOUNS[kind])} AS noun,
-                    ${pick(DESCRIPTION_PHRASES)} AS phrase,
-                    now() + (random() * 60 - 30) * interval '1 day' AS starts,
-                    (${minDays} + random() * ${maxDays - minDays}) * interval '1 day' AS lasts,
-                    now() - random() * interval '365 days' AS created
-             FROM generate_series(?::int, ?::int) g
-           ) generated`,
-          [done + 1, done + size],
-        );
-      });
+      await trx.raw(
+        `INSERT INTO ${table} (id, title, description, price, start_at, end_at, registration_count, created_at, updated_at)
+         SELECT generated.id,
+                tech || ' ' || level || ' ' || noun || ' ' || n,
+                tech || ' ' || other || ' ' || level || ' ' || noun || '. ' || phrase || ' 포함.',
+                (10000 + floor(random() * 901) * 100)::numeric(10, 2),
+                starts, starts + lasts, coalesce(c.active, 0), created, created
+         FROM (
+           SELECT ? + g AS id,
+                  g AS n,
+                  ${technology} AS tech,
+                  ${pick(COMMON_TECHNOLOGIES)} AS other,
+                  ${pick(LEVELS)} AS level,
+                  ${pick(NOUNS[kind])} AS noun,
+                  ${pick(DESCRIPTION_PHRASES)} AS phrase,
+                  now() + (random() * 60 - 30) * interval '1 day' AS starts,
+                  (${minDays} + random() * ${maxDays - minDays}) * interval '1 day' AS lasts,
+                  now() - random() * interval '365 days' AS created
+           FROM generate_series(?::int, ?::int) g
+         ) generated
+         LEFT JOIN seed_counts c ON c.item_id = generated.id`,
+        [base, done + 1, done + size],
+      );
       phase.advance(size);
     }
   }
 
   /**
-   * Random (user, item) pairs, plus a long history for the first user, each with a payment:
-   * about 15% cancelled (payment cancelled too), and some of the started ones completed.
+   * The planned registrations, each with its payment: the cancelled ones with a cancelled payment,
+   * some of the started ones completed. One statement; returns the registrations made.
    */
-  private async seedRegistrations(kind: OfferingKind, userIds: readonly number[], sizes: SeedSizes): Promise<number> {
-    if (userIds.length === 0) return 0;
-    const { items } = OFFERING_TABLES[kind];
-    const [{ min, max }] = (await this.db(items).min({ min: 'id' }).max({ max: 'id' })) as Array<{ min: number; max: number }>;
-    if (!min) return 0;
-    return this.db.transaction(async (trx) => {
-      await trx.raw('SET LOCAL synchronous_commit = off');
-      // Room for the joins of ~60,000 rows to sort in memory rather than on disk.
-      await trx.raw(`SET LOCAL work_mem = '64MB'`);
-      return this.insertRegistrations(trx, kind, userIds, sizes, min, max - min + 1);
-    });
-  }
-
-  /** The payments and registrations of one kind, in one statement; returns the registrations made. */
-  private async insertRegistrations(
-    trx: Knex.Transaction,
-    kind: OfferingKind,
-    userIds: readonly number[],
-    sizes: SeedSizes,
-    min: number,
-    span: number,
-  ): Promise<number> {
+  private async seedRegistrations(load: KindLoad): Promise<number> {
+    const { kind, trx } = load;
     const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
     const active = OFFERING_KINDS[kind].activeStatus;
     const { rows } = await trx.raw(
-      `WITH picks AS (
-         SELECT DISTINCT ON (user_id, item_id) user_id, item_id FROM (
-           SELECT (?::bigint[])[1 + floor(random() * ?)::int] AS user_id, (? + floor(random() * ?))::bigint AS item_id
-           FROM generate_series(1, ?::int)
-           UNION ALL
-           SELECT ?::bigint, (? + floor(random() * ?))::bigint FROM generate_series(1, ?::int)
-         ) s
-         WHERE NOT EXISTS (
-           SELECT 1 FROM ${registrations} r WHERE r.user_id = s.user_id AND r.${itemColumn} = s.item_id AND r.status <> 'cancelled'
-         )
-       ),
-       chosen AS (
-         SELECT p.user_id, p.item_id, i.price, i.start_at, random() AS fate,
-                now() - random() * interval '60 days' AS paid_at
-         -- In id order, the item lookups read the table front to back instead of at random.
-         FROM (SELECT * FROM picks ORDER BY item_id) p JOIN ${items} i ON i.id = p.item_id
+      `WITH chosen AS (
+         SELECT p.user_id, p.item_id, i.price, i.start_at, p.fate, p.paid_at
+         FROM seed_picks p JOIN ${items} i ON i.id = p.item_id
        ),
        paid AS (
          INSERT INTO payments (user_id, payment_type, target_id, amount, payment_method, gateway_transaction_id, status,
                                paid_at, cancelled_at, refund_reason, updated_at)
          SELECT user_id, ?, item_id, price, (ARRAY['kakaopay', 'card', 'bank_transfer'])[1 + floor(random() * 3)::int],
                 'seed_' || gen_random_uuid(),
-                CASE WHEN fate < 0.15 THEN 'cancelled' ELSE 'paid' END,
+                CASE WHEN fate < ${CANCELLED_SHARE} THEN 'cancelled' ELSE 'paid' END,
                 paid_at,
-                CASE WHEN fate < 0.15 THEN paid_at + (now() - paid_at) * random() END,
-                CASE WHEN fate < 0.15 THEN '일정 변경' END,
+                CASE WHEN fate < ${CANCELLED_SHARE} THEN paid_at + (now() - paid_at) * random() END,
+                CASE WHEN fate < ${CANCELLED_SHARE} THEN '일정 변경' END,
                 paid_at
          FROM chosen
          RETURNING id, user_id, target_id, status, paid_at, cancelled_at
@@ -230,23 +255,9 @@ export class DatabaseSeeder {
          RETURNING 1
        )
        SELECT count(*)::int AS n FROM registered`,
-      [
-        [...userIds], userIds.length, min, span, sizes.registrationsPerKind,
-        userIds[0], min, span, sizes.heavyUserPaymentsPerKind,
-        kind, active,
-      ],
+      [kind, active],
     );
     return rows[0].n;
-  }
-
-  /** registration_count = active registrations, exactly, for every item that has any. */
-  private async recount(kind: OfferingKind): Promise<void> {
-    const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
-    await this.db.raw(
-      `UPDATE ${items} i SET registration_count = c.n
-       FROM (SELECT ${itemColumn} AS item_id, count(*)::int AS n FROM ${registrations} WHERE status <> 'cancelled' GROUP BY ${itemColumn}) c
-       WHERE i.id = c.item_id AND i.registration_count <> c.n`,
-    );
   }
 
   /** Autovacuum waking up mid-load would compete for the same two cores; it runs afterwards. */
