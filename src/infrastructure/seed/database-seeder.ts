@@ -42,6 +42,7 @@ interface KindLoad {
   readonly trx: Knex.Transaction;
   /** The new items take the ids base + 1 … base + count. */
   readonly base: number;
+  readonly count: number;
 }
 
 const BULK_TABLES = ['tests', 'courses', 'payments', 'test_registrations', 'course_registrations'];
@@ -86,7 +87,7 @@ export class DatabaseSeeder {
     try {
       for (const kind of ALL_OFFERING_KINDS) loads.push(await this.openLoad(kind, userIds, sizes));
       await this.timed('tests + courses', sizes.tests + sizes.courses, (phase) =>
-        Promise.all(loads.map((load) => this.seedItems(load, load.kind === 'test' ? sizes.tests : sizes.courses, phase))),
+        Promise.all(loads.map((load) => this.seedItems(load, phase))),
       );
       perKind = await this.timed('registrations + payments', loads.length, (phase) =>
         Promise.all(loads.map((load) => this.seedRegistrations(load).finally(() => phase.advance(1)))),
@@ -174,15 +175,15 @@ export class DatabaseSeeder {
          SELECT item_id, count(*)::int AS active FROM seed_picks WHERE fate >= ${CANCELLED_SHARE} GROUP BY item_id`,
       );
       await trx.raw('ANALYZE seed_picks, seed_counts');
-      return { kind, trx, base };
+      return { kind, trx, base, count };
     } catch (error) {
       await trx.rollback().catch(() => undefined);
       throw error;
     }
   }
 
-  private async seedItems(load: KindLoad, count: number, phase: SeedPhase): Promise<void> {
-    const { kind, trx, base } = load;
+  private async seedItems(load: KindLoad, phase: SeedPhase): Promise<void> {
+    const { kind, trx, base, count } = load;
     const table = OFFERING_TABLES[kind].items;
     const [minDays, maxDays] = WINDOW_DAYS[kind];
     const technology = `CASE WHEN random() < ${(RARE_TECHNOLOGIES.length * 0.001).toFixed(4)} THEN ${pick(RARE_TECHNOLOGIES)} ELSE ${pick(COMMON_TECHNOLOGIES)} END`;
