@@ -49,5 +49,5 @@ export const offeringItem = Joi.object({
 }).meta({ className: 'Offering' });
 
 export const offeringPage = envelopeOf(offeringItem, 'OfferingPage').keys({
-  count_is_estimate: Joi.boolean().description('True when `count` is the planner’s estimate of a large result set'),
+  count_is_estimate: Joi.boolean().description('True when `count` is an estimate of a large result set'),
 });

@@ -11,8 +11,9 @@ const item = {
 
 const LIST_DESCRIPTION =
   'Page-number paging (`page`, `page_size`) or keyset paging (`cursor`, constant cost at any depth: pass an empty ' +
-  '`cursor=` to start, then follow `next`/`previous`). `count` is exact up to 10,000 matching items; beyond, it is the ' +
-  'planner’s estimate and `count_is_estimate` is true. Counts are cached for up to a minute. A page number past the ' +
+  '`cursor=` to start, then follow `next`/`previous`). `count` is exact up to 10,000 matching items; beyond, it is an ' +
+  'estimate (from statistics, or for `status=available` from a sample of the table) and `count_is_estimate` is true. ' +
+  'Counts are cached for up to a minute and a few seconds. A page number past the ' +
   'last page is a 404. Unknown parameters and malformed values are a 400 naming the parameter.';
 
 export const catalogueOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.flatMap((kind): OperationDoc[] => {
