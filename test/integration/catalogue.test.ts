@@ -7,7 +7,7 @@ import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { CATALOGUE_ENGINES } from '../support/catalogue-engines';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
-import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
 import { type TestUser, createUser, uniqueName } from '../support/users';
 
 interface Listed {
@@ -294,10 +294,9 @@ for (const { engine, kind } of suites) {
   });
 }
 
-describe('Catalogue counts of large result sets', () => {
-  it('flags an estimate beyond the exact-count limit instead of counting everything', async () => {
-    const server = await startTestServer({ CATALOGUE_EXACT_COUNT_LIMIT: '2' });
-    try {
+describe('Catalogue counts', () => {
+  it('flags an estimate beyond the exact-count limit instead of counting everything', () =>
+    withTestServer({ CATALOGUE_EXACT_COUNT_LIMIT: '2' }, async (server) => {
       const user = await createUser(server.api);
       const marker = uniqueName('many');
       for (let i = 0; i < 4; i += 1) await createOffering(server.db, 'course', { title: `${marker} ${i}` });
@@ -311,16 +310,10 @@ describe('Catalogue counts of large result sets', () => {
       expect(matching.body.count).to.be.greaterThan(2);
       const small = await server.api.get(`/api/courses/?search=${marker}%200`, { token: user.access });
       expect(small.body).to.include({ count: 1, count_is_estimate: false });
-    } finally {
-      await server.running.close();
-    }
-  });
-});
+    }));
 
-describe('Catalogue counts of the items open now', () => {
-  it('estimates them from a sample of the table, not from the planner, which takes the two window conditions as independent', async () => {
-    const server = await startTestServer({ CATALOGUE_EXACT_COUNT_LIMIT: '2' });
-    try {
+  it('estimates the items open now from a sample of the table, not from the planner, which takes the two window conditions as independent', () =>
+    withTestServer({ CATALOGUE_EXACT_COUNT_LIMIT: '2' }, async (server) => {
       const user = await createUser(server.api);
       const now = Date.now();
       // Many closed and upcoming items beside a few open ones: the share the planner would guess
@@ -335,16 +328,10 @@ describe('Catalogue counts of the items open now', () => {
       const [{ n }] = await server.db('courses').where('start_at', '<=', new Date()).where('end_at', '>=', new Date()).count({ n: '*' });
       // A table this small is sampled whole, so the estimate is the exact number.
       expect(res.body).to.include({ count: Number(n), count_is_estimate: true });
-    } finally {
-      await server.running.close();
-    }
-  });
-});
+    }));
 
-describe('Catalogue count caching', () => {
-  it('keeps a count in Redis and for a few seconds in the process, so that paging does not recount', async () => {
-    const server = await startTestServer({ CATALOGUE_COUNT_CACHE_TTL: '60' });
-    try {
+  it('keeps a count in Redis and for a few seconds in the process, so that paging does not recount', () =>
+    withTestServer({ CATALOGUE_COUNT_CACHE_TTL: '60' }, async (server) => {
       const user = await createUser(server.api);
       const marker = uniqueName('cached');
       const list = async () => (await server.api.get(`/api/courses/?search=${marker}`, { token: user.access })).body;
@@ -359,10 +346,7 @@ describe('Catalogue count caching', () => {
       expect(keys).to.not.be.empty;
       await redis.del(...keys);
       expect((await list()).count, 'the process still holds it').to.equal(1);
-    } finally {
-      await server.running.close();
-    }
-  });
+    }));
 });
 
 describe('Catalogue search plans', () => {

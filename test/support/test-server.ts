@@ -28,6 +28,16 @@ export async function startTestServer(overrides: NodeJS.ProcessEnv = {}, adapter
   };
 }
 
+/** Runs `work` against a server of its own configuration, closed afterwards whatever happens. */
+export async function withTestServer<T>(overrides: NodeJS.ProcessEnv, work: (server: TestServer) => Promise<T>): Promise<T> {
+  const server = await startTestServer(overrides);
+  try {
+    return await work(server);
+  } finally {
+    await server.running.close();
+  }
+}
+
 /** One server shared by every suite that needs no special configuration; closed after the run. */
 export function sharedServer(): Promise<TestServer> {
   shared ??= startTestServer();
