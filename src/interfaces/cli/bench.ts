@@ -7,9 +7,11 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createKnex } from '../../infrastructure/knex/create-knex';
 import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
+import { searchMix } from './search-mix';
 import { runWriteLoad } from './write-load';
 
-const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words] [--deep-page 500] [--out bench-results]
+const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words]
+                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--out bench-results]
 
 Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.`;
 
@@ -17,16 +19,24 @@ interface Scenario {
   readonly name: string;
   /** A fixed path, or one drawn per request. */
   readonly path: string | (() => string);
+  /** Connections for this scenario, when not the run's default. */
+  readonly connections?: number;
 }
 
 interface ScenarioResult {
   readonly scenario: string;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
+  readonly p90Ms: number;
   readonly p99Ms: number;
+  readonly maxMs: number;
   readonly errors: number;
   readonly requests: number;
+  /** For scenarios whose paths vary: the slowest requests, slowest first. */
+  readonly slowest?: ReadonlyArray<{ readonly path: string; readonly ms: number; readonly status: number }>;
 }
+
+const SLOWEST_KEPT = 8;
 
 // Bodies of this service's JSON responses, read loosely: the benchmark only follows links and tokens.
 type Json = Record<string, unknown> & { access?: string; next?: string | null; count?: number; count_is_estimate?: boolean };
@@ -49,7 +59,14 @@ async function cursorPathAtPage(baseUrl: string, token: string, listPath: string
   return url;
 }
 
-async function scenarios(baseUrl: string, token: string, deepPage: number): Promise<Scenario[]> {
+interface ScenarioOptions {
+  readonly deepPage: number;
+  readonly mixConnections: number;
+  readonly mixSeed: number;
+}
+
+async function scenarios(baseUrl: string, token: string, options: ScenarioOptions): Promise<Scenario[]> {
+  const { deepPage } = options;
   const list: Scenario[] = [];
   for (const kind of ALL_OFFERING_KINDS) {
     const plural = OFFERING_KINDS[kind].plural;
@@ -70,25 +87,43 @@ async function scenarios(baseUrl: string, token: string, deepPage: number): Prom
     );
   }
   list.push({ name: 'me/payments (user with many payments)', path: '/api/me/payments/' });
+  list.push({ name: 'search mix (words, status, sort, price; no repeats)', path: searchMix(options.mixSeed), connections: options.mixConnections });
   return list;
 }
 
 async function run(baseUrl: string, token: string, scenario: Scenario, duration: number, connections: number): Promise<ScenarioResult> {
   const { path: target } = scenario;
-  const result = await autocannon({
+  // Without a callback autocannon returns its event emitter, made awaitable.
+  const instance = autocannon({
     url: baseUrl,
     connections,
     duration,
     headers: { authorization: `Bearer ${token}` },
     requests: [typeof target === 'string' ? { method: 'GET', path: target } : { method: 'GET', setupRequest: (request) => ({ ...request, path: target() }) }],
-  });
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  const slowest: Array<{ path: string; ms: number; status: number }> = [];
+  if (typeof target !== 'string') {
+    // A connection sends its next request only after this event, so its current one is the one answered.
+    instance.on('response', (client, status, _bytes, ms) => {
+      const request = (client as unknown as { requestIterator: { currentRequest: { requestBuffer: Buffer } } }).requestIterator.currentRequest;
+      const path = request.requestBuffer.toString('latin1', 0, 2048).split(' ')[1] ?? '?';
+      if (slowest.length < SLOWEST_KEPT || ms > slowest[slowest.length - 1].ms) {
+        slowest.push({ path: decodeURIComponent(path), ms: Math.round(ms), status });
+        slowest.sort((a, b) => b.ms - a.ms).splice(SLOWEST_KEPT);
+      }
+    });
+  }
+  const result = await instance;
   return {
     scenario: scenario.name,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
+    ...(typeof target === 'string' ? {} : { slowest }),
   };
 }
 
@@ -96,20 +131,27 @@ function markdown(results: readonly ScenarioResult[], meta: Record<string, strin
   const lines = [
     `Benchmark — ${Object.entries(meta).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
     '',
-    '| scenario | req/s | p50 ms | p99 ms | errors |',
-    '|---|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} |`),
+    '| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} |`),
+    ...results
+      .filter((r) => r.slowest?.length)
+      .flatMap((r) => ['', `Slowest requests of ${r.scenario}:`, '', ...r.slowest!.map((s) => `- ${s.ms} ms (${s.status}) \`${s.path}\``)]),
   ];
   return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'out', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'mix-connections', 'mix-seed', 'out', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const baseUrl = (args.get('url') ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
   const duration = positiveInt(args, 'duration', 10);
   const connections = positiveInt(args, 'connections', 32);
-  const deepPage = positiveInt(args, 'deep-page', 500);
+  const scenarioOptions: ScenarioOptions = {
+    deepPage: positiveInt(args, 'deep-page', 500),
+    mixConnections: positiveInt(args, 'mix-connections', 16),
+    mixSeed: positiveInt(args, 'mix-seed', 1),
+  };
   const outDir = path.resolve(args.get('out') ?? 'bench-results');
 
   const { access } = (await api(baseUrl, '/api/auth/login/', {
@@ -118,12 +160,13 @@ async function main(): Promise<void> {
     body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
   })) as { access: string };
   const only = args.get('only')?.toLowerCase();
-  const selected = (await scenarios(baseUrl, access, deepPage)).filter((s) => !only || s.name.toLowerCase().includes(only));
+  const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || s.name.toLowerCase().includes(only));
 
   const results: ScenarioResult[] = [];
   for (const scenario of selected) {
-    process.stdout.write(`running ${scenario.name} for ${duration} s with ${connections} connections…\n`);
-    results.push(await run(baseUrl, access, scenario, duration, connections));
+    const scenarioConnections = scenario.connections ?? connections;
+    process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections…\n`);
+    results.push(await run(baseUrl, access, scenario, duration, scenarioConnections));
   }
   if (!only || 'writes: register + cancel'.includes(only)) {
     process.stdout.write(`running writes: register + cancel for ${duration} s with ${connections} connections…\n`);
@@ -143,7 +186,12 @@ async function main(): Promise<void> {
       await db.destroy();
     }
   }
-  console.table(results.map((r) => ({ scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors })));
+  console.table(
+    results.map((r) => ({ scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p90 ms': r.p90Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, errors: r.errors })),
+  );
+  for (const r of results.filter((result) => result.slowest?.length)) {
+    console.log(`slowest requests of ${r.scenario}:\n${r.slowest!.map((s) => `  ${s.ms} ms (${s.status}) ${s.path}`).join('\n')}`);
+  }
 
   const meta = { date: new Date().toISOString(), url: baseUrl, duration_s: duration, connections };
   mkdirSync(outDir, { recursive: true });

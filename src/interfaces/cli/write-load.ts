@@ -6,7 +6,9 @@ import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-siz
 export interface WriteLoadResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
+  readonly p90Ms: number;
   readonly p99Ms: number;
+  readonly maxMs: number;
   readonly errors: number;
   readonly requests: number;
   readonly statuses: Record<number, number>;
@@ -104,7 +106,9 @@ export async function runWriteLoad(options: {
   return {
     requestsPerSecond: Math.round(latencies.length / elapsed),
     p50Ms: Math.round(percentile(latencies, 50)),
+    p90Ms: Math.round(percentile(latencies, 90)),
     p99Ms: Math.round(percentile(latencies, 99)),
+    maxMs: Math.round(percentile(latencies, 100)),
     errors,
     requests: latencies.length,
     statuses,
