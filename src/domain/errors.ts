@@ -95,6 +95,16 @@ export class PageNotFound extends DomainError {
   }
 }
 
+export class PageTooDeep extends DomainError {
+  readonly code = 'page_too_deep';
+  readonly category = 'invalid_input';
+  readonly title = 'Page too deep';
+
+  constructor(readonly resultWindow: number) {
+    super(`Page numbers reach the first ${resultWindow} results; to read further, follow cursors (start with cursor= and follow the next links).`);
+  }
+}
+
 export class AlreadyRegistered extends DomainError {
   readonly code = 'already_registered';
   readonly category = 'rule_violation';
@@ -232,6 +242,19 @@ export class DependencyUnavailable extends DomainError {
   readonly title = 'Service temporarily unavailable';
 
   constructor(detail = 'A service this request depends on is unavailable. Retry shortly.') {
+    super(detail);
+  }
+}
+
+export class QueryTimedOut extends DomainError {
+  readonly code = 'query_timeout';
+  readonly category = 'unavailable';
+  readonly title = 'Query took too long';
+
+  constructor(
+    readonly retryAfterSeconds = 1,
+    detail = 'The query took longer than the service allows. Retry shortly, or narrow the search.',
+  ) {
     super(detail);
   }
 }

@@ -10,6 +10,20 @@ describe('configuration', () => {
     expect(config.jwt.refreshTtlSeconds).to.equal(604_800);
   });
 
+  it('reads the statement timeout in milliseconds, seconds or 0 for none, 2 s by default', () => {
+    expect(loadConfig(base).dbStatementTimeoutMs).to.equal(2_000);
+    expect(loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '1500ms' }).dbStatementTimeoutMs).to.equal(1_500);
+    expect(loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '1m' }).dbStatementTimeoutMs).to.equal(60_000);
+    expect(loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '0' }).dbStatementTimeoutMs).to.equal(0);
+    expect(() => loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '-1s' })).to.throw(ConfigError, /DB_STATEMENT_TIMEOUT/);
+  });
+
+  it('lets page numbers reach the first 10,000 results unless told otherwise', () => {
+    expect(loadConfig(base).maxResultWindow).to.equal(10_000);
+    expect(loadConfig({ ...base, MAX_RESULT_WINDOW: '500' }).maxResultWindow).to.equal(500);
+    expect(() => loadConfig({ ...base, MAX_RESULT_WINDOW: '10' })).to.throw(ConfigError, /MAX_RESULT_WINDOW/);
+  });
+
   it('defaults to the Postgres search engine', () => {
     expect(loadConfig(base).searchEngine).to.equal('postgres');
   });

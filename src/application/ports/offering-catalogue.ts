@@ -75,6 +75,8 @@ export interface CatalogueSlice {
   readonly items: readonly CatalogueItem[];
   /** More items lie beyond this slice in the reading direction. */
   readonly more: boolean;
+  /** How many items match the filter, when reading the slice established it exactly. */
+  readonly total?: number;
 }
 
 /** The catalogue's read side: lists and details of tests and courses. */

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { parseDurationSeconds } from './duration';
+import { parseDurationMs, parseDurationSeconds } from './duration';
 
 /** The one place that reads the environment. Everything else receives a `Config`. */
 export interface Config {
@@ -7,6 +7,8 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string;
   readonly dbPoolMax: number;
+  /** Statements of the service running longer than this are stopped (0: never). */
+  readonly dbStatementTimeoutMs: number;
   readonly redisUrl: string;
   readonly jwt: {
     readonly secret: string;
@@ -38,6 +40,8 @@ export interface Config {
     readonly exactUpTo: number;
     readonly cacheSeconds: number;
   };
+  /** Page numbers reach this many results of a list; cursors reach all. */
+  readonly maxResultWindow: number;
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
@@ -67,6 +71,10 @@ const schema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(8000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
+  DB_STATEMENT_TIMEOUT: Joi.string()
+    .custom((value: string, helpers) => (parseDurationMs(value) === null ? helpers.error('any.invalid') : value))
+    .messages({ 'any.invalid': '{{#label}} must be 0 (none) or a duration such as 1500ms, 2s or 1m' })
+    .default('2s'),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379/0'),
   JWT_SECRET: Joi.string().min(32).required(),
   JWT_ISSUER: Joi.string().default('exam-course-api'),
@@ -82,8 +90,9 @@ const schema = Joi.object({
   REGISTRATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
   LOCK_WAIT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
   LOCK_LEASE_MS: Joi.number().integer().min(1_000).max(300_000).default(10_000),
-  CATALOGUE_EXACT_COUNT_LIMIT: Joi.number().integer().min(0).max(1_000_000).default(10_000),
+  CATALOGUE_EXACT_COUNT_LIMIT: Joi.number().integer().min(0).max(1_000_000).default(1_000),
   CATALOGUE_COUNT_CACHE_TTL: Joi.number().integer().min(0).max(86_400).default(60),
+  MAX_RESULT_WINDOW: Joi.number().integer().min(100).max(10_000_000).default(10_000),
   SEARCH_ENGINE: Joi.string().valid('postgres', 'meilisearch').default('postgres'),
   MEILISEARCH_URL: Joi.when('SEARCH_ENGINE', {
     is: 'meilisearch',
@@ -116,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: value.PORT,
     databaseUrl: value.DATABASE_URL,
     dbPoolMax: value.DB_POOL_MAX,
+    dbStatementTimeoutMs: parseDurationMs(value.DB_STATEMENT_TIMEOUT) as number,
     redisUrl: value.REDIS_URL,
     jwt: {
       secret: value.JWT_SECRET,
@@ -137,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },
+    maxResultWindow: value.MAX_RESULT_WINDOW,
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
     meilisearchApiKey: value.MEILISEARCH_API_KEY || null,

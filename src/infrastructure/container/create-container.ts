@@ -20,7 +20,8 @@ import { LOGGER, type Logger, createLogger } from '../logging/logger';
 import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from '../queue/search-sync-queue';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
-import { CATALOGUE_COUNT_POLICY } from '../search/postgres/postgres-offering-catalogue';
+import { CATALOGUE_COUNT_POLICY } from '../search/postgres/catalogue-counter';
+import { LIST_OFFERINGS_POLICY } from '../../application/queries/list-offerings/list-offerings-handler';
 import { bindSearchEngine } from './bind-search-engine';
 import { authModule } from './modules/auth-module';
 import { catalogueModule } from './modules/catalogue-module';
@@ -51,8 +52,11 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db = createKnex(config.databaseUrl, config.dbPoolMax, {
-    warn: (message) => logger.warn({ knex: message }, 'database client warning'),
-    error: (message) => logger.error({ knex: message }, 'database client error'),
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    log: {
+      warn: (message) => logger.warn({ knex: message }, 'database client warning'),
+      error: (message) => logger.error({ knex: message }, 'database client error'),
+    },
   });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
@@ -73,6 +77,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(SEARCH_INDEX_NAMING).toConstantValue({ prefix: config.searchSync.indexPrefix });
   container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);
   container.bind(CATALOGUE_COUNT_POLICY).toConstantValue(config.catalogueCount);
+  container.bind(LIST_OFFERINGS_POLICY).toConstantValue({ maxResultWindow: config.maxResultWindow });
   container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
   if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);
   else container.bind(LOCK_PORT).to(RedlockLock);

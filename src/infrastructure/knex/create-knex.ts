@@ -13,10 +13,16 @@ export interface KnexLog {
   error(message: string): void;
 }
 
-export function createKnex(databaseUrl: string, poolMax: number, log?: KnexLog): Knex {
+export interface KnexOptions {
+  readonly log?: KnexLog;
+  /** Every statement on these connections is stopped after this long (PostgreSQL's statement_timeout). */
+  readonly statementTimeoutMs?: number;
+}
+
+export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs }: KnexOptions = {}): Knex {
   return knex({
     client: 'pg',
-    connection: databaseUrl,
+    connection: statementTimeoutMs ? { connectionString: databaseUrl, statement_timeout: statementTimeoutMs } : databaseUrl,
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
     ...(log

@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { type CatalogueQuery, OFFERING_CATALOGUE, type OfferingCatalogue } from '../../application/ports/offering-catalogue';
+import { type CatalogueQuery, OFFERING_CATALOGUE, OFFERING_SORTS, type OfferingCatalogue } from '../../application/ports/offering-catalogue';
+import { AVAILABILITY_STATUSES as ALL_STATUSES } from '../../domain/availability-window';
+import { Money } from '../../domain/money';
 import { PAYMENT_HISTORY, type PaymentHistory } from '../../application/ports/payment-history';
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../application/ports/registration-lookup';
-import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../domain/offering-kind';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
@@ -14,12 +16,16 @@ import { KnexPaymentHistory } from '../../infrastructure/knex/knex-payment-histo
 import { KnexRegistrationLookup } from '../../infrastructure/knex/knex-registration-lookup';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { seedUserEmail } from '../../infrastructure/seed/seed-sizes';
+import { planDependsOnValues, withStartBounds } from '../../infrastructure/search/postgres/catalogue-sql';
 import { PostgresOfferingCatalogue } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
+import { COURSE_NOUNS, TEST_NOUNS } from '../../infrastructure/seed/seed-vocabulary';
 import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
 import { parseArgs, positiveInt } from './cli-args';
 
 const USAGE = 'usage: npm run explain -- [--deep-page 500] [--out explain-results]';
 const LARGE_TABLES = ['tests', 'courses', 'payments'];
+/** A word in a fifth of the seeded titles of the kind. */
+const commonNoun = (kind: OfferingKind): string => (kind === 'test' ? TEST_NOUNS : COURSE_NOUNS)[0];
 
 interface Explained {
   readonly scenario: string;
@@ -27,6 +33,8 @@ interface Explained {
   readonly plan: string;
   readonly milliseconds: number;
   readonly seqScans: string[];
+  /** Rows the statement returned. */
+  readonly rows: number;
 }
 
 async function explain(db: Knex, scenario: string, query: Knex.QueryBuilder): Promise<Explained> {
@@ -35,7 +43,8 @@ async function explain(db: Knex, scenario: string, query: Knex.QueryBuilder): Pr
   const plan = rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
   const seqScans = LARGE_TABLES.filter((table) => new RegExp(`Seq Scan on ${table}\\b`).test(plan));
   const milliseconds = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
-  return { scenario, sql: db.raw(sql, bindings).toString(), plan, milliseconds, seqScans };
+  const rowsReturned = Number(/\(actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(plan)?.[1] ?? NaN);
+  return { scenario, sql: db.raw(sql, bindings).toString(), plan, milliseconds, seqScans, rows: rowsReturned };
 }
 
 async function main(): Promise<void> {
@@ -68,15 +77,33 @@ async function main(): Promise<void> {
         ['page 1', base()],
         [`page ${deepPage} (page number)`, base({ offset: deepOffset })],
         [`page ${deepPage} (cursor)`, base({ after: { sort: 'created', values: atDepth.position.values, id: atDepth.id, direction: 'next' } })],
-        ['status=available', base({ status: 'available' })],
         ['sort=popular', base({ sort: 'popular' })],
+        ...ALL_STATUSES.flatMap((status) => OFFERING_SORTS.map((sort): [string, CatalogueQuery] => [`status=${status}, sort=${sort}`, base({ status, sort })])),
         ['search common word', base({ words: ['Python'] })],
         ['search rare word', base({ words: ['Haskell'] })],
+        ['search prefix', base({ words: ['Kube'] })],
+        ['search two words that co-occur', base({ words: ['Python', '기초'] })],
+        ['search two words that never do', base({ words: ['중급', '실전'], sort: 'created' })],
         ['search + status + sort', base({ words: ['Python', '기초'], status: 'available', sort: 'popular' })],
+        ...ALL_STATUSES.flatMap((status) =>
+          OFFERING_SORTS.map((sort): [string, CatalogueQuery] => [`search common noun, status=${status}, sort=${sort}`, base({ words: [commonNoun(kind)], status, sort })]),
+        ),
+        ['search + price range', base({ words: ['Kotlin'], priceMin: Money.parse('44000'), priceMax: Money.parse('45000'), sort: 'popular' })],
+        ['price range + status, sort=price_asc', base({ status: 'available', priceMin: Money.parse('44000'), priceMax: Money.parse('46000'), sort: 'price_asc' })],
       ];
-      for (const [name, query] of scenarios) {
-        const plan = await catalogue.searchPlan(query);
-        results.push(await explain(db, `${plural}: ${name}${query.words.length ? ` [${plan}]` : ''}`, catalogue.listQuery(query, plan)));
+      for (const [name, unbounded] of scenarios) {
+        const query = await withStartBounds(db, unbounded);
+        if (!planDependsOnValues(query)) {
+          results.push(await explain(db, `${plural}: ${name}`, catalogue.plainQuery(query)));
+          continue;
+        }
+        // The plan the service would run: a walk, followed by a collect when the walk's budget runs out.
+        const choice = await catalogue.planner.choose(query);
+        const walked = choice.plan === 'walk' ? await explain(db, `${plural}: ${name} [walk ≤ ${choice.walkBudget} rows]`, catalogue.listQuery(query, choice)) : null;
+        if (walked) results.push(walked);
+        if (!walked || walked.rows <= query.limit) {
+          results.push(await explain(db, `${plural}: ${name} [${walked ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(query, { plan: 'collect' })));
+        }
       }
       results.push(await explain(db, `${plural}: detail by id`, db(OFFERING_TABLES[kind].items).where({ id: atDepth.id })));
       const pageIds = (await catalogue.list(base())).items.map((item) => item.id);

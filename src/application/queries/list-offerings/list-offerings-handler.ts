@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { PageNotFound } from '../../../domain/errors';
+import { PageNotFound, PageTooDeep } from '../../../domain/errors';
 import {
   type CatalogueCount,
   type CatalogueFilter,
@@ -33,28 +33,42 @@ export interface OfferingsPage {
   readonly hasPrevious: boolean;
 }
 
+export interface ListOfferingsPolicy {
+  /** Page numbers reach this many results; deeper results are read with cursors. */
+  readonly maxResultWindow: number;
+}
+
+export const LIST_OFFERINGS_POLICY = Symbol.for('ListOfferingsPolicy');
+
 /** A page of tests or courses, by page number or by cursor, with the caller's registrations. */
 @injectable()
 export class ListOfferingsHandler {
   constructor(
     @inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue,
     @inject(REGISTRATION_LOOKUP) private readonly registrations: RegistrationLookup,
+    @inject(LIST_OFFERINGS_POLICY) private readonly policy: ListOfferingsPolicy,
   ) {}
 
   async execute(query: ListOfferingsQuery): Promise<OfferingsPage> {
     const { filter, sort, pageSize } = query;
     const cursorMode = query.cursor !== undefined;
     const page = query.page ?? 1;
-    const [slice, count] = await Promise.all([
-      this.catalogue.list({
-        ...filter,
-        sort,
-        limit: pageSize,
-        ...(cursorMode ? { after: query.cursor ?? undefined } : { offset: (page - 1) * pageSize }),
-      }),
-      this.catalogue.count(filter),
-    ]);
+    const offset = (page - 1) * pageSize;
+    if (!cursorMode && offset + pageSize > this.policy.maxResultWindow) {
+      // Past the window, page numbers would cost a skip through every earlier result. The count
+      // tells a page past the end (404, as always) from one that exists but is too deep.
+      const count = await this.catalogue.count(filter);
+      throw offset >= count.value ? new PageNotFound() : new PageTooDeep(this.policy.maxResultWindow);
+    }
+    const slice = await this.catalogue.list({
+      ...filter,
+      sort,
+      limit: pageSize,
+      ...(cursorMode ? { after: query.cursor ?? undefined } : { offset }),
+    });
     if (!cursorMode && page > 1 && slice.items.length === 0) throw new PageNotFound();
+    // Reading the page may have counted the matches on the way; otherwise they are counted now.
+    const count = slice.total !== undefined ? { value: slice.total, estimated: false } : await this.catalogue.count(filter);
 
     const registered = await this.registrations.activeAmong(filter.kind, query.userId, slice.items.map((item) => item.id));
     const readingBack = query.cursor?.direction === 'previous';

@@ -1,5 +1,13 @@
 import type { Knex } from 'knex';
-import { type CatalogueFilter, type OfferingSort, SORT_DEFINITIONS, type SortField, type SortKeyType } from '../../../application/ports/offering-catalogue';
+import {
+  type CatalogueFilter,
+  type CatalogueQuery,
+  type OfferingSort,
+  SORT_DEFINITIONS,
+  type SortField,
+  type SortKeyType,
+} from '../../../application/ports/offering-catalogue';
+import { OFFERING_COLUMNS } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { toTsQuery } from './search-terms';
 
@@ -20,28 +28,81 @@ export const keyText = (column: string, type: SortKeyType): string =>
 
 export const keyParameter = (type: SortKeyType): string => (type === 'timestamp' ? '?::timestamptz' : type === 'numeric' ? '?::numeric' : '?::integer');
 
+/**
+ * How a page is read:
+ * - `walk`: the sort's index in order, testing each row against the filters, and stopping after
+ *   a fixed number of rows (the budget) whether or not the page is full;
+ * - `collect`: every row that the full-text, start and price indexes select together (one
+ *   bitmap), sorted afterwards. Its cost is the number of matches, whatever the order.
+ * A walk that runs out of budget is followed by a collect, so both give the same page.
+ */
+export type ReadPlan = 'walk' | 'collect';
+
+/** The order of a page in the direction it is read (backwards for a `previous` cursor). */
+export function readingOrder(query: CatalogueQuery): { readonly columns: readonly string[]; readonly direction: 'asc' | 'desc'; readonly sql: string } {
+  const columns = [...sortColumns(query.sort).map((key) => key.column), 'id'];
+  const sortDirection = SORT_DEFINITIONS[query.sort].direction;
+  const direction = query.after?.direction === 'previous' ? (sortDirection === 'asc' ? 'desc' : 'asc') : sortDirection;
+  return { columns, direction, sql: columns.map((column) => `${column} ${direction}`).join(', ') };
+}
+
+/** The catalogue table of the filter's kind with every filter applied (any plan the planner likes). */
+export function filteredOfferings(db: Knex, filter: SqlFilter): Knex.QueryBuilder {
+  return withSearch(withoutSearch(db(OFFERING_TABLES[filter.kind].items), filter), filter);
+}
 
 /**
- * How a search is executed: `filter` lets the planner walk the sort's index and test each row
- * (best for common words), `matches-first` collects the matching ids from the full-text index
- * first and sorts only those (best for rare words, where walking would read most of the table).
+ * Where items with a status can start: an item open now started at most the longest window ago,
+ * and one closed at least the shortest window ago. Exact text, as PostgreSQL computed it.
  */
-export type SearchPlan = 'filter' | 'matches-first';
+export interface StartBounds {
+  readonly earliestOpen: string | null;
+  readonly latestClosed: string | null;
+}
 
-/** The catalogue table of the filter's kind with every filter of the query applied. */
-export function filteredOfferings(db: Knex, filter: CatalogueFilter, plan: SearchPlan = 'filter'): Knex.QueryBuilder {
-  const table = OFFERING_TABLES[filter.kind].items;
-  const tsQuery = toTsQuery(filter.words);
-  if (tsQuery && plan === 'matches-first') {
-    // One bitmap scan of the full-text index reads every matching row once; sorting the few
-    // rows that pass the other filters is then cheap. The CTE keeps the planner from walking a
-    // sort index instead.
-    const matches = withoutSearch(db(table).select('*'), filter).whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]);
-    return db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' });
-  }
-  const query = withoutSearch(db(table), filter);
-  if (tsQuery) query.whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]);
-  return query;
+/** A filter as the SQL below takes it: the port's, with the start bounds of its status. */
+export interface SqlFilter extends CatalogueFilter {
+  readonly startBounds?: StartBounds;
+}
+
+export type SqlQuery = CatalogueQuery & SqlFilter;
+
+/**
+ * The filter with the start bounds of its status, read from the window-length index (two index
+ * lookups): conditions on `start_at` that its index answers, and that a bitmap can AND with the
+ * full-text index, where "open now" and "closed" are otherwise conditions on two columns at once.
+ */
+export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filter: F): Promise<F & SqlFilter> {
+  if (filter.status !== 'available' && filter.status !== 'closed') return filter;
+  const { rows } = await db.raw(
+    `SELECT (?::timestamptz - max(end_at - start_at))::text AS "earliestOpen", (?::timestamptz - min(end_at - start_at))::text AS "latestClosed" FROM ??`,
+    [filter.now, filter.now, OFFERING_TABLES[filter.kind].items],
+  );
+  return { ...filter, startBounds: rows[0] as StartBounds };
+}
+
+/**
+ * The rows of a `walk`: at most `budget` rows of the sort's index from the cursor on (narrowed
+ * to the range the filters allow on the sort's first column, which the index enters directly),
+ * then the filters. The filters stay outside the budgeted scan, so that it reads at most `budget`
+ * rows, whatever they match.
+ */
+export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[query.kind].items;
+  const walked = afterCursor(db(table).select('*'), query);
+  narrowToSortRange(walked, query);
+  walked.orderByRaw(readingOrder(query).sql).limit(budget);
+  return withSearch(withoutSearch(db.from(walked.as(table)), query), query);
+}
+
+/**
+ * The rows of a `collect`: every match, gathered through the indexes first (the CTE keeps the
+ * planner from walking a sort index instead), then the cursor.
+ */
+export function collectedOfferings(db: Knex, query: SqlQuery): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[query.kind].items;
+  const matches = filteredOfferings(db, query).select(OFFERING_COLUMNS);
+  return afterCursor(db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' }), query);
 }
 
 /**
@@ -52,17 +113,55 @@ export const planDependsOnValues = (filter: CatalogueFilter): boolean =>
   Boolean(toTsQuery(filter.words) || filter.status || filter.priceMin || filter.priceMax);
 
 /** Every filter but the search words, over a block sample of `percent` of the kind's table. */
-export function sampledOfferings(db: Knex, filter: CatalogueFilter, percent: number): Knex.QueryBuilder {
+export function sampledOfferings(db: Knex, filter: SqlFilter, percent: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[filter.kind].items;
   return withoutSearch(db.from(db.raw(`?? TABLESAMPLE SYSTEM (${percent.toFixed(4)})`, [table])), filter);
 }
 
+/** A row comparison in index order: the index is entered at the cursor, whatever the depth. */
+export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQuery): Knex.QueryBuilder {
+  const { after } = catalogueQuery;
+  if (!after) return query;
+  const { columns, direction } = readingOrder(catalogueQuery);
+  const placeholders = [...sortColumns(catalogueQuery.sort).map((key) => keyParameter(key.type)), '?::bigint'];
+  return query.whereRaw(`(${columns.join(', ')}) ${direction === 'desc' ? '<' : '>'} (${placeholders.join(', ')})`, [...after.values, after.id]);
+}
+
+/**
+ * The filters as bounds on the sort's first column, where they imply one: the index is entered
+ * and left at these bounds, so a walk spends its budget on rows that can match.
+ */
+function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
+  const [first] = SORT_DEFINITIONS[query.sort].keys;
+  if (first.field === 'startAt') withStartRange(walked, query);
+  if (first.field === 'price') withPriceRange(walked, query);
+}
+
+function withSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
+  const tsQuery = toTsQuery(filter.words);
+  return tsQuery ? query.whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]) : query;
+}
+
 /** Every filter but the search words. */
-function withoutSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
-  const now = filter.now;
-  if (filter.status === 'available') query.where('start_at', '<=', now).where('end_at', '>=', now);
-  if (filter.status === 'upcoming') query.where('start_at', '>', now);
-  if (filter.status === 'closed') query.where('end_at', '<', now);
+function withoutSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
+  if (filter.status === 'available') query.where('end_at', '>=', filter.now);
+  if (filter.status === 'closed') query.where('end_at', '<', filter.now);
+  return withPriceRange(withStartRange(query, filter), filter);
+}
+
+/** What the status says of `start_at`. */
+function withStartRange(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
+  const { status, now, startBounds } = filter;
+  if (status === 'upcoming') query.where('start_at', '>', now);
+  if (status === 'available') {
+    query.where('start_at', '<=', now);
+    if (startBounds?.earliestOpen) query.whereRaw('start_at >= ?::timestamptz', [startBounds.earliestOpen]);
+  }
+  if (status === 'closed') query.whereRaw('start_at < ?::timestamptz', [startBounds?.latestClosed ?? now]);
+  return query;
+}
+
+function withPriceRange(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
   if (filter.priceMin) query.where('price', '>=', filter.priceMin.toString());
   if (filter.priceMax) query.where('price', '<=', filter.priceMax.toString());
   return query;

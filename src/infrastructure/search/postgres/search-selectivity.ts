@@ -25,19 +25,22 @@ export class SearchSelectivity {
 
   /** Estimated matching rows for the tokens (the last one a prefix); null without statistics. */
   async estimateMatches(kind: OfferingKind, tokens: readonly string[]): Promise<number | null> {
+    return (await this.estimate(kind, tokens))?.matches ?? null;
+  }
+
+  /**
+   * Estimated matching rows for the tokens (the last one a prefix), and the entries of the
+   * full-text index read to find them (each token's own matches, added up); null without
+   * statistics.
+   */
+  async estimate(kind: OfferingKind, tokens: readonly string[]): Promise<{ readonly matches: number; readonly postings: number } | null> {
     const stats = await this.load(kind);
     if (!stats || tokens.length === 0) return null;
-    let selectivity = 1;
-    tokens.forEach((token, i) => {
-      if (i < tokens.length - 1) {
-        selectivity *= stats.frequencies.get(token) ?? stats.unlisted;
-        return;
-      }
-      let prefixed = 0;
-      for (const [lexeme, frequency] of stats.frequencies) if (lexeme.startsWith(token)) prefixed += frequency;
-      selectivity *= Math.min(1, prefixed || stats.unlisted);
-    });
-    return Math.round(selectivity * stats.rows);
+    const shares = tokens.map((token, i) => (i < tokens.length - 1 ? (stats.frequencies.get(token) ?? stats.unlisted) : prefixShare(stats, token)));
+    return {
+      matches: Math.round(shares.reduce((product, share) => product * share, 1) * stats.rows),
+      postings: Math.round(shares.reduce((sum, share) => sum + share, 0) * stats.rows),
+    };
   }
 
   /** The table's row count as of the last ANALYZE. */
@@ -72,4 +75,11 @@ export class SearchSelectivity {
     const minimum = row.frequencies[row.lexemes.length];
     return { frequencies, unlisted: minimum / 2, rows: row.rows, loadedAt: Date.now() };
   }
+}
+
+/** The share of rows holding a lexeme that starts with the prefix (the prefix itself included). */
+function prefixShare(stats: LexemeStatistics, prefix: string): number {
+  let share = 0;
+  for (const [lexeme, frequency] of stats.frequencies) if (lexeme.startsWith(prefix)) share += frequency;
+  return Math.min(1, share || stats.unlisted);
 }

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
-import { DependencyUnavailable, DomainError, TooManyRequests } from '../../../domain/errors';
+import { DependencyUnavailable, DomainError, QueryTimedOut } from '../../../domain/errors';
 import { isDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
+import { isQueryTimeout } from '../../../infrastructure/errors/query-timeout';
 import type { Logger } from '../../../infrastructure/logging/logger';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemFromDomainError, problemFromStatus } from '../problem';
 
@@ -13,7 +14,8 @@ interface HttpLikeError {
 
 /**
  * The one error boundary: typed domain errors become problem responses through the status
- * table; an unreachable PostgreSQL or Redis is a 503 the client may retry; client errors raised
+ * table; an unreachable PostgreSQL or Redis, or a statement stopped by the statement timeout, is
+ * a 503 the client may retry; client errors raised
  * by middleware (bad JSON, body too large, bad token) keep their 4xx status; anything else is
  * logged with the request id and answered with a generic 500.
  */
@@ -28,8 +30,12 @@ export function problemResponder(logger: Logger): Middleware {
       }
     } catch (error) {
       if (error instanceof DomainError) {
-        if (error instanceof TooManyRequests) ctx.set('Retry-After', String(error.retryAfterSeconds));
-        send(ctx, problemFromDomainError(error));
+        sendDomainError(ctx, error);
+        return;
+      }
+      if (isQueryTimeout(error)) {
+        logger.warn({ err: error, request_id: ctx.state.requestId, url: ctx.originalUrl }, 'statement timeout');
+        sendDomainError(ctx, new QueryTimedOut());
         return;
       }
       if (isDependencyFailure(error)) {
@@ -67,6 +73,11 @@ function clientErrorDetail(status: number): string {
     default:
       return 'The request could not be processed.';
   }
+}
+
+function sendDomainError(ctx: Context, error: DomainError): void {
+  if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') ctx.set('Retry-After', String(error.retryAfterSeconds));
+  send(ctx, problemFromDomainError(error));
 }
 
 function send(ctx: Context, problem: Problem): void {

@@ -27,6 +27,8 @@ const SHELL_PROBLEMS = [
   { status: 400, codes: ['bad_request'], when: (op: OperationDoc) => op.body !== undefined },
   { status: 413, codes: ['payload_too_large'], when: (op: OperationDoc) => op.body !== undefined },
   { status: 415, codes: ['unsupported_media_type'], when: (op: OperationDoc) => op.body !== undefined },
+  // Every statement runs under the statement timeout; authenticated operations all read the database.
+  { status: 503, codes: ['query_timeout'], when: (op: OperationDoc) => op.auth },
 ];
 
 export interface DocumentInfo {

@@ -10,11 +10,14 @@ const item = {
 };
 
 const LIST_DESCRIPTION =
-  'Page-number paging (`page`, `page_size`) or keyset paging (`cursor`, constant cost at any depth: pass an empty ' +
-  '`cursor=` to start, then follow `next`/`previous`). `count` is exact up to 10,000 matching items; beyond, it is an ' +
-  'estimate (from statistics, or for `status=available` from a sample of the table) and `count_is_estimate` is true. ' +
-  'Counts are cached for up to a minute and a few seconds. A page number past the ' +
-  'last page is a 404. Unknown parameters and malformed values are a 400 naming the parameter.';
+  'Page-number paging (`page`, `page_size`) covers the first `MAX_RESULT_WINDOW` (default 10,000) results: a page ' +
+  'inside the results but beyond that window is a 400 `page_too_deep`, a page past the last one a 404. Keyset paging ' +
+  '(`cursor`) reaches every result at constant cost: pass an empty `cursor=` to start, then follow `next`/`previous`. ' +
+  '`count` is exact when `count_is_estimate` is false: always when the matches were gathered to read the page (searches ' +
+  'with few matches), otherwise up to `CATALOGUE_EXACT_COUNT_LIMIT` (default 1,000) items; beyond, it is an estimate ' +
+  '(from statistics, or for `status=available` from a sample of the table). Counts are cached for up to a minute and a ' +
+  'few seconds. Every read is bounded: one that still runs past the statement timeout is a 503 `query_timeout` with ' +
+  '`Retry-After`. Unknown parameters and malformed values are a 400 naming the parameter.';
 
 export const catalogueOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.flatMap((kind): OperationDoc[] => {
   const { plural } = OFFERING_KINDS[kind];
@@ -35,7 +38,11 @@ export const catalogueOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.f
         schema: offeringPage,
         example: { count: 1, count_is_estimate: false, next: null, previous: null, results: [item] },
       },
-      problems: [{ status: 400, codes: ['validation_failed'] }, ...AUTH_PROBLEMS, { status: 404, codes: ['page_not_found'] }],
+      problems: [
+        { status: 400, codes: ['validation_failed', 'page_too_deep'] },
+        ...AUTH_PROBLEMS,
+        { status: 404, codes: ['page_not_found'] },
+      ],
     },
     {
       method: 'get',

@@ -1,0 +1,263 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { Knex } from 'knex';
+import { type CatalogueQuery, OFFERING_CATALOGUE, OFFERING_SORTS } from '../../src/application/ports/offering-catalogue';
+import { AVAILABILITY_STATUSES } from '../../src/domain/availability-window';
+import { Money } from '../../src/domain/money';
+import { type AppContainer, createContainer } from '../../src/infrastructure/container/create-container';
+import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
+import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
+import { createLogger } from '../../src/infrastructure/logging/logger';
+import { type SqlQuery, filteredOfferings, readingOrder, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
+import type { ApiResponse } from '../support/api-client';
+import { createOffering } from '../support/offerings';
+import { testConfig } from '../support/test-config';
+import { withTestServer } from '../support/test-server';
+import { createUser, uniqueName } from '../support/users';
+
+const ITEMS = 40_000;
+/** Two vocabularies whose words never share an item; each word is in about one item in eight. */
+const LEFT_WORDS = ['alpha', 'beta', 'gamma', 'delta'];
+const RIGHT_WORDS = ['입문', '중급', '실전', '고급'];
+/** In every item, so that a walk over it always fills its page. */
+const EVERYWHERE = 'catalogue';
+const WORDS = [...LEFT_WORDS, ...RIGHT_WORDS, EVERYWHERE, 'alp', '실', 'zzz'];
+
+/** The catalogue built for these tests, in a database of its own (plans need a sizeable table). */
+function plansDatabaseUrl(): string {
+  const url = new URL(testConfig().databaseUrl);
+  url.pathname = `${url.pathname}_plans`;
+  return url.toString();
+}
+
+/**
+ * `ITEMS` tests: half with a left word, half with a right one (so a left and a right word never
+ * match together), a skewed window (about one in fifty open now, for two to four days, the rest
+ * closed or upcoming),
+ * created times unrelated to ids, prices in steps of 100 and a few registration counts.
+ */
+async function buildCatalogue(db: Knex): Promise<void> {
+  const pick = (words: readonly string[], i: string) => `(ARRAY[${words.map((w) => `'${w}'`).join(', ')}])[1 + (${i} % ${words.length})::int]`;
+  await db.raw(
+    `INSERT INTO tests (title, description, price, start_at, end_at, created_at, registration_count)
+     SELECT CASE WHEN g % 2 = 0 THEN ${pick(LEFT_WORDS, 'g / 2')} ELSE ${pick(RIGHT_WORDS, 'g / 2')} END || ' ${EVERYWHERE} ' || g,
+            'item ' || g,
+            10000 + (g * 7919 % 901) * 100,
+            CASE WHEN g % 50 = 0 THEN now() - (1 + g / 50 % 3) * interval '1 day' WHEN g % 2 = 0 THEN now() - interval '30 days' ELSE now() + interval '10 days' END,
+            CASE WHEN g % 50 = 0 THEN now() + interval '1 day' WHEN g % 2 = 0 THEN now() - interval '28 days' - g % 5 * interval '1 hour' ELSE now() + interval '12 days' END,
+            now() - (g * 104729 % 1000003) * interval '1 second',
+            g % 7
+     FROM generate_series(1, ?::bigint) g`,
+    [ITEMS],
+  );
+  await db.raw('ANALYZE tests');
+}
+
+const queries = (now: Date): fc.Arbitrary<CatalogueQuery> =>
+  fc.record({
+    kind: fc.constant('test' as const),
+    words: fc.array(fc.constantFrom(...WORDS), { minLength: 0, maxLength: 2 }),
+    status: fc.option(fc.constantFrom(...AVAILABILITY_STATUSES), { nil: undefined }),
+    sort: fc.constantFrom(...OFFERING_SORTS),
+    priceMin: fc.option(fc.integer({ min: 100, max: 1000 }).map((n) => Money.parse(n * 100)), { nil: undefined }),
+    priceMax: fc.option(fc.integer({ min: 100, max: 1200 }).map((n) => Money.parse(n * 100)), { nil: undefined }),
+    limit: fc.constantFrom(1, 5, 20),
+    offset: fc.option(fc.constantFrom(0, 20, 200), { nil: undefined }),
+    now: fc.constant(now),
+  });
+
+describe('Bounded catalogue reads (plans at a sizeable table)', function () {
+  this.timeout(120_000);
+  let app: AppContainer;
+  let db: Knex;
+  let catalogue: PostgresOfferingCatalogue;
+
+  before(async () => {
+    const url = plansDatabaseUrl();
+    await ensureDatabaseExists(url);
+    const setup = createKnex(url, 1);
+    try {
+      await setup.raw('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+      await migrateToLatest(setup);
+      await buildCatalogue(setup);
+    } finally {
+      await setup.destroy();
+    }
+    app = createContainer(testConfig({ DATABASE_URL: url, DB_STATEMENT_TIMEOUT: '5s' }), { logger: createLogger('silent') });
+    db = app.container.get<Knex>(KNEX);
+    catalogue = app.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
+  });
+
+  after(async () => {
+    await app?.dispose();
+  });
+
+  /** What any correct plan must answer: the plain SQL of the filters, ordered and cut. */
+  async function expectedIds(query: CatalogueQuery): Promise<number[]> {
+    const rows = await filteredOfferings(db, query)
+      .select('id')
+      .orderByRaw(readingOrder(query).sql)
+      .offset(query.offset ?? 0)
+      .limit(query.limit + 1);
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((row) => row.id);
+
+  it('answers the same items in the same order whichever plan runs, for random words, statuses, sorts, prices and depths', async () => {
+    const now = new Date();
+    await fc.assert(
+      fc.asyncProperty(queries(now), fc.integer({ min: 1, max: 3_000 }), async (unbounded, budget) => {
+        // The reference ignores the start bounds that the plans add for a status.
+        const expected = await expectedIds(unbounded);
+        const query = await withStartBounds(db, unbounded);
+        // Collecting is always complete.
+        expect(ids(await catalogue.listQuery(query, { plan: 'collect' }))).to.deep.equal(expected);
+        // A walk may run out of budget, but what it found is the start of the right page.
+        const walked = ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }));
+        expect(walked).to.deep.equal(expected.slice(0, walked.length));
+        // The service's own choice, with its fallback, is always the right page.
+        const slice = await catalogue.list(unbounded);
+        expect(slice.items.map((item) => item.id)).to.deep.equal(expected.slice(0, query.limit));
+        expect(slice.more).to.equal(expected.length > query.limit);
+      }),
+      { numRuns: 150, seed: 20261128 },
+    );
+  });
+
+  it('follows cursors forwards and back to the same items whichever plan reads them', async () => {
+    const now = new Date();
+    for (const sort of OFFERING_SORTS) {
+      const base: CatalogueQuery = { kind: 'test', words: ['alpha'], status: 'closed', sort, limit: 7, now };
+      const first = await catalogue.list(base);
+      const last = first.items[first.items.length - 1];
+      const next = await catalogue.list({ ...base, after: { sort, values: last.position.values, id: last.id, direction: 'next' } });
+      const expected = await expectedIds({ ...base, limit: 14 });
+      expect([...first.items, ...next.items].map((item) => item.id), sort).to.deep.equal(expected.slice(0, 14));
+      const back = await catalogue.list({ ...base, after: { sort, values: next.items[0].position.values, id: next.items[0].id, direction: 'previous' } });
+      expect(back.items.map((item) => item.id), sort).to.deep.equal(first.items.map((item) => item.id));
+    }
+  });
+
+  /** The rows the sort index gave to the walk, read from EXPLAIN ANALYZE. */
+  async function rowsWalked(query: SqlQuery, budget: number): Promise<number> {
+    const { sql, bindings } = catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }).toSQL();
+    const { rows } = await db.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, bindings);
+    const scans: number[] = [];
+    const visit = (node: { 'Node Type': string; 'Actual Rows': number; Plans?: unknown[] }) => {
+      if (/Index Scan|Seq Scan/.test(node['Node Type'])) scans.push(node['Actual Rows']);
+      (node.Plans ?? []).forEach((child) => visit(child as typeof node));
+    };
+    visit(rows[0]['QUERY PLAN'][0].Plan);
+    return Math.max(...scans);
+  }
+
+  it('never walks more than its budget of a sort index for words that never occur together, and collects them without one', async () => {
+    const now = new Date();
+    for (const sort of OFFERING_SORTS) {
+      for (const status of [undefined, ...AVAILABILITY_STATUSES]) {
+        const query: CatalogueQuery = { kind: 'test', words: ['beta', '중급'], status, sort, limit: 20, now };
+        const budget = (await catalogue.planner.choose(query)).walkBudget;
+        expect(budget).to.be.below(ITEMS / 4);
+        expect(await rowsWalked(query, budget), `${sort} ${status}`).to.be.at.most(budget);
+        const { sql, bindings } = catalogue.listQuery(query, { plan: 'collect' }).toSQL();
+        const { rows } = await db.raw(`EXPLAIN ${sql}`, bindings);
+        const plan = rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+        // Collecting reads the matches wherever they are, never a sort index from its start.
+        expect(plan, `${sort} ${status}`).to.not.match(/Index (Only )?Scan (Backward )?using tests_(created|popular|price|start_at)_idx/);
+        expect((await catalogue.list(query)).items, `${sort} ${status}`).to.deep.equal([]);
+      }
+    }
+  });
+
+  it('finds items open now through the start index, bounded by the longest window, whichever plan reads them', async () => {
+    const query = await withStartBounds(db, { kind: 'test' as const, words: ['gamma'], status: 'available' as const, sort: 'popular' as const, limit: 20, now: new Date() });
+    // The longest window of this catalogue lasts four days.
+    expect(Date.parse(query.startBounds!.earliestOpen!)).to.be.closeTo(query.now.getTime() - 4 * 86_400_000, 1_000);
+    const { sql, bindings } = catalogue.listQuery(query, { plan: 'collect' }).toSQL();
+    const { rows } = await db.raw(`EXPLAIN ${sql}`, bindings);
+    expect(rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n')).to.match(/tests_start_at_idx/);
+    const startSorted = await withStartBounds(db, { ...query, sort: 'start_at' as const });
+    expect(await rowsWalked(startSorted, 100_000), 'a start_at walk enters the index at the earliest start an open item can have').to.be.at.most(ITEMS / 50);
+  });
+
+  it('counts exactly what it collected, and falls back to an estimate when a count runs into the statement timeout', async () => {
+    const collected = await catalogue.list({ kind: 'test', words: ['delta'], status: 'available', sort: 'created', limit: 5, now: new Date() });
+    const [{ n }] = await filteredOfferings(db, { kind: 'test', words: ['delta'], status: 'available', now: new Date() }).count({ n: '*' });
+    expect(collected.total).to.equal(Number(n));
+
+    const strict = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), DB_STATEMENT_TIMEOUT: '200ms', CATALOGUE_EXACT_COUNT_LIMIT: '100000' }), {
+      logger: createLogger('silent'),
+    });
+    const locker = createKnex(plansDatabaseUrl(), 1);
+    const trx = await locker.transaction();
+    try {
+      const counting = strict.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
+      const filter = { kind: 'test' as const, words: ['delta'], now: new Date(), priceMin: Money.parse('10000') };
+      // Statistics are read once and kept; then every read of the table waits behind the lock.
+      await counting.planner.selectivity.estimate('test', ['delta']);
+      await trx.raw('LOCK TABLE tests IN ACCESS EXCLUSIVE MODE');
+      const count = await counting.count(filter);
+      expect(count.estimated).to.equal(true);
+      expect(count.value).to.be.within(ITEMS / 8 / 2, ITEMS / 8 * 2);
+    } finally {
+      await trx.rollback();
+      await locker.destroy();
+      await strict.dispose();
+    }
+  });
+});
+
+describe('Bounded reads over HTTP', () => {
+  it('answers a read that runs into the statement timeout with 503 query_timeout and Retry-After, never a hang or a 500', () =>
+    withTestServer({ DB_STATEMENT_TIMEOUT: '300ms' }, async (server) => {
+      const user = await createUser(server.api);
+      const locker = createKnex(server.config.databaseUrl, 1);
+      const trx = await locker.transaction();
+      try {
+        await trx.raw('LOCK TABLE courses IN ACCESS EXCLUSIVE MODE');
+        const started = Date.now();
+        const res = await server.api.get(`/api/courses/?search=${uniqueName('slow')}`, { token: user.access });
+        expect(res.status).to.equal(503);
+        expect(res.body).to.include({ code: 'query_timeout', status: 503 });
+        expect(res.headers.get('retry-after')).to.match(/^\d+$/);
+        expect(Date.now() - started).to.be.below(5_000);
+      } finally {
+        await trx.rollback();
+        await locker.destroy();
+      }
+      expect((await server.api.get('/api/courses/?page_size=1', { token: user.access })).status).to.equal(200);
+    }));
+
+  it('refuses page numbers beyond the result window with 400 page_too_deep, keeps 404 past the last page, and serves the window itself', () =>
+    withTestServer({ MAX_RESULT_WINDOW: '100' }, async (server) => {
+      const user = await createUser(server.api);
+      const marker = uniqueName('deep');
+      for (let i = 0; i < 150; i += 1) await createOffering(server.db, 'course', { title: `${marker} ${i}` });
+      const page = (n: number, extra = '') => server.api.get(`/api/courses/?search=${marker}&page=${n}${extra}`, { token: user.access });
+
+      const lastInWindow = await page(5);
+      expect(lastInWindow.status).to.equal(200);
+      expect(lastInWindow.body.results).to.have.length(20);
+      for (const n of [6, 8]) {
+        const res = await page(n);
+        expect(res.status, `page ${n}`).to.equal(400);
+        expect(res.body).to.include({ code: 'page_too_deep' });
+        expect(res.body.detail).to.match(/cursor/);
+      }
+      expect((await page(9)).status).to.equal(404);
+      expect((await page(3, '&page_size=50')).status, 'results 101-150 lie beyond a window of 100').to.equal(400);
+
+      // Cursors reach every item.
+      let url: string | null = `/api/courses/?search=${marker}&page_size=40&cursor=`;
+      let seen = 0;
+      while (url) {
+        const res: ApiResponse = await server.api.get(url, { token: user.access });
+        expect(res.status).to.equal(200);
+        seen += res.body.results.length;
+        url = res.body.next ? new URL(res.body.next).pathname + new URL(res.body.next).search : null;
+      }
+      expect(seen).to.equal(150);
+    }));
+});
