@@ -4,6 +4,9 @@ import { createOffering } from '../support/offerings';
 import { type TestServer, sharedServer } from '../support/test-server';
 import { type TestUser, createUser } from '../support/users';
 
+/** Names that `Object.prototype` already holds: a lookup by a client's name must not find them. */
+const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
+
 const LEAKS = /node_modules|\bat \S+ \(|\.ts:\d+|SELECT |INSERT |UPDATE |syntax error|violates|relation "|pg_|knex|TypeError|ReferenceError/i;
 
 /** What must not change however bad the requests are. */
@@ -62,8 +65,51 @@ describe('Fuzzing every endpoint with malformed requests', function () {
       fc.constant({ raw: 'amount=1&payment_method=card', type: 'application/x-www-form-urlencoded' }),
     );
 
+  // Classes of input that each once produced a 500.
+  const prototypeNames = () => fc.constantFrom(...PROTOTYPE_NAMES);
+  const prototypeKeyed = (): fc.Arbitrary<{ method: string; path: string; body?: { raw: string; type: string } }> =>
+    fc.oneof(
+      fc.tuple(fc.constantFrom('/api/tests/', '/api/courses/', '/api/me/payments/'), prototypeNames(), values()).map(([p, name, value]) => ({
+        method: 'GET',
+        path: `${p}?page_size=%&${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+      })),
+      fc.tuple(fc.constantFrom('/api/docs/assets/', '/api/tests/', '/api/payments/', '/api/'), prototypeNames()).map(([p, name]) => ({ method: 'GET', path: `${p}${name}` })),
+      fc.tuple(fc.constantFrom('/api/auth/login/', '/api/auth/signup/', '/api/auth/token/refresh/', `/api/tests/${itemId}/apply/`), prototypeNames(), jsonValues()).map(([path, name, value]) => ({
+        method: 'POST',
+        path,
+        body: { raw: `{"email":"a@b.co","password":"x","amount":"1","payment_method":"card",${JSON.stringify(name)}:${JSON.stringify(value)}}`, type: 'application/json' },
+      })),
+    );
+  const deeplyNested = (): fc.Arbitrary<{ method: string; path: string; body?: { raw: string; type: string } }> =>
+    fc
+      .tuple(
+        fc.constantFrom('/api/auth/signup/', '/api/auth/login/', '/api/auth/token/refresh/', `/api/tests/${itemId}/apply/`, '/api/payments/1/cancel/'),
+        fc.constantFrom('object', 'array', 'field'),
+        fc.integer({ min: 17, max: 10_000 }),
+      )
+      .map(([path, shape, depth]) => {
+        const inner = shape === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+        return { method: 'POST', path, body: { raw: shape === 'field' ? `{"email":${inner},"password":"x"}` : inner, type: 'application/json' } };
+      });
+  const impossibleDates = () => fc.constantFrom('0000-01-01', '2026-02-30', '2025-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '0001-01-01', '9999-12-31');
+  const datesOutOfCalendar = (): fc.Arbitrary<{ method: string; path: string }> =>
+    fc.oneof(
+      fc.tuple(fc.constantFrom('from', 'to'), impossibleDates()).map(([name, date]) => ({ method: 'GET', path: `/api/me/payments/?${name}=${date}` })),
+      fc.tuple(fc.constantFrom('/api/tests/', '/api/courses/'), impossibleDates(), fc.constantFrom('00:00:00', '24:00:00', '23:59:60')).map(([p, date, time]) => {
+        const cursor = Buffer.from(JSON.stringify({ s: 'created', v: [`${date}T${time}.000000Z`], i: 1, d: 'n' })).toString('base64url');
+        return { method: 'GET', path: `${p}?cursor=${cursor}` };
+      }),
+    );
+  const malformedHosts = () => fc.constantFrom('bad host', 'a/b', '[::1', 'x:99999', 'ex ample.com', '%', 'a@b', 'host?x', 'host#x', ':80', 'a..b');
+  const slashes = () =>
+    fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('a/', '', 'api/tests/')).map(([n, tail]) => ({ method: 'GET', path: `/x${'/'.repeat(n)}${tail}` }));
+
   const endpoints = (): fc.Arbitrary<{ method: string; path: string; body?: { raw: string; type: string } }> =>
     fc.oneof(
+      prototypeKeyed(),
+      deeplyNested(),
+      datesOutOfCalendar(),
+      slashes(),
       fc.tuple(fc.constantFrom('/api/tests/', '/api/courses/', '/api/me/payments/'), queryStrings()).map(([p, q]) => ({ method: 'GET', path: p + q })),
       fc.tuple(fc.constantFrom('/api/tests/', '/api/courses/', '/api/me/payments/'), ids()).map(([p, id]) => ({ method: 'GET', path: `${p}${id}/` })),
       fc.tuple(fc.constantFrom('apply', 'complete'), fc.oneof(ids(), fc.constant(String(itemId))), bodies()).map(([verb, id, body]) => ({ method: 'POST', path: `/api/tests/${id}/${verb}/`, body })),
@@ -76,15 +122,18 @@ describe('Fuzzing every endpoint with malformed requests', function () {
   it('never answers 5xx, always answers problems, leaks nothing and changes nothing', async () => {
     const before = await snapshot(server);
     await fc.assert(
-      fc.asyncProperty(endpoints(), fc.boolean(), async ({ method, path, body }, withToken) => {
+      fc.asyncProperty(endpoints(), fc.boolean(), fc.option(malformedHosts(), { nil: undefined }), async ({ method, path, body }, withToken, forwardedHost) => {
         const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.7' };
+        // The tests trust proxy headers, so links are built from this host.
+        if (forwardedHost !== undefined) headers['x-forwarded-host'] = forwardedHost;
         if (withToken) headers.authorization = `Bearer ${user.access}`;
         if (body) headers['content-type'] = body.type;
         const response = await fetch(server.api.baseUrl + path, { method, headers, body: body?.raw });
         const text = await response.text();
-        expect(response.status, `${method} ${path} ${body?.raw ?? ''}`).to.be.below(500);
-        if (response.status >= 400) expect(response.headers.get('content-type'), `${method} ${path}`).to.match(/^application\/problem\+json/);
-        expect(text, `${method} ${path}`).not.to.match(LEAKS);
+        const request = `${method} ${path.slice(0, 300)} ${body?.raw.slice(0, 300) ?? ''}`;
+        expect(response.status, request).to.be.below(500);
+        if (response.status >= 400) expect(response.headers.get('content-type'), request).to.match(/^application\/problem\+json/);
+        expect(text, request).not.to.match(LEAKS);
       }),
       { numRuns: 2500, seed: 20261124 },
     );

@@ -8,8 +8,10 @@ import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { authenticate } from './middleware/authenticate';
 import { problemResponder } from './middleware/problem-responder';
+import { guardRequestLine } from './middleware/request-line-guard';
 import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
+import { limitJsonDepth } from './middleware/json-depth';
 import { requireJsonBody } from './middleware/require-json-body';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { ignoreTrailingSlash } from './middleware/trailing-slash';
@@ -53,9 +55,11 @@ export function createApp({ container }: AppContainer): Koa {
     .use(problemResponder(logger))
     .use(securityHeaders())
     .use(corsPolicy(config.corsOrigins))
+    .use(guardRequestLine())
     .use(ignoreTrailingSlash())
     .use(requireJsonBody())
     .use(bodyParser({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))
+    .use(limitJsonDepth())
     .use(router.routes())
     .use(router.allowedMethods());
   return app;

@@ -1,8 +1,9 @@
 import { type CursorPosition, type OfferingSort, SORT_DEFINITIONS, type SortKeyType } from '../../application/ports/offering-catalogue';
 import { ValidationFailed } from '../../domain/errors';
+import { isCalendarTimestamp } from './calendar';
 
 const FORMATS: Readonly<Record<SortKeyType, (value: string) => boolean>> = {
-  timestamp: (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) && !Number.isNaN(Date.parse(value)),
+  timestamp: isCalendarTimestamp,
   numeric: (value) => /^\d{1,8}\.\d{2}$/.test(value),
   integer: (value) => /^\d{1,10}$/.test(value) && Number(value) <= 2_147_483_647,
 };

@@ -5,6 +5,7 @@ import { type AppContainer, type ContainerOverrides, createContainer } from '../
 import type { Config } from '../../infrastructure/config/config';
 import { REDIS, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
+import { answerClientErrorsWithProblems } from './client-error-response';
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -23,6 +24,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   const koa = createApp(appContainer);
   const server = koa.listen(config.port);
   server.keepAliveTimeout = 65_000;
+  answerClientErrorsWithProblems(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

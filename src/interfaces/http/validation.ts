@@ -13,18 +13,23 @@ const OPTIONS: Joi.ValidationOptions = {
 
 /** Validates `input` against `schema`; throws `ValidationFailed` with messages per field. */
 export function validate<T>(schema: Joi.Schema<T>, input: unknown): T {
-  const errors: Record<string, string[]> = {};
+  // Field names come from the client (`constructor`, `__proto__`, …): collected in a map, never
+  // looked up on an object.
+  const errors = new Map<string, string[]>();
+  const add = (field: string, message: string) => errors.set(field, [...(errors.get(field) ?? []), message]);
   // PostgreSQL text cannot hold NUL characters: refuse them here rather than fail in the driver.
-  for (const field of fieldsWithNul(input, [])) (errors[field] ??= []).push('Must not contain NUL characters.');
-  if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
+  for (const field of fieldsWithNul(input, [])) add(field, 'Must not contain NUL characters.');
+  if (errors.size > 0) throw new ValidationFailed(fieldErrors(errors));
 
   const { value, error } = schema.validate(input ?? {}, OPTIONS);
   if (!error) return value;
-  for (const detail of error.details) {
-    const field = detail.path.length > 0 ? detail.path.join('.') : NON_FIELD_ERRORS;
-    (errors[field] ??= []).push(sentence(detail.message));
-  }
-  throw new ValidationFailed(errors);
+  for (const detail of error.details) add(detail.path.length > 0 ? detail.path.join('.') : NON_FIELD_ERRORS, sentence(detail.message));
+  throw new ValidationFailed(fieldErrors(errors));
+}
+
+/** The errors as an object without a prototype, so that any field name is an own property. */
+function fieldErrors(errors: ReadonlyMap<string, string[]>): Record<string, string[]> {
+  return Object.assign(Object.create(null) as Record<string, string[]>, Object.fromEntries(errors));
 }
 
 const sentence = (message: string): string => {

@@ -1,9 +1,11 @@
 import type { Context, Middleware } from 'koa';
 import { DependencyUnavailable, DomainError, QueryTimedOut } from '../../../domain/errors';
 import { isDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
+import { isDataException } from '../../../infrastructure/errors/data-exception';
 import { isQueryTimeout } from '../../../infrastructure/errors/query-timeout';
 import type { Logger } from '../../../infrastructure/logging/logger';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemFromDomainError, problemFromStatus } from '../problem';
+import { RequestRefused } from '../request-refused';
 
 interface HttpLikeError {
   status?: number;
@@ -15,7 +17,7 @@ interface HttpLikeError {
 /**
  * The one error boundary: typed domain errors become problem responses through the status
  * table; an unreachable PostgreSQL or Redis, or a statement stopped by the statement timeout, is
- * a 503 the client may retry; client errors raised
+ * a 503 the client may retry; a value PostgreSQL cannot hold is the client's 400; client errors raised
  * by middleware (bad JSON, body too large, bad token) keep their 4xx status; anything else is
  * logged with the request id and answered with a generic 500.
  */
@@ -31,6 +33,15 @@ export function problemResponder(logger: Logger): Middleware {
     } catch (error) {
       if (error instanceof DomainError) {
         sendDomainError(ctx, error);
+        return;
+      }
+      if (error instanceof RequestRefused) {
+        send(ctx, problemFromStatus(error.status, error.detail));
+        return;
+      }
+      if (isDataException(error)) {
+        logger.warn({ err: error, request_id: ctx.state.requestId, url: ctx.originalUrl }, 'a client value reached PostgreSQL unchecked');
+        send(ctx, problemFromStatus(400, 'A value in the request is out of range or malformed.'));
         return;
       }
       if (isQueryTimeout(error)) {

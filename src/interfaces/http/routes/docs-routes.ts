@@ -7,13 +7,16 @@ import type { RouteContext } from './route-context';
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 const ASSET_PREFIX = '/api/docs/assets';
 
-/** The Swagger UI assets, served by the service itself so the docs work without internet access. */
-const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
-  'swagger-ui.min.css': { file: 'swagger-ui.css', type: 'text/css' },
-  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: 'application/javascript' },
-  'swagger-ui-standalone-preset.js': { file: 'swagger-ui-standalone-preset.js', type: 'application/javascript' },
-  'favicon.png': { file: 'favicon-32x32.png', type: 'image/png' },
-};
+/**
+ * The Swagger UI assets, served by the service itself so the docs work without internet access.
+ * A map, not an object: a name from the URL such as `constructor` must find nothing.
+ */
+const ASSETS: ReadonlyMap<string, { file: string; type: string }> = new Map([
+  ['swagger-ui.min.css', { file: 'swagger-ui.css', type: 'text/css' }],
+  ['swagger-ui-bundle.js', { file: 'swagger-ui-bundle.js', type: 'application/javascript' }],
+  ['swagger-ui-standalone-preset.js', { file: 'swagger-ui-standalone-preset.js', type: 'application/javascript' }],
+  ['favicon.png', { file: 'favicon-32x32.png', type: 'image/png' }],
+]);
 
 export function registerDocsRoutes({ router }: RouteContext): void {
   router.get('/api/openapi.json', (ctx) => {
@@ -32,7 +35,7 @@ export function registerDocsRoutes({ router }: RouteContext): void {
   router.get('/api/docs', ui);
 
   router.get(`${ASSET_PREFIX}/:name`, (ctx) => {
-    const asset = ASSETS[ctx.params.name];
+    const asset = ASSETS.get(ctx.params.name);
     if (!asset) return;
     ctx.type = asset.type;
     ctx.set('Cache-Control', 'public, max-age=86400');

@@ -1,15 +1,13 @@
 import Joi from 'joi';
 import { PAYMENT_STATUSES } from '../../../domain/payment';
 import { PAYMENT_METHODS } from '../../../domain/payment-method';
+import { isCalendarDate } from '../calendar';
 import { pageParams } from '../pagination';
 import { envelopeOf, moneyOut, timestamp } from './common-schemas';
 
 const isoDate = Joi.string()
   .pattern(/^\d{4}-\d{2}-\d{2}$/)
-  .custom((value: string, helpers) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? value : helpers.error('any.invalid');
-  })
+  .custom((value: string, helpers) => (isCalendarDate(value) ? value : helpers.error('any.invalid')))
   .messages({ 'string.pattern.base': '{{#label}} must be a date as YYYY-MM-DD', 'any.invalid': '{{#label}} is not a valid date' });
 
 export const paymentListQuery = Joi.object({

@@ -1,0 +1,105 @@
+import { request } from 'node:http';
+import { expect } from 'chai';
+import type { Context } from 'koa';
+import { ignoreTrailingSlash } from '../../src/interfaces/http/middleware/trailing-slash';
+import { MAX_JSON_DEPTH } from '../../src/interfaces/http/middleware/json-depth';
+import { isCalendarDate, isCalendarTimestamp } from '../../src/interfaces/http/calendar';
+import { createOffering } from '../support/offerings';
+import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestUser, createUser } from '../support/users';
+
+/** A raw request, for headers that fetch will not send as given (Host). */
+function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, setHost: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Hostile input: answered with a 4xx problem, never a 500', () => {
+  let server: TestServer;
+  let user: TestUser;
+  before(async () => {
+    server = await sharedServer();
+    user = await createUser(server.api);
+  });
+
+  it('treats names of Object.prototype members as any other unknown name, in query strings, bodies and paths', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const query = await server.api.get(`/api/courses/?page_size=%&${name}=`, { token: user.access });
+      expect(query.status, name).to.equal(400);
+      // `__proto__` is dropped by the query-string parser; every other name is refused by name.
+      if (name !== '__proto__') expect(Object.keys(query.body.errors), name).to.include(name);
+      expect((await server.api.get(`/api/me/payments/?${name}=1`, { token: user.access })).status, name).to.equal(name === '__proto__' ? 200 : 400);
+      const login = await server.api.post('/api/auth/login/', { email: user.email, password: 'x', [name]: null });
+      expect(login.status, name).to.equal(400);
+      expect((await server.api.get(`/api/docs/assets/${name}`)).status, name).to.equal(404);
+    }
+  });
+
+  it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels before validating it`, async () => {
+    const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    for (const path of ['/api/auth/signup/', '/api/auth/login/', '/api/auth/token/refresh/']) {
+      for (const raw of [deep(10_000), `[${'['.repeat(10_000)}${']'.repeat(10_000)}]`, `{"email":${deep(5_000)}}`]) {
+        const res = await server.api.post(path, undefined, { rawBody: raw });
+        expect(res.status, path).to.equal(400);
+        expect(res.body.detail).to.match(/nest/);
+      }
+    }
+    // Ordinary bodies are untouched by the limit.
+    expect((await server.api.post('/api/auth/login/', { email: user.email, password: user.password })).status).to.equal(200);
+  });
+
+  it('accepts only dates of the calendar, as PostgreSQL does, in filters and cursors', async () => {
+    for (const date of ['0000-01-01', '2026-02-30', '2025-02-29', '2026-04-31', '2026-13-01']) {
+      const res = await server.api.get(`/api/me/payments/?from=${date}`, { token: user.access });
+      expect(res.status, date).to.equal(400);
+      expect(res.body.errors).to.have.property('from');
+      const cursor = Buffer.from(JSON.stringify({ s: 'created', v: [`${date}T00:00:00.000000Z`], i: 1, d: 'n' })).toString('base64url');
+      const listed = await server.api.get(`/api/tests/?cursor=${cursor}`, { token: user.access });
+      expect(listed.status, date).to.equal(400);
+      expect(listed.body.errors).to.have.property('cursor');
+    }
+    expect(isCalendarDate('2024-02-29')).to.equal(true);
+    expect(isCalendarTimestamp('2026-11-28T23:59:59.999999Z')).to.equal(true);
+    expect(isCalendarTimestamp('2026-11-28T24:00:00.000000Z')).to.equal(false);
+  });
+
+  it('answers a Host header from which no link can be built with a 400 problem', async () => {
+    await createOffering(server.db, 'course');
+    await createOffering(server.db, 'course');
+    for (const host of ['bad host', 'a/b', '[::1', 'ex ample.com:80', 'host?x=1']) {
+      const res = await rawGet(server.running.port, '/api/courses/?page_size=1', { host, authorization: `Bearer ${user.access}` });
+      expect(res.status, host).to.equal(400);
+      expect(res.type, host).to.match(/^application\/problem\+json/);
+      expect(JSON.parse(res.body).detail).to.match(/Host/);
+    }
+    const good = await rawGet(server.running.port, '/api/courses/?page_size=1', { host: 'api.example.com:8443', authorization: `Bearer ${user.access}` });
+    expect(good.status).to.equal(200);
+    expect(JSON.parse(good.body).next).to.match(/^http:\/\/api\.example\.com:8443\/api\/courses\//);
+  });
+
+  it('refuses request targets longer than a URL of the API with 414, and oversized request lines with a problem too', async () => {
+    const long = await server.api.get(`/api/tests/?search=${'x'.repeat(5_000)}`, { token: user.access });
+    expect(long.status).to.equal(414);
+    expect(long.body.code).to.equal('uri_too_long');
+    const huge = await rawGet(server.running.port, `/x${'/'.repeat(20_000)}a/`, { host: 'localhost' });
+    expect(huge.status).to.equal(431);
+    expect(huge.type).to.match(/^application\/problem\+json/);
+  });
+
+  it('trims trailing slashes in time linear in the path', async () => {
+    // A backtracking pattern takes seconds on this path; a scan from the end, microseconds.
+    const path = `/x${'/'.repeat(200_000)}a${'/'.repeat(3)}`;
+    const ctx = { path } as Context;
+    const started = process.hrtime.bigint();
+    await ignoreTrailingSlash()(ctx, async () => undefined);
+    expect(ctx.path).to.equal(`/x${'/'.repeat(200_000)}a`);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).to.be.below(1_000);
+  });
+});
