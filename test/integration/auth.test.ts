@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { refreshAudience } from '../../src/infrastructure/auth/jwt-token-service';
-import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
 import { TEST_PASSWORD, createUser, uniqueName } from '../support/users';
 
 describe('Auth (SPEC §2)', () => {
@@ -126,7 +126,41 @@ describe('Auth (SPEC §2)', () => {
       expect(res.body.errors).to.have.all.keys('email', 'password');
     });
 
-    it('throttles repeated failures for one account with 429 and Retry-After, even for the right password', async () => {
+    it('lets at most the limit of concurrent wrong passwords through to the password check', async () => {
+      const user = await createUser(api());
+      const headers = { 'x-forwarded-for': randomIp() };
+      const limit = server.config.loginThrottle.maxFailuresPerAccountAndIp;
+      const answers = await Promise.all(
+        Array.from({ length: limit * 2 }, () => api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers })),
+      );
+      const statuses = answers.map((res) => res.status).sort();
+      expect(statuses).to.deep.equal([...Array(limit).fill(401), ...Array(limit).fill(429)]);
+    });
+
+    it('does not let a guesser lock the owner out: the owner logs in from another address', async () => {
+      const user = await createUser(api());
+      const attacker = { 'x-forwarded-for': randomIp() };
+      for (let i = 0; i < server.config.loginThrottle.maxFailuresPerAccountAndIp * 3; i += 1) {
+        await api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers: attacker });
+      }
+      expect((await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers: attacker })).status).to.equal(429);
+      const owner = await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers: { 'x-forwarded-for': randomIp() } });
+      expect(owner.status).to.equal(200);
+    });
+
+    it('blocks an account guessed at from many addresses once its ceiling is reached', () =>
+      withTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '2', LOGIN_MAX_FAILURES_PER_ACCOUNT: '6' }, async (own) => {
+        const user = await createUser(own.api);
+        for (let i = 0; i < 6; i += 1) {
+          const res = await own.api.post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers: { 'x-forwarded-for': randomIp() } });
+          expect(res.status).to.equal(401);
+        }
+        const blocked = await own.api.post('/api/auth/login/', { email: user.email, password: user.password }, { headers: { 'x-forwarded-for': randomIp() } });
+        expect(blocked.status).to.equal(429);
+        expect(Number(blocked.headers.get('retry-after'))).to.be.greaterThan(0);
+      }));
+
+    it('throttles repeated failures for one account from one address with 429 and Retry-After, even for the right password', async () => {
       const user = await createUser(api());
       const headers = { 'x-forwarded-for': randomIp() };
       for (let i = 0; i < 5; i += 1) {
@@ -211,6 +245,10 @@ describe('Auth (SPEC §2)', () => {
       ['an unsigned token (alg none)', () => jwt.sign({ typ: 'access', sub: '1' }, '', { algorithm: 'none' })],
       ['a refresh token used as an access token', async () => (await createUser(api())).refresh],
       ['a token without the access type', () => signAccess({ typ: undefined })],
+      ['a token without an expiry', () => {
+        const { secret, issuer, audience } = server.config.jwt;
+        return jwt.sign({ typ: 'access' }, secret, { algorithm: 'HS256', issuer, audience, subject: '1' });
+      }],
     ];
     for (const [name, makeToken] of rejected) {
       it(`rejects ${name} with 401`, async () => {
@@ -228,6 +266,28 @@ describe('Auth (SPEC §2)', () => {
   });
 
   describe('POST /api/auth/token/refresh/', () => {
+    it('tells caches to keep neither the login nor the refresh answer', async () => {
+      const user = await createUser(api());
+      const login = await api().post('/api/auth/login/', { email: user.email, password: user.password });
+      expect(login.headers.get('cache-control')).to.equal('no-store');
+      const refreshed = await api().post('/api/auth/token/refresh/', { refresh: login.body.refresh });
+      expect(refreshed.headers.get('cache-control')).to.equal('no-store');
+    });
+
+    it('ends a session a fixed time after its login, however often it was rotated', () =>
+      withTestServer({ REFRESH_FAMILY_TTL: '2s', REFRESH_TOKEN_TTL: '1h' }, async (own) => {
+        const user = await createUser(own.api);
+        const login = await own.api.post('/api/auth/login/', { email: user.email, password: user.password });
+        const claims = jwt.decode(login.body.refresh) as { exp: number; iat: number };
+        expect(claims.exp - claims.iat, 'a token never outlives its session').to.be.at.most(2);
+        const rotated = await own.api.post('/api/auth/token/refresh/', { refresh: login.body.refresh });
+        expect(rotated.status).to.equal(200);
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+        const ended = await own.api.post('/api/auth/token/refresh/', { refresh: rotated.body.refresh });
+        expect(ended.status).to.equal(401);
+        expect(ended.body.code).to.equal('invalid_token');
+      }));
+
     it('rotates: answers a new access and a new refresh token', async () => {
       const user = await createUser(api());
       const res = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });

@@ -5,7 +5,7 @@ import { ignoreTrailingSlash } from '../../src/interfaces/http/middleware/traili
 import { MAX_JSON_DEPTH } from '../../src/interfaces/http/middleware/json-depth';
 import { isCalendarDate, isCalendarTimestamp } from '../../src/interfaces/http/calendar';
 import { createOffering } from '../support/offerings';
-import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
 import { type TestUser, createUser } from '../support/users';
 
 /** A raw request, for headers that fetch will not send as given (Host). */
@@ -102,4 +102,22 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     expect(ctx.path).to.equal(`/x${'/'.repeat(200_000)}a`);
     expect(Number(process.hrtime.bigint() - started) / 1e6).to.be.below(1_000);
   });
+
+  it('limits reads per user and, without a token, per address, with 429 and Retry-After; 0 turns a limit off', () =>
+    withTestServer({ READS_PER_MINUTE: '3', ANONYMOUS_READS_PER_MINUTE: '2' }, async (own) => {
+      const reader = await createUser(own.api);
+      const other = await createUser(own.api);
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await own.api.get('/api/courses/?page_size=1', { token: reader.access })).status);
+      expect(statuses).to.deep.equal([200, 200, 200, 429]);
+      const limited = await own.api.get('/api/me/payments/', { token: reader.access });
+      expect(limited.status).to.equal(429);
+      expect(Number(limited.headers.get('retry-after'))).to.be.greaterThan(0);
+      expect((await own.api.get('/api/courses/?page_size=1', { token: other.access })).status, 'another user is not affected').to.equal(200);
+      const address = { 'x-forwarded-for': '203.0.113.9' };
+      const anonymous = [];
+      for (let i = 0; i < 3; i += 1) anonymous.push((await own.api.get('/api/openapi.json', { headers: address })).status);
+      expect(anonymous).to.deep.equal([200, 200, 429]);
+      expect((await own.api.get('/healthz', { headers: address })).status, 'probes are never limited').to.equal(200);
+    }));
 });

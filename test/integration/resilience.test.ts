@@ -112,7 +112,8 @@ describe('Faults of the backing services', () => {
 
 describe('Graceful shutdown', () => {
   it('finishes in-flight requests, then refuses new connections and closes the pools', async () => {
-    const server = await startTestServer();
+    // Ten concurrent logins of one account from one address: over the default attempt limit.
+    const server = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '20' });
     const user = await createUser(server.api);
     const inFlight = Array.from({ length: 10 }, () =>
       server.api.post('/api/auth/login/', { email: user.email, password: user.password }).then((res) => res.status),

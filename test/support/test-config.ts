@@ -24,8 +24,11 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
     TRUST_PROXY: '1',
     DB_POOL_MAX: '10',
-    // Every suite signs users up from the loopback address; the throttle has its own test.
+    // Every suite signs users up and reads as a few users from the loopback address; the
+    // throttles and read limits have tests of their own.
     SIGNUP_MAX_PER_IP: '100000',
+    READS_PER_MINUTE: '0',
+    ANONYMOUS_READS_PER_MINUTE: '0',
     // Tests change the catalogue between requests; counts must reflect it at once.
     CATALOGUE_COUNT_CACHE_TTL: '0',
     ...overrides,

@@ -28,9 +28,12 @@ describe('configuration', () => {
     expect(loadConfig(base).searchEngine).to.equal('postgres');
   });
 
-  it('refuses to start in production with the development JWT secret', () => {
+  it('refuses to start in production with a published or weak JWT secret', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).to.throw(ConfigError, /JWT_SECRET/);
-    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).not.to.throw();
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'compose-local-secret-change-me-0123456789' })).to.throw(ConfigError, /published/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).to.throw(ConfigError, /weak/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'abcd'.repeat(10) })).to.throw(ConfigError, /weak/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'q8V2mZ0rT5yL1xN7cB4wE9kH3sJ6uA0dF2gP8' })).not.to.throw();
   });
 
   it('refuses malformed values with a message naming them', () => {

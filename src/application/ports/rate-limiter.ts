@@ -8,9 +8,9 @@ export interface RateLimitState {
 export interface RateLimiter {
   /** Counts one event for `key`; blocked when this event is over `limit` in the window. */
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitState>;
-  /** Without counting: blocked when `key` has already reached `limit`, so one more would be over. */
-  peek(key: string, limit: number): Promise<RateLimitState>;
   reset(key: string): Promise<void>;
+  /** Takes one event back (never below zero), for an event counted before it was known not to count. */
+  release(key: string): Promise<void>;
 }
 
 export const RATE_LIMITER = Symbol.for('RateLimiter');

@@ -1,7 +1,7 @@
 import { type KeyObject, createSecretKey, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import jwt from 'jsonwebtoken';
-import type { IssuedRefreshToken, RefreshClaims, TokenService } from '../../application/ports/token-service';
+import type { IssuedRefreshToken, RefreshClaims, RefreshFamily, TokenService } from '../../application/ports/token-service';
 import { InvalidToken } from '../../domain/errors';
 
 export interface JwtSettings {
@@ -10,6 +10,8 @@ export interface JwtSettings {
   readonly audience: string;
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  /** How long after a login its refresh tokens can still be rotated. */
+  readonly refreshFamilyTtlSeconds: number;
 }
 
 export const JWT_SETTINGS = Symbol.for('JwtSettings');
@@ -48,21 +50,23 @@ export class JwtTokenService implements TokenService {
     });
   }
 
-  issueRefreshToken(userId: number, familyId: string): IssuedRefreshToken {
-    const token = jwt.sign({ typ: 'refresh', fam: familyId }, this.key, {
+  issueRefreshToken(userId: number, family: RefreshFamily): IssuedRefreshToken {
+    const now = Math.floor(Date.now() / 1000);
+    const familyEnd = Math.floor(family.startedAt.getTime() / 1000) + this.settings.refreshFamilyTtlSeconds;
+    const exp = Math.min(now + this.settings.refreshTtlSeconds, familyEnd);
+    // `fat`: when the family started, carried from token to token so that rotation cannot extend it.
+    const token = jwt.sign({ typ: 'refresh', fam: family.id, fat: Math.floor(family.startedAt.getTime() / 1000), exp }, this.key, {
       algorithm: JWT_ALGORITHM,
       subject: String(userId),
       issuer: this.settings.issuer,
       audience: refreshAudience(this.settings.audience),
-      expiresIn: this.settings.refreshTtlSeconds,
       jwtid: randomUUID(),
     });
-    const { exp } = jwt.decode(token) as { exp: number };
-    return { token, familyId, expiresAt: new Date(exp * 1000) };
+    return { token, familyId: family.id, expiresAt: new Date(exp * 1000) };
   }
 
-  newFamilyId(): string {
-    return randomUUID();
+  newFamily(startedAt: Date): RefreshFamily {
+    return { id: randomUUID(), startedAt };
   }
 
   verifyRefreshToken(token: string): RefreshClaims {
@@ -77,9 +81,10 @@ export class JwtTokenService implements TokenService {
       throw new InvalidToken();
     }
     const userId = Number(claims.sub);
-    if (claims.typ !== 'refresh' || !Number.isSafeInteger(userId) || typeof claims.fam !== 'string') {
+    if (claims.typ !== 'refresh' || !Number.isSafeInteger(userId) || typeof claims.fam !== 'string' || typeof claims.fat !== 'number' || typeof claims.exp !== 'number') {
       throw new InvalidToken();
     }
-    return { userId, familyId: claims.fam };
+    if (Date.now() / 1000 >= claims.fat + this.settings.refreshFamilyTtlSeconds) throw new InvalidToken('This session has ended; log in again.');
+    return { userId, family: { id: claims.fam, startedAt: new Date(claims.fat * 1000) } };
   }
 }

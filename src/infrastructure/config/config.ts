@@ -16,8 +16,11 @@ export interface Config {
     readonly audience: string;
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
+    /** How long after a login its session can be refreshed, however often it is rotated. */
+    readonly refreshFamilyTtlSeconds: number;
   };
   readonly loginThrottle: {
+    readonly maxFailuresPerAccountAndIp: number;
     readonly maxFailuresPerAccount: number;
     readonly maxFailuresPerIp: number;
     readonly windowSeconds: number;
@@ -29,6 +32,10 @@ export interface Config {
   readonly rateLimits: {
     /** Apply / enroll requests one user may make per minute. */
     readonly registrationsPerMinute: number;
+    /** Authenticated reads one user may make per minute (0: unlimited). */
+    readonly readsPerMinute: number;
+    /** Reads without a token one address may make per minute (0: unlimited). */
+    readonly anonymousReadsPerMinute: number;
   };
   /** Origins allowed to call the API from a browser; empty disables CORS, `*` allows any. */
   readonly corsOrigins: readonly string[];
@@ -62,6 +69,24 @@ export interface Config {
 /** The development default, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
 
+/** Secrets that have been published (this repository's defaults, past and present): never valid in production. */
+const KNOWN_SECRETS = new Set([DEVELOPMENT_JWT_SECRET, 'compose-local-secret-change-me-0123456789']);
+/** 32 random bytes, written in any common alphabet, hold at least this many distinct characters. */
+const MIN_DISTINCT_CHARACTERS = 12;
+
+/**
+ * Production refuses a JWT secret that anyone could know or guess: a published default, one
+ * shorter than 32 characters, or one too repetitive to hold 32 random bytes ('x' × 40).
+ */
+function assertProductionSecret(secret: string): void {
+  if (KNOWN_SECRETS.has(secret)) {
+    throw new ConfigError('Refusing to start in production with a published JWT_SECRET; set a secret of your own (e.g. openssl rand -base64 48).');
+  }
+  if (secret.length < 32 || new Set(secret).size < MIN_DISTINCT_CHARACTERS) {
+    throw new ConfigError('Refusing to start in production with a weak JWT_SECRET: use at least 32 random bytes (e.g. openssl rand -base64 48).');
+  }
+}
+
 const duration = Joi.string()
   .custom((value: string, helpers) => (parseDurationSeconds(value) === null ? helpers.error('any.invalid') : value))
   .messages({ 'any.invalid': '{{#label}} must be a duration such as 900, 15m, 12h or 7d' });
@@ -81,13 +106,17 @@ const schema = Joi.object({
   JWT_AUDIENCE: Joi.string().default('exam-course-api'),
   ACCESS_TOKEN_TTL: duration.default('15m'),
   REFRESH_TOKEN_TTL: duration.default('7d'),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: Joi.number().integer().min(1).default(5),
+  REFRESH_FAMILY_TTL: duration.default('30d'),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: Joi.number().integer().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Joi.number().integer().min(1).default(100),
   LOGIN_MAX_FAILURES_PER_IP: Joi.number().integer().min(1).default(50),
   LOGIN_THROTTLE_WINDOW: duration.default('15m'),
   SIGNUP_MAX_PER_IP: Joi.number().integer().min(1).default(20),
   SIGNUP_THROTTLE_WINDOW: duration.default('1h'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   REGISTRATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
+  READS_PER_MINUTE: Joi.number().integer().min(0).default(600),
+  ANONYMOUS_READS_PER_MINUTE: Joi.number().integer().min(0).default(300),
   LOCK_WAIT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
   LOCK_LEASE_MS: Joi.number().integer().min(1_000).max(300_000).default(10_000),
   CATALOGUE_EXACT_COUNT_LIMIT: Joi.number().integer().min(0).max(1_000_000).default(1_000),
@@ -116,9 +145,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
-  if (value.NODE_ENV === 'production' && value.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    throw new ConfigError('Refusing to start in production with the development JWT_SECRET; set a secret of your own.');
-  }
+  if (value.NODE_ENV === 'production') assertProductionSecret(value.JWT_SECRET);
   const seconds = (text: string): number => parseDurationSeconds(text) as number;
   return {
     nodeEnv: value.NODE_ENV,
@@ -133,8 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: value.JWT_AUDIENCE,
       accessTtlSeconds: seconds(value.ACCESS_TOKEN_TTL),
       refreshTtlSeconds: seconds(value.REFRESH_TOKEN_TTL),
+      refreshFamilyTtlSeconds: seconds(value.REFRESH_FAMILY_TTL),
     },
     loginThrottle: {
+      maxFailuresPerAccountAndIp: value.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
       maxFailuresPerAccount: value.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: value.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: seconds(value.LOGIN_THROTTLE_WINDOW),
@@ -143,7 +172,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerIp: value.SIGNUP_MAX_PER_IP,
       windowSeconds: seconds(value.SIGNUP_THROTTLE_WINDOW),
     },
-    rateLimits: { registrationsPerMinute: value.REGISTRATIONS_PER_MINUTE },
+    rateLimits: {
+      registrationsPerMinute: value.REGISTRATIONS_PER_MINUTE,
+      readsPerMinute: value.READS_PER_MINUTE,
+      anonymousReadsPerMinute: value.ANONYMOUS_READS_PER_MINUTE,
+    },
     corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },

@@ -11,6 +11,12 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('TTL', KEYS[1])}`;
 
+// DECR only an existing, positive counter, keeping its expiry.
+const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return count`;
+
 @injectable()
 export class RedisRateLimiter implements RateLimiter {
   constructor(@inject(REDIS) private readonly redis: Redis) {}
@@ -20,16 +26,12 @@ export class RedisRateLimiter implements RateLimiter {
     return state(count > limit, ttl);
   }
 
-  async peek(key: string, limit: number): Promise<RateLimitState> {
-    const [count, ttl] = await this.redis.multi().get(PREFIX + key).ttl(PREFIX + key).exec().then((replies) => [
-      Number(replies?.[0]?.[1] ?? 0),
-      Number(replies?.[1]?.[1] ?? -1),
-    ]);
-    return state(count >= limit, ttl);
-  }
-
   async reset(key: string): Promise<void> {
     await this.redis.del(PREFIX + key);
+  }
+
+  async release(key: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, PREFIX + key);
   }
 }
 

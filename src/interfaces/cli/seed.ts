@@ -10,7 +10,9 @@ import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/dat
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
 
-const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--vacuum]`;
+const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--vacuum] [--force]
+
+--force is needed with NODE_ENV=production: the seeded users share a documented password.`;
 
 function progressBars(): { reporter: SeedReporter; stop: () => void } {
   const bars = new MultiBar(
@@ -29,7 +31,7 @@ function progressBars(): { reporter: SeedReporter; stop: () => void } {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'vacuum', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'vacuum', 'force', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const sizes = seedSizes(
     positiveInt(args, 'tests', FULL_SEED.tests),
@@ -39,6 +41,9 @@ async function main(): Promise<void> {
 
   loadEnvFile();
   const config = loadConfig();
+  if (config.nodeEnv === 'production' && !args.has('force')) {
+    throw new Error(`refusing to seed a production database: its ${sizes.users} users would share the documented password "${SEED_PASSWORD}"; pass --force to seed anyway`);
+  }
   await prepareDatabase(config, createLogger('warn'));
   const db = createKnex(config.databaseUrl, 4);
   const started = Date.now();

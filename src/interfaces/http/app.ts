@@ -8,6 +8,7 @@ import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { authenticate } from './middleware/authenticate';
 import { problemResponder } from './middleware/problem-responder';
+import { rateLimit } from './middleware/rate-limit';
 import { guardRequestLine } from './middleware/request-line-guard';
 import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
@@ -35,7 +36,15 @@ const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [
 /** Every route of the service on one router. */
 export function buildRouter(container: Container, requireAuth: Middleware): Router {
   const router = new Router();
-  const context: RouteContext = { router, container, requireAuth };
+  const { readsPerMinute, anonymousReadsPerMinute } = container.get<Config>(CONFIG).rateLimits;
+  // Reads keep working without Redis: their limits then let requests through.
+  const context: RouteContext = {
+    router,
+    container,
+    requireAuth,
+    limitReads: rateLimit(container, { name: 'reads', limit: readsPerMinute, windowSeconds: 60, per: 'user', whenUnavailable: 'open' }),
+    limitAnonymousReads: rateLimit(container, { name: 'anonymous-reads', limit: anonymousReadsPerMinute, windowSeconds: 60, per: 'address', whenUnavailable: 'open' }),
+  };
   for (const register of ROUTE_MODULES) register(context);
   return router;
 }

@@ -33,20 +33,19 @@ export class LogInHandler {
 
   async execute(command: LogInCommand): Promise<Session> {
     const email = normalizeEmail(command.email);
-    await this.throttle.assertAllowed(email, command.ip);
+    await this.throttle.countAttempt(email, command.ip);
 
     const user = await this.users.findByEmail(email);
+    // The password is checked whether or not the account exists or is active, so that no answer
+    // comes measurably sooner than another.
     const valid = user
-      ? user.isActive && (await this.hasher.verify(user.passwordHash, command.password))
+      ? (await this.hasher.verify(user.passwordHash, command.password)) && user.isActive
       : (await this.hasher.verifyAgainstDummy(command.password), false);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(email, command.ip);
-      throw new InvalidCredentials();
-    }
+    if (!user || !valid) throw new InvalidCredentials();
 
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, command.ip);
     await this.users.recordLogin(user.id, this.clock.now());
-    const refresh = this.tokens.issueRefreshToken(user.id, this.tokens.newFamilyId());
+    const refresh = this.tokens.issueRefreshToken(user.id, this.tokens.newFamily(this.clock.now()));
     await this.refreshTokens.save(user.id, refresh);
     return {
       access: this.tokens.issueAccessToken(user.id),

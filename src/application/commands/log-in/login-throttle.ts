@@ -3,14 +3,26 @@ import { TooManyRequests } from '../../../domain/errors';
 import { RATE_LIMITER, type RateLimiter } from '../../ports/rate-limiter';
 
 export interface LoginThrottlePolicy {
+  /** Failed logins to one account from one address, per window. */
+  readonly maxFailuresPerAccountAndIp: number;
+  /** Failed logins to one account from all addresses together: a ceiling far above the first. */
   readonly maxFailuresPerAccount: number;
+  /** Failed logins from one address to all accounts together. */
   readonly maxFailuresPerIp: number;
   readonly windowSeconds: number;
 }
 
 export const LOGIN_THROTTLE_POLICY = Symbol.for('LoginThrottlePolicy');
 
-/** Counts failed logins per account and per client address; blocks either once over its limit. */
+/**
+ * Limits login attempts so that guessing is slow and nobody can lock an owner out of an account:
+ * attempts are counted per (account, address), which blocks the guesser's address for that
+ * account but not the owner elsewhere; per account from all addresses, with a ceiling many times
+ * higher, against guessing from many addresses; and per address, against one address trying many
+ * accounts. Each attempt is counted atomically before the password is checked, so concurrent
+ * attempts cannot slip past a limit, and a refused attempt counts only where it was refused (an
+ * address blocked for an account adds nothing to the account's ceiling).
+ */
 @injectable()
 export class LoginThrottle {
   constructor(
@@ -18,26 +30,25 @@ export class LoginThrottle {
     @inject(LOGIN_THROTTLE_POLICY) private readonly policy: LoginThrottlePolicy,
   ) {}
 
-  async assertAllowed(email: string, ip: string): Promise<void> {
-    const [account, address] = await Promise.all([
-      this.limiter.peek(accountKey(email), this.policy.maxFailuresPerAccount),
-      this.limiter.peek(ipKey(ip), this.policy.maxFailuresPerIp),
-    ]);
-    const retryAfter = Math.max(account.retryAfterSeconds, address.retryAfterSeconds);
-    if (account.blocked || address.blocked) throw new TooManyRequests(retryAfter, 'Too many failed logins. Try again later.');
+  /** Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is reached. */
+  async countAttempt(email: string, ip: string): Promise<void> {
+    const { maxFailuresPerIp, maxFailuresPerAccountAndIp, maxFailuresPerAccount, windowSeconds } = this.policy;
+    for (const [key, limit] of [
+      [ipKey(ip), maxFailuresPerIp],
+      [pairKey(email, ip), maxFailuresPerAccountAndIp],
+      [accountKey(email), maxFailuresPerAccount],
+    ] as const) {
+      const state = await this.limiter.hit(key, limit, windowSeconds);
+      if (state.blocked) throw new TooManyRequests(state.retryAfterSeconds, 'Too many failed logins. Try again later.');
+    }
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.limiter.hit(accountKey(email), this.policy.maxFailuresPerAccount, this.policy.windowSeconds),
-      this.limiter.hit(ipKey(ip), this.policy.maxFailuresPerIp, this.policy.windowSeconds),
-    ]);
-  }
-
-  async recordSuccess(email: string): Promise<void> {
-    await this.limiter.reset(accountKey(email));
+  /** A successful login: its attempt was not a failure, and the account's failures are forgotten. */
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    await Promise.all([this.limiter.reset(pairKey(email, ip)), this.limiter.reset(accountKey(email)), this.limiter.release(ipKey(ip))]);
   }
 }
 
 const accountKey = (email: string): string => `login-failures:account:${email}`;
+const pairKey = (email: string, ip: string): string => `login-failures:account-ip:${ip}:${email}`;
 const ipKey = (ip: string): string => `login-failures:ip:${ip}`;

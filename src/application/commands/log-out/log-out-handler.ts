@@ -21,6 +21,6 @@ export class LogOutHandler {
   async execute(command: LogOutCommand): Promise<void> {
     const claims = this.tokens.verifyRefreshToken(command.refresh);
     if (claims.userId !== command.userId) throw new InvalidToken('The refresh token belongs to another session.');
-    await this.refreshTokens.revokeFamily(claims.familyId, this.clock.now());
+    await this.refreshTokens.revokeFamily(claims.family.id, this.clock.now());
   }
 }

@@ -29,7 +29,7 @@ export class RefreshSessionHandler {
     const user = await this.users.findById(claims.userId);
     if (!user || !user.isActive) throw new InvalidToken();
 
-    const replacement = this.tokens.issueRefreshToken(user.id, claims.familyId);
+    const replacement = this.tokens.issueRefreshToken(user.id, claims.family);
     const outcome = await this.refreshTokens.rotate(command.refresh, user.id, replacement, this.clock.now());
     if (outcome === 'reused') throw new InvalidToken('This refresh token was already used; the session has been revoked.');
     if (outcome !== 'rotated') throw new InvalidToken();

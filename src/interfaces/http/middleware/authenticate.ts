@@ -7,11 +7,12 @@ import type { Config } from '../../../infrastructure/config/config';
 interface AccessClaims {
   sub: string;
   typ: string;
+  exp: number;
 }
 
 /**
- * Requires a valid access token (`Authorization: Bearer …`): algorithm pinned, issuer and
- * audience checked, and refresh tokens refused even if presented with the right signature.
+ * Requires a valid access token (`Authorization: Bearer …`): algorithm pinned, issuer, audience
+ * and expiry checked, and refresh tokens refused even if presented with the right signature.
  */
 export function authenticate(jwt: Config['jwt']): Middleware {
   return koaJwt({
@@ -20,9 +21,11 @@ export function authenticate(jwt: Config['jwt']): Middleware {
     issuer: jwt.issuer,
     audience: jwt.audience,
     key: 'user',
+    // jsonwebtoken accepts a token without `exp` as one that never expires; this service never
+    // issues one, so it is refused like any other token it did not issue.
     isRevoked: async (_ctx, claims) => {
-      const { typ, sub } = claims as Partial<AccessClaims>;
-      return typ !== 'access' || !Number.isSafeInteger(Number(sub));
+      const { typ, sub, exp } = claims as Partial<AccessClaims>;
+      return typ !== 'access' || !Number.isSafeInteger(Number(sub)) || typeof exp !== 'number';
     },
   }) as unknown as Middleware;
 }

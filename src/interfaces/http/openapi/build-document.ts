@@ -29,6 +29,8 @@ const SHELL_PROBLEMS = [
   { status: 415, codes: ['unsupported_media_type'], when: (op: OperationDoc) => op.body !== undefined },
   // Every statement runs under the statement timeout; authenticated operations all read the database.
   { status: 503, codes: ['query_timeout'], when: (op: OperationDoc) => op.auth },
+  // Reads are limited per user (READS_PER_MINUTE).
+  { status: 429, codes: ['too_many_requests'], when: (op: OperationDoc) => op.method === 'get' && op.auth },
 ];
 
 export interface DocumentInfo {

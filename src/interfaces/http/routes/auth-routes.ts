@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import { LogInHandler } from '../../../application/commands/log-in/log-in-handler';
 import { LogOutHandler } from '../../../application/commands/log-out/log-out-handler';
 import { RefreshSessionHandler } from '../../../application/commands/refresh-session/refresh-session-handler';
@@ -7,6 +8,12 @@ import { logInBody, refreshBody, signUpBody } from '../schemas/auth-schemas';
 import { serializeUser } from '../serializers/user-serializer';
 import { validate } from '../validation';
 import type { RouteContext } from './route-context';
+
+/** Responses carrying tokens must not be kept by any cache (RFC 6749 §5.1). */
+function noStore(ctx: Context): void {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+}
 
 export function registerAuthRoutes({ router, container, requireAuth }: RouteContext): void {
   router.post('/api/auth/signup', async (ctx) => {
@@ -19,12 +26,15 @@ export function registerAuthRoutes({ router, container, requireAuth }: RouteCont
   router.post('/api/auth/login', async (ctx) => {
     const body = validate(logInBody, ctx.request.body);
     const session = await container.get(LogInHandler).execute({ ...body, ip: ctx.ip });
+    noStore(ctx);
     ctx.body = { access: session.access, refresh: session.refresh, user: serializeUser(session.user) };
   });
 
   router.post('/api/auth/token/refresh', async (ctx) => {
     const body = validate(refreshBody, ctx.request.body);
-    ctx.body = await container.get(RefreshSessionHandler).execute(body);
+    const tokens = await container.get(RefreshSessionHandler).execute(body);
+    noStore(ctx);
+    ctx.body = tokens;
   });
 
   router.post('/api/auth/logout', requireAuth, async (ctx) => {

@@ -26,13 +26,13 @@ interface ListQuery {
 }
 
 /** Lists and details of tests and courses: one implementation, parameterised by kind. */
-export function registerCatalogueRoutes({ router, container, requireAuth }: RouteContext): void {
+export function registerCatalogueRoutes({ router, container, requireAuth, limitReads }: RouteContext): void {
   const clock = container.get<Clock>(CLOCK);
 
   for (const kind of ALL_OFFERING_KINDS) {
     const { plural } = OFFERING_KINDS[kind];
 
-    router.get(`/api/${plural}`, requireAuth, async (ctx) => {
+    router.get(`/api/${plural}`, requireAuth, limitReads, async (ctx) => {
       const query = validate(catalogueListQuery, ctx.query) as ListQuery;
       const cursorMode = query.cursor !== undefined;
       const result = await container.get(ListOfferingsHandler).execute({
@@ -69,7 +69,7 @@ export function registerCatalogueRoutes({ router, container, requireAuth }: Rout
       };
     });
 
-    router.get(`/api/${plural}/:id`, requireAuth, async (ctx) => {
+    router.get(`/api/${plural}/:id`, requireAuth, limitReads, async (ctx) => {
       const item = await container.get(GetOfferingHandler).execute({ kind, id: parseId(ctx.params.id), userId: currentUserId(ctx) });
       ctx.body = serializeOffering(item);
     });

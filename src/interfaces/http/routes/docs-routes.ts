@@ -18,8 +18,8 @@ const ASSETS: ReadonlyMap<string, { file: string; type: string }> = new Map([
   ['favicon.png', { file: 'favicon-32x32.png', type: 'image/png' }],
 ]);
 
-export function registerDocsRoutes({ router }: RouteContext): void {
-  router.get('/api/openapi.json', (ctx) => {
+export function registerDocsRoutes({ router, limitAnonymousReads }: RouteContext): void {
+  router.get('/api/openapi.json', limitAnonymousReads, (ctx) => {
     ctx.body = openApiDocument();
   });
 
@@ -32,9 +32,9 @@ export function registerDocsRoutes({ router }: RouteContext): void {
     hideTopbar: true,
     swaggerOptions: { url: '/api/openapi.json', spec: openApiDocument(), persistAuthorization: true, displayRequestDuration: true },
   });
-  router.get('/api/docs', ui);
+  router.get('/api/docs', limitAnonymousReads, ui);
 
-  router.get(`${ASSET_PREFIX}/:name`, (ctx) => {
+  router.get(`${ASSET_PREFIX}/:name`, limitAnonymousReads, (ctx) => {
     const asset = ASSETS.get(ctx.params.name);
     if (!asset) return;
     ctx.type = asset.type;

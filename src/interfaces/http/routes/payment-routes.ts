@@ -22,8 +22,8 @@ interface PaymentListQuery {
   search?: string;
 }
 
-export function registerPaymentRoutes({ router, container, requireAuth }: RouteContext): void {
-  router.get('/api/me/payments', requireAuth, async (ctx) => {
+export function registerPaymentRoutes({ router, container, requireAuth, limitReads }: RouteContext): void {
+  router.get('/api/me/payments', requireAuth, limitReads, async (ctx) => {
     const query = validate(paymentListQuery, ctx.query) as PaymentListQuery;
     const page = await container.get(ListMyPaymentsHandler).execute({
       userId: currentUserId(ctx),
@@ -40,7 +40,7 @@ export function registerPaymentRoutes({ router, container, requireAuth }: RouteC
     ctx.body = { count: page.count, ...pageLinks(ctx, query.page, page.hasNext), results: page.entries.map(serializePayment) };
   });
 
-  router.get('/api/me/payments/:id', requireAuth, async (ctx) => {
+  router.get('/api/me/payments/:id', requireAuth, limitReads, async (ctx) => {
     const entry = await container.get(GetMyPaymentHandler).execute({ userId: currentUserId(ctx), paymentId: parseId(ctx.params.id) });
     ctx.body = serializePayment(entry);
   });

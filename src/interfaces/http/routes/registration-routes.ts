@@ -9,7 +9,7 @@ import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kin
 import type { PaymentMethod } from '../../../domain/payment-method';
 import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
-import { perUserRateLimit } from '../middleware/rate-limit';
+import { rateLimit } from '../middleware/rate-limit';
 import { parseId } from '../path-params';
 import { registerBody } from '../schemas/registration-schemas';
 import { validate } from '../validation';
@@ -21,7 +21,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth }: R
   const idempotency = idempotent(container);
   const { registrationsPerMinute } = container.get<Config>(CONFIG).rateLimits;
   // Replays of an idempotent request are answered before this and do not count.
-  const throttle = perUserRateLimit(container, { name: 'registrations', limit: registrationsPerMinute, windowSeconds: 60 });
+  const throttle = rateLimit(container, { name: 'registrations', limit: registrationsPerMinute, windowSeconds: 60, per: 'user', whenUnavailable: 'closed' });
 
   for (const kind of ALL_OFFERING_KINDS) {
     const names = OFFERING_KINDS[kind];

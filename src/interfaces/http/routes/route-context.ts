@@ -2,9 +2,13 @@ import type Router from '@koa/router';
 import type { Container } from 'inversify';
 import type { Middleware } from 'koa';
 
-/** What every route module receives: the router to add to, the container, and the auth guard. */
+/** What every route module receives: the router to add to, the container, and the guards. */
 export interface RouteContext {
   readonly router: Router;
   readonly container: Container;
   readonly requireAuth: Middleware;
+  /** The per-user limit on reads; goes after `requireAuth`. */
+  readonly limitReads: Middleware;
+  /** The per-address limit on reads without a token. */
+  readonly limitAnonymousReads: Middleware;
 }
