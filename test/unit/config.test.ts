@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/infrastructure/config/config';
 
@@ -22,6 +25,13 @@ describe('configuration', () => {
     expect(loadConfig(base).maxResultWindow).to.equal(10_000);
     expect(loadConfig({ ...base, MAX_RESULT_WINDOW: '500' }).maxResultWindow).to.equal(500);
     expect(() => loadConfig({ ...base, MAX_RESULT_WINDOW: '10' })).to.throw(ConfigError, /MAX_RESULT_WINDOW/);
+  });
+
+  it('reads the Meilisearch key from a file when MEILISEARCH_API_KEY_FILE names one', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'config-')), 'api.key');
+    writeFileSync(file, 'search-key-from-a-file\n');
+    expect(loadConfig({ ...base, MEILISEARCH_API_KEY_FILE: file }).meilisearchApiKey).to.equal('search-key-from-a-file');
+    expect(() => loadConfig({ ...base, MEILISEARCH_API_KEY_FILE: `${file}.missing` })).to.throw(ConfigError, /MEILISEARCH_API_KEY_FILE/);
   });
 
   it('defaults to the Postgres search engine', () => {

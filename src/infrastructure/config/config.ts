@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 import { parseDurationMs, parseDurationSeconds } from './duration';
 
@@ -52,6 +53,8 @@ export interface Config {
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
+  /** Only for `npm run meili-keys`, which makes the scoped keys; no process of the service holds it. */
+  readonly meilisearchMasterKey: string | null;
   readonly searchSync: {
     readonly indexPrefix: string;
     readonly batchSize: number;
@@ -129,6 +132,8 @@ const schema = Joi.object({
     otherwise: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').default(''),
   }),
   MEILISEARCH_API_KEY: Joi.string().allow('').default(''),
+  MEILISEARCH_API_KEY_FILE: Joi.string().allow('').default(''),
+  MEILI_MASTER_KEY: Joi.string().allow('').default(''),
   MEILISEARCH_INDEX_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_-]*$/).allow('').default(''),
   SEARCH_SYNC_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
   SEARCH_SYNC_INTERVAL: duration.default('1s'),
@@ -141,6 +146,17 @@ const schema = Joi.object({
 }).unknown(true);
 
 export class ConfigError extends Error {}
+
+/** A secret handed over in a file (`*_FILE`, as Docker secrets and shared volumes do). */
+function readSecretFile(variable: string, file: string): string {
+  try {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret) return secret;
+  } catch {
+    // Reported below, naming the variable.
+  }
+  throw new ConfigError(`Invalid configuration: ${variable} names ${file}, which cannot be read or is empty`);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
@@ -183,7 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxResultWindow: value.MAX_RESULT_WINDOW,
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
-    meilisearchApiKey: value.MEILISEARCH_API_KEY || null,
+    meilisearchApiKey: value.MEILISEARCH_API_KEY_FILE ? readSecretFile('MEILISEARCH_API_KEY_FILE', value.MEILISEARCH_API_KEY_FILE) : value.MEILISEARCH_API_KEY || null,
+    meilisearchMasterKey: value.MEILI_MASTER_KEY || null,
     searchSync: {
       indexPrefix: value.MEILISEARCH_INDEX_PREFIX,
       batchSize: value.SEARCH_SYNC_BATCH_SIZE,
