@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { PASSWORD_HASHER, type PasswordHasher } from '../../src/application/ports/password-hasher';
+import { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-password-hasher';
 import { refreshAudience } from '../../src/infrastructure/auth/jwt-token-service';
-import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
+import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { TEST_PASSWORD, createUser, uniqueName } from '../support/users';
 
 describe('Auth (SPEC §2)', () => {
@@ -117,6 +119,34 @@ describe('Auth (SPEC §2)', () => {
         expect(res.status).to.equal(401);
         expect(res.body.code).to.equal('invalid_credentials');
         expect(res.body.detail).to.equal(answers[0].body.detail);
+      }
+    });
+
+    it('checks the password of an inactive account as of any other, so that its answer comes no sooner', async () => {
+      const verifications: string[] = [];
+      const counting: PasswordHasher = {
+        hash: (password) => hasher.hash(password),
+        verify: async (hash, password) => (verifications.push('verify'), hasher.verify(hash, password)),
+        verifyAgainstDummy: async (password) => (verifications.push('dummy'), hasher.verifyAgainstDummy(password)),
+      };
+      const hasher = new Argon2PasswordHasher();
+      const own = await startTestServer({}, {
+        configure: (container) => {
+          container.unbind(PASSWORD_HASHER);
+          container.bind(PASSWORD_HASHER).toConstantValue(counting);
+        },
+      });
+      try {
+        const inactive = await createUser(own.api);
+        await own.db('users').where({ id: inactive.id }).update({ is_active: false });
+        verifications.length = 0;
+        const res = await own.api.post('/api/auth/login/', { email: inactive.email, password: inactive.password });
+        expect(res.status).to.equal(401);
+        expect(verifications).to.deep.equal(['verify']);
+        await own.api.post('/api/auth/login/', { email: `${uniqueName()}@example.com`, password: 'whatever-1' });
+        expect(verifications).to.deep.equal(['verify', 'dummy']);
+      } finally {
+        await own.running.close();
       }
     });
 

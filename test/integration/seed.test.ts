@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-password-hasher';
@@ -180,5 +181,17 @@ describe('npm run seed (SPEC §9)', function () {
     expect(await schema()).to.deep.equal(before);
     expect(await countOf('seed_suspended_schema')).to.equal(0);
     await expectConsistent();
+  });
+
+  it('refuses to seed with NODE_ENV=production unless forced: its users share a documented password', async () => {
+    const before = await countOf('users');
+    const run = spawnSync(process.execPath, ['scripts/run-entry.cjs', 'interfaces/cli/seed', '--tests', '1', '--courses', '1', '--users', '1'], {
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: seedDatabaseUrl(), JWT_SECRET: 'q8V2mZ0rT5yL1xN7cB4wE9kH3sJ6uA0dF2gP8' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/refusing to seed a production database.*--force/);
+    expect(await countOf('users')).to.equal(before);
   });
 });
