@@ -258,3 +258,13 @@ export class QueryTimedOut extends DomainError {
     super(detail);
   }
 }
+
+export class LockLost extends DomainError {
+  readonly code = 'lock_busy';
+  readonly category = 'conflict';
+  readonly title = 'Resource busy';
+
+  constructor(detail = 'The request lost its hold on the resource before finishing; nothing was charged. Retry it.') {
+    super(detail);
+  }
+}

@@ -5,7 +5,7 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import type { PaymentMethod } from '../../../domain/payment-method';
 import { assertCanRegister } from '../../../domain/registration';
 import { CLOCK, type Clock } from '../../ports/clock';
-import { LOCK_PORT, type LockPort } from '../../ports/lock-port';
+import { LOCK_PORT, type LockLease, type LockPort } from '../../ports/lock-port';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../ports/payment-gateway';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
@@ -46,14 +46,14 @@ export class RegisterForOfferingHandler {
   ) {}
 
   async execute(command: RegisterForOfferingCommand): Promise<RegistrationReceipt> {
-    const receipt = await this.lock.withLock(registrationLockKey(command.kind, command.itemId, command.userId), () =>
-      this.registerAndPay(command),
+    const receipt = await this.lock.withLock(registrationLockKey(command.kind, command.itemId, command.userId), (lease) =>
+      this.registerAndPay(command, lease),
     );
     await this.searchSync.nudge();
     return receipt;
   }
 
-  private async registerAndPay(command: RegisterForOfferingCommand): Promise<RegistrationReceipt> {
+  private async registerAndPay(command: RegisterForOfferingCommand, lease: LockLease): Promise<RegistrationReceipt> {
     const { kind, itemId, userId, amount, method } = command;
     let charge: ChargeReceipt | null = null;
     try {
@@ -64,6 +64,8 @@ export class RegisterForOfferingHandler {
         const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
         assertCanRegister({ offering, amount, method, existing, now });
 
+        // Another request may hold the lock once this one's lease is lost: charge only while held.
+        lease.assertHeld();
         charge = await this.gateway.charge({ method, amount, userId, reference: `${kind}:${itemId}` });
         const payment = await payments.insert({
           userId,
