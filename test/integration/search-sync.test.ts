@@ -7,9 +7,10 @@ import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/applicati
 import type { OfferingKind } from '../../src/domain/offering-kind';
 import { type RunningWorker, startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
 import { InMemorySearchIndex } from '../support/in-memory-search-index';
+import { kindPaths } from '../support/offerings';
 import { waitUntil } from '../support/redis-instance';
 import { type TestServer, startTestServer } from '../support/test-server';
-import { uniqueName } from '../support/users';
+import { createUser, uniqueName } from '../support/users';
 
 const MAX_ATTEMPTS = 3;
 
@@ -47,6 +48,19 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
   const drainAll = async () => {
     while ((await sync.execute()).drained > 0);
   };
+
+  it('records the item of a registration and of a cancel in the outbox, in the same transaction', async () => {
+    const user = await createUser(server.api);
+    const itemId = await createItem('course', 'outbox');
+    const registered = await server.api.post(kindPaths('course').register(itemId), { amount: '45000.00', payment_method: 'card' }, { token: user.access });
+    expect(registered.status).to.equal(201);
+    expect(await outboxRowsFor(itemId)).to.have.length(1);
+    const cancelled = await server.api.post(`/api/payments/${registered.body.payment_id}/cancel/`, {}, { token: user.access });
+    expect(cancelled.status).to.equal(200);
+    expect(await outboxRowsFor(itemId)).to.have.length(2);
+    await drainAll();
+    expect(index.documents('courses').get(itemId)?.registrationCount).to.equal(0);
+  });
 
   describe('with the real worker', () => {
     let worker: RunningWorker;

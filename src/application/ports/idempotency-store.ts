@@ -20,6 +20,8 @@ export interface IdempotencyStore {
   complete(userId: number, key: string, response: StoredResponse): Promise<void>;
   /** Forgets a claim whose outcome must not be replayed (the client should retry). */
   release(userId: number, key: string): Promise<void>;
+  /** Deletes up to `limit` records that expired before `now`; returns how many it deleted. */
+  purgeExpired(now: Date, limit: number): Promise<number>;
 }
 
 export const IDEMPOTENCY_STORE = Symbol.for('IdempotencyStore');

@@ -11,6 +11,11 @@ export interface RefreshTokenStore {
    */
   rotate(presented: string, userId: number, replacement: IssuedRefreshToken, now: Date): Promise<RotationOutcome>;
   revokeFamily(familyId: string, now: Date): Promise<void>;
+  /**
+   * Deletes up to `limit` tokens that expired before `now` (an expired token can be neither used
+   * nor reused); returns how many it deleted.
+   */
+  purgeExpired(now: Date, limit: number): Promise<number>;
 }
 
 export const REFRESH_TOKEN_STORE = Symbol.for('RefreshTokenStore');

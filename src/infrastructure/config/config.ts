@@ -62,6 +62,8 @@ export interface Config {
     readonly maxAttempts: number;
     readonly workerConcurrency: number;
   };
+  /** How often the worker purges expired idempotency records and refresh tokens. */
+  readonly housekeepingIntervalMs: number;
   readonly logLevel: string;
   /** Load the demo data set at start when the catalogue is empty. */
   readonly demoData: boolean;
@@ -139,6 +141,7 @@ const schema = Joi.object({
   SEARCH_SYNC_INTERVAL: duration.default('1s'),
   SEARCH_SYNC_MAX_ATTEMPTS: Joi.number().integer().min(1).max(100).default(5),
   WORKER_CONCURRENCY: Joi.number().integer().min(1).max(32).default(1),
+  HOUSEKEEPING_INTERVAL: duration.default('1h'),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: Joi.boolean().truthy('1').falsy('0'),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: value.SEARCH_SYNC_MAX_ATTEMPTS,
       workerConcurrency: value.WORKER_CONCURRENCY,
     },
+    housekeepingIntervalMs: seconds(value.HOUSEKEEPING_INTERVAL) * 1000,
     logLevel: value.LOG_LEVEL,
     demoData: value.DEMO_DATA ?? value.NODE_ENV !== 'production',
     trustProxy: value.TRUST_PROXY,

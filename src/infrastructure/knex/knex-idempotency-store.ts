@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../application/ports/idempotency-store';
 import { KNEX } from './create-knex';
+import { purgeExpiredRows } from './purge-expired';
 
 /** Responses are replayed for 24 hours. */
 const LIFETIME_MS = 24 * 3600 * 1000;
@@ -54,5 +55,9 @@ export class KnexIdempotencyStore implements IdempotencyStore {
 
   async release(userId: number, key: string): Promise<void> {
     await this.db('idempotency_records').where({ user_id: userId, key, state: 'in_progress' }).delete();
+  }
+
+  purgeExpired(now: Date, limit: number): Promise<number> {
+    return purgeExpiredRows(this.db, 'idempotency_records', ['user_id', 'key'], now, limit);
   }
 }

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { RefreshTokenStore, RotationOutcome } from '../../application/ports/refresh-token-store';
 import type { IssuedRefreshToken } from '../../application/ports/token-service';
 import { KNEX } from './create-knex';
+import { purgeExpiredRows } from './purge-expired';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -47,5 +48,9 @@ export class KnexRefreshTokenStore implements RefreshTokenStore {
 
   private async revokeFamilyIn(db: Knex, familyId: string, now: Date): Promise<void> {
     await db('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: now });
+  }
+
+  purgeExpired(now: Date, limit: number): Promise<number> {
+    return purgeExpiredRows(this.db, 'refresh_tokens', ['id'], now, limit);
   }
 }

@@ -15,10 +15,23 @@ class KnexSearchOutboxWriter implements SearchOutboxWriter {
   }
 }
 
+/**
+ * With no search index to keep in sync (the PostgreSQL engine reads the tables themselves),
+ * changes are not recorded: nothing would drain them. Switching to an index starts with
+ * `npm run reindex`, which reads the tables.
+ */
+const NO_SEARCH_INDEX: SearchOutboxWriter = { record: async () => undefined };
+
+/** Whether commands record their changes in the search outbox (a search index is in use). */
+export const RECORD_SEARCH_CHANGES = Symbol.for('RecordSearchChanges');
+
 /** One Knex transaction per unit of work; repositories handed to the work are bound to it. */
 @injectable()
 export class KnexUnitOfWork implements UnitOfWork {
-  constructor(@inject(KNEX) private readonly db: Knex) {}
+  constructor(
+    @inject(KNEX) private readonly db: Knex,
+    @inject(RECORD_SEARCH_CHANGES) private readonly recordSearchChanges: boolean,
+  ) {}
 
   run<T>(work: (repositories: TransactionalRepositories) => Promise<T>): Promise<T> {
     return this.db.transaction((trx) =>
@@ -26,7 +39,7 @@ export class KnexUnitOfWork implements UnitOfWork {
         offerings: new KnexOfferingRepository(trx),
         payments: new KnexPaymentRepository(trx),
         registrations: new KnexRegistrationRepository(trx),
-        outbox: new KnexSearchOutboxWriter(trx),
+        outbox: this.recordSearchChanges ? new KnexSearchOutboxWriter(trx) : NO_SEARCH_INDEX,
       }),
     );
   }

@@ -3,6 +3,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { startHousekeeping } from './housekeeping-worker';
 import { startSearchSyncWorker } from './search-sync-worker';
 
 async function main(): Promise<void> {
@@ -11,9 +12,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app = createContainer(config, { logger });
   const running = await startSearchSyncWorker(app.container);
+  const housekeeping = await startHousekeeping(app.container);
   logger.info(
     { search_engine: config.searchEngine, concurrency: config.searchSync.workerConcurrency, interval_ms: config.searchSync.intervalMs },
-    'search sync worker started',
+    'worker started: search sync and housekeeping',
   );
 
   let stopping = false;
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker shutting down: finishing the current job');
-    await running.close();
+    await Promise.all([running.close(), housekeeping.close()]);
     await app.dispose();
     logger.info('worker stopped');
     process.exit(0);

@@ -6,6 +6,7 @@ import { IDEMPOTENCY_STORE } from '../../../application/ports/idempotency-store'
 import { PAYMENT_GATEWAY, PAYMENT_METHOD_STRATEGIES } from '../../../application/ports/payment-gateway';
 import { PAYMENT_HISTORY } from '../../../application/ports/payment-history';
 import { UNIT_OF_WORK } from '../../../application/ports/unit-of-work';
+import { PurgeExpiredRecordsHandler } from '../../../application/commands/purge-expired-records/purge-expired-records-handler';
 import { GetMyPaymentHandler } from '../../../application/queries/get-my-payment/get-my-payment-handler';
 import { ListMyPaymentsHandler } from '../../../application/queries/list-my-payments/list-my-payments-handler';
 import { KnexIdempotencyStore } from '../../knex/knex-idempotency-store';
@@ -27,4 +28,5 @@ export const commandsModule = new ContainerModule(({ bind }) => {
   bind(CancelPaymentHandler).toSelf();
   bind(ListMyPaymentsHandler).toSelf();
   bind(GetMyPaymentHandler).toSelf();
+  bind(PurgeExpiredRecordsHandler).toSelf();
 });
