@@ -3,10 +3,16 @@ import type { Money } from './money';
 import type { OfferingKind } from './offering-kind';
 import type { PaymentMethod } from './payment-method';
 
-/** A payment is `paid` once and may be `cancelled` (refunded) once. */
-export type PaymentStatus = 'paid' | 'cancelled';
+/**
+ * A payment is `pending` while its charge is in flight, then `paid` (with its registration) or
+ * `failed` (refunded if it had been charged); a paid payment may be `cancelled` (refunded) once.
+ */
+export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'cancelled';
 
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['paid', 'cancelled'];
+/** What clients see: payments that went through, paid or cancelled. */
+export type SettledPaymentStatus = 'paid' | 'cancelled';
+
+export const PAYMENT_STATUSES: readonly SettledPaymentStatus[] = ['paid', 'cancelled'];
 
 export interface Payment {
   readonly id: number;
@@ -15,9 +21,16 @@ export interface Payment {
   readonly targetId: number;
   readonly amount: Money;
   readonly method: PaymentMethod;
-  readonly gatewayTransactionId: string;
+  /** Set once the gateway has charged. */
+  readonly gatewayTransactionId: string | null;
   readonly status: PaymentStatus;
   readonly paidAt: Date;
+  /** The gateway's idempotency key for the charge. */
+  readonly chargeKey: string;
+  /** The gateway's idempotency key for the refund, once a refund is decided. */
+  readonly refundKey: string | null;
+  /** When the refund was done, once the gateway confirmed it. */
+  readonly refundedAt: Date | null;
 }
 
 export function assertCanRefund(payment: Payment): void {

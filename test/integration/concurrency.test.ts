@@ -117,7 +117,11 @@ describe('Concurrency: never twice, never lost', function () {
         const responses = await Promise.all(Array.from({ length: 20 }, () => unlocked.api.post(paths.register(id), PAY, { token: user.access })));
         const statuses = responses.map((r) => r.status);
         expect(tally(statuses)[201], String(statuses)).to.equal(1);
-        expect(responses.filter((r) => r.status !== 201).every((r) => r.body.code === 'already_registered'), 'losers get already_registered, never a 500').to.equal(true);
+        // A loser meets either the winner's payment in flight (the one-pending index: 409) or its
+        // committed registration (400); none is charged.
+        const losers = responses.filter((r) => r.status !== 201).map((r) => r.body.code);
+        expect(losers.every((code) => code === 'already_registered' || code === 'lock_busy'), `losers get already_registered or lock_busy, never a 500: ${losers}`).to.equal(true);
+        expect(await unlocked.db('simulated_gateway_ledger').whereIn('idempotency_key', unlocked.db('payments').select('charge_key').where({ user_id: user.id })), 'one charge').to.have.length(1);
         expect(await unlocked.db('payments').where({ user_id: user.id })).to.have.length(1);
         await assertInvariants(unlocked, kind, [id]);
       });

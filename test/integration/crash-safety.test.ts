@@ -1,44 +1,37 @@
 import { expect } from 'chai';
-import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
+import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
 import { type TransactionalRepositories, UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work';
 import { type KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
-import { type StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
 import { createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, startTestServer } from '../support/test-server';
 import { createUser } from '../support/users';
 
 describe('Crash safety and per-user limits', () => {
-  describe('a command that dies between the payment and the registration', () => {
+  describe('a registration whose last transaction fails after the charge', () => {
     let server: TestServer;
-    const refunds: ChargeReceipt[] = [];
+    let failNextRegistration = true;
 
     before(async () => {
-      server = await startTestServer({}, {
+      server = await startTestServer({ RECONCILE_AFTER: '0' }, {
         configure: (container) => {
           const realUnitOfWork = container.get<KnexUnitOfWork>(UNIT_OF_WORK);
-          const realGateway = container.get<StrategyPaymentGateway>(PAYMENT_GATEWAY);
-          // The payment row is written, then the registration write fails as if the process died.
+          // The registration write fails once, as if the database went away mid-transaction.
           const failingUnitOfWork: UnitOfWork = {
             run: (work) =>
               realUnitOfWork.run((repositories: TransactionalRepositories) => {
                 const registrations = Object.create(repositories.registrations);
-                registrations.insert = async () => {
-                  throw new Error('simulated crash');
+                registrations.insert = async (...args: Parameters<typeof repositories.registrations.insert>) => {
+                  if (failNextRegistration) {
+                    failNextRegistration = false;
+                    throw new Error('simulated crash');
+                  }
+                  return repositories.registrations.insert(...args);
                 };
                 return work({ ...repositories, registrations });
               }),
           };
-          const recordingGateway: PaymentGateway = {
-            charge: (request) => realGateway.charge(request),
-            refund: async (receipt) => {
-              refunds.push(receipt);
-              await realGateway.refund(receipt);
-            },
-          };
           container.unbind(UNIT_OF_WORK);
           container.bind(UNIT_OF_WORK).toConstantValue(failingUnitOfWork);
-          container.unbind(PAYMENT_GATEWAY);
-          container.bind(PAYMENT_GATEWAY).toConstantValue(recordingGateway);
         },
       });
     });
@@ -46,18 +39,25 @@ describe('Crash safety and per-user limits', () => {
       await server.running.close();
     });
 
-    it('leaves no payment, no registration, an unchanged count, and refunds the charge', async () => {
+    it('keeps the charged payment pending, out of sight, until the reconciler completes it: one charge, one paid payment, one registration', async () => {
       const user = await createUser(server.api);
       const id = await createOffering(server.db, 'test');
       const res = await server.api.post(kindPaths('test').register(id), { amount: '45000', payment_method: 'card' }, { token: user.access });
       expect(res.status).to.equal(500);
       expect(JSON.stringify(res.body)).not.to.contain('simulated crash');
-      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
-      expect(await server.db('test_registrations').where({ user_id: user.id })).to.have.length(0);
-      expect((await server.db('tests').where({ id }).first()).registration_count).to.equal(0);
-      expect(await server.db('search_outbox').where({ item_kind: 'test', item_id: id })).to.have.length(0);
-      expect(refunds).to.have.length(1);
-      expect(refunds[0].amount.toString()).to.equal('45000.00');
+      const [pending] = await server.db('payments').where({ user_id: user.id });
+      expect(pending.status).to.equal('pending');
+      expect((await server.api.get('/api/me/payments/', { token: user.access })).body.count, 'clients see only settled payments').to.equal(0);
+      expect(await server.db('simulated_gateway_ledger').where({ idempotency_key: pending.charge_key })).to.have.length(1);
+
+      const entries = await server.running.app.container.get(ReconcilePaymentsHandler).execute();
+      expect(entries.find((entry) => entry.paymentId === pending.id)?.decision).to.equal('completed');
+      expect((await server.db('payments').where({ id: pending.id }).first()).status).to.equal('paid');
+      expect(await server.db('test_registrations').where({ user_id: user.id, test_id: id })).to.have.length(1);
+      expect((await server.db('tests').where({ id }).first()).registration_count).to.equal(1);
+      expect(await server.running.app.container.get(ReconcilePaymentsHandler).execute(), 'nothing is left to settle').to.satisfy(
+        (again: Array<{ paymentId: number }>) => !again.some((entry) => entry.paymentId === pending.id),
+      );
     });
   });
 

@@ -1,9 +1,9 @@
 import type { OfferingKind } from '../../domain/offering-kind';
-import type { PaymentStatus } from '../../domain/payment';
+import type { SettledPaymentStatus } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
 
 export interface PaymentHistoryFilter {
-  readonly status?: PaymentStatus;
+  readonly status?: SettledPaymentStatus;
   readonly kind?: OfferingKind;
   /** Inclusive bounds on the UTC date of `paid_at`, as `YYYY-MM-DD`. */
   readonly from?: string;
@@ -19,7 +19,7 @@ export interface PaymentHistoryEntry {
   readonly targetTitle: string;
   readonly amount: string;
   readonly method: PaymentMethod;
-  readonly status: PaymentStatus;
+  readonly status: SettledPaymentStatus;
   readonly paidAt: Date;
   readonly cancelledAt: Date | null;
   readonly registeredAt: Date | null;

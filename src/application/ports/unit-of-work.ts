@@ -17,15 +17,28 @@ export interface NewPayment {
   readonly targetId: number;
   readonly amount: Money;
   readonly method: PaymentMethod;
-  readonly gatewayTransactionId: string;
-  readonly paidAt: Date;
+  readonly createdAt: Date;
 }
 
 export interface PaymentRepository {
-  insert(payment: NewPayment): Promise<Payment>;
+  /** Records a payment about to be charged: `pending`, with a fresh charge key. */
+  insertPending(payment: NewPayment): Promise<Payment>;
+  /** The payment with its row locked; null when unknown. */
+  findForUpdate(id: number): Promise<Payment | null>;
   /** The user's payment with its row locked; null when unknown or someone else's. */
   findOwnForUpdate(userId: number, id: number): Promise<Payment | null>;
-  markCancelled(id: number, at: Date, reason: string | null): Promise<void>;
+  markPaid(id: number, gatewayTransactionId: string, at: Date): Promise<void>;
+  /** A payment that will not go through; `refundKey` when it had been charged and must be refunded. */
+  markFailed(id: number, at: Date, charged: { readonly transactionId: string; readonly refundKey: string } | null): Promise<void>;
+  /** Decides the refund of a paid payment (a cancel), with its key, before the gateway is asked. */
+  requestRefund(id: number, refundKey: string, at: Date, reason: string | null): Promise<void>;
+  markRefunded(id: number, at: Date): Promise<void>;
+  markCancelled(id: number, at: Date): Promise<void>;
+  /**
+   * Payments left unsettled since before `before`: pending ones, and ones whose decided refund is
+   * not known to be done; oldest first.
+   */
+  findUnsettled(before: Date, limit: number): Promise<Payment[]>;
 }
 
 export interface NewRegistration {

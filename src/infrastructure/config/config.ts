@@ -62,6 +62,13 @@ export interface Config {
     readonly maxAttempts: number;
     readonly workerConcurrency: number;
   };
+  /** A payment failpoint that kills the process when reached (tests of crash safety only). */
+  readonly failpoint: string | null;
+  readonly reconcile: {
+    /** Payments unsettled for this long are settled by the reconciler (commands finish sooner). */
+    readonly afterMs: number;
+    readonly everyMs: number;
+  };
   /** How often the worker purges expired idempotency records and refresh tokens. */
   readonly housekeepingIntervalMs: number;
   readonly logLevel: string;
@@ -96,15 +103,17 @@ const duration = Joi.string()
   .custom((value: string, helpers) => (parseDurationSeconds(value) === null ? helpers.error('any.invalid') : value))
   .messages({ 'any.invalid': '{{#label}} must be a duration such as 900, 15m, 12h or 7d' });
 
+/** A duration that may be 0 or given in milliseconds. */
+const durationMs = Joi.string()
+  .custom((value: string, helpers) => (parseDurationMs(value) === null ? helpers.error('any.invalid') : value))
+  .messages({ 'any.invalid': '{{#label}} must be 0 or a duration such as 1500ms, 2s or 1m' });
+
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   PORT: Joi.number().integer().min(0).max(65535).default(8000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
-  DB_STATEMENT_TIMEOUT: Joi.string()
-    .custom((value: string, helpers) => (parseDurationMs(value) === null ? helpers.error('any.invalid') : value))
-    .messages({ 'any.invalid': '{{#label}} must be 0 (none) or a duration such as 1500ms, 2s or 1m' })
-    .default('2s'),
+  DB_STATEMENT_TIMEOUT: durationMs.default('2s'),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379/0'),
   JWT_SECRET: Joi.string().min(32).required(),
   JWT_ISSUER: Joi.string().default('exam-course-api'),
@@ -142,6 +151,9 @@ const schema = Joi.object({
   SEARCH_SYNC_MAX_ATTEMPTS: Joi.number().integer().min(1).max(100).default(5),
   WORKER_CONCURRENCY: Joi.number().integer().min(1).max(32).default(1),
   HOUSEKEEPING_INTERVAL: duration.default('1h'),
+  RECONCILE_AFTER: durationMs.default('1m'),
+  RECONCILE_INTERVAL: duration.default('1m'),
+  FAILPOINT: Joi.string().allow('').default(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: Joi.boolean().truthy('1').falsy('0'),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
@@ -165,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
   if (value.NODE_ENV === 'production') assertProductionSecret(value.JWT_SECRET);
+  if (value.NODE_ENV === 'production' && value.FAILPOINT) throw new ConfigError('FAILPOINT is for tests of crash safety; refusing it in production.');
   const seconds = (text: string): number => parseDurationSeconds(text) as number;
   return {
     nodeEnv: value.NODE_ENV,
@@ -212,6 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerConcurrency: value.WORKER_CONCURRENCY,
     },
     housekeepingIntervalMs: seconds(value.HOUSEKEEPING_INTERVAL) * 1000,
+    failpoint: value.FAILPOINT || null,
+    reconcile: { afterMs: parseDurationMs(value.RECONCILE_AFTER) as number, everyMs: seconds(value.RECONCILE_INTERVAL) * 1000 },
     logLevel: value.LOG_LEVEL,
     demoData: value.DEMO_DATA ?? value.NODE_ENV !== 'production',
     trustProxy: value.TRUST_PROXY,

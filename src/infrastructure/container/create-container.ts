@@ -17,6 +17,9 @@ import { postgresProbe, redisProbe } from '../health/core-probes';
 import { DEPENDENCY_PROBES } from '../health/dependency-probe';
 import { KNEX, createKnex } from '../knex/create-knex';
 import { RECORD_SEARCH_CHANGES } from '../knex/knex-unit-of-work';
+import { FAILPOINTS } from '../../application/ports/failpoints';
+import { RECONCILE_POLICY } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
+import { ProcessKillFailpoints } from '../failpoints/process-kill-failpoints';
 import { LOGGER, type Logger, createLogger } from '../logging/logger';
 import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from '../queue/search-sync-queue';
 import { REDIS, createRedis } from '../redis/create-redis';
@@ -79,6 +82,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);
   container.bind(CATALOGUE_COUNT_POLICY).toConstantValue(config.catalogueCount);
   container.bind(LIST_OFFERINGS_POLICY).toConstantValue({ maxResultWindow: config.maxResultWindow });
+  container.bind(FAILPOINTS).toConstantValue(new ProcessKillFailpoints(config.failpoint));
+  container.bind(RECONCILE_POLICY).toConstantValue(config.reconcile);
   container.bind(RECORD_SEARCH_CHANGES).toConstantValue(config.searchEngine === 'meilisearch' || overrides.searchIndex !== undefined);
   container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
   if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { PaymentHistory, PaymentHistoryEntry, PaymentHistoryFilter, PaymentHistoryPage } from '../../application/ports/payment-history';
 import type { OfferingKind } from '../../domain/offering-kind';
-import type { PaymentStatus } from '../../domain/payment';
+import { PAYMENT_STATUSES, type SettledPaymentStatus } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
 import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
@@ -15,7 +15,7 @@ interface HistoryRow {
   target_title: string;
   amount: string;
   payment_method: PaymentMethod;
-  status: PaymentStatus;
+  status: SettledPaymentStatus;
   paid_at: Date;
   cancelled_at: Date | null;
   registered_at: Date | null;
@@ -65,7 +65,9 @@ export class KnexPaymentHistory implements PaymentHistory {
   private matching(userId: number, filter: PaymentHistoryFilter): Knex.QueryBuilder {
     const { test, course } = OFFERING_TABLES;
     const query = this.db({ p: 'payments' }).select('p.*').where('p.user_id', userId);
+    // Clients see payments that went through; pending and failed ones are the service's own.
     if (filter.status) query.where('p.status', filter.status);
+    else query.whereIn('p.status', PAYMENT_STATUSES);
     if (filter.kind) query.where('p.payment_type', filter.kind);
     if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`?::date AT TIME ZONE 'UTC'`, [filter.from]));
     if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(?::date + 1) AT TIME ZONE 'UTC'`, [filter.to]));

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { NewPayment, PaymentRepository } from '../../application/ports/unit-of-work';
 import { Money } from '../../domain/money';
 import type { OfferingKind } from '../../domain/offering-kind';
 import type { Payment, PaymentStatus } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
+import { LockBusy } from '../../domain/errors';
+import { translateUniqueViolation } from './unique-violation';
 
 interface PaymentRow {
   id: number;
@@ -12,19 +15,23 @@ interface PaymentRow {
   target_id: number;
   amount: string;
   payment_method: PaymentMethod;
-  gateway_transaction_id: string;
+  gateway_transaction_id: string | null;
   status: PaymentStatus;
   paid_at: Date;
+  charge_key: string;
+  refund_key: string | null;
+  refunded_at: Date | null;
 }
 
 const COLUMNS: (keyof PaymentRow)[] = [
   'id', 'user_id', 'payment_type', 'target_id', 'amount', 'payment_method', 'gateway_transaction_id', 'status', 'paid_at',
+  'charge_key', 'refund_key', 'refunded_at',
 ];
 
 export class KnexPaymentRepository implements PaymentRepository {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
-  async insert(payment: NewPayment): Promise<Payment> {
+  async insertPending(payment: NewPayment): Promise<Payment> {
     const [row] = await this.db<PaymentRow>('payments')
       .insert({
         user_id: payment.userId,
@@ -32,12 +39,22 @@ export class KnexPaymentRepository implements PaymentRepository {
         target_id: payment.targetId,
         amount: payment.amount.toString(),
         payment_method: payment.method,
-        gateway_transaction_id: payment.gatewayTransactionId,
-        status: 'paid',
-        paid_at: payment.paidAt,
-      })
-      .returning(COLUMNS);
+        status: 'pending',
+        charge_key: randomUUID(),
+        paid_at: payment.createdAt,
+        created_at: payment.createdAt,
+      } as Partial<PaymentRow>)
+      .returning(COLUMNS)
+      .catch((error: unknown) => {
+        // Only while an earlier payment for the item is still unsettled (its outcome unknown).
+        throw translateUniqueViolation(error, { payments_one_pending_idx: () => new LockBusy('A payment for this item is still being settled. Retry shortly.') });
+      });
     return toPayment(row as PaymentRow);
+  }
+
+  async findForUpdate(id: number): Promise<Payment | null> {
+    const row = await this.db<PaymentRow>('payments').select(COLUMNS).where({ id }).forUpdate().first();
+    return row ? toPayment(row) : null;
   }
 
   async findOwnForUpdate(userId: number, id: number): Promise<Payment | null> {
@@ -45,8 +62,36 @@ export class KnexPaymentRepository implements PaymentRepository {
     return row ? toPayment(row) : null;
   }
 
-  async markCancelled(id: number, at: Date, reason: string | null): Promise<void> {
-    await this.db('payments').where({ id }).update({ status: 'cancelled', cancelled_at: at, refund_reason: reason, updated_at: at });
+  async markPaid(id: number, gatewayTransactionId: string, at: Date): Promise<void> {
+    await this.db('payments').where({ id }).update({ status: 'paid', gateway_transaction_id: gatewayTransactionId, paid_at: at, updated_at: at });
+  }
+
+  async markFailed(id: number, at: Date, charged: { readonly transactionId: string; readonly refundKey: string } | null): Promise<void> {
+    await this.db('payments')
+      .where({ id })
+      .update({ status: 'failed', updated_at: at, ...(charged ? { gateway_transaction_id: charged.transactionId, refund_key: charged.refundKey, refund_requested_at: at } : {}) });
+  }
+
+  async requestRefund(id: number, refundKey: string, at: Date, reason: string | null): Promise<void> {
+    await this.db('payments').where({ id }).update({ refund_key: refundKey, refund_requested_at: at, refund_reason: reason, updated_at: at });
+  }
+
+  async markRefunded(id: number, at: Date): Promise<void> {
+    await this.db('payments').where({ id }).update({ refunded_at: at, updated_at: at });
+  }
+
+  async findUnsettled(before: Date, limit: number): Promise<Payment[]> {
+    const rows: PaymentRow[] = await this.db<PaymentRow>('payments')
+      .select(COLUMNS)
+      .where((unsettled) => unsettled.where('status', 'pending').orWhere((refund) => refund.whereNotNull('refund_key').whereNull('refunded_at')))
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit);
+    return rows.map(toPayment);
+  }
+
+  async markCancelled(id: number, at: Date): Promise<void> {
+    await this.db('payments').where({ id }).update({ status: 'cancelled', cancelled_at: at, refunded_at: at, updated_at: at });
   }
 }
 
@@ -60,4 +105,7 @@ const toPayment = (row: PaymentRow): Payment => ({
   gatewayTransactionId: row.gateway_transaction_id,
   status: row.status,
   paidAt: row.paid_at,
+  chargeKey: row.charge_key,
+  refundKey: row.refund_key,
+  refundedAt: row.refunded_at,
 });

@@ -1,28 +1,72 @@
+import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import type { Knex } from 'knex';
 import {
   type ChargeReceipt,
   type ChargeRequest,
+  type GatewayOutcome,
   PAYMENT_METHOD_STRATEGIES,
   type PaymentGateway,
   type PaymentMethodStrategy,
+  type RefundRequest,
 } from '../../application/ports/payment-gateway';
+import { Money } from '../../domain/money';
 import type { PaymentMethod } from '../../domain/payment-method';
+import { KNEX } from '../knex/create-knex';
 
-/** The payment gateway: routes each charge and refund to the strategy of its method. */
+interface LedgerRow {
+  idempotency_key: string;
+  operation: 'charge' | 'refund';
+  method: PaymentMethod;
+  amount: string;
+  transaction_id: string;
+}
+
+/**
+ * The simulated payment provider: each method's strategy decides whether a charge is accepted,
+ * and every charge and refund is written to the provider's own ledger (`simulated_gateway_ledger`)
+ * under its idempotency key, as a real provider records them. The same key never charges or
+ * refunds twice (it answers what was done), a transaction is refunded at most once, and
+ * `outcome` answers what was done under a key after any crash.
+ */
 @injectable()
 export class StrategyPaymentGateway implements PaymentGateway {
   private readonly strategies: ReadonlyMap<PaymentMethod, PaymentMethodStrategy>;
 
-  constructor(@inject(PAYMENT_METHOD_STRATEGIES) strategies: PaymentMethodStrategy[]) {
+  constructor(
+    @inject(PAYMENT_METHOD_STRATEGIES) strategies: PaymentMethodStrategy[],
+    @inject(KNEX) private readonly db: Knex,
+  ) {
     this.strategies = new Map(strategies.map((strategy) => [strategy.method, strategy]));
   }
 
-  charge(request: ChargeRequest): Promise<ChargeReceipt> {
-    return this.strategyFor(request.method).charge(request);
+  async charge(request: ChargeRequest): Promise<ChargeReceipt> {
+    const earlier = await this.outcome(request.idempotencyKey);
+    if (earlier.status === 'charged') return earlier.receipt;
+    await this.strategyFor(request.method).authorize(request);
+    const transactionId = `sim_${request.method}_${randomUUID()}`;
+    await this.db('simulated_gateway_ledger')
+      .insert({ idempotency_key: request.idempotencyKey, operation: 'charge', method: request.method, amount: request.amount.toString(), transaction_id: transactionId })
+      .onConflict('idempotency_key')
+      .ignore();
+    // A concurrent charge with the same key may have won: its receipt is the answer.
+    const recorded = await this.outcome(request.idempotencyKey);
+    if (recorded.status !== 'charged') throw new Error('the simulated gateway lost a charge it recorded');
+    return recorded.receipt;
   }
 
-  refund(receipt: ChargeReceipt): Promise<void> {
-    return this.strategyFor(receipt.method).refund(receipt);
+  async refund({ idempotencyKey, charge }: RefundRequest): Promise<void> {
+    await this.db('simulated_gateway_ledger')
+      .insert({ idempotency_key: idempotencyKey, operation: 'refund', method: charge.method, amount: charge.amount.toString(), transaction_id: charge.transactionId })
+      .onConflict(this.db.raw(`(transaction_id) WHERE operation = 'refund'`))
+      .ignore();
+  }
+
+  async outcome(idempotencyKey: string): Promise<GatewayOutcome> {
+    const row: LedgerRow | undefined = await this.db('simulated_gateway_ledger').where({ idempotency_key: idempotencyKey }).first();
+    if (!row) return { status: 'none' };
+    if (row.operation === 'refund') return { status: 'refunded' };
+    return { status: 'charged', receipt: { method: row.method, amount: Money.parse(row.amount), transactionId: row.transaction_id } };
   }
 
   private strategyFor(method: PaymentMethod): PaymentMethodStrategy {

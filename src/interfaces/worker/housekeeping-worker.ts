@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Container } from 'inversify';
 import { PurgeExpiredRecordsHandler, type PurgeResult } from '../../application/commands/purge-expired-records/purge-expired-records-handler';
+import { ReconcilePaymentsHandler } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
@@ -8,7 +9,9 @@ import { createQueueConnection } from '../../infrastructure/queue/search-sync-qu
 
 export const HOUSEKEEPING_QUEUE_NAME = 'housekeeping';
 export const PURGE_SCHEDULER_ID = 'housekeeping-purge-expired';
+export const RECONCILE_SCHEDULER_ID = 'housekeeping-reconcile-payments';
 const PURGE_JOB = 'purge-expired';
+const RECONCILE_JOB = 'reconcile-payments';
 
 export interface RunningHousekeeping {
   /** Lets the job in progress finish, then stops. */
@@ -16,20 +19,26 @@ export interface RunningHousekeeping {
 }
 
 /**
- * Periodic housekeeping on BullMQ's job scheduler (one run at a time across every worker
- * process): expired idempotency records and refresh tokens are deleted, so that no table grows
- * without bound.
+ * Periodic housekeeping on BullMQ's job schedulers (one job at a time across every worker
+ * process): payments a crash left unsettled are reconciled with the gateway, and expired
+ * idempotency records and refresh tokens are deleted, so that no table grows without bound.
  */
 export async function startHousekeeping(container: Container): Promise<RunningHousekeeping> {
   const config = container.get<Config>(CONFIG);
   const logger = container.get<Logger>(LOGGER);
-  const handler = container.get(PurgeExpiredRecordsHandler);
+  const purge = container.get(PurgeExpiredRecordsHandler);
+  const reconcile = container.get(ReconcilePaymentsHandler);
   const connection = createQueueConnection(config.redisUrl);
   const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection });
-  const worker = new Worker<unknown, PurgeResult>(
+  const worker = new Worker<unknown, PurgeResult | number>(
     HOUSEKEEPING_QUEUE_NAME,
-    async () => {
-      const purged = await handler.execute();
+    async (job) => {
+      if (job.name === RECONCILE_JOB) {
+        const entries = await reconcile.execute();
+        for (const entry of entries) logger.info({ event: 'payment.reconciled', payment_id: entry.paymentId, decision: entry.decision, reason: entry.reason }, 'payment reconciled');
+        return entries.length;
+      }
+      const purged = await purge.execute();
       logger.info({ event: 'housekeeping.purged', ...purged }, 'expired records purged');
       return purged;
     },
@@ -37,7 +46,9 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   );
   worker.on('failed', (_job, error) => logger.warn({ err: error.message }, 'housekeeping job failed; it runs again at its next time'));
   await worker.waitUntilReady();
-  await queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts: { removeOnComplete: true, removeOnFail: 10 } });
+  const opts = { removeOnComplete: true, removeOnFail: 10 };
+  await queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts });
+  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcile.everyMs }, { name: RECONCILE_JOB, opts });
   return {
     async close() {
       await worker.close();

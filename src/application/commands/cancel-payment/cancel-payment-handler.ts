@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { NotFound } from '../../../domain/errors';
 import { assertCanRefund } from '../../../domain/payment';
 import { assertCanCancel } from '../../../domain/registration';
+import { PaymentSettlement } from '../../payments/payment-settlement';
 import { CLOCK, type Clock } from '../../ports/clock';
+import { FAILPOINTS, type Failpoints } from '../../ports/failpoints';
 import { LOCK_PORT, type LockPort } from '../../ports/lock-port';
-import { PAYMENT_GATEWAY, type PaymentGateway } from '../../ports/payment-gateway';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 
@@ -20,40 +22,42 @@ export interface CancelledPayment {
 }
 
 /**
- * Cancels a payment and its registration, refunding through the gateway. Under the payment's
- * lock and row locks, in one transaction: the refund is requested last before the writes, so a
- * refused refund changes nothing; the registration row is kept as history.
+ * Cancels a payment and its registration, refunding it, under the payment's lock: the mirror of
+ * registering. The refund is decided and committed with its idempotency key (the rules checked
+ * under row locks), then made, then the payment and its registration are cancelled (the row kept
+ * as history) and the count decremented. A retry, or the reconciler after a crash, finishes
+ * what is left without refunding twice.
  */
 @injectable()
 export class CancelPaymentHandler {
   constructor(
     @inject(LOCK_PORT) private readonly lock: LockPort,
     @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
-    @inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @inject(PaymentSettlement) private readonly settlement: PaymentSettlement,
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
+    @inject(FAILPOINTS) private readonly failpoints: Failpoints,
     @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ userId, paymentId, reason }: CancelPaymentCommand): Promise<CancelledPayment> {
-    const result = await this.lock.withLock(`payment:${paymentId}`, () =>
-      this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
+    const result = await this.lock.withLock(`payment:${paymentId}`, async () => {
+      const payment = await this.unitOfWork.run(async ({ payments, registrations }) => {
         // Someone else's payment is answered exactly like an unknown one: ids cannot be probed.
-        const payment = await payments.findOwnForUpdate(userId, paymentId);
-        if (!payment) throw new NotFound();
-        assertCanRefund(payment);
-        const registration = await registrations.findByPaymentForUpdate(payment.kind, payment.id);
+        const found = await payments.findOwnForUpdate(userId, paymentId);
+        if (!found || (found.status !== 'paid' && found.status !== 'cancelled')) throw new NotFound();
+        assertCanRefund(found);
+        const registration = await registrations.findByPaymentForUpdate(found.kind, found.id);
         if (!registration) throw new NotFound();
         assertCanCancel(registration);
-
-        const now = this.clock.now();
-        await this.gateway.refund({ method: payment.method, amount: payment.amount, transactionId: payment.gatewayTransactionId });
-        await payments.markCancelled(payment.id, now, reason);
-        await registrations.markCancelled(payment.kind, registration.id, now);
-        await offerings.adjustRegistrationCount(payment.kind, payment.targetId, -1);
-        await outbox.record(payment.kind, payment.targetId);
-        return { paymentId: payment.id, cancelledAt: now };
-      }),
-    );
+        if (!found.refundKey) await payments.requestRefund(found.id, randomUUID(), this.clock.now(), reason);
+        return payments.findForUpdate(found.id);
+      });
+      if (!payment) throw new NotFound();
+      this.failpoints.reach('cancel.after-intent');
+      await this.settlement.refundDecided(payment);
+      this.failpoints.reach('cancel.after-refund');
+      return { paymentId, cancelledAt: await this.settlement.finishCancel(paymentId) };
+    });
     await this.searchSync.nudge();
     return result;
   }

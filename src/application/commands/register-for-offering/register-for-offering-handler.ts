@@ -1,10 +1,12 @@
 import { inject, injectable } from 'inversify';
-import { NotFound } from '../../../domain/errors';
+import { LockLost, NotFound, PaymentDeclined } from '../../../domain/errors';
 import type { Money } from '../../../domain/money';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import type { PaymentMethod } from '../../../domain/payment-method';
 import { assertCanRegister } from '../../../domain/registration';
+import { PaymentSettlement } from '../../payments/payment-settlement';
 import { CLOCK, type Clock } from '../../ports/clock';
+import { FAILPOINTS, type Failpoints } from '../../ports/failpoints';
 import { LOCK_PORT, type LockLease, type LockPort } from '../../ports/lock-port';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../ports/payment-gateway';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
@@ -30,10 +32,14 @@ export const registrationLockKey = (kind: OfferingKind, itemId: number, userId: 
   `registration:${kind}:${itemId}:user:${userId}`;
 
 /**
- * Applies to a test or enrolls in a course, paying for it. Under the (user, item) lock and in
- * one transaction: the rules are checked, the gateway charges, and the payment, the
- * registration and the item's count are written. The partial unique index on active
- * registrations is the final guard; if anything fails after the charge, the charge is refunded.
+ * Applies to a test or enrolls in a course, paying for it, under the (user, item) lock:
+ * 1. the rules are checked and a `pending` payment is committed, with its charge's idempotency
+ *    key, before any money moves;
+ * 2. the gateway charges under that key (the same key never charges twice);
+ * 3. one transaction marks the payment paid and writes the registration and the count (the
+ *    partial unique index on active registrations is the final guard) — or marks it failed and
+ *    refunds it under a key of its own.
+ * A crash between any two steps leaves a payment the reconciler settles by asking the gateway.
  */
 @injectable()
 export class RegisterForOfferingHandler {
@@ -41,7 +47,9 @@ export class RegisterForOfferingHandler {
     @inject(LOCK_PORT) private readonly lock: LockPort,
     @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
     @inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @inject(PaymentSettlement) private readonly settlement: PaymentSettlement,
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
+    @inject(FAILPOINTS) private readonly failpoints: Failpoints,
     @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -55,36 +63,35 @@ export class RegisterForOfferingHandler {
 
   private async registerAndPay(command: RegisterForOfferingCommand, lease: LockLease): Promise<RegistrationReceipt> {
     const { kind, itemId, userId, amount, method } = command;
-    let charge: ChargeReceipt | null = null;
-    try {
-      return await this.unitOfWork.run(async ({ offerings, registrations, payments, outbox }) => {
-        const offering = await offerings.find(kind, itemId);
-        if (!offering) throw new NotFound();
-        const now = this.clock.now();
-        const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
-        assertCanRegister({ offering, amount, method, existing, now });
+    const pending = await this.unitOfWork.run(async ({ offerings, registrations, payments }) => {
+      const offering = await offerings.find(kind, itemId);
+      if (!offering) throw new NotFound();
+      const now = this.clock.now();
+      // The pending payment first: its unique index makes a concurrent attempt wait for this
+      // one's outcome, so the check below sees a registration committed meanwhile. A refusal
+      // rolls the pending payment back with everything else.
+      const pending = await payments.insertPending({ userId, kind, targetId: itemId, amount, method, createdAt: now });
+      const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
+      assertCanRegister({ offering, amount, method, existing, now });
+      return pending;
+    });
+    this.failpoints.reach('register.after-pending');
 
-        // Another request may hold the lock once this one's lease is lost: charge only while held.
-        lease.assertHeld();
-        charge = await this.gateway.charge({ method, amount, userId, reference: `${kind}:${itemId}` });
-        const payment = await payments.insert({
-          userId,
-          kind,
-          targetId: itemId,
-          amount,
-          method,
-          gatewayTransactionId: charge.transactionId,
-          paidAt: now,
-        });
-        const registration = await registrations.insert(kind, { userId, itemId, paymentId: payment.id, registeredAt: now });
-        await offerings.adjustRegistrationCount(kind, itemId, 1);
-        await outbox.record(kind, itemId);
-        return { paymentId: payment.id, registrationId: registration.id, method, amount, paidAt: payment.paidAt };
-      });
+    let charge: ChargeReceipt;
+    try {
+      // Another request may hold the lock once this one's lease is lost: charge only while held.
+      lease.assertHeld();
+      charge = await this.gateway.charge({ idempotencyKey: pending.chargeKey, method, amount, userId, reference: `${kind}:${itemId}` });
     } catch (error) {
-      // Nothing was committed: give back what was charged, so money is never taken for nothing.
-      if (charge) await this.gateway.refund(charge);
+      // Declined, or not attempted: nothing was charged. An unreachable gateway leaves the
+      // outcome unknown: the payment stays pending for the reconciler to ask about.
+      if (error instanceof PaymentDeclined || error instanceof LockLost) await this.settlement.failUncharged(pending.id);
       throw error;
     }
+    this.failpoints.reach('register.after-charge');
+
+    const settled = await this.settlement.complete(pending.id, charge);
+    this.failpoints.reach('register.after-commit');
+    return { paymentId: settled.paymentId, registrationId: settled.registrationId, method, amount, paidAt: settled.paidAt };
   }
 }

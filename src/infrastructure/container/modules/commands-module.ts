@@ -6,6 +6,8 @@ import { IDEMPOTENCY_STORE } from '../../../application/ports/idempotency-store'
 import { PAYMENT_GATEWAY, PAYMENT_METHOD_STRATEGIES } from '../../../application/ports/payment-gateway';
 import { PAYMENT_HISTORY } from '../../../application/ports/payment-history';
 import { UNIT_OF_WORK } from '../../../application/ports/unit-of-work';
+import { PaymentSettlement } from '../../../application/payments/payment-settlement';
+import { ReconcilePaymentsHandler } from '../../../application/commands/reconcile-payments/reconcile-payments-handler';
 import { PurgeExpiredRecordsHandler } from '../../../application/commands/purge-expired-records/purge-expired-records-handler';
 import { GetMyPaymentHandler } from '../../../application/queries/get-my-payment/get-my-payment-handler';
 import { ListMyPaymentsHandler } from '../../../application/queries/list-my-payments/list-my-payments-handler';
@@ -29,4 +31,6 @@ export const commandsModule = new ContainerModule(({ bind }) => {
   bind(ListMyPaymentsHandler).toSelf();
   bind(GetMyPaymentHandler).toSelf();
   bind(PurgeExpiredRecordsHandler).toSelf();
+  bind(PaymentSettlement).toSelf();
+  bind(ReconcilePaymentsHandler).toSelf();
 });

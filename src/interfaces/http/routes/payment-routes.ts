@@ -2,7 +2,7 @@ import { CancelPaymentHandler } from '../../../application/commands/cancel-payme
 import { GetMyPaymentHandler } from '../../../application/queries/get-my-payment/get-my-payment-handler';
 import { ListMyPaymentsHandler } from '../../../application/queries/list-my-payments/list-my-payments-handler';
 import type { OfferingKind } from '../../../domain/offering-kind';
-import type { PaymentStatus } from '../../../domain/payment';
+import type { SettledPaymentStatus } from '../../../domain/payment';
 import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
 import { pageLinks } from '../pagination';
@@ -15,7 +15,7 @@ import type { RouteContext } from './route-context';
 interface PaymentListQuery {
   page: number;
   page_size: number;
-  status?: PaymentStatus;
+  status?: SettledPaymentStatus;
   payment_type?: OfferingKind;
   from?: string;
   to?: string;

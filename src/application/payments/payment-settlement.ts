@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'inversify';
+import { DomainError, NotFound } from '../../domain/errors';
+import type { Payment } from '../../domain/payment';
+import { assertCanRegister } from '../../domain/registration';
+import { CLOCK, type Clock } from '../ports/clock';
+import { FAILPOINTS, type Failpoints } from '../ports/failpoints';
+import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../ports/payment-gateway';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work';
+
+export interface SettledRegistration {
+  readonly paymentId: number;
+  readonly registrationId: number;
+  readonly paidAt: Date;
+}
+
+/**
+ * The last steps of a payment, shared by the commands and the reconciler so that a crash at any
+ * point is finished the same way: a charged pending payment becomes paid with its registration
+ * (the rules checked again), or failed and refunded; a decided refund is made and recorded; a
+ * cancel whose refund was made is written. Each step is idempotent: it reads the payment's
+ * state under a row lock and does only what is left.
+ */
+@injectable()
+export class PaymentSettlement {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
+    @inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @inject(FAILPOINTS) private readonly failpoints: Failpoints,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * A charged pending payment: paid, registered and counted in one transaction; or, when the
+   * rules no longer allow it (already registered, closed meanwhile), failed and refunded, and the
+   * rule's error thrown.
+   */
+  async complete(paymentId: number, charge: ChargeReceipt): Promise<SettledRegistration> {
+    const now = this.clock.now();
+    try {
+      return await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
+        const payment = await payments.findForUpdate(paymentId);
+        if (!payment || payment.status !== 'pending') throw new Error(`payment ${paymentId} is not pending`);
+        const offering = await offerings.find(payment.kind, payment.targetId);
+        if (!offering) throw new NotFound('The item no longer exists.');
+        const existing = await registrations.findActiveForUpdate(payment.kind, payment.userId, payment.targetId);
+        assertCanRegister({ offering, amount: payment.amount, method: payment.method, existing, now });
+        await payments.markPaid(payment.id, charge.transactionId, now);
+        const registration = await registrations.insert(payment.kind, { userId: payment.userId, itemId: payment.targetId, paymentId: payment.id, registeredAt: now });
+        await offerings.adjustRegistrationCount(payment.kind, payment.targetId, 1);
+        await outbox.record(payment.kind, payment.targetId);
+        this.failpoints.reach('register.before-commit');
+        return { paymentId: payment.id, registrationId: registration.id, paidAt: now };
+      });
+    } catch (error) {
+      if (error instanceof DomainError) await this.failAndRefund(paymentId, charge);
+      throw error;
+    }
+  }
+
+  /** A pending payment the gateway did not charge (declined, or never reached). */
+  async failUncharged(paymentId: number): Promise<void> {
+    await this.unitOfWork.run(async ({ payments }) => {
+      const payment = await payments.findForUpdate(paymentId);
+      if (payment?.status === 'pending') await payments.markFailed(paymentId, this.clock.now(), null);
+    });
+  }
+
+  /** A pending payment that was charged but will not go through: failed, then refunded. */
+  async failAndRefund(paymentId: number, charge: ChargeReceipt): Promise<void> {
+    const payment = await this.unitOfWork.run(async ({ payments }) => {
+      const found = await payments.findForUpdate(paymentId);
+      if (found?.status === 'pending') await payments.markFailed(paymentId, this.clock.now(), { transactionId: charge.transactionId, refundKey: randomUUID() });
+      return payments.findForUpdate(paymentId);
+    });
+    if (payment) await this.refundDecided(payment);
+  }
+
+  /** Makes the refund decided for a payment (failed after its charge, or cancelled) and records it. */
+  async refundDecided(payment: Payment): Promise<void> {
+    if (!payment.refundKey || !payment.gatewayTransactionId || payment.refundedAt) return;
+    await this.gateway.refund({ idempotencyKey: payment.refundKey, charge: { method: payment.method, amount: payment.amount, transactionId: payment.gatewayTransactionId } });
+    if (payment.status === 'failed') await this.unitOfWork.run(({ payments }) => payments.markRefunded(payment.id, this.clock.now()));
+  }
+
+  /** The writes of a cancel whose refund was made: payment and registration cancelled, count down. */
+  async finishCancel(paymentId: number): Promise<Date> {
+    return this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
+      const payment = await payments.findForUpdate(paymentId);
+      if (!payment) throw new Error(`payment ${paymentId} does not exist`);
+      const now = this.clock.now();
+      if (payment.status !== 'paid') return now;
+      const registration = await registrations.findByPaymentForUpdate(payment.kind, payment.id);
+      await payments.markCancelled(payment.id, now);
+      if (registration && registration.state !== 'cancelled') {
+        await registrations.markCancelled(payment.kind, registration.id, now);
+        await offerings.adjustRegistrationCount(payment.kind, payment.targetId, -1);
+      }
+      await outbox.record(payment.kind, payment.targetId);
+      return now;
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { ReconcilePaymentsHandler } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { createContainer } from '../../infrastructure/container/create-container';
+import { createLogger } from '../../infrastructure/logging/logger';
+
+/**
+ * Runs the worker's payment reconciliation once, by hand: payments unsettled for longer than
+ * RECONCILE_AFTER are settled with the gateway. Prints one line per decision.
+ */
+async function main(): Promise<void> {
+  loadEnvFile();
+  const app = createContainer(loadConfig(), { logger: createLogger('warn') });
+  try {
+    const entries = await app.container.get(ReconcilePaymentsHandler).execute();
+    for (const entry of entries) console.log(`payment ${entry.paymentId}: ${entry.decision}${entry.reason ? ` (${entry.reason})` : ''}`);
+    console.log(`${entries.length} unsettled payments reconciled`);
+  } finally {
+    await app.dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

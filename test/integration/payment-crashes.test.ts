@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { expect } from 'chai';
+import { ReconcilePaymentsHandler, type ReconcileDecision } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
+import type { FailpointName } from '../../src/application/ports/failpoints';
+import { type AppContainer, createContainer } from '../../src/infrastructure/container/create-container';
+import { createLogger } from '../../src/infrastructure/logging/logger';
+import { moneyInvariantViolations } from '../support/payment-invariants';
+import { createOffering, kindPaths } from '../support/offerings';
+import { testConfig } from '../support/test-config';
+import { type TestServer, sharedServer } from '../support/test-server';
+import { createUser } from '../support/users';
+
+/** The API in a process of its own, armed to die with SIGKILL at one failpoint. */
+async function startDoomedApi(failpoint: FailpointName): Promise<{ process: ChildProcess; url: string }> {
+  const config = testConfig();
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, ['scripts/run-entry.cjs', 'interfaces/http/main'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      LOG_LEVEL: 'silent',
+      DEMO_DATA: '0',
+      READS_PER_MINUTE: '0',
+      // The lock the killed process held expires after its lease: short here, so that the test
+      // need not wait long before the reconciler (or the user's next request) may take it.
+      LOCK_LEASE_MS: '1000',
+      FAILPOINT: failpoint,
+    },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i += 1) {
+    if (await fetch(`${url}/healthz`).then((res) => res.ok, () => false)) return { process: child, url };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the API process did not start');
+}
+
+interface Scenario {
+  readonly failpoint: FailpointName;
+  /** What the reconciler decides for the payment afterwards (none when nothing is left). */
+  readonly decision: ReconcileDecision | null;
+  /** The payment's status once everything is settled. */
+  readonly settled: 'paid' | 'failed' | 'cancelled';
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { failpoint: 'register.after-pending', decision: 'failed_uncharged', settled: 'failed' },
+  { failpoint: 'register.after-charge', decision: 'completed', settled: 'paid' },
+  { failpoint: 'register.before-commit', decision: 'completed', settled: 'paid' },
+  { failpoint: 'register.after-commit', decision: null, settled: 'paid' },
+  { failpoint: 'cancel.after-intent', decision: 'cancel_finished', settled: 'cancelled' },
+  { failpoint: 'cancel.after-refund', decision: 'cancel_finished', settled: 'cancelled' },
+];
+
+describe('Payments survive the API process dying (SIGKILL) at any point', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let reconciler: AppContainer;
+  before(async () => {
+    server = await sharedServer();
+    reconciler = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent') });
+  });
+  after(async () => {
+    await reconciler?.dispose();
+  });
+
+  for (const { failpoint, decision, settled } of SCENARIOS) {
+    it(`${failpoint}: the reconciler settles it (${decision ?? 'nothing left'}) and every money invariant holds`, async () => {
+      const user = await createUser(server.api);
+      const itemId = await createOffering(server.db, 'test');
+      const pay = { amount: '45000.00', payment_method: 'card' };
+      let paymentId: number | undefined;
+      if (failpoint.startsWith('cancel.')) {
+        const registered = await server.api.post(kindPaths('test').register(itemId), pay, { token: user.access });
+        expect(registered.status).to.equal(201);
+        paymentId = registered.body.payment_id;
+      }
+
+      const doomed = await startDoomedApi(failpoint);
+      const exited = once(doomed.process, 'exit');
+      const request = failpoint.startsWith('cancel.')
+        ? fetch(`${doomed.url}/api/payments/${paymentId}/cancel/`, { method: 'POST', headers: { authorization: `Bearer ${user.access}`, 'content-type': 'application/json' }, body: '{}' })
+        : fetch(`${doomed.url}${kindPaths('test').register(itemId)}`, { method: 'POST', headers: { authorization: `Bearer ${user.access}`, 'content-type': 'application/json' }, body: JSON.stringify(pay) });
+      const answered = await request.then(() => true, () => false);
+      const [, signal] = await exited;
+      expect(signal, 'the process was killed at the failpoint').to.equal('SIGKILL');
+      expect(answered, 'no answer came').to.equal(false);
+
+      const [payment] = await server.db('payments').where({ user_id: user.id });
+      const entries = await reconciler.container.get(ReconcilePaymentsHandler).execute();
+      expect(entries.find((entry) => entry.paymentId === payment.id)?.decision ?? null).to.equal(decision);
+      expect((await server.db('payments').where({ id: payment.id }).first()).status).to.equal(settled);
+      expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
+
+      // Afterwards the service answers as if nothing happened: the user can register (again).
+      const after = await server.api.post(kindPaths('test').register(itemId), pay, { token: user.access });
+      expect(after.status).to.equal(settled === 'paid' ? 400 : 201);
+      expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
+    });
+  }
+});
