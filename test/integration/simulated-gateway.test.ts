@@ -3,7 +3,12 @@ import { expect } from 'chai';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
 import { PaymentDeclined } from '../../src/domain/errors';
 import { Money } from '../../src/domain/money';
-import { type TestServer, sharedServer } from '../support/test-server';
+import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
+import type { SimulatedFault, StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
+import { createOffering, kindPaths } from '../support/offerings';
+import { moneyInvariantViolations } from '../support/payment-invariants';
+import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { createUser } from '../support/users';
 
 describe('The simulated payment gateway and its ledger', () => {
   let server: TestServer;
@@ -39,4 +44,43 @@ describe('The simulated payment gateway and its ledger', () => {
     expect(failure).to.be.instanceOf(PaymentDeclined);
     expect(await gateway.outcome(key)).to.deep.equal({ status: 'none' });
   });
+});
+
+describe('A gateway that fails, hangs, or charges and loses its answer', () => {
+  let server: TestServer;
+  let gateway: StrategyPaymentGateway;
+  before(async () => {
+    server = await startTestServer({ RECONCILE_AFTER: '0' });
+    gateway = server.running.app.container.get<StrategyPaymentGateway>(PAYMENT_GATEWAY);
+  });
+  after(async () => {
+    gateway.simulate('normal');
+    await server.running.close();
+  });
+
+  const cases: Array<{ fault: SimulatedFault; decision: string; settled: string }> = [
+    { fault: 'lose-answer', decision: 'completed', settled: 'paid' },
+    { fault: 'unreachable', decision: 'failed_uncharged', settled: 'failed' },
+    { fault: 'hang', decision: 'failed_uncharged', settled: 'failed' },
+  ];
+  for (const { fault, decision, settled } of cases) {
+    it(`${fault}: the client gets a 503 it may retry, and the reconciler settles the payment (${settled})`, async () => {
+      const user = await createUser(server.api);
+      const id = await createOffering(server.db, 'course');
+      gateway.simulate(fault, 200);
+      const res = await server.api.post(kindPaths('course').register(id), { amount: '45000.00', payment_method: 'card' }, { token: user.access });
+      gateway.simulate('normal');
+      expect(res.status).to.equal(503);
+      expect(res.body.code).to.equal('dependency_unavailable');
+      const [payment] = await server.db('payments').where({ user_id: user.id });
+      expect(payment.status).to.equal('pending');
+      const retry = await server.api.post(kindPaths('course').register(id), { amount: '45000.00', payment_method: 'card' }, { token: user.access });
+      expect(retry.status, 'a retry waits for the outcome').to.equal(409);
+
+      const entries = await server.running.app.container.get(ReconcilePaymentsHandler).execute();
+      expect(entries.find((entry) => entry.paymentId === payment.id)?.decision).to.equal(decision);
+      expect((await server.db('payments').where({ id: payment.id }).first()).status).to.equal(settled);
+      expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
+    });
+  }
 });

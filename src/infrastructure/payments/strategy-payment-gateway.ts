@@ -10,9 +10,20 @@ import {
   type PaymentMethodStrategy,
   type RefundRequest,
 } from '../../application/ports/payment-gateway';
+import { DependencyUnavailable } from '../../domain/errors';
 import { Money } from '../../domain/money';
 import type { PaymentMethod } from '../../domain/payment-method';
 import { KNEX } from '../knex/create-knex';
+
+/**
+ * How the simulated provider misbehaves, for tests of what the service does then: `unreachable`
+ * (nothing charged, an error), `hang` (no answer within the call's time limit: an error, nothing
+ * charged), `lose-answer` (charged, then the answer lost: an error). `normal` otherwise.
+ */
+export type SimulatedFault = 'normal' | 'unreachable' | 'hang' | 'lose-answer';
+
+/** A call to the provider that has not answered after this long is given up (its outcome unknown). */
+const CALL_TIMEOUT_MS = 10_000;
 
 interface LedgerRow {
   idempotency_key: string;
@@ -32,6 +43,8 @@ interface LedgerRow {
 @injectable()
 export class StrategyPaymentGateway implements PaymentGateway {
   private readonly strategies: ReadonlyMap<PaymentMethod, PaymentMethodStrategy>;
+  private fault: SimulatedFault = 'normal';
+  private hangMs = CALL_TIMEOUT_MS;
 
   constructor(
     @inject(PAYMENT_METHOD_STRATEGIES) strategies: PaymentMethodStrategy[],
@@ -40,7 +53,24 @@ export class StrategyPaymentGateway implements PaymentGateway {
     this.strategies = new Map(strategies.map((strategy) => [strategy.method, strategy]));
   }
 
+  /** Makes the following charges misbehave (tests); `hangMs` shortens a hang for them. */
+  simulate(fault: SimulatedFault, hangMs = CALL_TIMEOUT_MS): void {
+    this.fault = fault;
+    this.hangMs = hangMs;
+  }
+
   async charge(request: ChargeRequest): Promise<ChargeReceipt> {
+    if (this.fault === 'unreachable') throw new DependencyUnavailable('The payment gateway is unreachable.');
+    if (this.fault === 'hang') {
+      await new Promise((resolve) => setTimeout(resolve, this.hangMs));
+      throw new DependencyUnavailable('The payment gateway did not answer in time.');
+    }
+    const receipt = await this.chargeOnce(request);
+    if (this.fault === 'lose-answer') throw new DependencyUnavailable('The payment gateway answered nothing.');
+    return receipt;
+  }
+
+  private async chargeOnce(request: ChargeRequest): Promise<ChargeReceipt> {
     const earlier = await this.outcome(request.idempotencyKey);
     if (earlier.status === 'charged') return earlier.receipt;
     await this.strategyFor(request.method).authorize(request);
