@@ -5,7 +5,7 @@ import { ReconcilePaymentsHandler, type ReconcileDecision } from '../../src/appl
 import type { FailpointName } from '../../src/application/ports/failpoints';
 import { type AppContainer, createContainer } from '../../src/infrastructure/container/create-container';
 import { createLogger } from '../../src/infrastructure/logging/logger';
-import { moneyInvariantViolations } from '../support/payment-invariants';
+import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { createOffering, kindPaths } from '../support/offerings';
 import { testConfig } from '../support/test-config';
 import { type TestServer, sharedServer } from '../support/test-server';

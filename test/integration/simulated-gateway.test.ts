@@ -6,7 +6,7 @@ import { Money } from '../../src/domain/money';
 import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
 import type { SimulatedFault, StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
 import { createOffering, kindPaths } from '../support/offerings';
-import { moneyInvariantViolations } from '../support/payment-invariants';
+import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
 import { createUser } from '../support/users';
 

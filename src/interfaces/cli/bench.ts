@@ -8,10 +8,11 @@ import { createKnex } from '../../infrastructure/knex/create-knex';
 import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
 import { searchMix } from './search-mix';
+import { runWriteLoadThroughACrash } from './crash-write-load';
 import { runWriteLoad } from './write-load';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words]
-                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--out bench-results]
+                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--out bench-results]
 
 Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.`;
 
@@ -141,8 +142,20 @@ function markdown(results: readonly ScenarioResult[], meta: Record<string, strin
   return `${lines.join('\n')}\n`;
 }
 
+function reportViolations(what: string, violations: readonly string[]): void {
+  if (violations.length === 0) return void console.log(`${what}: all hold`);
+  console.error(`${what} VIOLATED:\n${violations.join('\n')}`);
+  process.exitCode = 3;
+}
+
+function tallyDecisions(entries: ReadonlyArray<{ decision: string }>): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const { decision } of entries) tally[decision] = (tally[decision] ?? 0) + 1;
+  return tally;
+}
+
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'mix-connections', 'mix-seed', 'out', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'mix-connections', 'mix-seed', 'crash-port', 'out', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const baseUrl = (args.get('url') ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
   const duration = positiveInt(args, 'duration', 10);
@@ -154,33 +167,44 @@ async function main(): Promise<void> {
   };
   const outDir = path.resolve(args.get('out') ?? 'bench-results');
 
-  const { access } = (await api(baseUrl, '/api/auth/login/', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
-  })) as { access: string };
   const only = args.get('only')?.toLowerCase();
-  const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || s.name.toLowerCase().includes(only));
-
+  const writesWanted = !only || 'writes: register + cancel'.includes(only);
+  const crashWanted = !only || 'writes through a crash'.includes(only);
   const results: ScenarioResult[] = [];
-  for (const scenario of selected) {
-    const scenarioConnections = scenario.connections ?? connections;
-    process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections…\n`);
-    results.push(await run(baseUrl, access, scenario, duration, scenarioConnections));
+  // The crash run starts an API of its own: the server at --url is needed only for the others.
+  if (!only || !crashWanted || writesWanted) {
+    const { access } = (await api(baseUrl, '/api/auth/login/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
+    })) as { access: string };
+    const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || s.name.toLowerCase().includes(only));
+    for (const scenario of selected) {
+      const scenarioConnections = scenario.connections ?? connections;
+      process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections…\n`);
+      results.push(await run(baseUrl, access, scenario, duration, scenarioConnections));
+    }
   }
-  if (!only || 'writes: register + cancel'.includes(only)) {
-    process.stdout.write(`running writes: register + cancel for ${duration} s with ${connections} connections…\n`);
+  if (writesWanted || crashWanted) {
     loadEnvFile();
-    const db = createKnex(loadConfig().databaseUrl, 2);
+    const config = loadConfig();
+    const db = createKnex(config.databaseUrl, 2);
     try {
-      const writes = await runWriteLoad({ baseUrl, db, users: 200, connections, durationSeconds: duration });
-      results.push({ scenario: 'writes: register + cancel (200 users, 400 open items)', ...writes });
-      console.log(`write statuses: ${JSON.stringify(writes.statuses)}`);
-      if (writes.invariantViolations.length > 0) {
-        console.error(`INVARIANTS VIOLATED:\n${writes.invariantViolations.join('\n')}`);
-        process.exitCode = 3;
-      } else {
-        console.log('invariants hold: registration_count = active registrations, one paid payment per active registration, cancelled registrations have cancelled payments');
+      if (writesWanted) {
+        process.stdout.write(`running writes: register + cancel for ${duration} s with ${connections} connections…\n`);
+        const writes = await runWriteLoad({ baseUrl, db, users: 200, connections, durationSeconds: duration });
+        results.push({ scenario: 'writes: register + cancel (200 users, 400 open items)', ...writes });
+        console.log(`write statuses: ${JSON.stringify(writes.statuses)}`);
+        reportViolations('registration invariants', writes.invariantViolations);
+      }
+      if (crashWanted) {
+        const crashPort = positiveInt(args, 'crash-port', 18_181);
+        process.stdout.write(`running writes through a crash: an API of its own on port ${crashPort}, killed with SIGKILL halfway through ${duration} s…\n`);
+        const crashed = await runWriteLoadThroughACrash({ config, db, port: crashPort, users: 200, connections, durationSeconds: duration });
+        results.push({ scenario: 'writes through a crash (SIGKILL halfway, restart, reconcile)', ...crashed });
+        console.log(`crash run statuses: ${JSON.stringify(crashed.statuses)}; reconciled: ${JSON.stringify(tallyDecisions(crashed.reconciled))}`);
+        reportViolations('registration invariants after the crash', crashed.invariantViolations);
+        reportViolations('money invariants after the crash (charges, refunds, payments, registrations, counts)', crashed.moneyViolations);
       }
     } finally {
       await db.destroy();

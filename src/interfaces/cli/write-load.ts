@@ -90,7 +90,9 @@ export async function runWriteLoad(options: {
         }
         await response.arrayBuffer();
       } catch {
+        // The server is unreachable (it may be restarting): count it, and do not spin.
         errors += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }
       latencies.push(performance.now() - started);

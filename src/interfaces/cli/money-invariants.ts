@@ -1,17 +1,20 @@
 import type { Knex } from 'knex';
-import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
-import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import { ALL_OFFERING_KINDS } from '../../domain/offering-kind';
+import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
 
 /**
- * The money invariants, over the payments of the given users: every gateway charge is matched by
+ * The money invariants, over the payments of the given users (made since `since`, when given):
+ * every gateway charge is matched by
  * exactly one paid (or cancelled) payment or by one refund; every paid payment has exactly one
  * active registration, and every active registration a paid payment; each item's
  * registration_count equals its active registrations; no transaction was refunded twice; nothing
  * is left pending. Returns the violations, none when all hold.
  */
-export async function moneyInvariantViolations(db: Knex, userIds: readonly number[]): Promise<string[]> {
+export async function moneyInvariantViolations(db: Knex, userIds: readonly number[], since?: Date): Promise<string[]> {
   const violations: string[] = [];
-  const payments = await db('payments').whereIn('user_id', userIds);
+  const query = db('payments').whereIn('user_id', userIds);
+  if (since) query.where('created_at', '>=', since);
+  const payments = await query;
   const ledger = await db('simulated_gateway_ledger').whereIn('transaction_id', db('simulated_gateway_ledger').select('transaction_id').whereIn('idempotency_key', payments.map((p) => p.charge_key)));
   for (const payment of payments) {
     const charge = ledger.find((entry) => entry.idempotency_key === payment.charge_key && entry.operation === 'charge');
