@@ -1,3 +1,8 @@
+import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
+import { createContainer } from '../../src/infrastructure/container/create-container';
+import { createLogger } from '../../src/infrastructure/logging/logger';
+import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
+import { testConfig } from '../support/test-config';
 import { expect } from 'chai';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { RedisInstance, waitUntil } from '../support/redis-instance';
@@ -101,11 +106,19 @@ describe('Faults of the backing services', () => {
       const statuses = await Promise.all(inFlight);
       expect(statuses.every((s) => s === 201 || s === 503), `only whole successes or clean failures: ${statuses}`).to.equal(true);
       const registrations = await server.db('course_registrations').where({ course_id: itemId });
-      const payments = await server.db('payments').where({ payment_type: 'course', target_id: itemId });
+      const paid = await server.db('payments').where({ payment_type: 'course', target_id: itemId, status: 'paid' });
       const item = await server.db('courses').where({ id: itemId }).first();
-      expect(registrations.length, 'one registration per committed payment').to.equal(payments.length);
+      expect(registrations.length, 'one registration per paid payment').to.equal(paid.length);
       expect(item.registration_count).to.equal(registrations.length);
       expect(registrations.length).to.be.at.least(statuses.filter((s) => s === 201).length);
+      // Payments cut off mid-way are settled by the reconciler; then every money invariant holds.
+      const reconciler = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent') });
+      try {
+        await reconciler.container.get(ReconcilePaymentsHandler).execute();
+      } finally {
+        await reconciler.dispose();
+      }
+      expect(await moneyInvariantViolations(server.db, users.map((u) => u.id))).to.deep.equal([]);
     });
   });
 });

@@ -7,7 +7,7 @@ import type { Config } from '../config/config';
 import type { DependencyProbe } from '../health/dependency-probe';
 import { DisabledSearchIndex } from '../search/disabled-search-index';
 import { MEILISEARCH, createMeilisearchClient } from '../search/meilisearch/create-meilisearch-client';
-import { MeilisearchSearchIndex } from '../search/meilisearch/meilisearch-search-index';
+import { MEILISEARCH_RESULT_WINDOW, MeilisearchSearchIndex } from '../search/meilisearch/meilisearch-search-index';
 
 /**
  * Binds the search sidecar's adapters for the configured engine. With `postgres` there is no
@@ -23,6 +23,7 @@ export function bindSearchEngine(container: Container, config: Config, override?
   }
   const client = createMeilisearchClient(config.meilisearchUrl, config.meilisearchApiKey);
   container.bind(MEILISEARCH).toConstantValue(client);
+  container.bind(MEILISEARCH_RESULT_WINDOW).toConstantValue(config.maxResultWindow);
   container.bind(OFFERING_CATALOGUE).to(MeilisearchOfferingCatalogue);
   if (override) container.bind(SEARCH_INDEX).toConstantValue(override);
   else container.bind(SEARCH_INDEX).to(MeilisearchSearchIndex);

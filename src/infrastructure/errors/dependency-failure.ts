@@ -1,7 +1,8 @@
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 // admin_shutdown, crash_shutdown, cannot_connect_now
 const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03']);
-const ERROR_NAMES = new Set(['KnexTimeoutError', 'MaxRetriesPerRequestError']);
+// Meilisearch unreachable, or not answering within the client's timeout.
+const ERROR_NAMES = new Set(['KnexTimeoutError', 'MaxRetriesPerRequestError', 'MeilisearchRequestError', 'MeilisearchRequestTimeOutError']);
 const MESSAGES = [
   /Connection terminated/i,
   /Connection is closed/i,

@@ -1,7 +1,10 @@
 import { type Queue, Worker } from 'bullmq';
 import type { Container } from 'inversify';
 import { SyncSearchIndexHandler, type SyncResult } from '../../application/commands/sync-search-index/sync-search-index-handler';
+import { SEARCH_INDEX, type SearchIndex } from '../../application/ports/search-index';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../application/ports/search-outbox';
+import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName } from '../../application/search/index-names';
+import { ALL_OFFERING_KINDS } from '../../domain/offering-kind';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../application/ports/search-sync-trigger';
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
@@ -29,6 +32,14 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   const trigger = container.get<SearchSyncTrigger>(SEARCH_SYNC_TRIGGER);
   const outbox = container.get<SearchOutbox>(SEARCH_OUTBOX);
   const queue = container.get<Queue>(SEARCH_SYNC_QUEUE);
+
+  if (config.searchEngine === 'meilisearch') {
+    // The live indexes exist with their settings before the first document is written: created
+    // implicitly by a write, an index would have the engine's defaults (no sorts, no filters).
+    const index = container.get<SearchIndex>(SEARCH_INDEX);
+    const naming = container.get<SearchIndexNaming>(SEARCH_INDEX_NAMING);
+    for (const kind of ALL_OFFERING_KINDS) await index.ensure(liveIndexName(naming, kind));
+  }
 
   const connection = createQueueConnection(config.redisUrl);
   const worker = new Worker<unknown, SyncResult>(

@@ -14,6 +14,7 @@ import { PostgresOfferingCatalogue } from '../postgres/postgres-offering-catalog
 import { MEILISEARCH } from './create-meilisearch-client';
 import { positionValues, toMeilisearchCount, toMeilisearchSearch } from './meilisearch-query';
 import { MAX_TOTAL_HITS } from './offering-index-settings';
+import { MEILISEARCH_RESULT_WINDOW } from './meilisearch-search-index';
 import type { OfferingDocument } from './offering-document';
 
 /**
@@ -27,6 +28,7 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     @inject(MEILISEARCH) private readonly client: Meilisearch,
     @inject(SEARCH_INDEX_NAMING) private readonly naming: SearchIndexNaming,
     @inject(PostgresOfferingCatalogue) private readonly postgres: PostgresOfferingCatalogue,
+    @inject(MEILISEARCH_RESULT_WINDOW) private readonly resultWindow: number,
   ) {}
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
@@ -45,7 +47,7 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
   async count(filter: CatalogueFilter): Promise<CatalogueCount> {
     const { q, ...params } = toMeilisearchCount(filter);
     const response = await this.client.index(liveIndexName(this.naming, filter.kind)).search(q, params);
-    if (response.totalHits < MAX_TOTAL_HITS) return { value: response.totalHits, estimated: false };
+    if (response.totalHits < Math.max(MAX_TOTAL_HITS, this.resultWindow)) return { value: response.totalHits, estimated: false };
     return this.postgres.count(filter);
   }
 

@@ -3,14 +3,25 @@ import type { EnqueuedTaskPromise, Meilisearch } from 'meilisearch';
 import { type OfferingSnapshot, type SearchIndex, SearchDocumentsRejected } from '../../../application/ports/search-index';
 import { MEILISEARCH } from './create-meilisearch-client';
 import { toOfferingDocument } from './offering-document';
-import { OFFERING_INDEX_SETTINGS } from './offering-index-settings';
+import { offeringIndexSettings } from './offering-index-settings';
 
 const TASK_TIMEOUT_MS = 120_000;
 
-/** The catalogue indexes in Meilisearch; each write waits for its task to succeed. */
+/** How many results page numbers reach, so that the index returns at least that many hits. */
+export const MEILISEARCH_RESULT_WINDOW = Symbol.for('MeilisearchResultWindow');
+
+/**
+ * The catalogue indexes in Meilisearch; each write waits for its task and checks its outcome:
+ * documents the engine refuses (`invalid_request`) are reported as rejected, so that the sync
+ * sets them aside; an engine failure (`internal`, `system`) is an outage, retried without
+ * counting against the documents.
+ */
 @injectable()
 export class MeilisearchSearchIndex implements SearchIndex {
-  constructor(@inject(MEILISEARCH) private readonly client: Meilisearch) {}
+  constructor(
+    @inject(MEILISEARCH) private readonly client: Meilisearch,
+    @inject(MEILISEARCH_RESULT_WINDOW) private readonly resultWindow: number,
+  ) {}
 
   async ensure(index: string): Promise<void> {
     const exists = await this.client
@@ -21,7 +32,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
         throw error;
       });
     if (!exists) await this.settle(this.client.createIndex(index, { primaryKey: 'id' }));
-    await this.settle(this.client.index(index).updateSettings(OFFERING_INDEX_SETTINGS));
+    await this.settle(this.client.index(index).updateSettings(offeringIndexSettings(this.resultWindow)));
   }
 
   async upsert(index: string, items: readonly OfferingSnapshot[]): Promise<void> {
@@ -31,7 +42,8 @@ export class MeilisearchSearchIndex implements SearchIndex {
 
   async remove(index: string, ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.settle(this.client.index(index).deleteDocuments([...ids]));
+    // Documents of an index that does not exist are gone already.
+    await this.settle(this.client.index(index).deleteDocuments([...ids]), { missingIndexIsDone: true });
   }
 
   async swap(first: string, second: string): Promise<void> {
@@ -39,14 +51,16 @@ export class MeilisearchSearchIndex implements SearchIndex {
   }
 
   async drop(index: string): Promise<void> {
-    await this.client.deleteIndexIfExists(index);
+    await this.settle(this.client.index(index).delete(), { missingIndexIsDone: true });
   }
 
-  private async settle(enqueued: EnqueuedTaskPromise): Promise<void> {
+  private async settle(enqueued: EnqueuedTaskPromise, { missingIndexIsDone = false } = {}): Promise<void> {
     const task = await enqueued.waitTask({ timeout: TASK_TIMEOUT_MS });
-    if (task.status !== 'succeeded') {
-      // The engine answered and refused the work itself (bad document, bad settings).
-      throw new SearchDocumentsRejected(`search task ${task.uid} ${task.status}: ${task.error?.message ?? 'no reason given'}`);
-    }
+    if (task.status === 'succeeded') return;
+    const reason = `search task ${task.uid} ${task.status}: ${task.error?.message ?? 'no reason given'}`;
+    if (missingIndexIsDone && task.error?.code === 'index_not_found') return;
+    // Only a refusal of the request itself is about the documents; anything else is the engine's.
+    if (task.error?.type === 'invalid_request') throw new SearchDocumentsRejected(reason);
+    throw new Error(reason);
   }
 }

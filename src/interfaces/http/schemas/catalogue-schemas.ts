@@ -2,7 +2,11 @@ import Joi from 'joi';
 import { OFFERING_SORTS } from '../../../application/ports/offering-catalogue';
 import { AVAILABILITY_STATUSES } from '../../../domain/availability-window';
 import { Money } from '../../../domain/money';
+import { searchTokens } from '../../../infrastructure/search/postgres/search-terms';
 import { pageParams } from '../pagination';
+
+/** Meilisearch reads only the first 10 words of a query: both engines refuse more, alike. */
+export const MAX_SEARCH_WORDS = 10;
 import { envelopeOf, moneyOut, timestamp } from './common-schemas';
 
 const priceBound = Joi.alternatives()
@@ -27,7 +31,9 @@ export const catalogueListQuery = Joi.object({
   search: Joi.string()
     .allow('')
     .max(200)
-    .description('Words that must all appear in the title or description; the last one also as a prefix'),
+    .custom((value: string, helpers) => (searchTokens([value]).length > MAX_SEARCH_WORDS ? helpers.error('search.words') : value))
+    .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words` })
+    .description(`Words that must all appear in the title or description, the last one also as a prefix; at most ${MAX_SEARCH_WORDS} words`),
   sort: Joi.string()
     .valid(...OFFERING_SORTS)
     .default('created')

@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { createContainer } from '../../src/infrastructure/container/create-container';
+import { createLogger } from '../../src/infrastructure/logging/logger';
+import { startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
+import { startFakeMeilisearch } from '../support/fake-meilisearch';
+import { testConfig } from '../support/test-config';
+import { sharedServer } from '../support/test-server';
+import { createUser } from '../support/users';
+
+describe('The search sidecar, before the first document', () => {
+  it('has the worker create the live indexes with their settings when it starts', async () => {
+    const fake = await startFakeMeilisearch();
+    const app = createContainer(testConfig({ SEARCH_ENGINE: 'meilisearch', MEILISEARCH_URL: fake.url, MEILISEARCH_API_KEY: 'key', MEILISEARCH_INDEX_PREFIX: 'start_' }), {
+      logger: createLogger('silent'),
+    });
+    try {
+      const worker = await startSearchSyncWorker(app.container);
+      await worker.close();
+      for (const index of ['start_tests', 'start_courses']) {
+        expect(fake.indexes.has(index), index).to.equal(true);
+        expect(fake.requests, index).to.include(`PATCH /indexes/${index}/settings`);
+      }
+    } finally {
+      await app.dispose();
+      await fake.close();
+    }
+  });
+
+  it('refuses searches of more than 10 words on either engine, naming the parameter', async () => {
+    const server = await sharedServer();
+    const user = await createUser(server.api);
+    const words = Array.from({ length: 11 }, (_, i) => `word${i}`).join(' ');
+    const res = await server.api.get(`/api/tests/?search=${encodeURIComponent(words)}`, { token: user.access });
+    expect(res.status).to.equal(400);
+    expect(res.body.errors).to.have.property('search');
+    const ten = await server.api.get(`/api/tests/?search=${encodeURIComponent(words.split(' ').slice(0, 10).join(' '))}`, { token: user.access });
+    expect(ten.status).to.equal(200);
+  });
+});

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { SearchDocumentsRejected } from '../../src/application/ports/search-index';
+import { isDependencyFailure } from '../../src/infrastructure/errors/dependency-failure';
+import { createMeilisearchClient } from '../../src/infrastructure/search/meilisearch/create-meilisearch-client';
+import { MeilisearchSearchIndex } from '../../src/infrastructure/search/meilisearch/meilisearch-search-index';
+import { type FakeMeilisearch, startFakeMeilisearch } from '../support/fake-meilisearch';
+
+const snapshot = (id: number) => ({
+  kind: 'test' as const,
+  id,
+  title: `item ${id}`,
+  description: '',
+  price: '45000.00',
+  startAt: new Date(),
+  endAt: new Date(Date.now() + 86_400_000),
+  createdAt: new Date(),
+  registrationCount: 0,
+});
+
+describe('The Meilisearch index adapter (against a fake of the documented HTTP API)', () => {
+  let fake: FakeMeilisearch;
+  let index: MeilisearchSearchIndex;
+  beforeEach(async () => {
+    fake = await startFakeMeilisearch();
+    index = new MeilisearchSearchIndex(createMeilisearchClient(fake.url, 'key'), 25_000);
+  });
+  afterEach(() => fake.close());
+
+  it('creates an index with settings that turn typos off and reach the whole result window', async () => {
+    await index.ensure('tests');
+    expect(fake.requests).to.include.members(['POST /indexes', 'PATCH /indexes/tests/settings']);
+    const settings = fake.bodies.get('PATCH /indexes/tests/settings') as { typoTolerance: { enabled: boolean }; pagination: { maxTotalHits: number } };
+    expect(settings.typoTolerance).to.deep.equal({ enabled: false });
+    expect(settings.pagination.maxTotalHits).to.equal(25_000);
+  });
+
+  it('reports documents the engine refuses as rejected, and an engine failure as an outage to retry', async () => {
+    await index.ensure('tests');
+    fake.failNext(/\/documents$/, { type: 'invalid_request', code: 'invalid_document_fields' });
+    let refused: unknown;
+    await index.upsert('tests', [snapshot(1)]).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(SearchDocumentsRejected);
+
+    for (const type of ['internal', 'system'] as const) {
+      fake.failNext(/\/documents$/, { type, code: type === 'internal' ? 'internal' : 'no_space_left_on_device' });
+      let failed: unknown;
+      await index.upsert('tests', [snapshot(2)]).catch((error: unknown) => (failed = error));
+      expect(failed, type).to.be.instanceOf(Error);
+      expect(failed, type).not.to.be.instanceOf(SearchDocumentsRejected);
+    }
+  });
+
+  it('takes documents of an index that does not exist as deleted already', async () => {
+    await index.remove('courses_gone', [1, 2]);
+  });
+
+  it('waits for an index deletion to finish, and takes a missing index as deleted', async () => {
+    await index.ensure('tests_rebuild_1');
+    await index.drop('tests_rebuild_1');
+    expect(fake.indexes.has('tests_rebuild_1')).to.equal(false);
+    expect(fake.requests.filter((request) => request.startsWith('GET /tasks/')).length).to.be.greaterThan(2);
+    await index.drop('tests_rebuild_1');
+  });
+
+  it('gives up on a stalled engine after the client timeout, as a dependency failure (a 503)', async () => {
+    fake.stall(/^\/indexes\/tests$/);
+    const client = createMeilisearchClient(fake.url, 'key', 300);
+    let failure: unknown;
+    const started = Date.now();
+    await client.getRawIndex('tests').catch((error: unknown) => (failure = error));
+    expect(Date.now() - started).to.be.below(3_000);
+    expect(isDependencyFailure(failure), String(failure)).to.equal(true);
+  });
+});
