@@ -7,7 +7,7 @@ import { refreshAudience } from '../../src/infrastructure/auth/jwt-token-service
 import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { TEST_PASSWORD, createUser, uniqueName } from '../support/users';
 
-describe('Auth (SPEC §2)', () => {
+describe('Auth', () => {
   let server: TestServer;
   before(async () => {
     server = await sharedServer();

@@ -27,7 +27,7 @@ for (const { engine, kind } of suites) {
   const { plural } = paths.names;
   const skipReason = engine.unavailable ? ` (skipped: ${engine.unavailable})` : '';
 
-  describe(`Catalogue: ${plural} served by ${engine.name} (SPEC §3)${skipReason}`, () => {
+  describe(`Catalogue: ${plural} served by ${engine.name}${skipReason}`, () => {
     let server: TestServer;
     let user: TestUser;
     /** A word only this suite's items carry, so that lists can be scoped to them. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { type TestServer, sharedServer } from '../support/test-server';
 
-describe('HTTP conventions (SPEC §1)', () => {
+describe('HTTP conventions', () => {
   let server: TestServer;
   before(async () => {
     server = await sharedServer();

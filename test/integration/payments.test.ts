@@ -8,7 +8,7 @@ import { type TestUser, createUser, uniqueName } from '../support/users';
 
 const PAY = { amount: '45000.00', payment_method: 'card' };
 
-describe('Payments (SPEC §6)', () => {
+describe('Payments', () => {
   let server: TestServer;
   let user: TestUser;
   before(async () => {
@@ -183,7 +183,7 @@ describe('Payments (SPEC §6)', () => {
     });
   });
 
-  describe('Idempotency-Key (SPEC §7)', () => {
+  describe('Idempotency-Key', () => {
     it('replays the first response for a retry with the same key and request, performing nothing', async () => {
       const itemId = await createOffering(server.db, 'test');
       const headers = { 'idempotency-key': uniqueName('key') };

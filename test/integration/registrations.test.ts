@@ -12,7 +12,7 @@ for (const kind of ALL_OFFERING_KINDS) {
   const { names } = paths;
   const tables = OFFERING_TABLES[kind];
 
-  describe(`Registering for ${names.plural} (SPEC §4)`, () => {
+  describe(`Registering for ${names.plural}`, () => {
     let server: TestServer;
     let user: TestUser;
     before(async () => {
@@ -177,7 +177,7 @@ for (const kind of ALL_OFFERING_KINDS) {
       expect((await server.api.post(paths.register(id), PAY)).status).to.equal(401);
     });
 
-    describe(`POST ${paths.complete(':id')} (SPEC §5)`, () => {
+    describe(`POST ${paths.complete(':id')}`, () => {
       const complete = (id: number | string, as: TestUser = user) => server.api.post(paths.complete(id), undefined, { token: as.access });
 
       it(`answers 200 with ${names.registrationIdField}, status and completed_at, and stores it`, async () => {

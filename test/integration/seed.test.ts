@@ -30,7 +30,7 @@ function recordingReporter(progress: Map<string, { total: number; done: number }
   };
 }
 
-describe('npm run seed (SPEC §9)', function () {
+describe('npm run seed', function () {
   this.timeout(120_000);
   let db: Knex;
   let seeder: DatabaseSeeder;
