@@ -5,7 +5,8 @@ import { startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-w
 import { startFakeMeilisearch } from '../support/fake-meilisearch';
 import { testConfig } from '../support/test-config';
 import { sharedServer } from '../support/test-server';
-import { createUser } from '../support/users';
+import { createUser, uniqueName } from '../support/users';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../src/application/ports/offering-catalogue';
 
 describe('The search sidecar, before the first document', () => {
   it('has the worker create the live indexes with their settings when it starts', async () => {
@@ -35,5 +36,22 @@ describe('The search sidecar, before the first document', () => {
     expect(res.body.errors).to.have.property('search');
     const ten = await server.api.get(`/api/tests/?search=${encodeURIComponent(words.split(' ').slice(0, 10).join(' '))}`, { token: user.access });
     expect(ten.status).to.equal(200);
+  });
+
+  it('keeps Meilisearch counts like PostgreSQL’s: an exhaustive count is not run on every page', async () => {
+    const fake = await startFakeMeilisearch();
+    const app = createContainer(testConfig({ SEARCH_ENGINE: 'meilisearch', MEILISEARCH_URL: fake.url, MEILISEARCH_API_KEY: 'key', CATALOGUE_COUNT_CACHE_TTL: '60' }), {
+      logger: createLogger('silent'),
+    });
+    try {
+      const catalogue = app.container.get<OfferingCatalogue>(OFFERING_CATALOGUE);
+      const filter = { kind: 'test' as const, words: [uniqueName('counted')], now: new Date() };
+      expect(await catalogue.count(filter)).to.deep.equal({ value: 3, estimated: false });
+      expect(await catalogue.count(filter)).to.deep.equal({ value: 3, estimated: false });
+      expect(fake.requests.filter((request) => request === 'POST /indexes/tests/search')).to.have.length(1);
+    } finally {
+      await app.dispose();
+      await fake.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
 import { SyncSearchIndexHandler } from '../../src/application/commands/sync-search-index/sync-search-index-handler';
 import { REINDEX_REGISTRY, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
+import { SEARCH_OUTBOX, type SearchOutbox } from '../../src/application/ports/search-outbox';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
 import type { OfferingKind } from '../../src/domain/offering-kind';
 import { type RunningWorker, startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
@@ -173,6 +174,23 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     index.failNextWrites = 0;
     await drainAll();
     expect(index.documents('courses').has(id)).to.equal(true);
+  });
+
+  it('keeps drains out while the rebuild replays, swaps and drops, and lets them in after', async () => {
+    const outbox = server.running.app.container.get<SearchOutbox>(SEARCH_OUTBOX);
+    const id = await createItem('test');
+    await recordChange('test', id);
+    let release!: () => void;
+    const exclusive = outbox.exclusive(() => new Promise<void>((resolve) => (release = resolve)));
+    await waitUntil(async () => {
+      const { rows } = await db.raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+      return rows[0].n > 0;
+    });
+    expect((await sync.execute()).drained, 'no drain while the rebuild holds the index').to.equal(0);
+    release();
+    await exclusive;
+    await drainAll();
+    expect(index.documents('tests').has(id)).to.equal(true);
   });
 
   describe('rebuilding an index', () => {

@@ -73,6 +73,7 @@ export async function startFakeMeilisearch(): Promise<FakeMeilisearch> {
       const index = /^\/indexes\/([^/]+)(\/.*)?$/.exec(path);
       if (index) {
         const [, uid, rest = ''] = index;
+        if (req.method === 'POST' && rest === '/search') return json(200, { hits: [], query: '', processingTimeMs: 1, totalHits: 3, hitsPerPage: 0, page: 1, totalPages: 0 });
         if (req.method === 'GET' && rest === '') {
           return indexes.has(uid) ? json(200, { uid, primaryKey: 'id' }) : json(404, { message: 'index_not_found', code: 'index_not_found', type: 'invalid_request', link: '' });
         }

@@ -26,6 +26,11 @@ export interface SearchOutbox {
   drain(limit: number, maxAttempts: number, apply: (entries: readonly OutboxEntry[]) => Promise<DrainOutcome>): Promise<number>;
   /** Entries waiting, excluding those past their attempts. */
   pending(maxAttempts: number): Promise<number>;
+  /**
+   * Runs `work` while no drain runs (waiting for one in progress to finish), so that nothing
+   * the drains write can interleave with it.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export const SEARCH_OUTBOX = Symbol.for('SearchOutbox');

@@ -45,6 +45,14 @@ export class KnexSearchOutbox implements SearchOutbox {
     });
   }
 
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    // The drains' own lock, held (waited for, not tried) by a transaction that does nothing else.
+    return this.db.transaction(async (trx) => {
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [DRAIN_LOCK_KEY]);
+      return work();
+    });
+  }
+
   async pending(maxAttempts: number): Promise<number> {
     const [{ count }] = await this.db('search_outbox').where('attempts', '<', maxAttempts).count<{ count: number }[]>({ count: '*' });
     return Number(count);

@@ -4,6 +4,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../ports/offering-snapshots';
 import { REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
 import { SEARCH_INDEX, type SearchIndex } from '../../ports/search-index';
+import { SEARCH_OUTBOX, type SearchOutbox } from '../../ports/search-outbox';
 import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName, stagingIndexName } from '../../search/index-names';
 
 export interface RebuildSearchIndexCommand {
@@ -35,6 +36,7 @@ export class RebuildSearchIndexHandler {
     @inject(SEARCH_INDEX) private readonly index: SearchIndex,
     @inject(REINDEX_REGISTRY) private readonly reindex: ReindexRegistry,
     @inject(SEARCH_INDEX_NAMING) private readonly naming: SearchIndexNaming,
+    @inject(SEARCH_OUTBOX) private readonly outbox: SearchOutbox,
     @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,10 +52,16 @@ export class RebuildSearchIndexHandler {
     try {
       const total = await this.snapshots.count(kind);
       const documents = await this.load(command, staging, total);
-      const replayed = await this.replayChanges(kind, staging);
-      await this.index.swap(live, staging);
-      await this.reindex.finish(kind);
-      await this.index.drop(staging);
+      // The last replay, the swap and the drop run while no drain does: a drain between the swap
+      // and its own second write would send a change to the old index, or re-create the dropped
+      // one by writing to it.
+      const replayed = await this.outbox.exclusive(async () => {
+        const count = await this.replayChanges(kind, staging);
+        await this.index.swap(live, staging);
+        await this.reindex.finish(kind);
+        await this.index.drop(staging);
+        return count;
+      });
       return { kind, index: live, documents, replayed, milliseconds: this.clock.now().getTime() - started };
     } catch (error) {
       await this.reindex.finish(kind);

@@ -70,7 +70,8 @@ export class SyncSearchIndexHandler {
     const foundIds = new Set(found.map((item) => item.id));
     const gone = ids.filter((id) => !foundIds.has(id));
     const staging = await this.reindex.stagingIndex(kind);
-    for (const target of [liveIndexName(this.naming, kind), ...(staging ? [staging] : [])]) {
+    // The index being rebuilt first: it is the one that becomes live.
+    for (const target of [...(staging ? [staging] : []), liveIndexName(this.naming, kind)]) {
       if (found.length > 0) await this.index.upsert(target, found);
       if (gone.length > 0) await this.index.remove(target, gone);
     }

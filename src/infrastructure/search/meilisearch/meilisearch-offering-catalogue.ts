@@ -13,6 +13,10 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import { PostgresOfferingCatalogue } from '../postgres/postgres-offering-catalogue';
 import { MEILISEARCH } from './create-meilisearch-client';
 import { positionValues, toMeilisearchCount, toMeilisearchSearch } from './meilisearch-query';
+import type { Redis } from 'ioredis';
+import { REDIS } from '../../redis/create-redis';
+import { CountCache } from '../count-cache';
+import { CATALOGUE_COUNT_POLICY, type CatalogueCountPolicy } from '../postgres/catalogue-counter';
 import { MAX_TOTAL_HITS } from './offering-index-settings';
 import { MEILISEARCH_RESULT_WINDOW } from './meilisearch-search-index';
 import type { OfferingDocument } from './offering-document';
@@ -24,12 +28,18 @@ import type { OfferingDocument } from './offering-document';
  */
 @injectable()
 export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
+  private readonly cache: CountCache;
+
   constructor(
     @inject(MEILISEARCH) private readonly client: Meilisearch,
     @inject(SEARCH_INDEX_NAMING) private readonly naming: SearchIndexNaming,
     @inject(PostgresOfferingCatalogue) private readonly postgres: PostgresOfferingCatalogue,
     @inject(MEILISEARCH_RESULT_WINDOW) private readonly resultWindow: number,
-  ) {}
+    @inject(REDIS) redis: Redis,
+    @inject(CATALOGUE_COUNT_POLICY) countPolicy: CatalogueCountPolicy,
+  ) {
+    this.cache = new CountCache(redis, countPolicy.cacheSeconds, 'meilisearch-count');
+  }
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
     const { q, ...params } = toMeilisearchSearch(query);
@@ -42,9 +52,14 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
 
   /**
    * Exact up to the index's `maxTotalHits`; a larger set is beyond what Meilisearch counts, and
-   * its size is taken from PostgreSQL, which estimates large sets without counting them.
+   * its size is taken from PostgreSQL, which estimates large sets without counting them. An
+   * exhaustive count is expensive in Meilisearch: counts are cached like PostgreSQL's.
    */
-  async count(filter: CatalogueFilter): Promise<CatalogueCount> {
+  count(filter: CatalogueFilter): Promise<CatalogueCount> {
+    return this.cache.count(filter, () => this.computeCount(filter));
+  }
+
+  private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const { q, ...params } = toMeilisearchCount(filter);
     const response = await this.client.index(liveIndexName(this.naming, filter.kind)).search(q, params);
     if (response.totalHits < Math.max(MAX_TOTAL_HITS, this.resultWindow)) return { value: response.totalHits, estimated: false };

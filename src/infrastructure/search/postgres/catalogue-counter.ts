@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../../application/ports/offering-catalogue';
 import { isQueryTimeout } from '../../errors/query-timeout';
 import type { CatalogueReadPlanner } from './catalogue-read-planner';
 import { filteredOfferings, withStartBounds } from './catalogue-sql';
+import { CountCache } from '../count-cache';
 import { searchTokens, toTsQuery } from './search-terms';
 
 export interface CatalogueCountPolicy {
@@ -22,60 +22,27 @@ const ESTIMATE_TRUST_FACTOR = 5;
 const SAMPLE_TRUST_FACTOR = 1.5;
 /** Up to this many estimated matches, the words' estimate alone bounds the count from above. */
 const FEW_MATCHES = 20_000;
-/** Counts are kept in the process this long (at most), on top of the shared cache in Redis. */
-const LOCAL_COUNT_SECONDS = 5;
-const LOCAL_COUNT_ENTRIES = 10_000;
 
 /**
  * The `count` of catalogue lists: exact up to `exactUpTo`, an estimate beyond. The estimate comes
  * first (it costs a plan or a small sample, not a scan); only a set estimated small is counted,
  * with a LIMIT-capped count, so no request counts a million rows; a count that runs into the
- * statement timeout falls back to the estimate. Cached briefly in Redis (computed anyway when
- * Redis is down) and for a few seconds in the process; concurrent requests for the same count
- * share one computation.
+ * statement timeout falls back to the estimate. Cached (see `CountCache`).
  */
 export class CatalogueCounter {
-  private readonly inFlight = new Map<string, Promise<CatalogueCount>>();
-  private readonly recentCounts = new Map<string, { readonly count: CatalogueCount; readonly until: number }>();
+  private readonly cache: CountCache;
 
   constructor(
     private readonly db: Knex,
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly policy: CatalogueCountPolicy,
     private readonly planner: CatalogueReadPlanner,
-  ) {}
+  ) {
+    this.cache = new CountCache(redis, policy.cacheSeconds, 'catalogue-count');
+  }
 
   count(filter: CatalogueFilter): Promise<CatalogueCount> {
-    const key = cacheKey(filter);
-    const recent = this.recentCounts.get(key);
-    if (recent && recent.until > Date.now()) return Promise.resolve(recent.count);
-    const running = this.inFlight.get(key);
-    if (running) return running;
-    const computation = this.cachedCount(key, filter)
-      .then((count) => this.remember(key, count))
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, computation);
-    return computation;
-  }
-
-  /** Keeps a count in the process too, sparing the hottest lists a Redis round trip. */
-  private remember(key: string, count: CatalogueCount): CatalogueCount {
-    const seconds = Math.min(this.policy.cacheSeconds, LOCAL_COUNT_SECONDS);
-    if (seconds <= 0) return count;
-    if (this.recentCounts.size >= LOCAL_COUNT_ENTRIES) this.recentCounts.clear();
-    this.recentCounts.set(key, { count, until: Date.now() + seconds * 1000 });
-    return count;
-  }
-
-  private async cachedCount(key: string, filter: CatalogueFilter): Promise<CatalogueCount> {
-    const { cacheSeconds } = this.policy;
-    if (cacheSeconds > 0) {
-      const cached = await this.redis.get(key).catch(() => null);
-      if (cached) return JSON.parse(cached) as CatalogueCount;
-    }
-    const count = await this.computeCount(filter);
-    if (cacheSeconds > 0) await this.redis.set(key, JSON.stringify(count), 'EX', cacheSeconds).catch(() => undefined);
-    return count;
+    return this.cache.count(filter, () => this.computeCount(filter));
   }
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
@@ -117,9 +84,4 @@ export class CatalogueCounter {
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });
     return Number(n);
   }
-}
-
-function cacheKey(filter: CatalogueFilter): string {
-  const identity = JSON.stringify([filter.status ?? null, toTsQuery(filter.words), filter.priceMin?.toString() ?? null, filter.priceMax?.toString() ?? null]);
-  return `catalogue-count:${filter.kind}:${createHash('sha1').update(identity).digest('hex')}`;
 }
