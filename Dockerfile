@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # --- build: compile TypeScript with the dev dependencies ---
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY migrations ./migrations
 RUN npm run build
 
 # --- runtime: production dependencies and the compiled output only ---
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8000
 WORKDIR /app
