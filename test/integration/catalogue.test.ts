@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
-import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { CATALOGUE_ENGINES } from '../support/catalogue-engines';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, withTestServer } from '../support/test-server';
@@ -337,10 +336,16 @@ describe('Catalogue counts', () => {
       await createOffering(server.db, 'course');
       const cached = await list();
       expect(cached.count, 'the count comes from the cache').to.equal(first);
-      const redis = server.running.app.container.get<Redis>(REDIS);
-      const keys = await redis.keys('catalogue-count:course:*');
-      expect(keys).to.not.be.empty;
-      await redis.del(...keys);
+      // A client without the prefix sees the whole keys: the counts sit under this deployment's
+      // prefix, where another deployment sharing the Redis database never reads them.
+      const raw = new Redis(server.config.redisUrl);
+      try {
+        const keys = await raw.keys(`${server.config.redisKeyPrefix}catalogue-count:course:*`);
+        expect(keys).to.not.be.empty;
+        await raw.del(...keys);
+      } finally {
+        raw.disconnect();
+      }
       expect((await list()).count, 'the process still holds it').to.equal(first);
     }));
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { PurgeExpiredRecordsHandler } from '../../src/application/commands/purge-expired-records/purge-expired-records-handler';
-import { createQueueConnection } from '../../src/infrastructure/queue/search-sync-queue';
+import { createQueueConnection, queuePrefix } from '../../src/infrastructure/queue/search-sync-queue';
 import { HOUSEKEEPING_QUEUE_NAME, PURGE_SCHEDULER_ID, RECONCILE_SCHEDULER_ID, startHousekeeping } from '../../src/interfaces/worker/housekeeping-worker';
 import { createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, sharedServer } from '../support/test-server';
@@ -37,7 +37,7 @@ describe('Housekeeping: no table grows without bound', () => {
   it('runs, with the payment reconciler, on the worker’s job schedulers', async () => {
     const running = await startHousekeeping(server.running.app.container);
     const connection = createQueueConnection(server.config.redisUrl);
-    const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection });
+    const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix: queuePrefix(server.config.redisKeyPrefix) });
     try {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((scheduler) => scheduler.key)).to.include.members([PURGE_SCHEDULER_ID, RECONCILE_SCHEDULER_ID]);

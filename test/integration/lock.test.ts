@@ -64,16 +64,20 @@ describe('The Redis lock (redlock)', () => {
 
 describe('A registration whose lock is lost after it committed', () => {
   it('answers 201 with the receipt, and replays it for the same Idempotency-Key, never a 500', async () => {
+    let lostLocks = 0;
     const server = await startTestServer({}, {
       configure: (container) => {
         const real = container.get<UnitOfWork>(UNIT_OF_WORK);
         const redis = container.get<Redis>(REDIS);
         // After the transaction commits, every lock disappears, as if its lease had run out.
+        // (KEYS patterns are not prefixed by the client; its DEL is.)
+        const prefix = redis.options.keyPrefix ?? '';
         const losingLocks: UnitOfWork = {
           run: async (work) => {
             const result = await real.run(work);
-            const keys = await redis.keys('lock:*');
+            const keys = (await redis.keys(`${prefix}lock:*`)).map((key) => key.slice(prefix.length));
             if (keys.length > 0) await redis.del(...keys);
+            lostLocks += keys.length;
             return result;
           },
         };
@@ -87,6 +91,7 @@ describe('A registration whose lock is lost after it committed', () => {
       const headers = { 'idempotency-key': uniqueName('key') };
       const first = await server.api.post(kindPaths('test').register(id), { amount: '45000.00', payment_method: 'card' }, { token: user.access, headers });
       expect(first.status).to.equal(201);
+      expect(lostLocks, 'the lock was gone before its release').to.be.greaterThan(0);
       const replay = await server.api.post(kindPaths('test').register(id), { amount: '45000.00', payment_method: 'card' }, { token: user.access, headers });
       expect(replay.status).to.equal(201);
       expect(replay.headers.get('idempotent-replayed')).to.equal('true');

@@ -34,6 +34,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, MEILISEARCH_API_KEY_FILE: `${file}.missing` })).to.throw(ConfigError, /MEILISEARCH_API_KEY_FILE/);
   });
 
+  it('prefixes Redis keys per deployment: by default its database, so deployments sharing a Redis never meet', () => {
+    const one = loadConfig({ ...base, DATABASE_URL: 'postgres://postgres@db.example:5432/catalogue_a' }).redisKeyPrefix;
+    const other = loadConfig({ ...base, DATABASE_URL: 'postgres://postgres@db.example:5432/catalogue_b' }).redisKeyPrefix;
+    expect(one).to.equal('db.example-5432-catalogue_a:');
+    expect(other).to.not.equal(one);
+    expect(loadConfig({ ...base, REDIS_KEY_PREFIX: 'prod-eu' }).redisKeyPrefix).to.equal('prod-eu:');
+    expect(() => loadConfig({ ...base, REDIS_KEY_PREFIX: 'a b' })).to.throw(ConfigError, /REDIS_KEY_PREFIX/);
+  });
+
   it('defaults to the Postgres search engine', () => {
     expect(loadConfig(base).searchEngine).to.equal('postgres');
   });

@@ -11,6 +11,11 @@ export interface Config {
   /** Statements of the service running longer than this are stopped (0: never). */
   readonly dbStatementTimeoutMs: number;
   readonly redisUrl: string;
+  /**
+   * Put before every Redis key of this deployment (caches, locks, throttles, queues), so that
+   * deployments sharing a Redis database never read each other's keys.
+   */
+  readonly redisKeyPrefix: string;
   readonly jwt: {
     readonly secret: string;
     readonly issuer: string;
@@ -115,6 +120,7 @@ const schema = Joi.object({
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT: durationMs.default('2s'),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379/0'),
+  REDIS_KEY_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]*$/).allow(''),
   JWT_SECRET: Joi.string().min(32).required(),
   JWT_ISSUER: Joi.string().default('exam-course-api'),
   JWT_AUDIENCE: Joi.string().default('exam-course-api'),
@@ -162,6 +168,12 @@ const schema = Joi.object({
 
 export class ConfigError extends Error {}
 
+/** By default, deployments differ by their database: its host, port and name. */
+function defaultKeyPrefix(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.hostname}-${url.port || '5432'}-${url.pathname.slice(1)}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
 /** A secret handed over in a file (`*_FILE`, as Docker secrets and shared volumes do). */
 function readSecretFile(variable: string, file: string): string {
   try {
@@ -186,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: value.DB_POOL_MAX,
     dbStatementTimeoutMs: parseDurationMs(value.DB_STATEMENT_TIMEOUT) as number,
     redisUrl: value.REDIS_URL,
+    redisKeyPrefix: `${value.REDIS_KEY_PREFIX ?? defaultKeyPrefix(value.DATABASE_URL)}:`,
     jwt: {
       secret: value.JWT_SECRET,
       issuer: value.JWT_ISSUER,

@@ -62,7 +62,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       error: (message) => logger.error({ knex: message }, 'database client error'),
     },
   });
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
 
   container.bind(CONFIG).toConstantValue(config);
@@ -76,7 +76,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
 
   const queueConnection = createQueueConnection(config.redisUrl);
   queueConnection.on('error', (error: Error) => logger.warn({ err: error.message }, 'queue connection error'));
-  const searchSyncQueue = createSearchSyncQueue(queueConnection);
+  const searchSyncQueue = createSearchSyncQueue(queueConnection, config.redisKeyPrefix);
   container.bind(SEARCH_SYNC_QUEUE).toConstantValue(searchSyncQueue);
   container.bind(SEARCH_INDEX_NAMING).toConstantValue({ prefix: config.searchSync.indexPrefix });
   container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);

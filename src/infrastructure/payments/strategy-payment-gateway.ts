@@ -88,7 +88,8 @@ export class StrategyPaymentGateway implements PaymentGateway {
   async refund({ idempotencyKey, charge }: RefundRequest): Promise<void> {
     await this.db('simulated_gateway_ledger')
       .insert({ idempotency_key: idempotencyKey, operation: 'refund', method: charge.method, amount: charge.amount.toString(), transaction_id: charge.transactionId })
-      .onConflict(this.db.raw(`(transaction_id) WHERE operation = 'refund'`))
+      // The same key again, or another key for a transaction already refunded: nothing to do.
+      .onConflict()
       .ignore();
   }
 

@@ -23,8 +23,11 @@ export function createQueueConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true });
 }
 
-export function createSearchSyncQueue(connection: Redis): Queue {
-  return new Queue(SEARCH_SYNC_QUEUE_NAME, { connection });
+/** BullMQ's own key prefix for a deployment (BullMQ refuses ioredis' `keyPrefix`). */
+export const queuePrefix = (redisKeyPrefix: string): string => `${redisKeyPrefix}bull`;
+
+export function createSearchSyncQueue(connection: Redis, redisKeyPrefix: string): Queue {
+  return new Queue(SEARCH_SYNC_QUEUE_NAME, { connection, prefix: queuePrefix(redisKeyPrefix) });
 }
 
 /**

@@ -4,10 +4,12 @@ export const REDIS = Symbol.for('Redis');
 
 /**
  * Commands fail fast while Redis is unreachable (no offline queue, one retry per request) and
- * the client keeps reconnecting in the background, so the service recovers by itself.
+ * the client keeps reconnecting in the background, so the service recovers by itself. Every key
+ * carries the deployment's prefix.
  */
-export function createRedis(url: string): Redis {
+export function createRedis(url: string, keyPrefix = ''): Redis {
   return new Redis(url, {
+    keyPrefix,
     lazyConnect: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

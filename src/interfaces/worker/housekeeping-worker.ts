@@ -5,7 +5,7 @@ import { ReconcilePaymentsHandler } from '../../application/commands/reconcile-p
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
-import { createQueueConnection } from '../../infrastructure/queue/search-sync-queue';
+import { createQueueConnection, queuePrefix } from '../../infrastructure/queue/search-sync-queue';
 
 export const HOUSEKEEPING_QUEUE_NAME = 'housekeeping';
 export const PURGE_SCHEDULER_ID = 'housekeeping-purge-expired';
@@ -29,7 +29,8 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   const purge = container.get(PurgeExpiredRecordsHandler);
   const reconcile = container.get(ReconcilePaymentsHandler);
   const connection = createQueueConnection(config.redisUrl);
-  const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection });
+  const prefix = queuePrefix(config.redisKeyPrefix);
+  const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix });
   const worker = new Worker<unknown, PurgeResult | number>(
     HOUSEKEEPING_QUEUE_NAME,
     async (job) => {
@@ -42,7 +43,7 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
       logger.info({ event: 'housekeeping.purged', ...purged }, 'expired records purged');
       return purged;
     },
-    { connection, concurrency: 1 },
+    { connection, prefix, concurrency: 1 },
   );
   worker.on('failed', (_job, error) => logger.warn({ err: error.message }, 'housekeeping job failed; it runs again at its next time'));
   await worker.waitUntilReady();

@@ -13,6 +13,7 @@ import {
   SEARCH_SYNC_QUEUE,
   SEARCH_SYNC_QUEUE_NAME,
   createQueueConnection,
+  queuePrefix,
   scheduleDrain,
 } from '../../infrastructure/queue/search-sync-queue';
 
@@ -49,7 +50,7 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
       if (result.more) await trigger.nudge();
       return result;
     },
-    { connection, concurrency: config.searchSync.workerConcurrency, autorun: true },
+    { connection, prefix: queuePrefix(config.redisKeyPrefix), concurrency: config.searchSync.workerConcurrency, autorun: true },
   );
   worker.on('failed', (job, error) =>
     logger.warn({ job_id: job?.id, attempts: job?.attemptsMade, err: error.message }, 'search sync job failed; it will be retried'),
