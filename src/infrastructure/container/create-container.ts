@@ -57,9 +57,10 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db = createKnex(config.databaseUrl, config.dbPoolMax, {
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    // The driver's messages carry stack traces: kept for debug, their first line otherwise.
     log: {
-      warn: (message) => logger.warn({ knex: message }, 'database client warning'),
-      error: (message) => logger.error({ knex: message }, 'database client error'),
+      warn: (message) => logger.warn({ knex: logger.isLevelEnabled('debug') ? message : firstLine(message) }, 'database client warning'),
+      error: (message) => logger.error({ knex: logger.isLevelEnabled('debug') ? message : firstLine(message) }, 'database client error'),
     },
   });
   const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
@@ -105,3 +106,5 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     },
   };
 }
+
+const firstLine = (text: string): string => text.split('\n', 1)[0];

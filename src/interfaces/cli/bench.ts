@@ -10,6 +10,7 @@ import { parseArgs, positiveInt } from './cli-args';
 import { searchMix } from './search-mix';
 import { runWriteLoadThroughACrash } from './crash-write-load';
 import { runWriteLoad } from './write-load';
+import { explainFailure } from './explain-failure';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words]
                         [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--out bench-results]
@@ -227,6 +228,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`bench failed: ${explainFailure(error)}`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { explainFailure } from './explain-failure';
 
 /** Runs the worker's housekeeping once, by hand: deletes expired idempotency records and refresh tokens. */
 async function main(): Promise<void> {
@@ -18,6 +19,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`housekeeping failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`housekeeping failed: ${explainFailure(error)}`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createMeilisearchClient } from '../../infrastructure/search/meilisearch/create-meilisearch-client';
 import { ensureScopedKeys } from '../../infrastructure/search/meilisearch/meilisearch-keys';
 import { parseArgs } from './cli-args';
+import { explainFailure } from './explain-failure';
 
 const USAGE = `usage: MEILI_MASTER_KEY=… npm run meili-keys -- [--out DIR]
 
@@ -32,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`meili-keys failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`meili-keys failed: ${explainFailure(error)}`);
   process.exit(1);
 });

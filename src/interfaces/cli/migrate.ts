@@ -2,6 +2,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { explainFailure } from './explain-failure';
 
 async function main(): Promise<void> {
   loadEnvFile();
@@ -12,6 +13,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`migration failed: ${explainFailure(error)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { explainFailure } from './explain-failure';
 
 /**
  * Runs the worker's payment reconciliation once, by hand: payments unsettled for longer than
@@ -22,6 +23,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`reconcile failed: ${explainFailure(error)}`);
   process.exit(1);
 });

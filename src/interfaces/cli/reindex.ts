@@ -7,6 +7,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { parseArgs, positiveInt } from './cli-args';
+import { explainFailure } from './explain-failure';
 
 const USAGE = `usage: npm run reindex -- [--kind test|course|all] [--batch-size 10000] [--in-flight 4]`;
 
@@ -50,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`reindex failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`reindex failed: ${explainFailure(error)}`);
   process.exit(1);
 });

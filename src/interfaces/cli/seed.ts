@@ -9,6 +9,7 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/database-seeder';
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
+import { explainFailure } from './explain-failure';
 
 const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--vacuum] [--force]
 
@@ -63,6 +64,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`seed failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`seed failed: ${explainFailure(error)}`);
   process.exit(1);
 });
