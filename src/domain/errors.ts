@@ -6,8 +6,11 @@ export type ErrorCategory =
   | 'invalid_input'
   | 'rule_violation'
   | 'unauthenticated'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'precondition_failed'
+  | 'precondition_required'
   | 'unprocessable'
   | 'rate_limited'
   | 'unavailable';
@@ -265,6 +268,48 @@ export class LockLost extends DomainError {
   readonly title = 'Resource busy';
 
   constructor(detail = 'The request lost its hold on the resource before finishing; nothing was charged. Retry it.') {
+    super(detail);
+  }
+}
+
+export class Forbidden extends DomainError {
+  readonly code = 'forbidden';
+  readonly category = 'forbidden';
+  readonly title = 'Forbidden';
+
+  constructor(detail = 'Your account may not do this.') {
+    super(detail);
+  }
+}
+
+/** A change made against a version of the item that is no longer the current one. */
+export class VersionMismatch extends DomainError {
+  readonly code = 'version_mismatch';
+  readonly category = 'precondition_failed';
+  readonly title = 'The item has changed';
+
+  constructor(readonly currentVersion: number) {
+    super(`The item changed since the version you sent; its current version is ${currentVersion}. Read it again and retry.`);
+  }
+}
+
+/** A change that must say which version of the item it was made against, and does not. */
+export class VersionRequired extends DomainError {
+  readonly code = 'precondition_required';
+  readonly category = 'precondition_required';
+  readonly title = 'Version required';
+
+  constructor(detail = 'Send the version you read in an If-Match header (the ETag of the item).') {
+    super(detail);
+  }
+}
+
+export class ItemHasRegistrations extends DomainError {
+  readonly code = 'has_registrations';
+  readonly category = 'conflict';
+  readonly title = 'The item has registrations';
+
+  constructor(detail = 'Someone has registered or paid for this item: it cannot be deleted. Close it instead.') {
     super(detail);
   }
 }

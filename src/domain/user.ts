@@ -4,6 +4,8 @@ export interface User {
   readonly email: string;
   readonly username: string;
   readonly isActive: boolean;
+  /** May administer the catalogue. */
+  readonly isStaff: boolean;
 }
 
 export function normalizeEmail(email: string): string {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { GrantStaffHandler } from '../../src/application/commands/grant-staff/grant-staff-handler';
 import { createOffering } from '../support/offerings';
 import { type TestServer, sharedServer } from '../support/test-server';
 import { type TestUser, createUser } from '../support/users';
@@ -9,10 +10,18 @@ const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty
 
 const LEAKS = /node_modules|\bat \S+ \(|\.ts:\d+|SELECT |INSERT |UPDATE |syntax error|violates|relation "|pg_|knex|TypeError|ReferenceError/i;
 
+/** One request of the fuzzer: `ifMatch` is sent as the If-Match header. */
+interface FuzzRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: { readonly raw: string; readonly type: string };
+  readonly ifMatch?: string;
+}
+
 /** What must not change however bad the requests are. */
 async function snapshot(server: TestServer): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of ['payments', 'test_registrations', 'course_registrations', 'tests', 'courses', 'idempotency_records']) {
+  for (const table of ['payments', 'test_registrations', 'course_registrations', 'tests', 'courses', 'idempotency_records', 'admin_audit_log']) {
     counts[table] = Number((await server.db(table).count({ n: '*' }))[0].n);
   }
   const { sum } = (await server.db('tests').sum({ sum: 'registration_count' }))[0] as { sum: string };
@@ -24,11 +33,14 @@ describe('Fuzzing every endpoint with malformed requests', function () {
   this.timeout(180_000);
   let server: TestServer;
   let user: TestUser;
+  let staff: TestUser;
   let itemId: number;
 
   before(async () => {
     server = await sharedServer();
     user = await createUser(server.api);
+    staff = await createUser(server.api);
+    await server.running.app.container.get(GrantStaffHandler).execute({ email: staff.email });
     itemId = await createOffering(server.db, 'test');
   });
 
@@ -50,7 +62,7 @@ describe('Fuzzing every endpoint with malformed requests', function () {
     fc
       .array(
         fc.tuple(
-          fc.oneof(fc.constantFrom('page', 'page_size', 'cursor', 'status', 'search', 'sort', 'price_min', 'price_max', 'from', 'to', 'payment_type'), fc.string({ maxLength: 10 })),
+          fc.oneof(fc.constantFrom('page', 'page_size', 'cursor', 'status', 'search', 'sort', 'price_min', 'price_max', 'from', 'to', 'payment_type', 'item_kind', 'item_id', 'staff_user_id'), fc.string({ maxLength: 10 })),
           values(),
         ),
         { maxLength: 4 },
@@ -59,7 +71,7 @@ describe('Fuzzing every endpoint with malformed requests', function () {
   const jsonValues = () => fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), values());
   const bodies = () =>
     fc.oneof(
-      fc.dictionary(fc.oneof(fc.constantFrom('amount', 'payment_method', 'reason', 'email', 'password', 'username', 'refresh'), fc.string({ maxLength: 12 })), jsonValues(), { maxKeys: 4 }).map((b) => ({ raw: JSON.stringify(b), type: 'application/json' })),
+      fc.dictionary(fc.oneof(fc.constantFrom('amount', 'payment_method', 'reason', 'email', 'password', 'username', 'refresh', 'title', 'description', 'price', 'start_at', 'end_at'), fc.string({ maxLength: 12 })), jsonValues(), { maxKeys: 4 }).map((b) => ({ raw: JSON.stringify(b), type: 'application/json' })),
       fc.constantFrom('{', '[1,2', '"text"', 'null', '42', '{"amount": 1e999}', '{"a":"\\u0000"}', '{"__proto__": {"x": 1}}').map((raw) => ({ raw, type: 'application/json' })),
       fc.string({ maxLength: 60 }).map((raw) => ({ raw, type: 'text/plain' })),
       fc.constant({ raw: 'amount=1&payment_method=card', type: 'application/x-www-form-urlencoded' }),
@@ -104,7 +116,7 @@ describe('Fuzzing every endpoint with malformed requests', function () {
   const slashes = () =>
     fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('a/', '', 'api/tests/')).map(([n, tail]) => ({ method: 'GET', path: `/x${'/'.repeat(n)}${tail}` }));
 
-  const endpoints = (): fc.Arbitrary<{ method: string; path: string; body?: { raw: string; type: string } }> =>
+  const endpoints = (): fc.Arbitrary<FuzzRequest> =>
     fc.oneof(
       prototypeKeyed(),
       deeplyNested(),
@@ -117,23 +129,42 @@ describe('Fuzzing every endpoint with malformed requests', function () {
       fc.tuple(ids(), bodies()).map(([id, body]) => ({ method: 'POST', path: `/api/payments/${id}/cancel/`, body })),
       fc.tuple(fc.constantFrom('login', 'token/refresh', 'logout'), bodies()).map(([action, body]) => ({ method: 'POST', path: `/api/auth/${action}/`, body })),
       fc.tuple(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH'), fc.constantFrom('/api/tests/1/apply/', '/api/payments/1/cancel/', '/api/auth/login/')).map(([method, path]) => ({ method, path })),
+      administration(),
+    );
+
+  // Administration with ids that name no item, or with a version the item never had: every
+  // request is refused, so nothing changes whoever sends it.
+  const noItem = () => ids().filter((id) => !/^[1-9]\d{0,15}$/.test(id));
+  const staleTags = () => fc.constantFrom<string | undefined>(undefined, '"999"', 'W/"1"', 'garbage', '"1" "2"', '""');
+  const administration = (): fc.Arbitrary<FuzzRequest> =>
+    fc.oneof(
+      fc.tuple(fc.constantFrom('/api/tests/', '/api/courses/'), bodies()).map(([path, body]) => ({ method: 'POST', path, body })),
+      fc.tuple(fc.oneof(noItem(), fc.constant(String(itemId))), bodies(), staleTags()).map(([id, body, ifMatch]) => ({ method: 'PATCH', path: `/api/tests/${id}/`, body, ifMatch })),
+      fc.tuple(fc.constantFrom('POST', 'DELETE'), fc.oneof(noItem(), fc.constant(String(itemId))), staleTags().filter((tag) => tag !== undefined)).map(([method, id, ifMatch]) => ({
+        method,
+        path: method === 'POST' ? `/api/tests/${id}/close/` : `/api/tests/${id}/`,
+        ifMatch,
+      })),
+      queryStrings().map((query) => ({ method: 'GET', path: `/api/admin/audit/${query}` })),
     );
 
   it('never answers 5xx, always answers problems, leaks nothing and changes nothing', async () => {
     const before = await snapshot(server);
     await fc.assert(
-      fc.asyncProperty(endpoints(), fc.boolean(), fc.option(malformedHosts(), { nil: undefined }), async ({ method, path, body }, withToken, forwardedHost) => {
+      fc.asyncProperty(endpoints(), fc.constantFrom(null, 'customer', 'staff'), fc.option(malformedHosts(), { nil: undefined }), async (request, caller, forwardedHost) => {
+        const { method, path, body } = request;
         const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.7' };
         // The tests trust proxy headers, so links are built from this host.
         if (forwardedHost !== undefined) headers['x-forwarded-host'] = forwardedHost;
-        if (withToken) headers.authorization = `Bearer ${user.access}`;
+        if (caller) headers.authorization = `Bearer ${(caller === 'staff' ? staff : user).access}`;
+        if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
         if (body) headers['content-type'] = body.type;
         const response = await fetch(server.api.baseUrl + path, { method, headers, body: body?.raw });
         const text = await response.text();
-        const request = `${method} ${path.slice(0, 300)} ${body?.raw.slice(0, 300) ?? ''}`;
-        expect(response.status, request).to.be.below(500);
-        if (response.status >= 400) expect(response.headers.get('content-type'), request).to.match(/^application\/problem\+json/);
-        expect(text, request).not.to.match(LEAKS);
+        const sent = `${method} ${path.slice(0, 300)} ${body?.raw.slice(0, 300) ?? ''}`;
+        expect(response.status, sent).to.be.below(500);
+        if (response.status >= 400) expect(response.headers.get('content-type'), sent).to.match(/^application\/problem\+json/);
+        expect(text, sent).not.to.match(LEAKS);
       }),
       { numRuns: 2500, seed: 20261124 },
     );

@@ -224,7 +224,7 @@ for (const kind of ALL_OFFERING_KINDS) {
       it('answers 400 not_started before the item starts', async () => {
         const id = await offering({ startAt: new Date(Date.now() + DAY_MS), endAt: new Date(Date.now() + 2 * DAY_MS) });
         const [payment] = await server.db('payments')
-          .insert({ user_id: user.id, payment_type: kind, target_id: id, amount: '45000.00', payment_method: 'card', gateway_transaction_id: `t-${id}-${user.id}`, status: 'paid' })
+          .insert({ user_id: user.id, payment_type: kind, target_id: id, item_title: 'seeded', amount: '45000.00', payment_method: 'card', gateway_transaction_id: `t-${id}-${user.id}`, status: 'paid' })
           .returning('id');
         await server.db(tables.registrations).insert({ user_id: user.id, [tables.itemColumn]: id, payment_id: payment.id, status: names.activeStatus });
         const res = await complete(id);

@@ -64,6 +64,11 @@ export interface CatalogueItem extends OfferingFields {
   readonly position: { readonly values: readonly string[]; readonly id: number };
 }
 
+/** One item read on its own, with the version its changes are made against. */
+export interface CatalogueDetail extends CatalogueItem {
+  readonly version: number;
+}
+
 export interface CatalogueCount {
   readonly value: number;
   /** True when the set is too large to count on every request and `value` is an estimate. */
@@ -83,7 +88,7 @@ export interface CatalogueSlice {
 export interface OfferingCatalogue {
   list(query: CatalogueQuery): Promise<CatalogueSlice>;
   count(filter: CatalogueFilter): Promise<CatalogueCount>;
-  get(kind: OfferingKind, id: number): Promise<CatalogueItem | null>;
+  get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null>;
 }
 
 export const OFFERING_CATALOGUE = Symbol.for('OfferingCatalogue');

@@ -1,12 +1,32 @@
 import type { Money } from '../../domain/money';
+import type { OfferingDetails } from '../../domain/offering-details';
 import type { Offering } from '../../domain/offering';
 import type { OfferingKind } from '../../domain/offering-kind';
 import type { Payment } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
 import type { Registration } from '../../domain/registration';
+import type { AuditTrailWriter } from './audit-trail';
+
+/** An item as staff change it: its details and the version they were read at. */
+export interface AdministeredOffering {
+  readonly kind: OfferingKind;
+  readonly id: number;
+  readonly version: number;
+  readonly details: OfferingDetails;
+}
 
 export interface OfferingRepository {
+  /**
+   * The item, kept from changing and from being deleted until the transaction ends (registrations
+   * decide on its price and window as they are).
+   */
   find(kind: OfferingKind, id: number): Promise<Offering | null>;
+  /** The item with its row locked for a change; null when unknown. */
+  findForChange(kind: OfferingKind, id: number): Promise<AdministeredOffering | null>;
+  insert(kind: OfferingKind, details: OfferingDetails, at: Date): Promise<AdministeredOffering>;
+  /** Writes the details and raises the version by one. */
+  update(kind: OfferingKind, id: number, details: OfferingDetails, at: Date): Promise<AdministeredOffering>;
+  delete(kind: OfferingKind, id: number): Promise<void>;
   /** Adds `delta` to the item's registration_count in the same transaction. */
   adjustRegistrationCount(kind: OfferingKind, id: number, delta: 1 | -1): Promise<void>;
 }
@@ -15,6 +35,8 @@ export interface NewPayment {
   readonly userId: number;
   readonly kind: OfferingKind;
   readonly targetId: number;
+  /** The item's title as it is now: the payment keeps it as a record of what was bought. */
+  readonly itemTitle: string;
   readonly amount: Money;
   readonly method: PaymentMethod;
   readonly createdAt: Date;
@@ -39,6 +61,8 @@ export interface PaymentRepository {
    * not known to be done; oldest first.
    */
   findUnsettled(before: Date, limit: number): Promise<Payment[]>;
+  /** Whether anyone ever started paying for the item, whatever came of it. */
+  existForItem(kind: OfferingKind, itemId: number): Promise<boolean>;
 }
 
 export interface NewRegistration {
@@ -70,6 +94,7 @@ export interface TransactionalRepositories {
   readonly payments: PaymentRepository;
   readonly registrations: RegistrationRepository;
   readonly outbox: SearchOutboxWriter;
+  readonly audit: AuditTrailWriter;
 }
 
 /** Runs work in one transaction: committed when `work` resolves, rolled back when it throws. */

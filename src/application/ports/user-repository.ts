@@ -16,6 +16,8 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserWithPassword | null>;
   findById(id: number): Promise<User | null>;
   recordLogin(id: number, at: Date): Promise<void>;
+  /** Grants (or withdraws) the right to administer the catalogue; effective on the next request. */
+  setStaff(id: number, staff: boolean): Promise<void>;
 }
 
 export const USER_REPOSITORY = Symbol.for('UserRepository');

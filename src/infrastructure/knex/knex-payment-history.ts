@@ -26,8 +26,9 @@ const escapeLike = (word: string): string => word.replace(/[\\%_]/g, (c) => `\\$
 
 /**
  * One query per page: the page of payments is chosen first (on the user's paid_at index), and
- * only its rows are joined with their item (title) and registration (time). The total is a
- * separate count over the same filters; it counts one user's payments, never a whole table.
+ * only its rows are joined with their registration (time); the item's title is the one kept on
+ * the payment when it was made. The total is a separate count over the same filters; it counts
+ * one user's payments, never a whole table.
  */
 @injectable()
 export class KnexPaymentHistory implements PaymentHistory {
@@ -61,9 +62,8 @@ export class KnexPaymentHistory implements PaymentHistory {
     return this.db.from(this.matching(userId, filter).as('matching')).count({ total: '*' });
   }
 
-  /** The user's payments that pass the filters (title words need the item tables). */
+  /** The user's payments that pass the filters (title words match the title kept on the payment). */
   private matching(userId: number, filter: PaymentHistoryFilter): Knex.QueryBuilder {
-    const { test, course } = OFFERING_TABLES;
     const query = this.db({ p: 'payments' }).select('p.*').where('p.user_id', userId);
     // Clients see payments that went through; pending and failed ones are the service's own.
     if (filter.status) query.where('p.status', filter.status);
@@ -71,27 +71,15 @@ export class KnexPaymentHistory implements PaymentHistory {
     if (filter.kind) query.where('p.payment_type', filter.kind);
     if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`?::date AT TIME ZONE 'UTC'`, [filter.from]));
     if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(?::date + 1) AT TIME ZONE 'UTC'`, [filter.to]));
-    if (filter.words.length > 0) {
-      const title = this.db.raw(
-        `coalesce((SELECT t.title FROM ${test.items} t WHERE p.payment_type = 'test' AND t.id = p.target_id),
-                  (SELECT c.title FROM ${course.items} c WHERE p.payment_type = 'course' AND c.id = p.target_id))`,
-      );
-      for (const word of filter.words) query.where(title, 'ilike', `%${escapeLike(word)}%`);
-    }
+    for (const word of filter.words) query.where('p.item_title', 'ilike', `%${escapeLike(word)}%`);
     return query;
   }
 
-  /** Adds each payment's item title and registration time to a set of payments. */
+  /** Adds each payment's registration time to a set of payments. */
   private withDetails(payments: Knex.QueryBuilder): Knex.QueryBuilder {
     const { test, course } = OFFERING_TABLES;
     return this.db
       .from(payments.as('p'))
-      .leftJoin({ t: test.items }, function () {
-        this.on('t.id', 'p.target_id').andOnVal('p.payment_type', 'test');
-      })
-      .leftJoin({ c: course.items }, function () {
-        this.on('c.id', 'p.target_id').andOnVal('p.payment_type', 'course');
-      })
       .leftJoin({ tr: test.registrations }, function () {
         this.on('tr.payment_id', 'p.id').andOnVal('p.payment_type', 'test');
       })
@@ -102,7 +90,7 @@ export class KnexPaymentHistory implements PaymentHistory {
         'p.id',
         'p.payment_type',
         'p.target_id',
-        this.db.raw('coalesce(t.title, c.title) AS target_title'),
+        'p.item_title AS target_title',
         'p.amount',
         'p.payment_method',
         'p.status',

@@ -37,6 +37,7 @@ export class KnexPaymentRepository implements PaymentRepository {
         user_id: payment.userId,
         payment_type: payment.kind,
         target_id: payment.targetId,
+        item_title: payment.itemTitle,
         amount: payment.amount.toString(),
         payment_method: payment.method,
         status: 'pending',
@@ -88,6 +89,11 @@ export class KnexPaymentRepository implements PaymentRepository {
       .orderBy('created_at')
       .limit(limit);
     return rows.map(toPayment);
+  }
+
+  async existForItem(kind: OfferingKind, itemId: number): Promise<boolean> {
+    const row = await this.db('payments').select(this.db.raw('1')).where({ payment_type: kind, target_id: itemId }).first();
+    return row !== undefined;
   }
 
   async markCancelled(id: number, at: Date): Promise<void> {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { SearchOutboxWriter, TransactionalRepositories, UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
+import { KnexAuditTrailWriter } from './knex-audit-trail';
 import { KnexOfferingRepository } from './knex-offering-repository';
 import { KnexPaymentRepository } from './knex-payment-repository';
 import { KnexRegistrationRepository } from './knex-registration-repository';
@@ -40,6 +41,7 @@ export class KnexUnitOfWork implements UnitOfWork {
         payments: new KnexPaymentRepository(trx),
         registrations: new KnexRegistrationRepository(trx),
         outbox: this.recordSearchChanges ? new KnexSearchOutboxWriter(trx) : NO_SEARCH_INDEX,
+        audit: new KnexAuditTrailWriter(trx),
       }),
     );
   }

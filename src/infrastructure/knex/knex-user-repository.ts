@@ -12,6 +12,7 @@ interface UserRow {
   username: string;
   password_hash: string;
   is_active: boolean;
+  is_staff: boolean;
 }
 
 const toUser = (row: UserRow): User => ({
@@ -19,6 +20,7 @@ const toUser = (row: UserRow): User => ({
   email: row.email,
   username: row.username,
   isActive: row.is_active,
+  isStaff: row.is_staff,
 });
 
 @injectable()
@@ -29,7 +31,7 @@ export class KnexUserRepository implements UserRepository {
     try {
       const [row] = await this.db<UserRow>('users')
         .insert({ email: user.email, username: user.username, password_hash: user.passwordHash })
-        .returning(['id', 'email', 'username', 'password_hash', 'is_active']);
+        .returning(['id', 'email', 'username', 'password_hash', 'is_active', 'is_staff']);
       return toUser(row as UserRow);
     } catch (error) {
       throw translateUniqueViolation(error, {
@@ -47,6 +49,10 @@ export class KnexUserRepository implements UserRepository {
   async findById(id: number): Promise<User | null> {
     const row = await this.db<UserRow>('users').where({ id }).first();
     return row ? toUser(row) : null;
+  }
+
+  async setStaff(id: number, staff: boolean): Promise<void> {
+    await this.db('users').where({ id }).update({ is_staff: staff, updated_at: this.db.fn.now() });
   }
 
   async recordLogin(id: number, at: Date): Promise<void> {

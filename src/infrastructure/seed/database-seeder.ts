@@ -226,13 +226,13 @@ export class DatabaseSeeder {
     const active = OFFERING_KINDS[kind].activeStatus;
     const { rows } = await trx.raw(
       `WITH chosen AS (
-         SELECT p.user_id, p.item_id, i.price, i.start_at, p.fate, p.paid_at
+         SELECT p.user_id, p.item_id, i.title, i.price, i.start_at, p.fate, p.paid_at
          FROM seed_picks p JOIN ${items} i ON i.id = p.item_id
        ),
        paid AS (
-         INSERT INTO payments (user_id, payment_type, target_id, amount, payment_method, gateway_transaction_id, status,
+         INSERT INTO payments (user_id, payment_type, target_id, item_title, amount, payment_method, gateway_transaction_id, status,
                                paid_at, cancelled_at, refund_reason, updated_at)
-         SELECT user_id, ?, item_id, price, (ARRAY['kakaopay', 'card', 'bank_transfer'])[1 + floor(random() * 3)::int],
+         SELECT user_id, ?, item_id, title, price, (ARRAY['kakaopay', 'card', 'bank_transfer'])[1 + floor(random() * 3)::int],
                 'seed_' || gen_random_uuid(),
                 CASE WHEN fate < ${CANCELLED_SHARE} THEN 'cancelled' ELSE 'paid' END,
                 paid_at,

@@ -16,6 +16,7 @@ import { limitJsonDepth } from './middleware/json-depth';
 import { requireJsonBody } from './middleware/require-json-body';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { ignoreTrailingSlash } from './middleware/trailing-slash';
+import { registerAdministrationRoutes } from './routes/administration-routes';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerCatalogueRoutes } from './routes/catalogue-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
@@ -31,6 +32,7 @@ const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [
   registerCatalogueRoutes,
   registerRegistrationRoutes,
   registerPaymentRoutes,
+  registerAdministrationRoutes,
 ];
 
 /** Every route of the service on one router. */

@@ -20,6 +20,25 @@ export function isCalendarTimestamp(value: string): boolean {
   return isDay(Number(match[1]), Number(match[2]), Number(match[3])) && hours < 24 && minutes < 60 && seconds < 60;
 }
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An ISO 8601 instant with its offset (`2026-12-01T09:00:00Z`, `2026-12-01T18:00+09:00`): a
+ * real day of the years 1970–9999 at a real time of day; null otherwise. Without an offset, a
+ * time would depend on the server's zone, so it is refused.
+ */
+export function parseInstant(value: string): Date | null {
+  const match = INSTANT.exec(value);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const [hours, minutes, seconds] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+  const [offsetHours, offsetMinutes] = [Number(match[7] ?? 0), Number(match[8] ?? 0)];
+  if (year < 1970 || !isDay(year, Number(match[2]), Number(match[3]))) return null;
+  if (hours > 23 || minutes > 59 || seconds > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
 function isDay(year: number, month: number, day: number): boolean {
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const date = new Date(0);

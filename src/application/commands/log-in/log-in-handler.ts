@@ -50,7 +50,7 @@ export class LogInHandler {
     return {
       access: this.tokens.issueAccessToken(user.id),
       refresh: refresh.token,
-      user: { id: user.id, email: user.email, username: user.username, isActive: user.isActive },
+      user: { id: user.id, email: user.email, username: user.username, isActive: user.isActive, isStaff: user.isStaff },
     };
   }
 }

@@ -70,7 +70,7 @@ export class RegisterForOfferingHandler {
       // The pending payment first: its unique index makes a concurrent attempt wait for this
       // one's outcome, so the check below sees a registration committed meanwhile. A refusal
       // rolls the pending payment back with everything else.
-      const pending = await payments.insertPending({ userId, kind, targetId: itemId, amount, method, createdAt: now });
+      const pending = await payments.insertPending({ userId, kind, targetId: itemId, itemTitle: offering.title, amount, method, createdAt: now });
       const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
       assertCanRegister({ offering, amount, method, existing, now });
       return pending;

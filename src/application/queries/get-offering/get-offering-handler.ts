@@ -5,6 +5,11 @@ import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../ports/registration-lookup';
 import type { ListedOffering } from '../list-offerings/list-offerings-handler';
 
+/** One item as its reader sees it, with the version a change must be made against. */
+export interface OfferingDetailView extends ListedOffering {
+  readonly version: number;
+}
+
 export interface GetOfferingQuery {
   readonly kind: OfferingKind;
   readonly id: number;
@@ -18,7 +23,7 @@ export class GetOfferingHandler {
     @inject(REGISTRATION_LOOKUP) private readonly registrations: RegistrationLookup,
   ) {}
 
-  async execute({ kind, id, userId }: GetOfferingQuery): Promise<ListedOffering> {
+  async execute({ kind, id, userId }: GetOfferingQuery): Promise<OfferingDetailView> {
     const [item, registered] = await Promise.all([this.catalogue.get(kind, id), this.registrations.activeAmong(kind, userId, [id])]);
     if (!item) throw new NotFound();
     return { ...item, isRegistered: registered.has(id) };

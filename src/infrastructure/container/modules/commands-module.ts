@@ -11,13 +11,21 @@ import { ReconcilePaymentsHandler } from '../../../application/commands/reconcil
 import { PurgeExpiredRecordsHandler } from '../../../application/commands/purge-expired-records/purge-expired-records-handler';
 import { GetMyPaymentHandler } from '../../../application/queries/get-my-payment/get-my-payment-handler';
 import { ListMyPaymentsHandler } from '../../../application/queries/list-my-payments/list-my-payments-handler';
+import { CreateOfferingHandler } from '../../../application/commands/administer-offering/create-offering-handler';
+import { ChangeOfferingHandler } from '../../../application/commands/administer-offering/change-offering-handler';
+import { CloseOfferingHandler } from '../../../application/commands/administer-offering/close-offering-handler';
+import { DeleteOfferingHandler } from '../../../application/commands/administer-offering/delete-offering-handler';
+import { AUDIT_TRAIL } from '../../../application/ports/audit-trail';
+import { GrantStaffHandler } from '../../../application/commands/grant-staff/grant-staff-handler';
+import { ListAuditTrailHandler } from '../../../application/queries/list-audit-trail/list-audit-trail-handler';
+import { KnexAuditTrail } from '../../knex/knex-audit-trail';
 import { KnexIdempotencyStore } from '../../knex/knex-idempotency-store';
 import { KnexPaymentHistory } from '../../knex/knex-payment-history';
 import { KnexUnitOfWork } from '../../knex/knex-unit-of-work';
 import { simulatedPaymentMethods } from '../../payments/simulated-payment-methods';
 import { StrategyPaymentGateway } from '../../payments/strategy-payment-gateway';
 
-/** Registering, paying, completing and cancelling, and the payment history. */
+/** Registering, paying, completing and cancelling, the payment history, and catalogue administration. */
 export const commandsModule = new ContainerModule(({ bind }) => {
   bind(UNIT_OF_WORK).to(KnexUnitOfWork);
   bind(PAYMENT_METHOD_STRATEGIES).toConstantValue(simulatedPaymentMethods());
@@ -33,4 +41,12 @@ export const commandsModule = new ContainerModule(({ bind }) => {
   bind(PurgeExpiredRecordsHandler).toSelf();
   bind(PaymentSettlement).toSelf();
   bind(ReconcilePaymentsHandler).toSelf();
+
+  bind(AUDIT_TRAIL).to(KnexAuditTrail);
+  bind(CreateOfferingHandler).toSelf();
+  bind(ChangeOfferingHandler).toSelf();
+  bind(CloseOfferingHandler).toSelf();
+  bind(DeleteOfferingHandler).toSelf();
+  bind(ListAuditTrailHandler).toSelf();
+  bind(GrantStaffHandler).toSelf();
 });

@@ -3,6 +3,7 @@ import type { Meilisearch } from 'meilisearch';
 import type {
   CatalogueCount,
   CatalogueFilter,
+  CatalogueDetail,
   CatalogueItem,
   CatalogueQuery,
   CatalogueSlice,
@@ -66,7 +67,7 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return this.postgres.count(filter);
   }
 
-  get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
+  get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
     return this.postgres.get(kind, id);
   }
 }

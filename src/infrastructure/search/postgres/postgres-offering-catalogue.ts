@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type {
   CatalogueCount,
+  CatalogueDetail,
   CatalogueFilter,
   CatalogueItem,
   CatalogueQuery,
@@ -70,9 +71,10 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return this.counter.count(filter);
   }
 
-  async get(kind: OfferingKind, id: number): Promise<CatalogueItem | null> {
-    const [row] = await runPrepared<ItemRow>(this.db, this.db(OFFERING_TABLES[kind].items).select(OFFERING_COLUMNS).where({ id }).limit(1));
-    return row ? toItem(row, 0) : null;
+  async get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
+    const query = this.db(OFFERING_TABLES[kind].items).select(...OFFERING_COLUMNS, 'version').where({ id }).limit(1);
+    const [row] = await runPrepared<ItemRow & { version: number }>(this.db, query);
+    return row ? { ...toItem(row, 0), version: row.version } : null;
   }
 
   /** A filtered page: walked when the estimates promise a full page within budget, else collected. */

@@ -6,6 +6,7 @@ import type { AvailabilityStatus } from '../../../domain/availability-window';
 import type { Money } from '../../../domain/money';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { entityTag } from '../entity-tag';
 import { currentUserId } from '../middleware/authenticate';
 import { linkWith, pageLinks } from '../pagination';
 import { parseId } from '../path-params';
@@ -71,6 +72,8 @@ export function registerCatalogueRoutes({ router, container, requireAuth, limitR
 
     router.get(`/api/${plural}/:id`, requireAuth, limitReads, async (ctx) => {
       const item = await container.get(GetOfferingHandler).execute({ kind, id: parseId(ctx.params.id), userId: currentUserId(ctx) });
+      // The version staff send back in If-Match to change the item.
+      ctx.set('ETag', entityTag(item.version));
       ctx.body = serializeOffering(item);
     });
   }

@@ -1,12 +1,12 @@
 import Joi from 'joi';
 
-const email = Joi.string().trim().max(254).email({ tlds: { allow: false } });
-const username = Joi.string()
+export const email = Joi.string().trim().max(254).email({ tlds: { allow: false } });
+export const username = Joi.string()
   .min(1)
   .max(150)
   .pattern(/^[\p{L}\p{N}_.@+-]+$/u)
   .messages({ 'string.pattern.base': 'username may contain only letters, digits and . @ + - _' });
-const newPassword = Joi.string()
+export const newPassword = Joi.string()
   .min(8)
   .max(128)
   .pattern(/\p{L}/u, 'letter')

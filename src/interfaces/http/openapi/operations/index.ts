@@ -1,4 +1,5 @@
 import type { OperationDoc } from '../operation-doc';
+import { administrationOperations } from './administration-operations';
 import { authOperations } from './auth-operations';
 import { catalogueOperations } from './catalogue-operations';
 import { healthOperations } from './health-operations';
@@ -12,4 +13,5 @@ export const ALL_OPERATIONS: readonly OperationDoc[] = [
   ...catalogueOperations,
   ...registrationOperations,
   ...paymentOperations,
+  ...administrationOperations,
 ];

@@ -1,0 +1,46 @@
+import { inject, injectable } from 'inversify';
+import { type OfferingDetails, assertValidDetails, changedFields } from '../../../domain/offering-details';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import { CLOCK, type Clock } from '../../ports/clock';
+import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
+import { type ChangedOffering, type ExpectedVersions, audited, itemToChange } from './offering-change';
+
+export interface ChangeOfferingCommand {
+  readonly staffUserId: number;
+  readonly kind: OfferingKind;
+  readonly id: number;
+  readonly changes: Partial<OfferingDetails>;
+  readonly expectedVersions: ExpectedVersions;
+}
+
+/**
+ * Changes some of an item's details, against the version the client read: a stale version
+ * changes nothing. Payments already made keep their amount and title; registrations from now on
+ * pay the new price. A change that changes nothing keeps the version and writes no audit entry.
+ */
+@injectable()
+export class ChangeOfferingHandler {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
+    @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ staffUserId, kind, id, changes, expectedVersions }: ChangeOfferingCommand): Promise<ChangedOffering> {
+    const { changed, result } = await this.unitOfWork.run(async ({ offerings, outbox, audit }) => {
+      const item = await itemToChange(offerings, kind, id, expectedVersions);
+      const details = { ...item.details, ...changes };
+      assertValidDetails(details);
+      const fields = changedFields(item.details, details);
+      if (fields.length === 0) return { changed: false, result: item };
+      const at = this.clock.now();
+      const updated = await offerings.update(kind, id, details, at);
+      await audit.record({ staffUserId, action: 'update', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at });
+      await outbox.record(kind, id);
+      return { changed: true, result: updated };
+    });
+    if (changed) await this.searchSync.nudge();
+    return { id: result.id, version: result.version };
+  }
+}

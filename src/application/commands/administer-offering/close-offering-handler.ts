@@ -1,0 +1,44 @@
+import { inject, injectable } from 'inversify';
+import { closedWindow } from '../../../domain/offering-details';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import { CLOCK, type Clock } from '../../ports/clock';
+import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
+import { type ChangedOffering, type ExpectedVersions, audited, itemToChange } from './offering-change';
+
+export interface CloseOfferingCommand {
+  readonly staffUserId: number;
+  readonly kind: OfferingKind;
+  readonly id: number;
+  readonly expectedVersions: ExpectedVersions;
+}
+
+/**
+ * Ends an item's sale now and keeps the item, its registrations and its payments. Registrations
+ * deciding on the item at this moment finish first (they hold it); none start after. Closing an
+ * item already closed changes nothing.
+ */
+@injectable()
+export class CloseOfferingHandler {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
+    @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ staffUserId, kind, id, expectedVersions }: CloseOfferingCommand): Promise<ChangedOffering> {
+    const { changed, result } = await this.unitOfWork.run(async ({ offerings, outbox, audit }) => {
+      const item = await itemToChange(offerings, kind, id, expectedVersions);
+      const now = this.clock.now();
+      if (item.details.endAt.getTime() < now.getTime()) return { changed: false, result: item };
+      const details = { ...item.details, ...closedWindow(item.details, now) };
+      const updated = await offerings.update(kind, id, details, now);
+      const fields = ['startAt', 'endAt'] as const;
+      await audit.record({ staffUserId, action: 'close', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at: now });
+      await outbox.record(kind, id);
+      return { changed: true, result: updated };
+    });
+    if (changed) await this.searchSync.nudge();
+    return { id: result.id, version: result.version };
+  }
+}

@@ -1,0 +1,32 @@
+import { NotFound, VersionMismatch } from '../../../domain/errors';
+import { OFFERING_DETAIL_FIELDS, type OfferingDetails } from '../../../domain/offering-details';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import type { AuditedFields } from '../../ports/audit-trail';
+import type { AdministeredOffering, OfferingRepository } from '../../ports/unit-of-work';
+
+/**
+ * The versions a change may be made against: those the client read (its `If-Match`), or any
+ * version when it did not say.
+ */
+export type ExpectedVersions = readonly number[] | 'any';
+
+/** The item, locked for the change, after checking it is at a version the client expects. */
+export async function itemToChange(offerings: OfferingRepository, kind: OfferingKind, id: number, expected: ExpectedVersions): Promise<AdministeredOffering> {
+  const item = await offerings.findForChange(kind, id);
+  if (!item) throw new NotFound();
+  if (expected !== 'any' && !expected.includes(item.version)) throw new VersionMismatch(item.version);
+  return item;
+}
+
+/** The given fields of the details as an audit entry keeps them. */
+export function audited(details: OfferingDetails, fields: readonly (typeof OFFERING_DETAIL_FIELDS)[number][] = OFFERING_DETAIL_FIELDS): AuditedFields {
+  return Object.fromEntries(fields.map((field) => [field, auditText(details[field])]));
+}
+
+const auditText = (value: OfferingDetails[keyof OfferingDetails]): string => (value instanceof Date ? value.toISOString() : value.toString());
+
+/** What a change returns: the item's id and its version after the change. */
+export interface ChangedOffering {
+  readonly id: number;
+  readonly version: number;
+}

@@ -1,0 +1,56 @@
+import { ValidationFailed } from './errors';
+import { Money } from './money';
+import { PAYMENT_METHOD_LIMITS, PAYMENT_METHODS } from './payment-method';
+
+/** What staff set on a test or a course; the rest (id, counts, creation time) is the service's. */
+export interface OfferingDetails {
+  readonly title: string;
+  readonly description: string;
+  readonly price: Money;
+  readonly startAt: Date;
+  readonly endAt: Date;
+}
+
+export const OFFERING_DETAIL_FIELDS = ['title', 'description', 'price', 'startAt', 'endAt'] as const satisfies readonly (keyof OfferingDetails)[];
+
+export const TITLE_MAX_LENGTH = 255;
+export const DESCRIPTION_MAX_LENGTH = 5_000;
+
+/**
+ * The prices every payment method accepts: an item whose price one method refuses could not be
+ * bought with it, so prices stay within the limits common to all of them.
+ */
+export const SALEABLE_PRICES = {
+  min: Money.ofMinorUnits(Math.max(...PAYMENT_METHODS.map((method) => PAYMENT_METHOD_LIMITS[method].min.minorUnits))),
+  max: Money.ofMinorUnits(Math.min(...PAYMENT_METHODS.map((method) => PAYMENT_METHOD_LIMITS[method].max.minorUnits))),
+} as const;
+
+/**
+ * The rules on an item's details as a whole, named by the field a client sends: the window ends
+ * after it starts, and the price is one every payment method accepts. (Lengths are checked with
+ * the rest of the request's shape.)
+ */
+export function assertValidDetails(details: OfferingDetails): void {
+  const errors = new Map<string, string>();
+  if (!(details.endAt.getTime() > details.startAt.getTime())) errors.set('end_at', 'Must be after start_at.');
+  if (details.price.compare(SALEABLE_PRICES.min) < 0 || details.price.compare(SALEABLE_PRICES.max) > 0) {
+    errors.set('price', `Must be between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts.`);
+  }
+  if (errors.size > 0) throw new ValidationFailed(Object.fromEntries([...errors].map(([field, message]) => [field, [message]])));
+}
+
+/**
+ * The window of an item whose sale ends now: it ends at `now`; one that had not started yet
+ * starts a millisecond before, so that the window stays a window and the item reads as closed.
+ */
+export function closedWindow(window: { readonly startAt: Date; readonly endAt: Date }, now: Date): { readonly startAt: Date; readonly endAt: Date } {
+  const startAt = window.startAt.getTime() < now.getTime() ? window.startAt : new Date(now.getTime() - 1);
+  return { startAt, endAt: now };
+}
+
+/** The fields whose values differ between two versions of the details. */
+export function changedFields(before: OfferingDetails, after: OfferingDetails): (typeof OFFERING_DETAIL_FIELDS)[number][] {
+  return OFFERING_DETAIL_FIELDS.filter((field) => detailText(before[field]) !== detailText(after[field]));
+}
+
+const detailText = (value: string | Money | Date): string => (value instanceof Date ? value.toISOString() : value.toString());

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { createInterface } from 'node:readline';
+import Joi from 'joi';
+import { GrantStaffHandler } from '../../application/commands/grant-staff/grant-staff-handler';
+import { ValidationFailed } from '../../domain/errors';
+import { loadConfig } from '../../infrastructure/config/config';
+import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { createContainer } from '../../infrastructure/container/create-container';
+import { createLogger } from '../../infrastructure/logging/logger';
+import { email, newPassword, username } from '../http/schemas/auth-schemas';
+import { validate } from '../http/validation';
+import { parseArgs } from './cli-args';
+import { explainFailure } from './explain-failure';
+
+const USAGE = `usage: npm run create-admin -- --email admin@example.com [--username admin] [--revoke]
+
+Makes the account staff (it may then administer the catalogue), creating it if it does not exist.
+A new account's password is read from ADMIN_PASSWORD, or asked for when run on a terminal.
+--revoke withdraws the right; either change takes effect on the account's next request.`;
+
+const options = Joi.object({ email: email.required(), username, revoke: Joi.boolean() });
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['email', 'username', 'revoke', 'help']);
+  if (args.has('help') || !args.has('email')) {
+    console.log(USAGE);
+    process.exit(args.has('help') ? 0 : 2);
+  }
+  const input = validate(options, Object.fromEntries(args)) as { email: string; username?: string; revoke?: boolean };
+  loadEnvFile();
+  const app = createContainer(loadConfig(), { logger: createLogger('warn') });
+  try {
+    const handler = app.container.get(GrantStaffHandler);
+    const password = input.revoke || (await handler.exists(input.email)) ? undefined : await newAccountPassword();
+    const { user, created } = await handler.execute({ ...input, password });
+    const change = input.revoke ? 'is no longer staff' : created ? 'created as staff' : 'is now staff';
+    console.log(`${user.email} (user ${user.id}, ${user.username}) ${change}`);
+  } finally {
+    await app.dispose();
+  }
+}
+
+/** ADMIN_PASSWORD, or typed twice on a terminal without being shown; checked like a sign-up's. */
+async function newAccountPassword(): Promise<string> {
+  const password = process.env.ADMIN_PASSWORD ?? (process.stdin.isTTY ? await askTwice() : undefined);
+  if (password === undefined) throw ValidationFailed.field('password', 'A new account needs a password: set ADMIN_PASSWORD or run on a terminal.');
+  return validate(Joi.object({ password: newPassword.required() }), { password }).password as string;
+}
+
+async function askTwice(): Promise<string> {
+  const first = await askHidden('Password for the new account: ');
+  const second = await askHidden('Again: ');
+  if (first !== second) throw ValidationFailed.field('password', 'The two passwords differ.');
+  return first;
+}
+
+function askHidden(prompt: string): Promise<string> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const output = terminal as unknown as { _writeToOutput: (text: string) => void; output: NodeJS.WriteStream };
+  let prompted = false;
+  // Shows the prompt, then nothing of what is typed.
+  output._writeToOutput = (text: string) => {
+    if (!prompted) output.output.write(text);
+    prompted = true;
+  };
+  return new Promise((resolve) =>
+    terminal.question(prompt, (answer) => {
+      terminal.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ValidationFailed) {
+    for (const [field, messages] of Object.entries(error.errors)) console.error(`create-admin: ${field}: ${messages.join(' ')}`);
+    process.exit(2);
+  }
+  console.error(`create-admin failed: ${explainFailure(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+import type { Context } from 'koa';
+import { ChangeOfferingHandler } from '../../../application/commands/administer-offering/change-offering-handler';
+import { CloseOfferingHandler } from '../../../application/commands/administer-offering/close-offering-handler';
+import { CreateOfferingHandler } from '../../../application/commands/administer-offering/create-offering-handler';
+import { DeleteOfferingHandler } from '../../../application/commands/administer-offering/delete-offering-handler';
+import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
+import { ListAuditTrailHandler } from '../../../application/queries/list-audit-trail/list-audit-trail-handler';
+import type { Money } from '../../../domain/money';
+import type { OfferingDetails } from '../../../domain/offering-details';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
+import { entityTag, expectedVersions } from '../entity-tag';
+import { currentUserId } from '../middleware/authenticate';
+import { idempotent } from '../middleware/idempotency';
+import { requireStaff } from '../middleware/require-staff';
+import { pageLinks } from '../pagination';
+import { parseId } from '../path-params';
+import { auditListQuery, changeOfferingBody, createOfferingBody } from '../schemas/administration-schemas';
+import { serializeAuditEntry } from '../serializers/audit-serializer';
+import { serializeOffering } from '../serializers/offering-serializer';
+import { validate } from '../validation';
+import type { RouteContext } from './route-context';
+
+/** An item's details as the request body names them, once validated (money and instants parsed). */
+interface DetailsBody {
+  title?: string;
+  description?: string;
+  price?: Money;
+  start_at?: Date;
+  end_at?: Date;
+}
+
+interface AuditListQuery {
+  page: number;
+  page_size: number;
+  item_kind?: OfferingKind;
+  item_id?: number;
+  staff_user_id?: number;
+}
+
+/** Staff create, change, close and delete tests and courses, and read the audit log. */
+export function registerAdministrationRoutes({ router, container, requireAuth }: RouteContext): void {
+  const staffOnly = requireStaff(container);
+  const create = container.get(CreateOfferingHandler);
+  const change = container.get(ChangeOfferingHandler);
+  const close = container.get(CloseOfferingHandler);
+  const remove = container.get(DeleteOfferingHandler);
+  const getOffering = container.get(GetOfferingHandler);
+  const auditTrail = container.get(ListAuditTrailHandler);
+
+  /** Answers with the item as it is now, and its version as the ETag. */
+  const respondWithItem = async (ctx: Context, kind: OfferingKind, id: number) => {
+    const item = await getOffering.execute({ kind, id, userId: currentUserId(ctx) });
+    ctx.set('ETag', entityTag(item.version));
+    ctx.body = serializeOffering(item);
+  };
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const { plural } = OFFERING_KINDS[kind];
+
+    router.post(`/api/${plural}`, requireAuth, staffOnly, idempotent(container), async (ctx) => {
+      const body = validate(createOfferingBody, ctx.request.body) as Required<DetailsBody>;
+      const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails });
+      ctx.status = 201;
+      ctx.set('Location', `/api/${plural}/${created.id}/`);
+      await respondWithItem(ctx, kind, created.id);
+    });
+
+    router.patch(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
+      const id = parseId(ctx.params.id);
+      const versions = expectedVersions(ctx.get('If-Match') || undefined, { required: true });
+      const body = validate(changeOfferingBody, ctx.request.body) as DetailsBody;
+      await change.execute({ staffUserId: currentUserId(ctx), kind, id, changes: toDetails(body), expectedVersions: versions });
+      await respondWithItem(ctx, kind, id);
+    });
+
+    router.post(`/api/${plural}/:id/close`, requireAuth, staffOnly, async (ctx) => {
+      const id = parseId(ctx.params.id);
+      await close.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) });
+      await respondWithItem(ctx, kind, id);
+    });
+
+    router.delete(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
+      const id = parseId(ctx.params.id);
+      await remove.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) });
+      ctx.status = 204;
+    });
+  }
+
+  router.get('/api/admin/audit', requireAuth, staffOnly, async (ctx) => {
+    const query = validate(auditListQuery, ctx.query) as AuditListQuery;
+    const page = await auditTrail.execute({
+      filter: { kind: query.item_kind, itemId: query.item_id, staffUserId: query.staff_user_id },
+      page: query.page,
+      pageSize: query.page_size,
+    });
+    ctx.body = { count: page.count, ...pageLinks(ctx, query.page, page.hasNext), results: page.entries.map(serializeAuditEntry) };
+  });
+}
+
+/** The details a body sends, as the application names them; absent fields stay absent. */
+function toDetails(body: DetailsBody): Partial<OfferingDetails> {
+  const details = { title: body.title, description: body.description, price: body.price, startAt: body.start_at, endAt: body.end_at };
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,59 @@
+import Joi from 'joi';
+import { DESCRIPTION_MAX_LENGTH, SALEABLE_PRICES, TITLE_MAX_LENGTH } from '../../../domain/offering-details';
+import { ALL_OFFERING_KINDS } from '../../../domain/offering-kind';
+import { parseInstant } from '../calendar';
+import { pageParams } from '../pagination';
+import { envelopeOf, positiveMoney, timestamp } from './common-schemas';
+
+const instant = Joi.string()
+  .max(40)
+  .custom((value: string, helpers) => parseInstant(value) ?? helpers.error('any.invalid'))
+  .messages({ 'any.invalid': '{{#label}} must be an ISO 8601 date and time with its offset, e.g. 2026-12-01T09:00:00Z' })
+  .example('2026-12-01T09:00:00Z');
+
+const details = {
+  title: Joi.string().trim().min(1).max(TITLE_MAX_LENGTH),
+  description: Joi.string().allow('').max(DESCRIPTION_MAX_LENGTH),
+  price: positiveMoney.description(
+    `Decimal with at most 2 places; between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts`,
+  ),
+  start_at: instant.description('When the sale opens (ISO 8601 with an offset)'),
+  end_at: instant.description('When the sale ends; after start_at'),
+};
+
+export const createOfferingBody = Joi.object({
+  ...details,
+  title: details.title.required(),
+  description: details.description.default(''),
+  price: details.price.required(),
+  start_at: details.start_at.required(),
+  end_at: details.end_at.required(),
+});
+
+export const changeOfferingBody = Joi.object(details).min(1).messages({ 'object.min': 'Send at least one field to change' });
+
+export const ifMatchHeader = Joi.object({
+  'if-match': Joi.string().description('The ETag of the item as you read it; a stale one is refused with 412'),
+});
+
+export const auditListQuery = Joi.object({
+  ...pageParams,
+  item_kind: Joi.string().valid(...ALL_OFFERING_KINDS).description('Only changes of this kind of item'),
+  item_id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).description('Only changes of this item (with item_kind)'),
+  staff_user_id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).description('Only changes made by this staff user'),
+}).with('item_id', 'item_kind');
+
+const auditedFields = Joi.object().pattern(Joi.string(), Joi.string()).allow(null);
+
+export const auditEntry = Joi.object({
+  id: Joi.number().integer(),
+  staff_user_id: Joi.number().integer(),
+  action: Joi.string().valid('create', 'update', 'close', 'delete'),
+  item_kind: Joi.string().valid(...ALL_OFFERING_KINDS),
+  item_id: Joi.number().integer(),
+  before: auditedFields.description('The changed fields before the change (null when created)'),
+  after: auditedFields.description('The changed fields after the change (null when deleted)'),
+  created_at: timestamp,
+}).meta({ className: 'AuditEntry' });
+
+export const auditPage = envelopeOf(auditEntry, 'AuditPage');

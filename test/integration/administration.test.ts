@@ -1,0 +1,399 @@
+import { spawnSync } from 'node:child_process';
+import { expect } from 'chai';
+import { GrantStaffHandler } from '../../src/application/commands/grant-staff/grant-staff-handler';
+import { ALL_OFFERING_KINDS, type OfferingKind } from '../../src/domain/offering-kind';
+import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import type { ApiResponse } from '../support/api-client';
+import { InMemorySearchIndex } from '../support/in-memory-search-index';
+import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
+import { testConfig } from '../support/test-config';
+import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { TEST_PASSWORD, type TestUser, createUser, uniqueName } from '../support/users';
+
+const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+
+/** A valid new item, open from yesterday to next week, with a word of its own to search for. */
+const newItem = (overrides: Record<string, unknown> = {}) => ({
+  title: `${uniqueName('Quokka')} 실전 시험`,
+  description: '관리자가 만든 항목',
+  price: '55000',
+  start_at: iso(-DAY_MS),
+  end_at: iso(7 * DAY_MS),
+  ...overrides,
+});
+
+async function makeStaff(server: TestServer, user: TestUser, staff = true): Promise<void> {
+  await server.running.app.container.get(GrantStaffHandler).execute({ email: user.email, revoke: !staff });
+}
+
+for (const kind of ALL_OFFERING_KINDS) {
+  const paths = kindPaths(kind);
+  const { plural } = paths.names;
+  const items = OFFERING_TABLES[kind].items;
+
+  describe(`Administering ${plural}`, () => {
+    let server: TestServer;
+    let staff: TestUser;
+    let customer: TestUser;
+    before(async () => {
+      server = await sharedServer();
+      staff = await createUser(server.api);
+      await makeStaff(server, staff);
+      customer = await createUser(server.api);
+    });
+
+    const create = (body: unknown = newItem(), as: TestUser = staff) => server.api.post(paths.list, body, { token: as.access });
+    const patch = (id: number, body: unknown, headers: Record<string, string> = {}, as: TestUser = staff) =>
+      server.api.request('PATCH', paths.detail(id), body, { token: as.access, headers });
+    const close = (id: number, headers: Record<string, string> = {}, as: TestUser = staff) => server.api.post(`${paths.detail(id)}close/`, undefined, { token: as.access, headers });
+    const remove = (id: number, headers: Record<string, string> = {}, as: TestUser = staff) => server.api.request('DELETE', paths.detail(id), undefined, { token: as.access, headers });
+    const audit = (query = '', as: TestUser = staff) => server.api.get(`/api/admin/audit/${query}`, { token: as.access });
+    const register = (id: number, amount: string, as: TestUser = customer) => server.api.post(paths.register(id), { amount, payment_method: 'card' }, { token: as.access });
+    const row = (id: number) => server.db(items).where({ id }).first();
+    const created = async (body: unknown = newItem()): Promise<ApiResponse> => {
+      const res = await create(body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return res;
+    };
+
+    describe('who may', () => {
+      it('answers 403 forbidden to a customer on every administration route, and changes nothing', async () => {
+        const id = await createOffering(server.db, kind);
+        const before = await row(id);
+        const answers = await Promise.all([
+          create(newItem(), customer),
+          patch(id, { price: '1000' }, { 'if-match': '"1"' }, customer),
+          close(id, {}, customer),
+          remove(id, {}, customer),
+          audit('', customer),
+        ]);
+        for (const res of answers) {
+          expect(res.status).to.equal(403);
+          expect(res.body.code).to.equal('forbidden');
+        }
+        expect(await row(id)).to.deep.equal(before);
+      });
+
+      it('answers 401 without a token', async () => {
+        const id = await createOffering(server.db, kind);
+        const answers = await Promise.all([
+          server.api.post(paths.list, newItem()),
+          server.api.request('PATCH', paths.detail(id), { price: '1000' }),
+          server.api.post(`${paths.detail(id)}close/`),
+          server.api.request('DELETE', paths.detail(id)),
+          server.api.get('/api/admin/audit/'),
+        ]);
+        for (const res of answers) expect(res.status).to.equal(401);
+      });
+
+      it('takes the staff right away on the next request, with the same token', async () => {
+        const admin = await createUser(server.api);
+        await makeStaff(server, admin);
+        expect((await audit('', admin)).status).to.equal(200);
+        await makeStaff(server, admin, false);
+        expect((await audit('', admin)).status).to.equal(403);
+      });
+    });
+
+    describe(`POST ${paths.list}`, () => {
+      it('creates the item: 201 with the item, its Location and its ETag', async () => {
+        const body = newItem({ description: '새로운 설명' });
+        const res = await created(body);
+        expect(res.body).to.include({ title: body.title, description: '새로운 설명', price: '55000.00', registration_count: 0, is_registered: false });
+        expect(res.body.start_at).to.equal(body.start_at);
+        expect(res.headers.get('location')).to.equal(paths.detail(res.body.id));
+        expect(res.headers.get('etag')).to.equal('"1"');
+        const detail = await server.api.get(paths.detail(res.body.id), { token: customer.access });
+        expect(detail.body).to.deep.equal(res.body);
+        expect(detail.headers.get('etag')).to.equal('"1"');
+      });
+
+      it('shows the new item at once in lists and in searches by its English and Korean words', async () => {
+        const body = newItem();
+        const { id } = (await created(body)).body;
+        const word = body.title.split(' ')[0];
+        for (const query of [`?search=${encodeURIComponent(word)}`, `?search=${encodeURIComponent(`${word} 실전`)}&status=available`, `?search=${encodeURIComponent(word.slice(0, 10))}&sort=price_asc`]) {
+          const res = await server.api.get(paths.list + query, { token: customer.access });
+          expect(res.body.results.map((item: { id: number }) => item.id), query).to.deep.equal([id]);
+        }
+      });
+
+      const refusals: Array<[string, Record<string, unknown>, string]> = [
+        ['an end before the start', { start_at: iso(DAY_MS), end_at: iso(-DAY_MS) }, 'end_at'],
+        ['an end equal to the start', { start_at: '2027-01-01T00:00:00Z', end_at: '2027-01-01T09:00:00+09:00' }, 'end_at'],
+        ['a price below what every payment method accepts', { price: '999.99' }, 'price'],
+        ['a price above what every payment method accepts', { price: '50000000.01' }, 'price'],
+        ['a zero price', { price: 0 }, 'price'],
+        ['a price with three decimals', { price: '1000.001' }, 'price'],
+        ['an empty title', { title: '   ' }, 'title'],
+        ['a title over 255 characters', { title: 'x'.repeat(256) }, 'title'],
+        ['a description over 5,000 characters', { description: 'x'.repeat(5_001) }, 'description'],
+        ['a time without an offset', { start_at: '2026-12-01T09:00:00' }, 'start_at'],
+        ['the 30th of February', { end_at: '2027-02-30T00:00:00Z' }, 'end_at'],
+        ['the year 0', { start_at: '0000-01-01T00:00:00Z' }, 'start_at'],
+        ['a registration count', { registration_count: 5 }, 'registration_count'],
+        ['an unknown field', { colour: 'blue' }, 'colour'],
+      ];
+      for (const [what, overrides, field] of refusals) {
+        it(`refuses ${what} with a 400 naming ${field}, and creates nothing`, async () => {
+          const before = await server.db(items).count<{ n: string }[]>({ n: '*' });
+          const res = await create(newItem(overrides));
+          expect(res.status).to.equal(400);
+          expect(res.body.code).to.equal('validation_failed');
+          expect(res.body.errors).to.have.property(field);
+          expect(await server.db(items).count<{ n: string }[]>({ n: '*' })).to.deep.equal(before);
+        });
+      }
+
+      it('refuses a body without the required fields, naming each', async () => {
+        const res = await create({});
+        expect(res.status).to.equal(400);
+        expect(res.body.errors).to.include.keys('title', 'price', 'start_at', 'end_at');
+      });
+    });
+
+    describe(`PATCH ${paths.list}{id}/`, () => {
+      it('changes the fields sent, keeps the others, and raises the version', async () => {
+        const { body: item } = await created();
+        const res = await patch(item.id, { price: '60000', title: `${item.title} 개정` }, { 'if-match': '"1"' });
+        expect(res.status).to.equal(200);
+        expect(res.headers.get('etag')).to.equal('"2"');
+        expect(res.body).to.deep.equal({ ...item, price: '60000.00', title: `${item.title} 개정` });
+      });
+
+      it('answers 428 without If-Match and 412 with a stale one, changing nothing', async () => {
+        const { body: item } = await created();
+        expect((await patch(item.id, { price: '60000' }, { 'if-match': '"1"' })).status).to.equal(200);
+        const before = await row(item.id);
+        const missing = await patch(item.id, { price: '70000' });
+        expect(missing.status).to.equal(428);
+        expect(missing.body.code).to.equal('precondition_required');
+        for (const tag of ['"1"', 'W/"2"', '"1", "3"', 'garbage']) {
+          const stale = await patch(item.id, { price: '70000' }, { 'if-match': tag });
+          expect(stale.status, tag).to.equal(412);
+          expect(stale.body.code).to.equal('version_mismatch');
+        }
+        expect(await row(item.id)).to.deep.equal(before);
+        expect((await patch(item.id, { price: '70000' }, { 'if-match': '"1", "2"' })).status).to.equal(200);
+      });
+
+      it('lets exactly one of two concurrent changes made against the same version through', async () => {
+        const { body: item } = await created();
+        const answers = await Promise.all([patch(item.id, { price: '61000' }, { 'if-match': '"1"' }), patch(item.id, { price: '62000' }, { 'if-match': '"1"' })]);
+        expect(answers.map((res) => res.status).sort()).to.deep.equal([200, 412]);
+        const winner = answers.find((res) => res.status === 200)!;
+        expect((await row(item.id)).price).to.equal(winner.body.price);
+        expect((await row(item.id)).version).to.equal(2);
+      });
+
+      it('checks the window as changed: an end moved before the start is a 400 naming end_at', async () => {
+        const { body: item } = await created();
+        const res = await patch(item.id, { end_at: iso(-2 * DAY_MS) }, { 'if-match': '"1"' });
+        expect(res.status).to.equal(400);
+        expect(res.body.errors).to.have.property('end_at');
+      });
+
+      it('refuses an empty change, a registration count and unknown fields', async () => {
+        const { body: item } = await created();
+        for (const body of [{}, { registration_count: 3 }, { id: 5 }, { created_at: iso(0) }]) {
+          const res = await patch(item.id, body, { 'if-match': '"1"' });
+          expect(res.status, JSON.stringify(body)).to.equal(400);
+        }
+        expect((await row(item.id)).version).to.equal(1);
+      });
+
+      it('answers 404 for an unknown item', async () => {
+        expect((await patch(987_654_321, { price: '60000' }, { 'if-match': '"1"' })).status).to.equal(404);
+      });
+
+      it('never touches payments made: they keep their amount and title, the old price is refused afterwards', async () => {
+        const { body: item } = await created();
+        const paid = await register(item.id, '55000');
+        expect(paid.status).to.equal(201);
+        const renamed = `${uniqueName('Renamed')} 과정`;
+        expect((await patch(item.id, { price: '65000', title: renamed }, { 'if-match': '"1"' })).status).to.equal(200);
+
+        const payment = await server.db('payments').where({ id: paid.body.payment_id }).first();
+        expect(payment).to.include({ amount: '55000.00', item_title: item.title });
+        const history = await server.api.get(`/api/me/payments/${paid.body.payment_id}/`, { token: customer.access });
+        expect(history.body).to.include({ amount: '55000.00', target_title: item.title });
+        const found = await server.api.get(`/api/me/payments/?search=${encodeURIComponent(item.title.split(' ')[0])}`, { token: customer.access });
+        expect(found.body.results.map((entry: { id: number }) => entry.id)).to.deep.equal([paid.body.payment_id]);
+
+        const other = await createUser(server.api);
+        const stale = await register(item.id, '55000', other);
+        expect(stale.status).to.equal(400);
+        expect(stale.body.code).to.equal('amount_mismatch');
+        expect((await register(item.id, '65000', other)).status).to.equal(201);
+      });
+    });
+
+    describe(`POST ${paths.list}{id}/close/`, () => {
+      it('ends the sale now and keeps the item: closed in lists, refused to applicants', async () => {
+        const { body: item } = await created();
+        const res = await close(item.id);
+        expect(res.status).to.equal(200);
+        expect(res.headers.get('etag')).to.equal('"2"');
+        expect(new Date(res.body.end_at).getTime()).to.be.within(Date.now() - 10_000, Date.now());
+        expect(res.body.start_at).to.equal(item.start_at);
+        const word = encodeURIComponent(item.title.split(' ')[0]);
+        const closed = await server.api.get(`${paths.list}?search=${word}&status=closed`, { token: customer.access });
+        expect(closed.body.results.map((entry: { id: number }) => entry.id)).to.deep.equal([item.id]);
+        const refused = await register(item.id, '55000');
+        expect(refused.status).to.equal(400);
+        expect(refused.body.code).to.equal('not_open');
+      });
+
+      it('closes an item that has not started yet, and changes nothing when closed again', async () => {
+        const { body: item } = await created(newItem({ start_at: iso(DAY_MS), end_at: iso(2 * DAY_MS) }));
+        const first = await close(item.id);
+        expect(first.status).to.equal(200);
+        expect(new Date(first.body.start_at).getTime()).to.be.below(new Date(first.body.end_at).getTime());
+        const again = await close(item.id);
+        expect(again.status).to.equal(200);
+        expect(again.headers.get('etag')).to.equal(first.headers.get('etag'));
+        expect(again.body).to.deep.equal(first.body);
+        const upcoming = await server.api.get(`${paths.list}?search=${encodeURIComponent(item.title.split(' ')[0])}&status=upcoming`, { token: customer.access });
+        expect(upcoming.body.count).to.equal(0);
+      });
+
+      it('refuses a stale If-Match with 412', async () => {
+        const { body: item } = await created();
+        expect((await close(item.id, { 'if-match': '"7"' })).status).to.equal(412);
+        expect((await row(item.id)).version).to.equal(1);
+      });
+    });
+
+    describe(`DELETE ${paths.list}{id}/`, () => {
+      it('deletes an item nobody paid for: 204, then 404', async () => {
+        const { body: item } = await created();
+        expect((await remove(item.id, { 'if-match': '"1"' })).status).to.equal(204);
+        expect((await server.api.get(paths.detail(item.id), { token: customer.access })).status).to.equal(404);
+        expect(await row(item.id)).to.equal(undefined);
+      });
+
+      it('refuses an item with a registration, or with a payment that did not go through, with 409 has_registrations', async () => {
+        const { body: item } = await created();
+        expect((await register(item.id, '55000')).status).to.equal(201);
+        const res = await remove(item.id);
+        expect(res.status).to.equal(409);
+        expect(res.body.code).to.equal('has_registrations');
+        expect(await row(item.id)).not.to.equal(undefined);
+
+        const { body: declined } = await created(newItem({ price: '1000' }));
+        await server.db('payments').insert({ user_id: customer.id, payment_type: kind, target_id: declined.id, item_title: declined.title, amount: '1000.00', payment_method: 'card', status: 'failed' });
+        expect((await remove(declined.id)).status).to.equal(409);
+      });
+
+      it('answers 404 for an unknown item and 412 for a stale If-Match', async () => {
+        expect((await remove(987_654_321)).status).to.equal(404);
+        const { body: item } = await created();
+        expect((await remove(item.id, { 'if-match': '"2"' })).status).to.equal(412);
+      });
+    });
+
+    describe('GET /api/admin/audit/', () => {
+      it('records who changed what and when, with the changed fields before and after, newest first', async () => {
+        const { body: item } = await created();
+        await patch(item.id, { price: '60000' }, { 'if-match': '"1"' });
+        await close(item.id);
+        const res = await audit(`?item_kind=${kind}&item_id=${item.id}`);
+        expect(res.status).to.equal(200);
+        expect(res.body.count).to.equal(3);
+        const [closing, change, creation] = res.body.results;
+        expect(creation).to.include({ staff_user_id: staff.id, action: 'create', item_kind: kind, item_id: item.id, before: null });
+        expect(creation.after).to.include({ title: item.title, price: '55000.00', start_at: item.start_at, end_at: item.end_at });
+        expect(change).to.deep.include({ action: 'update', before: { price: '55000.00' }, after: { price: '60000.00' } });
+        expect(closing.action).to.equal('close');
+        expect(closing.before).to.deep.equal({ start_at: item.start_at, end_at: item.end_at });
+        expect(new Date(closing.created_at).getTime()).to.be.at.least(new Date(change.created_at).getTime());
+      });
+
+      it('filters by staff user, and records deletions', async () => {
+        const other = await createUser(server.api);
+        await makeStaff(server, other);
+        const item = (await created()).body;
+        const removed = await server.api.request('DELETE', paths.detail(item.id), undefined, { token: other.access });
+        expect(removed.status).to.equal(204);
+        const res = await audit(`?staff_user_id=${other.id}`);
+        expect(res.body.results).to.have.length(1);
+        expect(res.body.results[0]).to.include({ action: 'delete', item_id: item.id, after: null, staff_user_id: other.id });
+      });
+
+      it('refuses malformed filters with a 400 naming them', async () => {
+        for (const query of ['?item_id=1', '?item_kind=book', '?staff_user_id=-1', '?page=0']) {
+          const res = await audit(query);
+          expect(res.status, query).to.equal(400);
+        }
+      });
+    });
+  });
+}
+
+describe('Administrative changes and the search index', () => {
+  let server: TestServer;
+  let staff: TestUser;
+  before(async () => {
+    server = await startTestServer({}, { searchIndex: new InMemorySearchIndex() });
+    staff = await createUser(server.api);
+    await makeStaff(server, staff);
+  });
+  after(() => server.running.close());
+
+  const outboxOf = (kind: OfferingKind, id: number) => server.db('search_outbox').where({ item_kind: kind, item_id: id });
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const paths = kindPaths(kind);
+    it(`writes every ${kind} change to the search outbox, and nothing for a refused one`, async () => {
+      await server.db('search_outbox').delete();
+      const res = await server.api.post(paths.list, newItem(), { token: staff.access });
+      const id = res.body.id as number;
+      expect(await outboxOf(kind, id)).to.have.length(1);
+      await server.api.request('PATCH', paths.detail(id), { price: '70000' }, { token: staff.access, headers: { 'if-match': '"9"' } });
+      expect(await outboxOf(kind, id)).to.have.length(1);
+      await server.api.request('PATCH', paths.detail(id), { price: '70000' }, { token: staff.access, headers: { 'if-match': '"1"' } });
+      await server.api.post(`${paths.detail(id)}close/`, undefined, { token: staff.access });
+      await server.api.request('DELETE', paths.detail(id), undefined, { token: staff.access });
+      expect(await outboxOf(kind, id)).to.have.length(4);
+    });
+  }
+});
+
+describe('npm run create-admin', function () {
+  this.timeout(60_000);
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['scripts/run-entry.cjs', 'interfaces/cli/create-admin', ...args], {
+      env: { ...process.env, DATABASE_URL: testConfig().databaseUrl, LOG_LEVEL: 'warn', ADMIN_PASSWORD: '', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('creates a staff account with the password from ADMIN_PASSWORD, promotes an existing one, and revokes', async () => {
+    const server = await sharedServer();
+    const email = `${uniqueName('admin')}@example.com`;
+    const createdRun = run(['--email', email], { ADMIN_PASSWORD: 'staff-pass-42' });
+    expect(createdRun.status, createdRun.stderr).to.equal(0);
+    expect(createdRun.stdout).to.match(/created as staff/);
+    const login = await server.api.post('/api/auth/login/', { email, password: 'staff-pass-42' });
+    expect((await server.api.get('/api/admin/audit/', { token: login.body.access })).status).to.equal(200);
+
+    expect(run(['--email', email, '--revoke']).status).to.equal(0);
+    expect((await server.api.get('/api/admin/audit/', { token: login.body.access })).status).to.equal(403);
+
+    const customer = await createUser(server.api);
+    const promoted = run(['--email', customer.email]);
+    expect(promoted.status, promoted.stderr).to.equal(0);
+    expect((await server.api.get('/api/admin/audit/', { token: customer.access })).status).to.equal(200);
+    expect((await server.api.post('/api/auth/login/', { email: customer.email, password: TEST_PASSWORD })).status).to.equal(200);
+  });
+
+  it('refuses a new account without a password, or with a weak one, and creates nothing', async () => {
+    const server = await sharedServer();
+    const email = `${uniqueName('admin')}@example.com`;
+    const missing = run(['--email', email]);
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.match(/password/);
+    expect(run(['--email', email], { ADMIN_PASSWORD: 'short' }).status).to.equal(2);
+    expect(await server.db('users').whereRaw('lower(email) = lower(?)', [email]).first()).to.equal(undefined);
+  });
+});
