@@ -1,26 +1,49 @@
 import Joi from 'joi';
 import j2s from 'joi-to-swagger';
-import type { OperationDoc } from './operation-doc';
+import { responseObject } from '../schemas/common-schemas';
+import type { OperationDoc, ResponseHeader } from './operation-doc';
 
 type Json = Record<string, unknown>;
 
-const PROBLEM_SCHEMA = Joi.object({
-  type: Joi.string().description('A URI reference naming the problem type').example('/problems/amount-mismatch'),
+const PROBLEM_SCHEMA = responseObject({
+  type: Joi.string().description('A URI reference naming the problem type; it resolves to a page describing it').example('/problems/amount-mismatch'),
   title: Joi.string().example('Amount does not match the price'),
   status: Joi.number().integer().example(400),
   code: Joi.string().description('Stable snake_case identifier to switch on').example('amount_mismatch'),
-  detail: Joi.string().example('The amount does not match the price of the item.'),
+  detail: Joi.string().optional().example('The amount does not match the price of the item.'),
   errors: Joi.object()
+    .optional()
     .pattern(Joi.string(), Joi.array().items(Joi.string()))
     .description('Present for validation failures: field name → messages'),
-  request_id: Joi.string().description('Also in the X-Request-Id header and the request log line'),
+  request_id: Joi.string().optional().description('Also in the X-Request-Id header and the request log line'),
 }).meta({ className: 'Problem' });
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 503: 'Service Unavailable',
+  422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
+
+type HeaderName = ResponseHeader | 'X-Request-Id' | 'Retry-After' | 'Idempotent-Replayed' | 'WWW-Authenticate';
+
+/** Every response header the service sets, as the document describes it. */
+const HEADERS: Readonly<Record<HeaderName, Json>> = {
+  'X-Request-Id': { description: 'The request id (echoed when the client sends one), also in the log lines of the request', schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+  'Idempotent-Replayed': { description: '`true` when the answer is the stored answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+  'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' } },
+  Location: { description: 'The path of the created resource', schema: { type: 'string' } },
+  ETag: { description: 'The version of the item, to send back in `If-Match` when changing it', schema: { type: 'string' } },
+};
+
+const headersObject = (names: readonly HeaderName[]): Json => ({ headers: Object.fromEntries(names.map((name) => [name, HEADERS[name]])) });
+
+/** Headers of a problem response with the status. */
+const problemHeaders = (status: number): HeaderName[] => [
+  'X-Request-Id',
+  ...(status === 429 || status === 503 ? (['Retry-After'] as const) : []),
+  ...(status === 401 ? (['WWW-Authenticate'] as const) : []),
+];
 
 /** Problems the HTTP shell itself can answer any request with. */
 const SHELL_PROBLEMS = [
@@ -31,6 +54,9 @@ const SHELL_PROBLEMS = [
   { status: 503, codes: ['query_timeout'], when: (op: OperationDoc) => op.auth },
   // Reads are limited per user (READS_PER_MINUTE).
   { status: 429, codes: ['too_many_requests'], when: (op: OperationDoc) => op.method === 'get' && op.auth },
+  // PostgreSQL or Redis unreachable: every operation but the health checks needs one of them.
+  { status: 503, codes: ['dependency_unavailable'], when: (op: OperationDoc) => op.tag !== 'operations' },
+  { status: 500, codes: ['internal_error'], when: () => true },
 ];
 
 export interface DocumentInfo {
@@ -75,9 +101,12 @@ function operationObject(op: OperationDoc, toSchema: (schema: Joi.Schema) => Jso
     ...parametersOf(op.query, 'query', toSchema),
     ...parametersOf(op.headers, 'header', toSchema),
   ];
+  const idempotent = Boolean(op.headers?.describe().keys?.['idempotency-key']);
+  const successHeaders: HeaderName[] = ['X-Request-Id', ...(op.success.headers ?? []), ...(idempotent ? (['Idempotent-Replayed'] as const) : [])];
   const responses: Record<string, Json> = {
     [op.success.status]: {
       description: op.success.description,
+      ...headersObject(successHeaders),
       ...(op.success.schema
         ? { content: { 'application/json': { schema: toSchema(op.success.schema), ...example(op.success.example) } } }
         : {}),
@@ -95,6 +124,7 @@ function operationObject(op: OperationDoc, toSchema: (schema: Joi.Schema) => Jso
     const list = [...codes];
     responses[status] = {
       description: `${STATUS_TEXT[status] ?? 'Problem'}: ${list.map((code) => `\`${code}\``).join(', ')}`,
+      ...headersObject(problemHeaders(status)),
       content: {
         'application/problem+json': {
           schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { type: 'object', properties: { code: { type: 'string', enum: list } } }] },

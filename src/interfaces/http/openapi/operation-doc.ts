@@ -2,6 +2,9 @@ import type Joi from 'joi';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/** Response headers an operation's success may carry, besides `X-Request-Id` (on every response). */
+export type ResponseHeader = 'Location' | 'ETag';
+
 export interface ProblemDoc {
   readonly status: number;
   /** The `code` values a client can receive with this status. */
@@ -32,6 +35,7 @@ export interface OperationDoc {
     readonly description: string;
     readonly schema?: Joi.Schema;
     readonly example?: unknown;
+    readonly headers?: readonly ResponseHeader[];
   };
   readonly problems: readonly ProblemDoc[];
 }

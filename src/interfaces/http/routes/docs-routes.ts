@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { koaSwagger } from 'koa2-swagger-ui';
 import { openApiDocument } from '../openapi/openapi-document';
+import { PROBLEM_TYPES, codeOfSlug } from '../problem-types';
 import type { RouteContext } from './route-context';
 
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -34,6 +35,16 @@ export function registerDocsRoutes({ router, limitAnonymousReads }: RouteContext
   });
   router.get('/api/docs', limitAnonymousReads, ui);
 
+  // Each problem's `type` URI: a short page saying what it means and what to do.
+  router.get('/problems/:slug', limitAnonymousReads, (ctx) => {
+    const code = codeOfSlug(ctx.params.slug);
+    const problem = PROBLEM_TYPES.get(code);
+    if (!problem) return;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = problemPage(code, problem);
+  });
+
   router.get(`${ASSET_PREFIX}/:name`, limitAnonymousReads, (ctx) => {
     const asset = ASSETS.get(ctx.params.name);
     if (!asset) return;
@@ -41,4 +52,15 @@ export function registerDocsRoutes({ router, limitAnonymousReads }: RouteContext
     ctx.set('Cache-Control', 'public, max-age=86400');
     ctx.body = createReadStream(path.join(SWAGGER_UI_DIR, asset.file));
   });
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function problemPage(code: string, problem: { readonly title: string; readonly description: string }): string {
+  const description = escapeHtml(problem.description).replace(/`([^`]+)`/g, '<code>$1</code>');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(problem.title)}</title></head>
+<body><h1>${escapeHtml(problem.title)}</h1><p>Problem code <code>${escapeHtml(code)}</code>.</p><p>${description}</p>
+<p>Every problem of this API: <a href="/api/docs">the API documentation</a>.</p></body></html>
+`;
 }

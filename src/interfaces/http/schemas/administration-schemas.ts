@@ -3,7 +3,7 @@ import { DESCRIPTION_MAX_LENGTH, SALEABLE_PRICES, TITLE_MAX_LENGTH } from '../..
 import { ALL_OFFERING_KINDS } from '../../../domain/offering-kind';
 import { parseInstant } from '../calendar';
 import { pageParams } from '../pagination';
-import { envelopeOf, positiveMoney, timestamp } from './common-schemas';
+import { envelopeOf, positiveMoney, responseObject, timestamp } from './common-schemas';
 
 const instant = Joi.string()
   .max(40)
@@ -45,7 +45,7 @@ export const auditListQuery = Joi.object({
 
 const auditedFields = Joi.object().pattern(Joi.string(), Joi.string()).allow(null);
 
-export const auditEntry = Joi.object({
+export const auditEntry = responseObject({
   id: Joi.number().integer(),
   staff_user_id: Joi.number().integer(),
   action: Joi.string().valid('create', 'update', 'close', 'delete'),

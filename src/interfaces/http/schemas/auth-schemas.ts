@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { responseObject } from './common-schemas';
 
 export const email = Joi.string().trim().max(254).email({ tlds: { allow: false } });
 export const username = Joi.string()
@@ -28,21 +29,21 @@ export const refreshBody = Joi.object({
   refresh: Joi.string().max(4096).required(),
 }).required();
 
-export const userBody = Joi.object({
+export const userBody = responseObject({
   id: Joi.number().integer().example(1),
   email: Joi.string().example('student@example.com'),
   username: Joi.string().example('student'),
 }).meta({ className: 'User' });
 
-export const signUpResponse = Joi.object({ user: userBody }).label('SignUpResponse');
+export const signUpResponse = responseObject({ user: userBody }).label('SignUpResponse');
 
-export const sessionResponse = Joi.object({
+export const sessionResponse = responseObject({
   access: Joi.string().description('Access token (JWT), short-lived'),
   refresh: Joi.string().description('Refresh token (JWT); single use, rotated on every refresh'),
   user: userBody,
 }).label('Session');
 
-export const refreshedTokensResponse = Joi.object({
+export const refreshedTokensResponse = responseObject({
   access: Joi.string(),
   refresh: Joi.string(),
 }).label('RefreshedTokens');

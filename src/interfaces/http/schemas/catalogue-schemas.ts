@@ -7,7 +7,7 @@ import { pageParams } from '../pagination';
 
 /** Meilisearch reads only the first 10 words of a query: both engines refuse more, alike. */
 export const MAX_SEARCH_WORDS = 10;
-import { envelopeOf, moneyOut, timestamp } from './common-schemas';
+import { envelopeOf, moneyOut, responseObject, timestamp } from './common-schemas';
 
 const priceBound = Joi.alternatives()
   .try(Joi.string().max(32), Joi.number())
@@ -42,7 +42,7 @@ export const catalogueListQuery = Joi.object({
   price_max: priceBound.description('Inclusive upper price bound'),
 });
 
-export const offeringItem = Joi.object({
+export const offeringItem = responseObject({
   id: Joi.number().integer(),
   title: Joi.string(),
   description: Joi.string(),
@@ -55,5 +55,5 @@ export const offeringItem = Joi.object({
 }).meta({ className: 'Offering' });
 
 export const offeringPage = envelopeOf(offeringItem, 'OfferingPage').keys({
-  count_is_estimate: Joi.boolean().description('True when `count` is an estimate of a large result set'),
+  count_is_estimate: Joi.boolean().required().description('True when `count` is an estimate of a large result set'),
 });

@@ -24,8 +24,16 @@ export const idempotencyKeyHeader = Joi.object({
     .description('Makes the request safe to retry: the first response is stored for 24 h and replayed'),
 });
 
+/**
+ * A response object: every key is always present (the OpenAPI document lists it as required, so
+ * generated clients type it so) unless it is marked `.optional()`; `null` values are allowed only
+ * where a key says so.
+ */
+export const responseObject = (keys: Readonly<Record<string, Joi.Schema>>): Joi.ObjectSchema =>
+  Joi.object(Object.fromEntries(Object.entries(keys).map(([name, schema]) => [name, schema.$_getFlag('presence') === 'optional' ? schema : schema.required()])));
+
 export const envelopeOf = (item: Joi.Schema, className: string) =>
-  Joi.object({
+  responseObject({
     count: Joi.number().integer(),
     next: Joi.string().uri().allow(null),
     previous: Joi.string().uri().allow(null),

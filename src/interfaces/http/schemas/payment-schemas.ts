@@ -3,7 +3,7 @@ import { PAYMENT_STATUSES } from '../../../domain/payment';
 import { PAYMENT_METHODS } from '../../../domain/payment-method';
 import { isCalendarDate } from '../calendar';
 import { pageParams } from '../pagination';
-import { envelopeOf, moneyOut, timestamp } from './common-schemas';
+import { envelopeOf, moneyOut, responseObject, timestamp } from './common-schemas';
 
 const isoDate = Joi.string()
   .pattern(/^\d{4}-\d{2}-\d{2}$/)
@@ -23,7 +23,7 @@ export const cancelBody = Joi.object({
   reason: Joi.string().allow('').max(500),
 });
 
-export const paymentItem = Joi.object({
+export const paymentItem = responseObject({
   id: Joi.number().integer(),
   payment_type: Joi.string().valid('test', 'course'),
   target_id: Joi.number().integer(),
@@ -39,7 +39,7 @@ export const paymentItem = Joi.object({
 
 export const paymentPage = envelopeOf(paymentItem, 'PaymentPage');
 
-export const cancellationResponse = Joi.object({
+export const cancellationResponse = responseObject({
   payment_id: Joi.number().integer(),
   status: Joi.string().valid('cancelled'),
   cancelled_at: timestamp,

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { PAYMENT_METHODS } from '../../../domain/payment-method';
-import { moneyOut, positiveMoney, timestamp } from './common-schemas';
+import { moneyOut, positiveMoney, responseObject, timestamp } from './common-schemas';
 
 export const registerBody = Joi.object({
   amount: positiveMoney.required(),
@@ -10,7 +10,7 @@ export const registerBody = Joi.object({
 }).required();
 
 export const registrationResponse = (idField: string) =>
-  Joi.object({
+  responseObject({
     payment_id: Joi.number().integer(),
     [idField]: Joi.number().integer(),
     payment_method: Joi.string().valid(...PAYMENT_METHODS),
@@ -19,7 +19,7 @@ export const registrationResponse = (idField: string) =>
   });
 
 export const completionResponse = (idField: string) =>
-  Joi.object({
+  responseObject({
     [idField]: Joi.number().integer(),
     status: Joi.string().valid('completed'),
     completed_at: timestamp,

@@ -37,7 +37,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         headers: idempotencyKeyHeader,
         body: createOfferingBody,
         bodyExample: { title: item.title, description: item.description, price: item.price, start_at: '2026-12-01T09:00:00Z', end_at: '2026-12-31T09:00:00Z' },
-        success: { status: 201, description: `The new ${kind}.`, schema: offeringItem, example: item },
+        success: { status: 201, description: `The new ${kind}.`, schema: offeringItem, example: item, headers: ['Location', 'ETag'] },
         problems: [
           { status: 400, codes: ['validation_failed'] },
           ...STAFF_PROBLEMS,
@@ -61,7 +61,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         headers: ifMatchHeader,
         body: changeOfferingBody,
         bodyExample: { price: '60000.00' },
-        success: { status: 200, description: `The ${kind} as changed.`, schema: offeringItem, example: { ...item, price: '60000.00' } },
+        success: { status: 200, description: `The ${kind} as changed.`, schema: offeringItem, example: { ...item, price: '60000.00' }, headers: ['ETag'] },
         problems: [
           { status: 400, codes: ['validation_failed'] },
           ...STAFF_PROBLEMS,
@@ -83,7 +83,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         auth: true,
         pathParams: idParam,
         headers: ifMatchHeader,
-        success: { status: 200, description: `The ${kind}, closed.`, schema: offeringItem, example: item },
+        success: { status: 200, description: `The ${kind}, closed.`, schema: offeringItem, example: item, headers: ['ETag'] },
         problems: [...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 412, codes: ['version_mismatch'] }],
       },
       {

@@ -52,7 +52,7 @@ export const catalogueOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.f
       tag: plural,
       auth: true,
       pathParams: Joi.object({ id: Joi.number().integer().min(1) }),
-      success: { status: 200, description: `The ${kind}.`, schema: offeringItem, example: item },
+      success: { status: 200, description: `The ${kind}.`, schema: offeringItem, example: item, headers: ['ETag'] },
       problems: [...AUTH_PROBLEMS, { status: 404, codes: ['not_found'] }],
     },
   ];

@@ -1,7 +1,8 @@
 import Joi from 'joi';
+import { responseObject } from '../../schemas/common-schemas';
 import type { OperationDoc } from '../operation-doc';
 
-const readiness = Joi.object({
+const readiness = responseObject({
   status: Joi.string().valid('ready', 'unavailable'),
   checks: Joi.object().pattern(Joi.string(), Joi.string().valid('up', 'down')),
 }).label('Readiness');
@@ -14,7 +15,7 @@ export const healthOperations: readonly OperationDoc[] = [
     summary: 'Liveness: the process is up',
     tag: 'operations',
     auth: false,
-    success: { status: 200, description: 'Up.', schema: Joi.object({ status: Joi.string().valid('ok') }).label('Health') },
+    success: { status: 200, description: 'Up.', schema: responseObject({ status: Joi.string().valid('ok') }).label('Health') },
     problems: [],
   },
   {

@@ -1,0 +1,42 @@
+/**
+ * What each problem `code` means, served at its `type` URI (`/problems/amount-mismatch`) so that
+ * a developer who meets one can read what happened and what to do.
+ */
+export const PROBLEM_TYPES: ReadonlyMap<string, { readonly title: string; readonly description: string }> = new Map([
+  ['validation_failed', { title: 'The request is not valid', description: 'One or more fields or parameters are missing or malformed; `errors` names each with its messages. Fix the request; retrying it unchanged gives the same answer.' }],
+  ['bad_request', { title: 'Bad request', description: 'The request could not be read: malformed JSON, a JSON document nested too deeply, a malformed Host header, or a request line Node refuses.' }],
+  ['page_too_deep', { title: 'Page too deep', description: 'Page numbers reach the first results only (MAX_RESULT_WINDOW, 10,000 by default). To read further, page with `cursor` (start with `cursor=` and follow `next`).' }],
+  ['already_registered', { title: 'Already registered', description: 'You already hold an active registration for this item; cancel its payment first to register again.' }],
+  ['not_open', { title: 'Not open for registration', description: 'Now is outside the item\'s window [start_at, end_at].' }],
+  ['amount_mismatch', { title: 'Amount does not match the price', description: 'The amount sent is not the item\'s current price; read the item again (its price may have changed) and send that.' }],
+  ['payment_method_limit', { title: 'Amount outside the payment method limits', description: 'The payment method does not accept this amount (kakaopay 100–50,000,000; card 1,000–100,000,000; bank_transfer 1,000–200,000,000). Choose another method.' }],
+  ['payment_declined', { title: 'Payment declined', description: 'The payment gateway declined the charge; nothing was charged and nothing was registered.' }],
+  ['already_completed', { title: 'Already completed', description: 'The registration is completed: it cannot be completed again (400), and its payment cannot be cancelled (409).' }],
+  ['not_started', { title: 'Not started', description: 'The item has not started yet, so it cannot be completed.' }],
+  ['already_cancelled', { title: 'Already cancelled', description: 'The payment is already cancelled and refunded.' }],
+  ['invalid_credentials', { title: 'Invalid credentials', description: 'The email or password is incorrect.' }],
+  ['invalid_token', { title: 'Invalid or expired token', description: 'The bearer token is missing, malformed, expired, revoked or of the wrong type. Refresh the session or log in again.' }],
+  ['forbidden', { title: 'Forbidden', description: 'Your account may not do this: catalogue administration is for staff accounts.' }],
+  ['not_found', { title: 'Not found', description: 'No such resource, or not yours (someone else\'s payment is answered the same way).' }],
+  ['not_registered', { title: 'Not registered', description: 'You hold no active registration for this item.' }],
+  ['page_not_found', { title: 'Page not found', description: 'The page number is past the last page.' }],
+  ['method_not_allowed', { title: 'Method not allowed', description: 'The path exists but not with this method; the `Allow` header lists the methods it has.' }],
+  ['lock_busy', { title: 'Another request is in progress', description: 'Another request for the same user and item (or payment) is being processed. Retry shortly; nothing was charged by this one.' }],
+  ['has_registrations', { title: 'The item has registrations', description: 'Someone registered for or paid for the item, so it cannot be deleted. Close it instead (POST …/close/).' }],
+  ['idempotency_request_in_progress', { title: 'Request with this Idempotency-Key is in progress', description: 'The first request with this key is still running. Retry shortly to receive its answer.' }],
+  ['idempotency_key_reused', { title: 'Idempotency key reused', description: 'This Idempotency-Key was used with a different request (another path or body). Use a new key for a new request.' }],
+  ['version_mismatch', { title: 'The item has changed', description: 'The If-Match header names a version that is no longer the item\'s; nothing changed. Read the item again (its ETag) and retry.' }],
+  ['precondition_required', { title: 'Version required', description: 'Changing an item requires the If-Match header with the ETag you read, so that changes made meanwhile are not overwritten.' }],
+  ['payload_too_large', { title: 'Payload too large', description: 'The request body is larger than the service accepts.' }],
+  ['uri_too_long', { title: 'URI too long', description: 'The request target is longer than 4,096 characters.' }],
+  ['unsupported_media_type', { title: 'Unsupported media type', description: 'Request bodies must be JSON (`Content-Type: application/json`).' }],
+  ['request_header_fields_too_large', { title: 'Request header fields too large', description: 'The request headers are larger than the server accepts.' }],
+  ['too_many_requests', { title: 'Too many requests', description: 'A rate limit was reached (logins, sign-ups, registrations or reads); `Retry-After` says how many seconds to wait.' }],
+  ['internal_error', { title: 'Internal server error', description: 'Something failed inside the service. Quote the `request_id` when reporting it.' }],
+  ['not_implemented', { title: 'Not implemented', description: 'The method is not one the service implements.' }],
+  ['dependency_unavailable', { title: 'Service temporarily unavailable', description: 'A service this request depends on (PostgreSQL, Redis, the search engine) did not answer. Retry after `Retry-After` seconds; a command that got this answer changed nothing or will be settled.' }],
+  ['query_timeout', { title: 'Query took too long', description: 'The read ran past the statement timeout. Retry after `Retry-After` seconds, or narrow the search.' }],
+]);
+
+/** The code a problem type's path names: `amount-mismatch` → `amount_mismatch`. */
+export const codeOfSlug = (slug: string): string => slug.replace(/-/g, '_');
