@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../domain/offering-kind';
@@ -13,9 +15,11 @@ import { runWriteLoad } from './write-load';
 import { explainFailure } from './explain-failure';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words]
-                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--out bench-results]
+                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor off] [--out bench-results]
 
-Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.`;
+Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.
+Page 1, the detail and the payment history also run against a minimal floor server doing the same
+work (started here, in a process of its own), and the report gives the service's share of its req/s.`;
 
 interface Scenario {
   readonly name: string;
@@ -23,6 +27,8 @@ interface Scenario {
   readonly path: string | (() => string);
   /** Connections for this scenario, when not the run's default. */
   readonly connections?: number;
+  /** The floor server answers it too: the report gives the service's req/s as a share of the floor's. */
+  readonly floor?: boolean;
 }
 
 interface ScenarioResult {
@@ -36,9 +42,12 @@ interface ScenarioResult {
   readonly requests: number;
   /** For scenarios whose paths vary: the slowest requests, slowest first. */
   readonly slowest?: ReadonlyArray<{ readonly path: string; readonly ms: number; readonly status: number }>;
+  /** The floor server's figures for the same scenario, measured right after. */
+  readonly floor?: { readonly requestsPerSecond: number; readonly p99Ms: number };
 }
 
 const SLOWEST_KEPT = 8;
+const FLOOR_WARM_UP_SECONDS = 2;
 
 // Bodies of this service's JSON responses, read loosely: the benchmark only follows links and tokens.
 type Json = Record<string, unknown> & { access?: string; next?: string | null; count?: number; count_is_estimate?: boolean };
@@ -77,7 +86,7 @@ async function scenarios(baseUrl: string, token: string, options: ScenarioOption
     // Seeded ids are dense from 1; an estimated count may overshoot the last one by a little.
     const maxId = Math.max(1, Math.floor((count ?? 1) * (count_is_estimate ? 0.99 : 1)));
     list.push(
-      { name: `${plural}: page 1`, path: listPath },
+      { name: `${plural}: page 1`, path: listPath, floor: true },
       { name: `${plural}: page ${deepPage} (page number)`, path: `${listPath}?page=${deepPage}` },
       { name: `${plural}: page ${deepPage} (cursor)`, path: await cursorPathAtPage(baseUrl, token, listPath, deepPage) },
       { name: `${plural}: status=available`, path: `${listPath}?status=available` },
@@ -85,10 +94,10 @@ async function scenarios(baseUrl: string, token: string, options: ScenarioOption
       { name: `${plural}: search common word`, path: `${listPath}?search=Python` },
       { name: `${plural}: search rare word`, path: `${listPath}?search=Haskell` },
       { name: `${plural}: search + status + sort`, path: `${listPath}?search=${encodeURIComponent('Python 기초')}&status=available&sort=popular` },
-      { name: `${plural}: detail by id`, path: () => `${listPath}${1 + Math.floor(Math.random() * maxId)}/` },
+      { name: `${plural}: detail by id`, path: () => `${listPath}${1 + Math.floor(Math.random() * maxId)}/`, floor: true },
     );
   }
-  list.push({ name: 'me/payments (user with many payments)', path: '/api/me/payments/' });
+  list.push({ name: 'me/payments (user with many payments)', path: '/api/me/payments/', floor: true });
   list.push({ name: 'search mix (words, status, sort, price; no repeats)', path: searchMix(options.mixSeed), connections: options.mixConnections });
   return list;
 }
@@ -133,14 +142,30 @@ function markdown(results: readonly ScenarioResult[], meta: Record<string, strin
   const lines = [
     `Benchmark — ${Object.entries(meta).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
     '',
-    '| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} |`),
+    '| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | floor req/s | share of floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.floor?.requestsPerSecond ?? ''} | ${shareOfFloor(r)} |`,
+    ),
     ...results
       .filter((r) => r.slowest?.length)
       .flatMap((r) => ['', `Slowest requests of ${r.scenario}:`, '', ...r.slowest!.map((s) => `- ${s.ms} ms (${s.status}) \`${s.path}\``)]),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const shareOfFloor = (r: ScenarioResult): string => (r.floor ? `${Math.round((100 * r.requestsPerSecond) / Math.max(1, r.floor.requestsPerSecond))} %` : '');
+
+/** Starts the floor server in a process of its own and resolves with its URL (its first line). */
+async function startFloor(): Promise<{ readonly url: string; stop(): void }> {
+  let root = __dirname;
+  while (!existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
+  const child = spawn(process.execPath, [path.join(root, 'scripts/run-entry.cjs'), 'interfaces/cli/floor'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done || !/^http:/.test(first.value)) throw new Error('the floor server did not start');
+  return { url: first.value, stop: () => child.kill('SIGTERM') };
 }
 
 function reportViolations(what: string, violations: readonly string[]): void {
@@ -156,7 +181,7 @@ function tallyDecisions(entries: ReadonlyArray<{ decision: string }>): Record<st
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'mix-connections', 'mix-seed', 'crash-port', 'out', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['url', 'duration', 'connections', 'only', 'deep-page', 'mix-connections', 'mix-seed', 'crash-port', 'floor', 'out', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const baseUrl = (args.get('url') ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
   const duration = positiveInt(args, 'duration', 10);
@@ -180,10 +205,24 @@ async function main(): Promise<void> {
       body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
     })) as { access: string };
     const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || s.name.toLowerCase().includes(only));
-    for (const scenario of selected) {
-      const scenarioConnections = scenario.connections ?? connections;
-      process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections…\n`);
-      results.push(await run(baseUrl, access, scenario, duration, scenarioConnections));
+    const floor = args.get('floor') !== 'off' && selected.some((s) => s.floor) ? await startFloor() : null;
+    try {
+      for (const scenario of selected) {
+        const scenarioConnections = scenario.connections ?? connections;
+        process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections…\n`);
+        const result = await run(baseUrl, access, scenario, duration, scenarioConnections);
+        if (!floor || !scenario.floor) {
+          results.push(result);
+          continue;
+        }
+        process.stdout.write(`running ${scenario.name} against the floor server…\n`);
+        // Its first requests prepare statements and warm the JIT, as the service's did long ago.
+        await run(floor.url, access, scenario, FLOOR_WARM_UP_SECONDS, scenarioConnections);
+        const onFloor = await run(floor.url, access, scenario, duration, scenarioConnections);
+        results.push({ ...result, floor: { requestsPerSecond: onFloor.requestsPerSecond, p99Ms: onFloor.p99Ms } });
+      }
+    } finally {
+      floor?.stop();
     }
   }
   if (writesWanted || crashWanted) {
@@ -212,7 +251,17 @@ async function main(): Promise<void> {
     }
   }
   console.table(
-    results.map((r) => ({ scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p90 ms': r.p90Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, errors: r.errors })),
+    results.map((r) => ({
+      scenario: r.scenario,
+      'req/s': r.requestsPerSecond,
+      'p50 ms': r.p50Ms,
+      'p90 ms': r.p90Ms,
+      'p99 ms': r.p99Ms,
+      'max ms': r.maxMs,
+      errors: r.errors,
+      'floor req/s': r.floor?.requestsPerSecond ?? '',
+      'of floor': shareOfFloor(r),
+    })),
   );
   for (const r of results.filter((result) => result.slowest?.length)) {
     console.log(`slowest requests of ${r.scenario}:\n${r.slowest!.map((s) => `  ${s.ms} ms (${s.status}) ${s.path}`).join('\n')}`);

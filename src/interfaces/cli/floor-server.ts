@@ -1,0 +1,189 @@
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { JWT_ALGORITHM, signingKey } from '../../infrastructure/auth/jwt-token-service';
+import type { Config } from '../../infrastructure/config/config';
+
+/**
+ * The floor of the benchmark: a bare `node:http` + `pg` + `jsonwebtoken` server that does the
+ * same work per request as the service for page 1 of the lists, the detail and the payment
+ * history — the bearer token verified with the same key and claims, the same prepared queries,
+ * the caller's registrations among the items, a count kept in the process, the same JSON — and
+ * nothing else. What the service spends beyond it is the framework's and the layers' share.
+ * Benchmark tooling only: it is not part of the service.
+ */
+export interface FloorServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const KINDS = {
+  tests: { table: 'tests', registrations: 'test_registrations', itemColumn: 'test_id' },
+  courses: { table: 'courses', registrations: 'course_registrations', itemColumn: 'course_id' },
+} as const;
+
+type Plural = keyof typeof KINDS;
+
+const ITEM_COLUMNS = 'id, title, description, price, start_at, end_at, created_at, registration_count';
+const PAGE_SIZE = 20;
+
+interface ItemRow {
+  id: number;
+  title: string;
+  description: string;
+  price: string;
+  start_at: Date;
+  end_at: Date;
+  created_at: Date;
+  registration_count: number;
+  version?: number;
+}
+
+export async function startFloorServer(config: Config, port = 0): Promise<FloorServer> {
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+  const key = signingKey(config.jwt.secret);
+  const counts = new Map<string, number>();
+
+  const userOf = (request: IncomingMessage): number | null => {
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) return null;
+    try {
+      const claims = jwt.verify(header.slice(7), key, { algorithms: [JWT_ALGORITHM], issuer: config.jwt.issuer, audience: config.jwt.audience }) as jwt.JwtPayload;
+      const id = Number(claims.sub);
+      return claims.typ === 'access' && Number.isSafeInteger(id) && typeof claims.exp === 'number' ? id : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const query = async <Row>(name: string, text: string, values: unknown[]): Promise<Row[]> => (await pool.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
+
+  const registeredAmong = async (plural: Plural, userId: number, ids: number[]): Promise<Set<number>> => {
+    const { registrations, itemColumn } = KINDS[plural];
+    const rows = await query<{ item_id: number }>(
+      `floor_registered_${plural}`,
+      `SELECT ${itemColumn} AS item_id FROM ${registrations} WHERE user_id = $1 AND ${itemColumn} = ANY($2) AND status <> 'cancelled'`,
+      [userId, ids],
+    );
+    return new Set(rows.map((row) => row.item_id));
+  };
+
+  const countOf = async (plural: Plural): Promise<number> => {
+    const known = counts.get(plural);
+    if (known !== undefined) return known;
+    const [{ n }] = await query<{ n: number }>(`floor_count_${plural}`, `SELECT count(*)::int AS n FROM ${KINDS[plural].table}`, []);
+    counts.set(plural, n);
+    return n;
+  };
+
+  const page = async (plural: Plural, userId: number, origin: string) => {
+    const rows = await query<ItemRow>(
+      `floor_page_${plural}`,
+      `SELECT ${ITEM_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k0 FROM ${KINDS[plural].table} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [PAGE_SIZE + 1],
+    );
+    const items = rows.slice(0, PAGE_SIZE);
+    const [registered, count] = await Promise.all([registeredAmong(plural, userId, items.map((row) => row.id)), countOf(plural)]);
+    return {
+      count,
+      count_is_estimate: false,
+      next: rows.length > PAGE_SIZE ? `${origin}/api/${plural}/?page=2` : null,
+      previous: null,
+      results: items.map((row) => item(row, registered)),
+    };
+  };
+
+  const detail = async (plural: Plural, userId: number, id: number) => {
+    const [rows, registered] = await Promise.all([
+      query<ItemRow>(`floor_detail_${plural}`, `SELECT ${ITEM_COLUMNS}, version FROM ${KINDS[plural].table} WHERE id = $1 LIMIT 1`, [id]),
+      registeredAmong(plural, userId, [id]),
+    ]);
+    return rows[0] ? item(rows[0], registered) : null;
+  };
+
+  const payments = async (userId: number) => {
+    const [rows, [{ total }]] = await Promise.all([
+      query<Record<string, unknown> & { amount: string; paid_at: Date; cancelled_at: Date | null; registered_at: Date | null }>(
+        'floor_payments',
+        `SELECT p.id, p.payment_type, p.target_id, p.item_title AS target_title, p.amount, p.payment_method, p.status, p.paid_at, p.cancelled_at,
+                coalesce(tr.registered_at, cr.registered_at) AS registered_at, p.refund_reason
+         FROM (SELECT * FROM payments WHERE user_id = $1 AND status IN ('paid', 'cancelled') ORDER BY paid_at DESC, id DESC LIMIT $2) p
+         LEFT JOIN test_registrations tr ON tr.payment_id = p.id AND p.payment_type = 'test'
+         LEFT JOIN course_registrations cr ON cr.payment_id = p.id AND p.payment_type = 'course'
+         ORDER BY p.paid_at DESC, p.id DESC`,
+        [userId, PAGE_SIZE],
+      ),
+      query<{ total: number }>('floor_payments_count', `SELECT count(*)::int AS total FROM payments WHERE user_id = $1 AND status IN ('paid', 'cancelled')`, [userId]),
+    ]);
+    return {
+      count: total,
+      next: null,
+      previous: null,
+      results: rows.map((row) => ({
+        id: row.id,
+        payment_type: row.payment_type,
+        target_id: row.target_id,
+        target_title: row.target_title,
+        amount: row.amount,
+        payment_method: row.payment_method,
+        status: row.status,
+        paid_at: row.paid_at.toISOString(),
+        cancelled_at: row.cancelled_at?.toISOString() ?? null,
+        registration_time: row.registered_at?.toISOString() ?? null,
+        refund_reason: row.refund_reason,
+      })),
+    };
+  };
+
+  const answer = (response: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+  };
+
+  const server = createServer((request, response) => {
+    const userId = userOf(request);
+    if (userId === null) return answer(response, 401, { code: 'invalid_token' });
+    const path = (request.url ?? '/').split('?')[0];
+    const origin = `http://${request.headers.host}`;
+    const [, api, plural, id] = path.split('/');
+    const work =
+      api !== 'api'
+        ? Promise.resolve(null)
+        : plural === 'me'
+          ? payments(userId)
+          : plural in KINDS && id
+            ? detail(plural as Plural, userId, Number(id))
+            : plural in KINDS
+              ? page(plural as Plural, userId, origin)
+              : Promise.resolve(null);
+    work.then(
+      (body) => answer(response, body ? 200 : 404, body ?? { code: 'not_found' }),
+      () => answer(response, 500, { code: 'internal_error' }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
+}
+
+function item(row: ItemRow, registered: ReadonlySet<number>) {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    price: row.price,
+    start_at: row.start_at.toISOString(),
+    end_at: row.end_at.toISOString(),
+    created_at: row.created_at.toISOString(),
+    is_registered: registered.has(row.id),
+    registration_count: row.registration_count,
+  };
+}
