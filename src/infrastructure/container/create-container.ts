@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { AUDIT_TRAIL } from '../../application/ports/audit-trail';
 import { LOGIN_THROTTLE_POLICY } from '../../application/commands/log-in/login-throttle';
 import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign-up-throttle';
 import { SEARCH_SYNC_POLICY } from '../../application/commands/sync-search-index/sync-search-index-handler';
@@ -20,12 +21,15 @@ import { RECORD_SEARCH_CHANGES } from '../knex/knex-unit-of-work';
 import { FAILPOINTS } from '../../application/ports/failpoints';
 import { RECONCILE_POLICY } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
 import { ProcessKillFailpoints } from '../failpoints/process-kill-failpoints';
+import { contextualLogger } from '../logging/log-context';
 import { LOGGER, type Logger, createLogger } from '../logging/logger';
 import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from '../queue/search-sync-queue';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
 import { CATALOGUE_COUNT_POLICY } from '../search/postgres/catalogue-counter';
 import { LIST_OFFERINGS_POLICY } from '../../application/queries/list-offerings/list-offerings-handler';
+import { FanOutAuditTrail } from '../audit/fan-out-audit-trail';
+import { LoggedAuditTrail } from '../audit/logged-audit-trail';
 import { bindSearchEngine } from './bind-search-engine';
 import { authModule } from './modules/auth-module';
 import { catalogueModule } from './modules/catalogue-module';
@@ -54,7 +58,8 @@ const FEATURE_MODULES = [authModule, catalogueModule, commandsModule, searchSync
 /** Wires every handler and adapter. Connections open lazily; `dispose` closes them. */
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): AppContainer {
   const container = new Container({ defaultScope: 'Singleton' });
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  // Whoever gets the logger writes through the current request's (or job's) child logger.
+  const logger = contextualLogger(overrides.logger ?? createLogger(config.logLevel));
   const db = createKnex(config.databaseUrl, config.dbPoolMax, {
     statementTimeoutMs: config.dbStatementTimeoutMs,
     // The driver's messages carry stack traces: kept for debug, their first line otherwise.
@@ -89,6 +94,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
   if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);
   else container.bind(LOCK_PORT).to(RedlockLock);
+  container.bind(AUDIT_TRAIL).toConstantValue(new FanOutAuditTrail([new LoggedAuditTrail(logger)], logger));
 
   const searchProbes = bindSearchEngine(container, config, overrides.searchIndex);
   container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis), ...searchProbes]);

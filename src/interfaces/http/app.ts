@@ -10,6 +10,7 @@ import { authenticate } from './middleware/authenticate';
 import { problemResponder } from './middleware/problem-responder';
 import { rateLimit } from './middleware/rate-limit';
 import { guardRequestLine } from './middleware/request-line-guard';
+import { requestContext } from './middleware/request-context';
 import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
 import { limitJsonDepth } from './middleware/json-depth';
@@ -60,6 +61,7 @@ export function createApp({ container }: AppContainer): Koa {
 
   app
     .use(requestId())
+    .use(requestContext(logger))
     .use(requestLogger(logger))
     .use(problemResponder(logger))
     .use(securityHeaders())
