@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { Registry } from 'prom-client';
 import { AUDIT_TRAIL } from '../../application/ports/audit-trail';
 import { LOGIN_THROTTLE_POLICY } from '../../application/commands/log-in/login-throttle';
 import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign-up-throttle';
@@ -30,6 +31,12 @@ import { CATALOGUE_COUNT_POLICY } from '../search/postgres/catalogue-counter';
 import { LIST_OFFERINGS_POLICY } from '../../application/queries/list-offerings/list-offerings-handler';
 import { FanOutAuditTrail } from '../audit/fan-out-audit-trail';
 import { LoggedAuditTrail } from '../audit/logged-audit-trail';
+import { AuditEventMetrics } from '../metrics/audit-event-metrics';
+import { registerDatabasePoolMetrics } from '../metrics/database-pool-metrics';
+import { HttpMetrics } from '../metrics/http-metrics';
+import { MEASURED_LOCK_INNER, MeasuredLock } from '../metrics/measured-lock';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry';
+import { registerRedisMetrics } from '../metrics/redis-metrics';
 import { bindSearchEngine } from './bind-search-engine';
 import { authModule } from './modules/auth-module';
 import { catalogueModule } from './modules/catalogue-module';
@@ -92,9 +99,18 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(RECONCILE_POLICY).toConstantValue(config.reconcile);
   container.bind(RECORD_SEARCH_CHANGES).toConstantValue(config.searchEngine === 'meilisearch' || overrides.searchIndex !== undefined);
   container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
-  if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);
-  else container.bind(LOCK_PORT).to(RedlockLock);
-  container.bind(AUDIT_TRAIL).toConstantValue(new FanOutAuditTrail([new LoggedAuditTrail(logger)], logger));
+  if (overrides.lock) container.bind(MEASURED_LOCK_INNER).toConstantValue(overrides.lock);
+  else container.bind(MEASURED_LOCK_INNER).to(RedlockLock);
+  container.bind<LockPort>(LOCK_PORT).to(MeasuredLock);
+
+  // Metrics that need no request to exist are registered now; the HTTP metrics when the API
+  // asks for them.
+  const registry = new Registry();
+  container.bind(METRICS_REGISTRY).toConstantValue(registry);
+  registerDatabasePoolMetrics(registry, db);
+  registerRedisMetrics(registry, { commands: redis, queue: queueConnection });
+  container.bind(HttpMetrics).toSelf();
+  container.bind(AUDIT_TRAIL).toConstantValue(new FanOutAuditTrail([new LoggedAuditTrail(logger), new AuditEventMetrics(registry)], logger));
 
   const searchProbes = bindSearchEngine(container, config, overrides.searchIndex);
   container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis), ...searchProbes]);
