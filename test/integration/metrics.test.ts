@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { Queue } from 'bullmq';
+import type { Knex } from 'knex';
 import { registrationLockKey } from '../../src/application/commands/register-for-offering/register-for-offering-handler';
 import { LOCK_PORT, type LockPort } from '../../src/application/ports/lock-port';
 import { PAYMENT_GATEWAY } from '../../src/application/ports/payment-gateway';
+import { KNEX } from '../../src/infrastructure/knex/create-knex';
+import { createLogger } from '../../src/infrastructure/logging/logger';
 import type { StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
+import { createQueueConnection, queuePrefix } from '../../src/infrastructure/queue/search-sync-queue';
+import { HOUSEKEEPING_QUEUE_NAME } from '../../src/interfaces/worker/housekeeping-worker';
+import { type RunningWorkerProcess, startWorker } from '../../src/interfaces/worker/start-worker';
 import { freePort } from '../support/free-port';
 import { createOffering, kindPaths } from '../support/offerings';
 import { scrape } from '../support/scrape';
+import { testConfig } from '../support/test-config';
 import { type TestServer, startTestServer } from '../support/test-server';
 import { createUser } from '../support/users';
 
@@ -128,5 +136,55 @@ describe('Metrics of the API process, on a port of their own', () => {
       for (const connection of held) await server.db.client.releaseConnection(connection);
     }
     await waiting;
+  });
+});
+
+describe('Metrics of the worker process', () => {
+  let worker: RunningWorkerProcess;
+  let port: number;
+  before(async () => {
+    worker = await startWorker(testConfig({ WORKER_METRICS_PORT: String(await freePort()), METRICS_TOKEN: TOKEN }), { logger: createLogger('silent') });
+    port = worker.metricsPort as number;
+  });
+  after(() => worker.close());
+
+  it('answers with the queue gauges, the outbox backlog and the jobs it ran, behind the token', async () => {
+    const config = testConfig();
+    const db = worker.app.container.get<Knex>(KNEX);
+    const connection = createQueueConnection(config.redisUrl);
+    const housekeeping = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix: queuePrefix(config.redisKeyPrefix) });
+    const itemId = await createOffering(db, 'test');
+    const deadLetters = await db('search_outbox')
+      .insert([1, 2, 3].map(() => ({ item_kind: 'test', item_id: itemId, operation: 'upsert', attempts: config.searchSync.maxAttempts, last_error: 'refused by a test' })))
+      .returning('id');
+    const probes = await Promise.all([1, 2].map((n) => housekeeping.add(`metrics-probe-${n}`, {}, { delay: 3_600_000 })));
+    try {
+      expect((await scrape(port)).status).to.equal(401);
+      const delayedBefore = (await housekeeping.getJobCounts('delayed')).delayed;
+      const scraped = await scrape(port, TOKEN);
+      const delayedAfter = (await housekeeping.getJobCounts('delayed')).delayed;
+      expect(scraped.status).to.equal(200);
+      expect(delayedBefore).to.be.at.least(2);
+      expect([delayedBefore, delayedAfter]).to.include(scraped.value(`bullmq_queue_jobs{queue="${HOUSEKEEPING_QUEUE_NAME}",state="delayed"}`));
+      for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(scraped.value(`bullmq_queue_jobs{queue="search-sync",state="${state}"}`), state).to.be.a('number');
+      const [{ n }] = await db('search_outbox').where('attempts', '>=', config.searchSync.maxAttempts).count({ n: '*' });
+      expect(scraped.value('search_outbox_entries{state="dead_letter"}')).to.equal(Number(n));
+      expect(scraped.value('search_outbox_entries{state="pending"}')).to.be.a('number');
+      expect(scraped.value('redis_up{connection="commands"}')).to.equal(1);
+
+      // The periodic drain runs every SEARCH_SYNC_INTERVAL (1 s): its jobs are counted as they complete.
+      const deadline = Date.now() + 10_000;
+      let completed = 0;
+      while (completed === 0 && Date.now() < deadline) {
+        completed = (await scrape(port, TOKEN)).value('bullmq_jobs_total{queue="search-sync",outcome="completed"}') ?? 0;
+        if (completed === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(completed).to.be.greaterThan(0);
+    } finally {
+      await Promise.all(probes.map((job) => job.remove()));
+      await db('search_outbox').whereIn('id', deadLetters.map((row: { id: number }) => row.id)).delete();
+      await housekeeping.close();
+      connection.disconnect();
+    }
   });
 });

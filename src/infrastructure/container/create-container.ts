@@ -37,6 +37,7 @@ import { HttpMetrics } from '../metrics/http-metrics';
 import { MEASURED_LOCK_INNER, MeasuredLock } from '../metrics/measured-lock';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 import { registerRedisMetrics } from '../metrics/redis-metrics';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 import { bindSearchEngine } from './bind-search-engine';
 import { authModule } from './modules/auth-module';
 import { catalogueModule } from './modules/catalogue-module';
@@ -103,13 +104,14 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   else container.bind(MEASURED_LOCK_INNER).to(RedlockLock);
   container.bind<LockPort>(LOCK_PORT).to(MeasuredLock);
 
-  // Metrics that need no request to exist are registered now; the HTTP metrics when the API
-  // asks for them.
+  // Metrics that need no request to exist are registered now; the HTTP and worker metrics when
+  // their process asks for them.
   const registry = new Registry();
   container.bind(METRICS_REGISTRY).toConstantValue(registry);
   registerDatabasePoolMetrics(registry, db);
   registerRedisMetrics(registry, { commands: redis, queue: queueConnection });
   container.bind(HttpMetrics).toSelf();
+  container.bind(WorkerMetrics).toSelf();
   container.bind(AUDIT_TRAIL).toConstantValue(new FanOutAuditTrail([new LoggedAuditTrail(logger), new AuditEventMetrics(registry)], logger));
 
   const searchProbes = bindSearchEngine(container, config, overrides.searchIndex);
