@@ -1,7 +1,7 @@
 import type { Payment } from '../../domain/payment';
-import type { PaymentFacts } from '../ports/audit-trail';
+import type { PaymentFacts } from '../ports/event-recorder';
 
-/** What the audit trail records of a payment. */
+/** What a payment event says of its payment. */
 export function paymentFacts(payment: Payment): PaymentFacts {
   return {
     paymentId: payment.id,

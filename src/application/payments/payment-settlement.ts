@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import { DomainError, NotFound } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
 import { assertCanRegister } from '../../domain/registration';
-import { AUDIT_TRAIL, type AuditTrail } from '../ports/audit-trail';
+import { EVENT_RECORDER, type EventRecorder } from '../ports/event-recorder';
 import { CLOCK, type Clock } from '../ports/clock';
 import { FAILPOINTS, type Failpoints } from '../ports/failpoints';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../ports/payment-gateway';
@@ -22,7 +22,7 @@ export interface SettledRegistration {
  * (the rules checked again), or failed and refunded; a decided refund is made and recorded; a
  * cancel whose refund was made is written. Each step is idempotent: it reads the payment's
  * state under a row lock and does only what is left, and reports the change it committed
- * (charged, refunded, cancelled) to the audit trail once.
+ * (charged, refunded, cancelled) as an event, once.
  */
 @injectable()
 export class PaymentSettlement {
@@ -31,7 +31,7 @@ export class PaymentSettlement {
     @inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
     @inject(FAILPOINTS) private readonly failpoints: Failpoints,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   /**
@@ -56,7 +56,7 @@ export class PaymentSettlement {
         this.failpoints.reach('register.before-commit');
         return { settled: { paymentId: payment.id, registrationId: registration.id, paidAt: now }, payment };
       });
-      this.audit.record({ name: 'payment.charged', ...paymentFacts(payment) });
+      this.events.record({ name: 'payment.charged', ...paymentFacts(payment) });
       return settled;
     } catch (error) {
       if (error instanceof DomainError) await this.failAndRefund(paymentId, charge);
@@ -88,7 +88,7 @@ export class PaymentSettlement {
     await this.gateway.refund({ idempotencyKey: payment.refundKey, charge: { method: payment.method, amount: payment.amount, transactionId: payment.gatewayTransactionId } });
     if (payment.status === 'failed') {
       await this.unitOfWork.run(({ payments }) => payments.markRefunded(payment.id, this.clock.now()));
-      this.audit.record({ name: 'payment.refunded', cause: 'not_completed', ...paymentFacts(payment) });
+      this.events.record({ name: 'payment.refunded', cause: 'not_completed', ...paymentFacts(payment) });
     }
   }
 
@@ -109,8 +109,8 @@ export class PaymentSettlement {
       return { cancelledAt: now, cancelled: payment };
     });
     if (cancelled) {
-      this.audit.record({ name: 'payment.refunded', cause: 'cancelled', ...paymentFacts(cancelled) });
-      this.audit.record({ name: 'payment.cancelled', ...paymentFacts(cancelled) });
+      this.events.record({ name: 'payment.refunded', cause: 'cancelled', ...paymentFacts(cancelled) });
+      this.events.record({ name: 'payment.cancelled', ...paymentFacts(cancelled) });
     }
     return cancelledAt;
   }

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { TooManyRequests } from '../../../domain/errors';
-import { AUDIT_TRAIL, type AuditTrail } from '../../ports/audit-trail';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { RATE_LIMITER, type RateLimiter } from '../../ports/rate-limiter';
 
 export interface LoginThrottlePolicy {
@@ -29,7 +29,7 @@ export class LoginThrottle {
   constructor(
     @inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @inject(LOGIN_THROTTLE_POLICY) private readonly policy: LoginThrottlePolicy,
-    @inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   /** Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is reached. */
@@ -42,7 +42,7 @@ export class LoginThrottle {
     ] as const) {
       const state = await this.limiter.hit(key, limit, windowSeconds);
       if (state.blocked) {
-        this.audit.record({ name: 'auth.login_locked_out', limit: scope, ip, retryAfterSeconds: state.retryAfterSeconds });
+        this.events.record({ name: 'auth.login_locked_out', limit: scope, ip, retryAfterSeconds: state.retryAfterSeconds });
         throw new TooManyRequests(state.retryAfterSeconds, 'Too many failed logins. Try again later.');
       }
     }

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { InvalidToken } from '../../../domain/errors';
-import { AUDIT_TRAIL, type AuditTrail } from '../../ports/audit-trail';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStore } from '../../ports/refresh-token-store';
 import { TOKEN_SERVICE, type TokenService } from '../../ports/token-service';
@@ -23,7 +23,7 @@ export class RefreshSessionHandler {
     @inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
     @inject(USER_REPOSITORY) private readonly users: UserRepository,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   async execute(command: RefreshSessionCommand): Promise<RefreshedTokens> {
@@ -34,8 +34,8 @@ export class RefreshSessionHandler {
     const replacement = this.tokens.issueRefreshToken(user.id, claims.family);
     const outcome = await this.refreshTokens.rotate(command.refresh, user.id, replacement, this.clock.now());
     if (outcome === 'reused') {
-      this.audit.record({ name: 'auth.refresh_reuse_detected', userId: user.id, familyId: claims.family.id });
-      this.audit.record({ name: 'auth.family_revoked', userId: user.id, familyId: claims.family.id, reason: 'refresh_reuse' });
+      this.events.record({ name: 'auth.refresh_reuse_detected', userId: user.id, familyId: claims.family.id });
+      this.events.record({ name: 'auth.family_revoked', userId: user.id, familyId: claims.family.id, reason: 'refresh_reuse' });
       throw new InvalidToken('This refresh token was already used; the session has been revoked.');
     }
     if (outcome !== 'rotated') throw new InvalidToken();

@@ -15,7 +15,7 @@ export interface PaymentFacts {
  * Security and payment events, each under a stable name that logs and dashboards can rely on.
  * A payment event is recorded once, when the payment's state has changed for good (committed).
  */
-export type AuditEvent =
+export type RecordedEvent =
   /** A login attempt refused by a throttle: which limit, from which address. */
   | { readonly name: 'auth.login_locked_out'; readonly limit: 'address' | 'account_and_address' | 'account'; readonly ip: string; readonly retryAfterSeconds: number }
   /** A refresh token presented again after it was rotated: stolen, or replayed. */
@@ -31,11 +31,11 @@ export type AuditEvent =
   /** A paid payment and its registration cancelled (and refunded). */
   | ({ readonly name: 'payment.cancelled' } & PaymentFacts);
 
-export type AuditEventName = AuditEvent['name'];
+export type RecordedEventName = RecordedEvent['name'];
 
 /** Where use cases report their events (logs, counters). Never throws: an event never fails a command. */
-export interface AuditTrail {
-  record(event: AuditEvent): void;
+export interface EventRecorder {
+  record(event: RecordedEvent): void;
 }
 
-export const AUDIT_TRAIL = Symbol.for('AuditTrail');
+export const EVENT_RECORDER = Symbol.for('EventRecorder');

@@ -1,17 +1,17 @@
-import type { AuditEvent, AuditEventName, AuditTrail } from '../../application/ports/audit-trail';
+import type { RecordedEvent, RecordedEventName, EventRecorder } from '../../application/ports/event-recorder';
 import type { Logger } from '../logging/logger';
 
 /** Events that may be an attack in progress: logged as warnings. */
-const WARNINGS: ReadonlySet<AuditEventName> = new Set(['auth.login_locked_out', 'auth.refresh_reuse_detected']);
+const WARNINGS: ReadonlySet<RecordedEventName> = new Set(['auth.login_locked_out', 'auth.refresh_reuse_detected']);
 
 /**
  * Each event as one log line whose `event` field is its stable name, its facts in the log's
  * snake_case; within a request, the request's logger adds its id.
  */
-export class LoggedAuditTrail implements AuditTrail {
+export class LoggedEvents implements EventRecorder {
   constructor(private readonly logger: Logger) {}
 
-  record(event: AuditEvent): void {
+  record(event: RecordedEvent): void {
     const { name, ...facts } = event;
     const line: Record<string, unknown> = { event: name };
     for (const [key, value] of Object.entries(facts)) line[snakeCase(key)] = value;

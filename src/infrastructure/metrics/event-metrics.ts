@@ -1,10 +1,10 @@
 import { Counter, type Registry } from 'prom-client';
-import type { AuditEvent, AuditTrail } from '../../application/ports/audit-trail';
+import type { RecordedEvent, EventRecorder } from '../../application/ports/event-recorder';
 
 const PAYMENT_OUTCOMES = ['charged', 'declined', 'refunded', 'cancelled'] as const;
 
-/** Counts the audit trail's events: payments by outcome, security events by name. */
-export class AuditEventMetrics implements AuditTrail {
+/** Counts the recorded events: payments by outcome, security events by name. */
+export class EventMetrics implements EventRecorder {
   private readonly payments: Counter<'outcome'>;
   private readonly security: Counter<'event'>;
 
@@ -25,7 +25,7 @@ export class AuditEventMetrics implements AuditTrail {
     for (const outcome of PAYMENT_OUTCOMES) this.payments.inc({ outcome }, 0);
   }
 
-  record(event: AuditEvent): void {
+  record(event: RecordedEvent): void {
     if (event.name.startsWith('payment.')) this.payments.inc({ outcome: event.name.slice('payment.'.length) });
     else this.security.inc({ event: event.name });
   }
