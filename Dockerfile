@@ -20,7 +20,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY scripts/run-entry.cjs ./scripts/run-entry.cjs
 USER node
-EXPOSE 8000
+# 8000: the API; 9464: its metrics (METRICS_PORT); the worker's metrics are on 9465.
+EXPOSE 8000 9464 9465
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The same command `npm start` runs after building.

@@ -31,6 +31,9 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     ANONYMOUS_READS_PER_MINUTE: '0',
     // Tests change the catalogue between requests; counts must reflect it at once.
     CATALOGUE_COUNT_CACHE_TTL: '0',
+    // Many servers run in one test process: the metrics tests give theirs a port.
+    METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
     ...overrides,
   });
 }

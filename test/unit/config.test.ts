@@ -60,4 +60,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, ACCESS_TOKEN_TTL: 'soon' })).to.throw(ConfigError, /ACCESS_TOKEN_TTL/);
     expect(() => loadConfig({ ...base, SEARCH_ENGINE: 'meilisearch' })).to.throw(ConfigError, /MEILISEARCH_URL/);
   });
+
+  it('serves metrics on ports of their own, 9464 for the API and 9465 for the worker, off with 0 or empty, never on PORT', () => {
+    expect(loadConfig(base).metrics).to.deep.equal({ port: 9464, workerPort: 9465, token: null });
+    expect(loadConfig({ ...base, METRICS_PORT: '0', WORKER_METRICS_PORT: '' }).metrics).to.include({ port: null, workerPort: null });
+    expect(loadConfig({ ...base, METRICS_PORT: '9100' }).metrics.port).to.equal(9100);
+    expect(() => loadConfig({ ...base, METRICS_PORT: '70000' })).to.throw(ConfigError, /METRICS_PORT/);
+    expect(() => loadConfig({ ...base, PORT: '9464' })).to.throw(ConfigError, /METRICS_PORT must differ from PORT/);
+    expect(loadConfig({ ...base, PORT: '9464', METRICS_PORT: '9100' }).port).to.equal(9464);
+  });
+
+  it('takes a metrics bearer token of at least 16 printable characters, none by default', () => {
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'a-long-enough-scrape-token' }).metrics.token).to.equal('a-long-enough-scrape-token');
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'short' })).to.throw(ConfigError, /METRICS_TOKEN/);
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'has a space in the middle' })).to.throw(ConfigError, /METRICS_TOKEN/);
+  });
 });

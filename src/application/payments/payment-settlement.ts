@@ -3,10 +3,12 @@ import { inject, injectable } from 'inversify';
 import { DomainError, NotFound } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
 import { assertCanRegister } from '../../domain/registration';
+import { EVENT_RECORDER, type EventRecorder } from '../ports/event-recorder';
 import { CLOCK, type Clock } from '../ports/clock';
 import { FAILPOINTS, type Failpoints } from '../ports/failpoints';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../ports/payment-gateway';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work';
+import { paymentFacts } from './payment-facts';
 
 export interface SettledRegistration {
   readonly paymentId: number;
@@ -19,7 +21,8 @@ export interface SettledRegistration {
  * point is finished the same way: a charged pending payment becomes paid with its registration
  * (the rules checked again), or failed and refunded; a decided refund is made and recorded; a
  * cancel whose refund was made is written. Each step is idempotent: it reads the payment's
- * state under a row lock and does only what is left.
+ * state under a row lock and does only what is left, and reports the change it committed
+ * (charged, refunded, cancelled) as an event, once.
  */
 @injectable()
 export class PaymentSettlement {
@@ -28,6 +31,7 @@ export class PaymentSettlement {
     @inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
     @inject(FAILPOINTS) private readonly failpoints: Failpoints,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   /**
@@ -38,7 +42,7 @@ export class PaymentSettlement {
   async complete(paymentId: number, charge: ChargeReceipt): Promise<SettledRegistration> {
     const now = this.clock.now();
     try {
-      return await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
+      const { settled, payment } = await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
         const payment = await payments.findForUpdate(paymentId);
         if (!payment || payment.status !== 'pending') throw new Error(`payment ${paymentId} is not pending`);
         const offering = await offerings.find(payment.kind, payment.targetId);
@@ -50,8 +54,10 @@ export class PaymentSettlement {
         await offerings.adjustRegistrationCount(payment.kind, payment.targetId, 1);
         await outbox.record(payment.kind, payment.targetId);
         this.failpoints.reach('register.before-commit');
-        return { paymentId: payment.id, registrationId: registration.id, paidAt: now };
+        return { settled: { paymentId: payment.id, registrationId: registration.id, paidAt: now }, payment };
       });
+      this.events.record({ name: 'payment.charged', ...paymentFacts(payment) });
+      return settled;
     } catch (error) {
       if (error instanceof DomainError) await this.failAndRefund(paymentId, charge);
       throw error;
@@ -80,16 +86,19 @@ export class PaymentSettlement {
   async refundDecided(payment: Payment): Promise<void> {
     if (!payment.refundKey || !payment.gatewayTransactionId || payment.refundedAt) return;
     await this.gateway.refund({ idempotencyKey: payment.refundKey, charge: { method: payment.method, amount: payment.amount, transactionId: payment.gatewayTransactionId } });
-    if (payment.status === 'failed') await this.unitOfWork.run(({ payments }) => payments.markRefunded(payment.id, this.clock.now()));
+    if (payment.status === 'failed') {
+      await this.unitOfWork.run(({ payments }) => payments.markRefunded(payment.id, this.clock.now()));
+      this.events.record({ name: 'payment.refunded', cause: 'not_completed', ...paymentFacts(payment) });
+    }
   }
 
   /** The writes of a cancel whose refund was made: payment and registration cancelled, count down. */
   async finishCancel(paymentId: number): Promise<Date> {
-    return this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
+    const { cancelledAt, cancelled } = await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
       const payment = await payments.findForUpdate(paymentId);
       if (!payment) throw new Error(`payment ${paymentId} does not exist`);
       const now = this.clock.now();
-      if (payment.status !== 'paid') return now;
+      if (payment.status !== 'paid') return { cancelledAt: now, cancelled: null };
       const registration = await registrations.findByPaymentForUpdate(payment.kind, payment.id);
       await payments.markCancelled(payment.id, now);
       if (registration && registration.state !== 'cancelled') {
@@ -97,7 +106,12 @@ export class PaymentSettlement {
         await offerings.adjustRegistrationCount(payment.kind, payment.targetId, -1);
       }
       await outbox.record(payment.kind, payment.targetId);
-      return now;
+      return { cancelledAt: now, cancelled: payment };
     });
+    if (cancelled) {
+      this.events.record({ name: 'payment.refunded', cause: 'cancelled', ...paymentFacts(cancelled) });
+      this.events.record({ name: 'payment.cancelled', ...paymentFacts(cancelled) });
+    }
+    return cancelledAt;
   }
 }

@@ -10,7 +10,8 @@ export interface RefreshTokenStore {
    * already retired is a reuse: the whole family is revoked and `reused` is returned.
    */
   rotate(presented: string, userId: number, replacement: IssuedRefreshToken, now: Date): Promise<RotationOutcome>;
-  revokeFamily(familyId: string, now: Date): Promise<void>;
+  /** Revokes every live token of the family; returns how many were live. */
+  revokeFamily(familyId: string, now: Date): Promise<number>;
   /**
    * Deletes up to `limit` tokens that expired before `now` (an expired token can be neither used
    * nor reused); returns how many it deleted.

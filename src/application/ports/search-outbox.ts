@@ -14,6 +14,13 @@ export interface DrainOutcome {
   readonly lastError?: string;
 }
 
+export interface OutboxBacklog {
+  /** Entries still to be applied. */
+  readonly pending: number;
+  /** Entries refused `maxAttempts` times: no longer claimed, kept for an operator to look at. */
+  readonly deadLetters: number;
+}
+
 /** The transactional outbox that feeds the search index. */
 export interface SearchOutbox {
   /**
@@ -24,8 +31,8 @@ export interface SearchOutbox {
    * have failed `maxAttempts` times are no longer claimed.
    */
   drain(limit: number, maxAttempts: number, apply: (entries: readonly OutboxEntry[]) => Promise<DrainOutcome>): Promise<number>;
-  /** Entries waiting, excluding those past their attempts. */
-  pending(maxAttempts: number): Promise<number>;
+  /** Entries waiting to be applied, and those left aside after `maxAttempts` refusals. */
+  backlog(maxAttempts: number): Promise<OutboxBacklog>;
   /**
    * Runs `work` while no drain runs (waiting for one in progress to finish), so that nothing
    * the drains write can interleave with it.

@@ -81,6 +81,15 @@ export interface Config {
   readonly demoData: boolean;
   readonly trustProxy: boolean;
   readonly bodyLimit: string;
+  /** The Prometheus endpoints, on listeners of their own (never the API's port). */
+  readonly metrics: {
+    /** The API process's metrics port; null: not served. */
+    readonly port: number | null;
+    /** The worker process's metrics port; null: not served. */
+    readonly workerPort: number | null;
+    /** When set, scrapes must send `Authorization: Bearer <token>`. */
+    readonly token: string | null;
+  };
 }
 
 /** The development default, refused in production. */
@@ -164,6 +173,11 @@ const schema = Joi.object({
   DEMO_DATA: Joi.boolean().truthy('1').falsy('0'),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
   BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/).default('100kb'),
+  // 0 or empty: no metrics listener.
+  METRICS_PORT: Joi.number().integer().min(0).max(65535).allow('').default(9464),
+  WORKER_METRICS_PORT: Joi.number().integer().min(0).max(65535).allow('').default(9465),
+  METRICS_TOKEN: Joi.string().min(16).pattern(/^[\x21-\x7e]+$/).allow('').default('')
+    .messages({ 'string.pattern.base': '{{#label}} must be printable ASCII without spaces' }),
 }).unknown(true);
 
 export class ConfigError extends Error {}
@@ -189,6 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
   if (value.NODE_ENV === 'production') assertProductionSecret(value.JWT_SECRET);
+  for (const variable of ['METRICS_PORT', 'WORKER_METRICS_PORT']) {
+    if (value[variable] && value[variable] === value.PORT) throw new ConfigError(`Invalid configuration: ${variable} must differ from PORT (metrics are never served on the API's port)`);
+  }
   if (value.NODE_ENV === 'production' && value.FAILPOINT) throw new ConfigError('FAILPOINT is for tests of crash safety; refusing it in production.');
   const seconds = (text: string): number => parseDurationSeconds(text) as number;
   return {
@@ -244,5 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: value.DEMO_DATA ?? value.NODE_ENV !== 'production',
     trustProxy: value.TRUST_PROXY,
     bodyLimit: value.BODY_LIMIT,
+    metrics: {
+      port: value.METRICS_PORT || null,
+      workerPort: value.WORKER_METRICS_PORT || null,
+      token: value.METRICS_TOKEN || null,
+    },
   };
 }

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { Registry } from 'prom-client';
+import { EVENT_RECORDER } from '../../application/ports/event-recorder';
 import { LOGIN_THROTTLE_POLICY } from '../../application/commands/log-in/login-throttle';
 import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign-up-throttle';
 import { SEARCH_SYNC_POLICY } from '../../application/commands/sync-search-index/sync-search-index-handler';
@@ -20,12 +22,22 @@ import { RECORD_SEARCH_CHANGES } from '../knex/knex-unit-of-work';
 import { FAILPOINTS } from '../../application/ports/failpoints';
 import { RECONCILE_POLICY } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
 import { ProcessKillFailpoints } from '../failpoints/process-kill-failpoints';
+import { contextualLogger } from '../logging/log-context';
 import { LOGGER, type Logger, createLogger } from '../logging/logger';
 import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from '../queue/search-sync-queue';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
 import { CATALOGUE_COUNT_POLICY } from '../search/postgres/catalogue-counter';
 import { LIST_OFFERINGS_POLICY } from '../../application/queries/list-offerings/list-offerings-handler';
+import { FanOutEventRecorder } from '../events/fan-out-event-recorder';
+import { LoggedEvents } from '../events/logged-events';
+import { EventMetrics } from '../metrics/event-metrics';
+import { registerDatabasePoolMetrics } from '../metrics/database-pool-metrics';
+import { HttpMetrics } from '../metrics/http-metrics';
+import { MEASURED_LOCK_INNER, MeasuredLock } from '../metrics/measured-lock';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry';
+import { registerRedisMetrics } from '../metrics/redis-metrics';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 import { bindSearchEngine } from './bind-search-engine';
 import { authModule } from './modules/auth-module';
 import { catalogueModule } from './modules/catalogue-module';
@@ -54,7 +66,8 @@ const FEATURE_MODULES = [authModule, catalogueModule, commandsModule, searchSync
 /** Wires every handler and adapter. Connections open lazily; `dispose` closes them. */
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): AppContainer {
   const container = new Container({ defaultScope: 'Singleton' });
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  // Whoever gets the logger writes through the current request's (or job's) child logger.
+  const logger = contextualLogger(overrides.logger ?? createLogger(config.logLevel));
   const db = createKnex(config.databaseUrl, config.dbPoolMax, {
     statementTimeoutMs: config.dbStatementTimeoutMs,
     // The driver's messages carry stack traces: kept for debug, their first line otherwise.
@@ -87,8 +100,19 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(RECONCILE_POLICY).toConstantValue(config.reconcile);
   container.bind(RECORD_SEARCH_CHANGES).toConstantValue(config.searchEngine === 'meilisearch' || overrides.searchIndex !== undefined);
   container.bind(LOCK_SETTINGS).toConstantValue(config.lock);
-  if (overrides.lock) container.bind(LOCK_PORT).toConstantValue(overrides.lock);
-  else container.bind(LOCK_PORT).to(RedlockLock);
+  if (overrides.lock) container.bind(MEASURED_LOCK_INNER).toConstantValue(overrides.lock);
+  else container.bind(MEASURED_LOCK_INNER).to(RedlockLock);
+  container.bind<LockPort>(LOCK_PORT).to(MeasuredLock);
+
+  // Metrics that need no request to exist are registered now; the HTTP and worker metrics when
+  // their process asks for them.
+  const registry = new Registry();
+  container.bind(METRICS_REGISTRY).toConstantValue(registry);
+  registerDatabasePoolMetrics(registry, db);
+  registerRedisMetrics(registry, { commands: redis, queue: queueConnection });
+  container.bind(HttpMetrics).toSelf();
+  container.bind(WorkerMetrics).toSelf();
+  container.bind(EVENT_RECORDER).toConstantValue(new FanOutEventRecorder([new LoggedEvents(logger), new EventMetrics(registry)], logger));
 
   const searchProbes = bindSearchEngine(container, config, overrides.searchIndex);
   container.bind(DEPENDENCY_PROBES).toConstantValue([postgresProbe(db), redisProbe(redis), ...searchProbes]);

@@ -42,12 +42,12 @@ export class KnexRefreshTokenStore implements RefreshTokenStore {
     });
   }
 
-  async revokeFamily(familyId: string, now: Date): Promise<void> {
-    await this.revokeFamilyIn(this.db, familyId, now);
+  revokeFamily(familyId: string, now: Date): Promise<number> {
+    return this.revokeFamilyIn(this.db, familyId, now);
   }
 
-  private async revokeFamilyIn(db: Knex, familyId: string, now: Date): Promise<void> {
-    await db('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: now });
+  private revokeFamilyIn(db: Knex, familyId: string, now: Date): Promise<number> {
+    return db('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: now });
   }
 
   purgeExpired(now: Date, limit: number): Promise<number> {

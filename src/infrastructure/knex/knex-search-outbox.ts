@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
-import type { DrainOutcome, OutboxEntry, SearchOutbox } from '../../application/ports/search-outbox';
+import type { DrainOutcome, OutboxBacklog, OutboxEntry, SearchOutbox } from '../../application/ports/search-outbox';
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
 
@@ -53,8 +53,12 @@ export class KnexSearchOutbox implements SearchOutbox {
     });
   }
 
-  async pending(maxAttempts: number): Promise<number> {
-    const [{ count }] = await this.db('search_outbox').where('attempts', '<', maxAttempts).count<{ count: number }[]>({ count: '*' });
-    return Number(count);
+  async backlog(maxAttempts: number): Promise<OutboxBacklog> {
+    // One pass over a table that drains empty: small unless the sync has stopped.
+    const { rows: [row] } = await this.db.raw<{ rows: { pending: number; dead_letters: number }[] }>(
+      'SELECT count(*) FILTER (WHERE attempts < :max) AS pending, count(*) FILTER (WHERE attempts >= :max) AS dead_letters FROM search_outbox',
+      { max: maxAttempts },
+    );
+    return { pending: Number(row.pending), deadLetters: Number(row.dead_letters) };
   }
 }

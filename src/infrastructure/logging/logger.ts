@@ -1,14 +1,17 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { serviceIdentity } from './service-identity';
 
 export type { Logger };
 
 export const LOGGER = Symbol.for('Logger');
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON lines on stdout (or `destination`), each naming the service and its version. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
-    base: undefined,
+    base: { ...serviceIdentity() },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', '*.password', '*.refresh'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -10,7 +10,7 @@ import {
   type PaymentMethodStrategy,
   type RefundRequest,
 } from '../../application/ports/payment-gateway';
-import { DependencyUnavailable } from '../../domain/errors';
+import { DependencyUnavailable, PaymentDeclined } from '../../domain/errors';
 import { Money } from '../../domain/money';
 import type { PaymentMethod } from '../../domain/payment-method';
 import { KNEX } from '../knex/create-knex';
@@ -18,9 +18,11 @@ import { KNEX } from '../knex/create-knex';
 /**
  * How the simulated provider misbehaves, for tests of what the service does then: `unreachable`
  * (nothing charged, an error), `hang` (no answer within the call's time limit: an error, nothing
- * charged), `lose-answer` (charged, then the answer lost: an error). `normal` otherwise.
+ * charged), `lose-answer` (charged, then the answer lost: an error), `decline` (the provider
+ * refuses every charge, as a card issuer may: nothing charged, `PaymentDeclined`). `normal`
+ * otherwise.
  */
-export type SimulatedFault = 'normal' | 'unreachable' | 'hang' | 'lose-answer';
+export type SimulatedFault = 'normal' | 'unreachable' | 'hang' | 'lose-answer' | 'decline';
 
 /** A call to the provider that has not answered after this long is given up (its outcome unknown). */
 const CALL_TIMEOUT_MS = 10_000;
@@ -61,6 +63,7 @@ export class StrategyPaymentGateway implements PaymentGateway {
 
   async charge(request: ChargeRequest): Promise<ChargeReceipt> {
     if (this.fault === 'unreachable') throw new DependencyUnavailable('The payment gateway is unreachable.');
+    if (this.fault === 'decline') throw new PaymentDeclined('The payment provider declined the charge.');
     if (this.fault === 'hang') {
       await new Promise((resolve) => setTimeout(resolve, this.hangMs));
       throw new DependencyUnavailable('The payment gateway did not answer in time.');

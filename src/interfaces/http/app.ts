@@ -6,12 +6,15 @@ import type { AppContainer } from '../../infrastructure/container/create-contain
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { HttpMetrics } from '../../infrastructure/metrics/http-metrics';
 import { authenticate } from './middleware/authenticate';
 import { problemResponder } from './middleware/problem-responder';
 import { rateLimit } from './middleware/rate-limit';
 import { guardRequestLine } from './middleware/request-line-guard';
+import { requestContext } from './middleware/request-context';
 import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
+import { requestMetrics } from './middleware/request-metrics';
 import { limitJsonDepth } from './middleware/json-depth';
 import { requireJsonBody } from './middleware/require-json-body';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
@@ -62,6 +65,8 @@ export function createApp({ container }: AppContainer): Koa {
 
   app
     .use(requestId())
+    .use(requestContext(logger))
+    .use(requestMetrics(container.get(HttpMetrics)))
     .use(requestLogger(logger))
     .use(problemResponder(logger))
     .use(securityHeaders())

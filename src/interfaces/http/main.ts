@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   await prepareDatabase(config, logger, { demoData: config.demoData });
   const running = await startServer(config, { logger });
-  logger.info({ port: running.port, search_engine: config.searchEngine }, 'api listening');
+  logger.info({ port: running.port, metrics_port: running.metricsPort, search_engine: config.searchEngine }, 'api listening');
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { type AppContainer, type ContainerOverrides, createContainer } from '../../infrastructure/container/create-container';
 import type { Config } from '../../infrastructure/config/config';
+import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
 import { REDIS, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
 import { answerClientErrorsWithProblems } from './client-error-response';
+import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -13,6 +16,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
+  /** The port of the metrics listener; null when metrics are not served. */
+  readonly metricsPort: number | null;
   readonly app: AppContainer;
   /** Stops accepting connections, lets in-flight requests finish, then closes the pools. */
   close(): Promise<void>;
@@ -30,11 +35,18 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const metrics = await startMetrics(appContainer, config).catch(async (error: unknown) => {
+    await new Promise((resolve) => server.close(resolve));
+    await appContainer.dispose();
+    throw error;
+  });
   return {
     server,
     port,
+    metricsPort: metrics?.port ?? null,
     app: appContainer,
     async close() {
+      await metrics?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections become idle as their last response is sent: close each one
@@ -49,4 +61,9 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
       await appContainer.dispose();
     },
   };
+}
+
+function startMetrics({ container }: AppContainer, config: Config): Promise<MetricsListener | null> {
+  if (!config.metrics.port) return Promise.resolve(null);
+  return listenForScrapes(container.get(METRICS_REGISTRY), { port: config.metrics.port, token: config.metrics.token }, container.get<Logger>(LOGGER));
 }

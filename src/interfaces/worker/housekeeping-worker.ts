@@ -4,6 +4,7 @@ import { PurgeExpiredRecordsHandler, type PurgeResult } from '../../application/
 import { ReconcilePaymentsHandler } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
+import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { createQueueConnection, queuePrefix } from '../../infrastructure/queue/search-sync-queue';
 
@@ -14,6 +15,8 @@ const PURGE_JOB = 'purge-expired';
 const RECONCILE_JOB = 'reconcile-payments';
 
 export interface RunningHousekeeping {
+  readonly queue: Queue;
+  readonly worker: Worker;
   /** Lets the job in progress finish, then stops. */
   close(): Promise<void>;
 }
@@ -33,16 +36,17 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix });
   const worker = new Worker<unknown, PurgeResult | number>(
     HOUSEKEEPING_QUEUE_NAME,
-    async (job) => {
-      if (job.name === RECONCILE_JOB) {
-        const entries = await reconcile.execute();
-        for (const entry of entries) logger.info({ event: 'payment.reconciled', payment_id: entry.paymentId, decision: entry.decision, reason: entry.reason }, 'payment reconciled');
-        return entries.length;
-      }
-      const purged = await purge.execute();
-      logger.info({ event: 'housekeeping.purged', ...purged }, 'expired records purged');
-      return purged;
-    },
+    (job) =>
+      withLogContext(logger.child({ queue: HOUSEKEEPING_QUEUE_NAME, job_id: job.id, job: job.name }), async () => {
+        if (job.name === RECONCILE_JOB) {
+          const entries = await reconcile.execute();
+          for (const entry of entries) logger.info({ event: 'payment.reconciled', payment_id: entry.paymentId, decision: entry.decision, reason: entry.reason }, 'payment reconciled');
+          return entries.length;
+        }
+        const purged = await purge.execute();
+        logger.info({ event: 'housekeeping.purged', ...purged }, 'expired records purged');
+        return purged;
+      }),
     { connection, prefix, concurrency: 1 },
   );
   worker.on('failed', (_job, error) => logger.warn({ err: error.message }, 'housekeeping job failed; it runs again at its next time'));
@@ -51,6 +55,8 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   await queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts });
   await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcile.everyMs }, { name: RECONCILE_JOB, opts });
   return {
+    queue,
+    worker,
     async close() {
       await worker.close();
       await queue.close();

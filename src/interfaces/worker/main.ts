@@ -1,20 +1,21 @@
 import 'reflect-metadata';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
-import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { startHousekeeping } from './housekeeping-worker';
-import { startSearchSyncWorker } from './search-sync-worker';
+import { startWorker } from './start-worker';
 
 async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const app = createContainer(config, { logger });
-  const running = await startSearchSyncWorker(app.container);
-  const housekeeping = await startHousekeeping(app.container);
+  const running = await startWorker(config, { logger });
   logger.info(
-    { search_engine: config.searchEngine, concurrency: config.searchSync.workerConcurrency, interval_ms: config.searchSync.intervalMs },
+    {
+      search_engine: config.searchEngine,
+      concurrency: config.searchSync.workerConcurrency,
+      interval_ms: config.searchSync.intervalMs,
+      metrics_port: running.metricsPort,
+    },
     'worker started: search sync and housekeeping',
   );
 
@@ -23,8 +24,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker shutting down: finishing the current job');
-    await Promise.all([running.close(), housekeeping.close()]);
-    await app.dispose();
+    await running.close();
     logger.info('worker stopped');
     process.exit(0);
   };

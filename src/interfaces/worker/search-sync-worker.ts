@@ -8,6 +8,7 @@ import { ALL_OFFERING_KINDS } from '../../domain/offering-kind';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../application/ports/search-sync-trigger';
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
+import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import {
   SEARCH_SYNC_QUEUE,
@@ -20,6 +21,7 @@ import {
 const HEALTH_LOG_INTERVAL_MS = 30_000;
 
 export interface RunningWorker {
+  readonly queue: Queue;
   readonly worker: Worker;
   /** Lets the job in progress finish, then stops. */
   close(): Promise<void>;
@@ -45,11 +47,12 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   const connection = createQueueConnection(config.redisUrl);
   const worker = new Worker<unknown, SyncResult>(
     SEARCH_SYNC_QUEUE_NAME,
-    async () => {
-      const result = await handler.execute();
-      if (result.more) await trigger.nudge();
-      return result;
-    },
+    (job) =>
+      withLogContext(logger.child({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job.id }), async () => {
+        const result = await handler.execute();
+        if (result.more) await trigger.nudge();
+        return result;
+      }),
     { connection, prefix: queuePrefix(config.redisKeyPrefix), concurrency: config.searchSync.workerConcurrency, autorun: true },
   );
   worker.on('failed', (job, error) =>
@@ -61,13 +64,14 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
 
   const health = setInterval(() => {
     outbox
-      .pending(config.searchSync.maxAttempts)
-      .then((pending) => logger.info({ pending_outbox: pending, running: worker.isRunning() }, 'search sync worker alive'))
+      .backlog(config.searchSync.maxAttempts)
+      .then(({ pending, deadLetters }) => logger.info({ pending_outbox: pending, dead_letters: deadLetters, running: worker.isRunning() }, 'search sync worker alive'))
       .catch((error: Error) => logger.warn({ err: error.message }, 'search sync worker cannot read the outbox'));
   }, HEALTH_LOG_INTERVAL_MS);
   health.unref();
 
   return {
+    queue,
     worker,
     async close() {
       clearInterval(health);

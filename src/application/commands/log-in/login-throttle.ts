@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { TooManyRequests } from '../../../domain/errors';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { RATE_LIMITER, type RateLimiter } from '../../ports/rate-limiter';
 
 export interface LoginThrottlePolicy {
@@ -28,18 +29,22 @@ export class LoginThrottle {
   constructor(
     @inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @inject(LOGIN_THROTTLE_POLICY) private readonly policy: LoginThrottlePolicy,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   /** Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is reached. */
   async countAttempt(email: string, ip: string): Promise<void> {
     const { maxFailuresPerIp, maxFailuresPerAccountAndIp, maxFailuresPerAccount, windowSeconds } = this.policy;
-    for (const [key, limit] of [
-      [ipKey(ip), maxFailuresPerIp],
-      [pairKey(email, ip), maxFailuresPerAccountAndIp],
-      [accountKey(email), maxFailuresPerAccount],
+    for (const [key, limit, scope] of [
+      [ipKey(ip), maxFailuresPerIp, 'address'],
+      [pairKey(email, ip), maxFailuresPerAccountAndIp, 'account_and_address'],
+      [accountKey(email), maxFailuresPerAccount, 'account'],
     ] as const) {
       const state = await this.limiter.hit(key, limit, windowSeconds);
-      if (state.blocked) throw new TooManyRequests(state.retryAfterSeconds, 'Too many failed logins. Try again later.');
+      if (state.blocked) {
+        this.events.record({ name: 'auth.login_locked_out', limit: scope, ip, retryAfterSeconds: state.retryAfterSeconds });
+        throw new TooManyRequests(state.retryAfterSeconds, 'Too many failed logins. Try again later.');
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { InvalidToken } from '../../../domain/errors';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStore } from '../../ports/refresh-token-store';
 import { TOKEN_SERVICE, type TokenService } from '../../ports/token-service';
@@ -22,6 +23,7 @@ export class RefreshSessionHandler {
     @inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
     @inject(USER_REPOSITORY) private readonly users: UserRepository,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   async execute(command: RefreshSessionCommand): Promise<RefreshedTokens> {
@@ -31,7 +33,11 @@ export class RefreshSessionHandler {
 
     const replacement = this.tokens.issueRefreshToken(user.id, claims.family);
     const outcome = await this.refreshTokens.rotate(command.refresh, user.id, replacement, this.clock.now());
-    if (outcome === 'reused') throw new InvalidToken('This refresh token was already used; the session has been revoked.');
+    if (outcome === 'reused') {
+      this.events.record({ name: 'auth.refresh_reuse_detected', userId: user.id, familyId: claims.family.id });
+      this.events.record({ name: 'auth.family_revoked', userId: user.id, familyId: claims.family.id, reason: 'refresh_reuse' });
+      throw new InvalidToken('This refresh token was already used; the session has been revoked.');
+    }
     if (outcome !== 'rotated') throw new InvalidToken();
 
     return { access: this.tokens.issueAccessToken(user.id), refresh: replacement.token };

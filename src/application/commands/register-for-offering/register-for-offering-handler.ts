@@ -4,7 +4,9 @@ import type { Money } from '../../../domain/money';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import type { PaymentMethod } from '../../../domain/payment-method';
 import { assertCanRegister } from '../../../domain/registration';
+import { paymentFacts } from '../../payments/payment-facts';
 import { PaymentSettlement } from '../../payments/payment-settlement';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { FAILPOINTS, type Failpoints } from '../../ports/failpoints';
 import { LOCK_PORT, type LockLease, type LockPort } from '../../ports/lock-port';
@@ -51,6 +53,7 @@ export class RegisterForOfferingHandler {
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(FAILPOINTS) private readonly failpoints: Failpoints,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   async execute(command: RegisterForOfferingCommand): Promise<RegistrationReceipt> {
@@ -86,6 +89,7 @@ export class RegisterForOfferingHandler {
       // Declined, or not attempted: nothing was charged. An unreachable gateway leaves the
       // outcome unknown: the payment stays pending for the reconciler to ask about.
       if (error instanceof PaymentDeclined || error instanceof LockLost) await this.settlement.failUncharged(pending.id);
+      if (error instanceof PaymentDeclined) this.events.record({ name: 'payment.declined', reason: error.detail ?? error.code, ...paymentFacts(pending) });
       throw error;
     }
     this.failpoints.reach('register.after-charge');

@@ -19,7 +19,7 @@ interface HttpLikeError {
  * table; an unreachable PostgreSQL or Redis, or a statement stopped by the statement timeout, is
  * a 503 the client may retry; a value PostgreSQL cannot hold is the client's 400; client errors raised
  * by middleware (bad JSON, body too large, bad token) keep their 4xx status; anything else is
- * logged with the request id and answered with a generic 500.
+ * logged (the request's logger names the request) and answered with a generic 500.
  */
 export function problemResponder(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -40,17 +40,17 @@ export function problemResponder(logger: Logger): Middleware {
         return;
       }
       if (isDataException(error)) {
-        logger.warn({ err: error, request_id: ctx.state.requestId, url: ctx.originalUrl }, 'a client value reached PostgreSQL unchecked');
+        logger.warn({ err: error, url: ctx.originalUrl }, 'a client value reached PostgreSQL unchecked');
         send(ctx, problemFromStatus(400, 'A value in the request is out of range or malformed.'));
         return;
       }
       if (isQueryTimeout(error)) {
-        logger.warn({ err: error, request_id: ctx.state.requestId, url: ctx.originalUrl }, 'statement timeout');
+        logger.warn({ err: error, url: ctx.originalUrl }, 'statement timeout');
         sendDomainError(ctx, new QueryTimedOut());
         return;
       }
       if (isDependencyFailure(error)) {
-        logger.warn({ err: error, request_id: ctx.state.requestId }, 'dependency unavailable');
+        logger.warn({ err: error }, 'dependency unavailable');
         send(ctx, problemFromDomainError(new DependencyUnavailable()));
         return;
       }
@@ -60,7 +60,7 @@ export function problemResponder(logger: Logger): Middleware {
         send(ctx, problemFromStatus(status, clientErrorDetail(status)));
         return;
       }
-      logger.error({ err: error, request_id: ctx.state.requestId }, 'unhandled error');
+      logger.error({ err: error }, 'unhandled error');
       send(ctx, problemFromStatus(500, 'An unexpected error occurred. Quote the request id when reporting it.'));
     }
   };

@@ -1,7 +1,10 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../../../infrastructure/logging/logger';
 
-/** One JSON log line per request, written when the response is complete. */
+/**
+ * One JSON log line per request, written when the response is complete; the request's logger
+ * (see `requestContext`) adds its id.
+ */
 export function requestLogger(logger: Logger): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
@@ -10,7 +13,6 @@ export function requestLogger(logger: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = {
-        request_id: ctx.state.requestId,
         method: ctx.method,
         path: ctx.originalUrl.slice(0, 512),
         status: ctx.status,

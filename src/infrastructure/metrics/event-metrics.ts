@@ -1,0 +1,32 @@
+import { Counter, type Registry } from 'prom-client';
+import type { RecordedEvent, EventRecorder } from '../../application/ports/event-recorder';
+
+const PAYMENT_OUTCOMES = ['charged', 'declined', 'refunded', 'cancelled'] as const;
+
+/** Counts the recorded events: payments by outcome, security events by name. */
+export class EventMetrics implements EventRecorder {
+  private readonly payments: Counter<'outcome'>;
+  private readonly security: Counter<'event'>;
+
+  constructor(registry: Registry) {
+    this.payments = new Counter({
+      name: 'payments_total',
+      help: 'Payment outcomes: charged (paid and registered), declined by the gateway, refunded, cancelled',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.security = new Counter({
+      name: 'security_events_total',
+      help: 'Security events by name (auth.login_locked_out, auth.refresh_reuse_detected, auth.family_revoked)',
+      labelNames: ['event'],
+      registers: [registry],
+    });
+    // Every outcome is present from the start, so that rates and alerts see a zero, not nothing.
+    for (const outcome of PAYMENT_OUTCOMES) this.payments.inc({ outcome }, 0);
+  }
+
+  record(event: RecordedEvent): void {
+    if (event.name.startsWith('payment.')) this.payments.inc({ outcome: event.name.slice('payment.'.length) });
+    else this.security.inc({ event: event.name });
+  }
+}

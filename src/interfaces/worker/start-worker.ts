@@ -1,0 +1,49 @@
+import { type AppContainer, type ContainerOverrides, createContainer } from '../../infrastructure/container/create-container';
+import type { Config } from '../../infrastructure/config/config';
+import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
+import { WorkerMetrics } from '../../infrastructure/metrics/worker-metrics';
+import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
+import { startHousekeeping } from './housekeeping-worker';
+import { startSearchSyncWorker } from './search-sync-worker';
+
+export interface RunningWorkerProcess {
+  readonly app: AppContainer;
+  /** The port of the metrics listener; null when metrics are not served. */
+  readonly metricsPort: number | null;
+  /** Lets the jobs in progress finish, then stops and closes the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The worker process: the search sync and the housekeeping on their queues, and its metrics
+ * (queues, outbox, jobs) on `WORKER_METRICS_PORT`.
+ */
+export async function startWorker(config: Config, overrides: ContainerOverrides = {}): Promise<RunningWorkerProcess> {
+  const app = createContainer(config, overrides);
+  const searchSync = await startSearchSyncWorker(app.container);
+  const housekeeping = await startHousekeeping(app.container);
+  const stopJobs = () => Promise.all([searchSync.close(), housekeeping.close()]);
+
+  const metrics = app.container.get(WorkerMetrics);
+  metrics.watch(searchSync.queue, searchSync.worker);
+  metrics.watch(housekeeping.queue, housekeeping.worker);
+  let listener: MetricsListener | null = null;
+  if (config.metrics.workerPort) {
+    const options = { port: config.metrics.workerPort, token: config.metrics.token };
+    listener = await listenForScrapes(app.container.get(METRICS_REGISTRY), options, app.container.get<Logger>(LOGGER)).catch(async (error: unknown) => {
+      await stopJobs();
+      await app.dispose();
+      throw error;
+    });
+  }
+  return {
+    app,
+    metricsPort: listener?.port ?? null,
+    async close() {
+      await listener?.close();
+      await stopJobs();
+      await app.dispose();
+    },
+  };
+}
