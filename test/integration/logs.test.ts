@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { GrantStaffHandler } from '../../src/application/commands/grant-staff/grant-staff-handler';
 import { PAYMENT_GATEWAY } from '../../src/application/ports/payment-gateway';
 import type { StrategyPaymentGateway } from '../../src/infrastructure/payments/strategy-payment-gateway';
 import { CapturedLogs, type LogLine } from '../support/captured-logs';
@@ -91,6 +92,27 @@ describe('Logs: the lines of a request carry its id; security and payment events
     const logout = await logs.during(() => server.api.post('/api/auth/logout/', { refresh: rotated.body.refresh }, { token: user.access }));
     expect(logout.result.status).to.equal(204);
     expect(event(logout.lines, 'auth.family_revoked'), 'a session already revoked is not revoked again').to.equal(undefined);
+  });
+
+  it('logs each administrative change of the catalogue under its name, with the staff user and the item', async () => {
+    const staff = await createUser(server.api);
+    await server.running.app.container.get(GrantStaffHandler).execute({ email: staff.email });
+    const paths = kindPaths('course');
+    const body = { title: 'Logged course', price: '50000', start_at: new Date(Date.now() - 86_400_000).toISOString(), end_at: new Date(Date.now() + 86_400_000).toISOString() };
+    const rid = requestId();
+    const { result: created, lines } = await logs.during(() => server.api.post(paths.list, body, { token: staff.access, headers: { 'X-Request-Id': rid } }));
+    expect(created.status).to.equal(201);
+    expectAllOfRequest(lines, rid);
+    expect(event(lines, 'catalogue.item_created')).to.include({ staff_user_id: staff.id, kind: 'course', item_id: created.body.id });
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['catalogue.item_changed', () => server.api.request('PATCH', paths.detail(created.body.id), { price: '60000' }, { token: staff.access, headers: { 'if-match': '"1"' } })],
+      ['catalogue.item_closed', () => server.api.post(`${paths.detail(created.body.id)}close/`, undefined, { token: staff.access })],
+      ['catalogue.item_deleted', () => server.api.request('DELETE', paths.detail(created.body.id), undefined, { token: staff.access })],
+    ];
+    for (const [name, step] of steps) {
+      const { lines: stepLines } = await logs.during(step);
+      expect(event(stepLines, name), name).to.include({ staff_user_id: staff.id, kind: 'course', item_id: created.body.id });
+    }
   });
 
   it('logs auth.family_revoked at logout', async () => {

@@ -20,6 +20,8 @@ async function startDoomedApi(failpoint: FailpointName): Promise<{ process: Chil
       ...process.env,
       NODE_ENV: 'test',
       PORT: String(port),
+      // Its metrics are not read here, and the default port may be another process's.
+      METRICS_PORT: '0',
       DATABASE_URL: config.databaseUrl,
       REDIS_URL: config.redisUrl,
       LOG_LEVEL: 'silent',

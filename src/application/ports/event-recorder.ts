@@ -12,7 +12,7 @@ export interface PaymentFacts {
 }
 
 /**
- * Security and payment events, each under a stable name that logs and dashboards can rely on.
+ * Security, payment and administration events, each under a stable name that logs and dashboards can rely on.
  * A payment event is recorded once, when the payment's state has changed for good (committed).
  */
 export type RecordedEvent =
@@ -29,7 +29,14 @@ export type RecordedEvent =
   /** Money given back: the payment was cancelled, or charged but could not be completed. */
   | ({ readonly name: 'payment.refunded'; readonly cause: 'cancelled' | 'not_completed' } & PaymentFacts)
   /** A paid payment and its registration cancelled (and refunded). */
-  | ({ readonly name: 'payment.cancelled' } & PaymentFacts);
+  | ({ readonly name: 'payment.cancelled' } & PaymentFacts)
+  /** A staff member changed the catalogue (the audit log keeps the fields before and after). */
+  | {
+      readonly name: 'catalogue.item_created' | 'catalogue.item_changed' | 'catalogue.item_closed' | 'catalogue.item_deleted';
+      readonly staffUserId: number;
+      readonly kind: OfferingKind;
+      readonly itemId: number;
+    };
 
 export type RecordedEventName = RecordedEvent['name'];
 

@@ -3,10 +3,11 @@ import type { RecordedEvent, EventRecorder } from '../../application/ports/event
 
 const PAYMENT_OUTCOMES = ['charged', 'declined', 'refunded', 'cancelled'] as const;
 
-/** Counts the recorded events: payments by outcome, security events by name. */
+/** Counts the recorded events: payments by outcome, security and administration events by name. */
 export class EventMetrics implements EventRecorder {
   private readonly payments: Counter<'outcome'>;
   private readonly security: Counter<'event'>;
+  private readonly administration: Counter<'event'>;
 
   constructor(registry: Registry) {
     this.payments = new Counter({
@@ -21,12 +22,19 @@ export class EventMetrics implements EventRecorder {
       labelNames: ['event'],
       registers: [registry],
     });
+    this.administration = new Counter({
+      name: 'catalogue_changes_total',
+      help: 'Administrative changes of the catalogue by event (catalogue.item_created, _changed, _closed, _deleted)',
+      labelNames: ['event'],
+      registers: [registry],
+    });
     // Every outcome is present from the start, so that rates and alerts see a zero, not nothing.
     for (const outcome of PAYMENT_OUTCOMES) this.payments.inc({ outcome }, 0);
   }
 
   record(event: RecordedEvent): void {
     if (event.name.startsWith('payment.')) this.payments.inc({ outcome: event.name.slice('payment.'.length) });
+    else if (event.name.startsWith('catalogue.')) this.administration.inc({ event: event.name });
     else this.security.inc({ event: event.name });
   }
 }

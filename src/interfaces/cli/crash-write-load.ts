@@ -66,7 +66,7 @@ export async function runWriteLoadThroughACrash(options: {
 
 async function startApi(baseUrl: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['scripts/run-entry.cjs', 'interfaces/http/main'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', READS_PER_MINUTE: '0', REGISTRATIONS_PER_MINUTE: '100000', LOCK_LEASE_MS: '1000', DEMO_DATA: '0' },
+    env: { ...process.env, PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'warn', READS_PER_MINUTE: '0', REGISTRATIONS_PER_MINUTE: '100000', LOCK_LEASE_MS: '1000', DEMO_DATA: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 200; i += 1) {

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { closedWindow } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 import { type ChangedOffering, type ExpectedVersions, audited, itemToChange } from './offering-change';
@@ -24,6 +25,7 @@ export class CloseOfferingHandler {
     @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   async execute({ staffUserId, kind, id, expectedVersions }: CloseOfferingCommand): Promise<ChangedOffering> {
@@ -38,7 +40,10 @@ export class CloseOfferingHandler {
       await outbox.record(kind, id);
       return { changed: true, result: updated };
     });
-    if (changed) await this.searchSync.nudge();
+    if (changed) {
+      this.events.record({ name: 'catalogue.item_closed', staffUserId, kind, itemId: id });
+      await this.searchSync.nudge();
+    }
     return { id: result.id, version: result.version };
   }
 }

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { type OfferingDetails, assertValidDetails } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 import { type ChangedOffering, audited } from './offering-change';
@@ -19,6 +20,7 @@ export class CreateOfferingHandler {
     @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   async execute({ staffUserId, kind, details }: CreateOfferingCommand): Promise<ChangedOffering> {
@@ -30,6 +32,7 @@ export class CreateOfferingHandler {
       await outbox.record(kind, item.id);
       return item;
     });
+    this.events.record({ name: 'catalogue.item_created', staffUserId, kind, itemId: created.id });
     await this.searchSync.nudge();
     return { id: created.id, version: created.version };
   }

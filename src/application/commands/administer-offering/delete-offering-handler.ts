@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { ItemHasRegistrations } from '../../../domain/errors';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
+import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 import { type ExpectedVersions, audited, itemToChange } from './offering-change';
@@ -24,6 +25,7 @@ export class DeleteOfferingHandler {
     @inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
   async execute({ staffUserId, kind, id, expectedVersions }: DeleteOfferingCommand): Promise<void> {
@@ -34,6 +36,7 @@ export class DeleteOfferingHandler {
       await audit.record({ staffUserId, action: 'delete', kind, itemId: id, before: audited(item.details), after: null, at: this.clock.now() });
       await outbox.record(kind, id);
     });
+    this.events.record({ name: 'catalogue.item_deleted', staffUserId, kind, itemId: id });
     await this.searchSync.nudge();
   }
 }
