@@ -11,6 +11,7 @@ import type { StrategyPaymentGateway } from '../../src/infrastructure/payments/s
 import { createQueueConnection, queuePrefix } from '../../src/infrastructure/queue/search-sync-queue';
 import { HOUSEKEEPING_QUEUE_NAME } from '../../src/interfaces/worker/housekeeping-worker';
 import { type RunningWorkerProcess, startWorker } from '../../src/interfaces/worker/start-worker';
+import { RedisInstance, waitUntil } from '../support/redis-instance';
 import { freePort } from '../support/free-port';
 import { createOffering, kindPaths } from '../support/offerings';
 import { scrape } from '../support/scrape';
@@ -185,6 +186,31 @@ describe('Metrics of the worker process', () => {
       await db('search_outbox').whereIn('id', deadLetters.map((row: { id: number }) => row.id)).delete();
       await housekeeping.close();
       connection.disconnect();
+    }
+  });
+
+  it('reports its health at /healthz: 200 while Redis answers and its consumers run, 503 while Redis is down, 200 again once it is back', async () => {
+    const health = async (target: RunningWorkerProcess) => {
+      const response = await fetch(`http://127.0.0.1:${target.metricsPort}/healthz`);
+      return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, string> } };
+    };
+    expect(await health(worker)).to.deep.equal({ status: 200, body: { status: 'ready', checks: { redis: 'up', consumers: 'up' } } });
+
+    // A Redis of its own, stopped under the running worker.
+    const redis = await RedisInstance.start();
+    const cut = await startWorker(testConfig({ WORKER_METRICS_PORT: String(await freePort()), REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'health-test' }), { logger: createLogger('silent') });
+    try {
+      expect((await health(cut)).status).to.equal(200);
+      await redis.stop();
+      const down = await health(cut);
+      expect(down.status).to.equal(503);
+      expect(down.body).to.deep.include({ status: 'unavailable' });
+      expect(down.body.checks.redis).to.equal('down');
+      await redis.start();
+      await waitUntil(async () => (await health(cut)).status === 200);
+    } finally {
+      await cut.close();
+      await redis.stop();
     }
   });
 });

@@ -6,10 +6,20 @@ import type { Logger } from '../../infrastructure/logging/logger';
 
 export const METRICS_PATH = '/metrics';
 
+export const HEALTH_PATH = '/healthz';
+
+/** Each check of a process's health, `up` or `down`. */
+export type HealthChecks = Readonly<Record<string, 'up' | 'down'>>;
+
 export interface MetricsListenerOptions {
   readonly port: number;
   /** When set, a scrape must send `Authorization: Bearer <token>` (401 otherwise). */
   readonly token: string | null;
+  /**
+   * For a process that serves no API (the worker): its health at `GET /healthz`, 200 when every
+   * check is up and 503 otherwise, for a container health check. It tells nothing secret.
+   */
+  readonly health?: () => Promise<HealthChecks>;
 }
 
 export interface MetricsListener {
@@ -20,9 +30,9 @@ export interface MetricsListener {
 /**
  * Serves the registry's metrics, with the process's own (CPU, memory, event loop, GC), as the
  * Prometheus text format at `GET /metrics` on a port of its own, apart from the API, so that
- * the public port never exposes them. Nothing else is served there.
+ * the public port never exposes them. Nothing else is served there, but for a worker's health.
  */
-export async function listenForScrapes(registry: Registry, { port, token }: MetricsListenerOptions, logger: Logger): Promise<MetricsListener> {
+export async function listenForScrapes(registry: Registry, { port, token, health }: MetricsListenerOptions, logger: Logger): Promise<MetricsListener> {
   collectDefaultMetrics({ register: registry });
   const authorized = bearerCheck(token);
   const server = createServer((request, response) => {
@@ -36,6 +46,11 @@ export async function listenForScrapes(registry: Registry, { port, token }: Metr
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '').split('?', 1)[0];
+    if (path === HEALTH_PATH && health) {
+      const checks = await health();
+      const up = Object.values(checks).every((state) => state === 'up');
+      return send(response, up ? 200 : 503, `${JSON.stringify({ status: up ? 'ready' : 'unavailable', checks })}\n`, { 'Content-Type': 'application/json' });
+    }
     if (path !== METRICS_PATH) return send(response, 404, `metrics are at ${METRICS_PATH}\n`);
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'GET only\n', { Allow: 'GET, HEAD' });
     if (!authorized(request.headers.authorization)) return send(response, 401, 'a bearer token is required\n', { 'WWW-Authenticate': 'Bearer' });

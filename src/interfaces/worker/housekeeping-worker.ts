@@ -50,6 +50,8 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
     { connection, prefix, concurrency: 1 },
   );
   worker.on('failed', (_job, error) => logger.warn({ err: error.message }, 'housekeeping job failed; it runs again at its next time'));
+  // Without a listener BullMQ prints these to the console; they go to the log like everything else.
+  worker.on('error', (error) => logger.error({ err: error.message }, 'housekeeping worker error'));
   await worker.waitUntilReady();
   const opts = { removeOnComplete: true, removeOnFail: 10 };
   await queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts });

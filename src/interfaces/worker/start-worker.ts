@@ -3,7 +3,10 @@ import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
 import { WorkerMetrics } from '../../infrastructure/metrics/worker-metrics';
-import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
+import type { Redis } from 'ioredis';
+import { REDIS } from '../../infrastructure/redis/create-redis';
+import { withinScrapeTimeout } from '../../infrastructure/metrics/scrape-timeout';
+import { type HealthChecks, type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
 import { startHousekeeping } from './housekeeping-worker';
 import { startSearchSyncWorker } from './search-sync-worker';
 
@@ -17,7 +20,8 @@ export interface RunningWorkerProcess {
 
 /**
  * The worker process: the search sync and the housekeeping on their queues, and its metrics
- * (queues, outbox, jobs) on `WORKER_METRICS_PORT`.
+ * (queues, outbox, jobs) and its health (`/healthz`: Redis answers, every consumer runs) on
+ * `WORKER_METRICS_PORT`.
  */
 export async function startWorker(config: Config, overrides: ContainerOverrides = {}): Promise<RunningWorkerProcess> {
   const app = createContainer(config, overrides);
@@ -30,7 +34,14 @@ export async function startWorker(config: Config, overrides: ContainerOverrides 
   metrics.watch(housekeeping.queue, housekeeping.worker);
   let listener: MetricsListener | null = null;
   if (config.metrics.workerPort) {
-    const options = { port: config.metrics.workerPort, token: config.metrics.token };
+    const redis = app.container.get<Redis>(REDIS);
+    const consumers = [searchSync.worker, housekeeping.worker];
+    // Alive when Redis answers and every queue still has its consumer running.
+    const health = async (): Promise<HealthChecks> => ({
+      redis: (await withinScrapeTimeout(() => redis.ping())) === 'PONG' ? 'up' : 'down',
+      consumers: consumers.every((worker) => worker.isRunning()) ? 'up' : 'down',
+    });
+    const options = { port: config.metrics.workerPort, token: config.metrics.token, health };
     listener = await listenForScrapes(app.container.get(METRICS_REGISTRY), options, app.container.get<Logger>(LOGGER)).catch(async (error: unknown) => {
       await stopJobs();
       await app.dispose();
