@@ -177,6 +177,14 @@ describe('Abuse protection', () => {
       expect(allowed.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
       const other = await server.api.get('/healthz', { headers: { origin: 'https://evil.example.com' } });
       expect(other.headers.get('access-control-allow-origin')).to.equal(null);
+      // A staff console in the browser may change items: PATCH and DELETE, If-Match, and the ETag read back.
+      const preflight = await server.api.request('OPTIONS', '/api/tests/1/', undefined, {
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, if-match, content-type' },
+      });
+      expect(preflight.status).to.equal(204);
+      expect(preflight.headers.get('access-control-allow-methods')).to.include('PATCH').and.include('DELETE');
+      expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).to.include('if-match');
+      expect(allowed.headers.get('access-control-expose-headers')).to.include('ETag').and.include('Location');
     } finally {
       await server.running.close();
     }
