@@ -22,4 +22,19 @@ describe('Commands failing on a dependency tell the operator what to fix', funct
     expect(result.stderr).to.match(/reconcile failed: PostgreSQL at 127\.0\.0\.1:5999 could not be reached \(ECONNREFUSED\); is it running\? See DATABASE_URL\./);
     expect(result.stderr + result.stdout).not.to.match(/\n\s+at /);
   });
+
+  const worker = (env: NodeJS.ProcessEnv) => run('interfaces/worker/main', { DATABASE_URL: testConfig().databaseUrl, REDIS_URL: testConfig().redisUrl, WORKER_METRICS_PORT: '0', ...env });
+  const failures: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
+    ['PostgreSQL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5999/exam_course_test' }, /worker failed to start: PostgreSQL at 127\.0\.0\.1:5999 could not be reached \(ECONNREFUSED\); is it running\? See DATABASE_URL\./],
+    ['Redis', { REDIS_URL: 'redis://127.0.0.1:6399/0' }, /worker failed to start: Redis at 127\.0\.0\.1:6399 could not be reached \(ECONNREFUSED\); is it running\? See REDIS_URL\./],
+    ['Meilisearch', { SEARCH_ENGINE: 'meilisearch', MEILISEARCH_URL: 'http://127.0.0.1:7799' }, /worker failed to start: Meilisearch at http:\/\/127\.0\.0\.1:7799 did not answer \(ECONNREFUSED\); is it running\? See MEILISEARCH_URL\./],
+  ];
+  for (const [dependency, env, message] of failures) {
+    it(`stops the worker at start when ${dependency} cannot be reached, naming it, its address and its setting`, () => {
+      const result = worker(env);
+      expect(result.status, result.stderr).to.equal(1);
+      expect(result.stderr).to.match(message);
+      expect(result.stderr + result.stdout).not.to.match(/\n\s+at /);
+    });
+  }
 });

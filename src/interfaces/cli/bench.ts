@@ -12,7 +12,7 @@ import { parseArgs, positiveInt } from './cli-args';
 import { searchMix } from './search-mix';
 import { runWriteLoadThroughACrash } from './crash-write-load';
 import { runWriteLoad } from './write-load';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words]
                         [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor off] [--out bench-results]

@@ -10,7 +10,7 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { email, newPassword, username } from '../http/schemas/auth-schemas';
 import { validate } from '../http/validation';
 import { parseArgs } from './cli-args';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run create-admin -- --email admin@example.com [--username admin] [--revoke]
 

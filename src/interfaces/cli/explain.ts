@@ -21,7 +21,7 @@ import { PostgresOfferingCatalogue } from '../../infrastructure/search/postgres/
 import { COURSE_NOUNS, TEST_NOUNS } from '../../infrastructure/seed/seed-vocabulary';
 import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
 import { parseArgs, positiveInt } from './cli-args';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 const USAGE = 'usage: npm run explain -- [--deep-page 500] [--out explain-results]';
 const LARGE_TABLES = ['tests', 'courses', 'payments'];

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { parseArgs, positiveInt } from './cli-args';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 import { startFloorServer } from './floor-server';
 
 /**

@@ -4,7 +4,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 /** Runs the worker's housekeeping once, by hand: deletes expired idempotency records and refresh tokens. */
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createMeilisearchClient } from '../../infrastructure/search/meilisearch/create-meilisearch-client';
 import { ensureScopedKeys } from '../../infrastructure/search/meilisearch/meilisearch-keys';
 import { parseArgs } from './cli-args';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: MEILI_MASTER_KEY=… npm run meili-keys -- [--out DIR]
 

@@ -2,7 +2,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 async function main(): Promise<void> {
   loadEnvFile();

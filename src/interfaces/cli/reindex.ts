@@ -7,7 +7,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { parseArgs, positiveInt } from './cli-args';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run reindex -- [--kind test|course|all] [--batch-size 10000] [--in-flight 4]`;
 

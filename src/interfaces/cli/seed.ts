@@ -9,7 +9,7 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/database-seeder';
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { parseArgs, positiveInt } from './cli-args';
-import { explainFailure } from './explain-failure';
+import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--vacuum] [--force]
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { explainFailure } from '../explain-failure';
 import { startWorker } from './start-worker';
 
 async function main(): Promise<void> {
@@ -33,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`worker failed to start: ${explainFailure(error)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,8 @@ import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
 import { WorkerMetrics } from '../../infrastructure/metrics/worker-metrics';
 import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { KNEX } from '../../infrastructure/knex/create-knex';
 import { REDIS } from '../../infrastructure/redis/create-redis';
 import { withinScrapeTimeout } from '../../infrastructure/metrics/scrape-timeout';
 import { type HealthChecks, type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
@@ -25,6 +27,12 @@ export interface RunningWorkerProcess {
  */
 export async function startWorker(config: Config, overrides: ContainerOverrides = {}): Promise<RunningWorkerProcess> {
   const app = createContainer(config, overrides);
+  // PostgreSQL and Redis first: a worker that cannot reach them says so and stops, rather than
+  // starting queues that would only log connection errors.
+  await Promise.all([app.container.get<Knex>(KNEX).raw('SELECT 1'), connected(app.container.get<Redis>(REDIS))]).catch(async (error: unknown) => {
+    await app.dispose();
+    throw error;
+  });
   const searchSync = await startSearchSyncWorker(app.container);
   const housekeeping = await startHousekeeping(app.container);
   const stopJobs = () => Promise.all([searchSync.close(), housekeeping.close()]);
@@ -57,4 +65,21 @@ export async function startWorker(config: Config, overrides: ContainerOverrides 
       await app.dispose();
     },
   };
+}
+
+/** Resolves once the client is connected; rejects with its first connection error. */
+function connected(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      redis.off('error', failed);
+      resolve();
+    };
+    const failed = (error: Error) => {
+      redis.off('ready', ready);
+      reject(error);
+    };
+    redis.once('ready', ready);
+    redis.once('error', failed);
+  });
 }

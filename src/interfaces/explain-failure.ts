@@ -1,5 +1,5 @@
-import { type Config, loadConfig } from '../../infrastructure/config/config';
-import { loadEnvFile } from '../../infrastructure/config/load-env-file';
+import { type Config, loadConfig } from '../infrastructure/config/config';
+import { loadEnvFile } from '../infrastructure/config/load-env-file';
 
 interface ErrorLike {
   name?: string;
