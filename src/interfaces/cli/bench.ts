@@ -14,7 +14,7 @@ import { runWriteLoadThroughACrash } from './crash-write-load';
 import { runWriteLoad } from './write-load';
 import { explainFailure } from '../explain-failure';
 
-const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only words]
+const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only "words,other words"]
                         [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor off] [--out bench-results]
 
 Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.
@@ -193,9 +193,11 @@ async function main(): Promise<void> {
   };
   const outDir = path.resolve(args.get('out') ?? 'bench-results');
 
-  const only = args.get('only')?.toLowerCase();
-  const writesWanted = !only || 'writes: register + cancel'.includes(only);
-  const crashWanted = !only || 'writes through a crash'.includes(only);
+  // Comma-separated parts of scenario names: `--only "page 1,detail"`.
+  const onlyParts = args.get('only')?.toLowerCase().split(',').map((part) => part.trim()).filter(Boolean);
+  const only = onlyParts && onlyParts.length > 0 ? (name: string) => onlyParts.some((part) => name.toLowerCase().includes(part)) : null;
+  const writesWanted = !only || only('writes: register + cancel');
+  const crashWanted = !only || only('writes through a crash');
   const results: ScenarioResult[] = [];
   // The crash run starts an API of its own: the server at --url is needed only for the others.
   if (!only || !crashWanted || writesWanted) {
@@ -204,7 +206,7 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
     })) as { access: string };
-    const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || s.name.toLowerCase().includes(only));
+    const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || only(s.name));
     const floor = args.get('floor') !== 'off' && selected.some((s) => s.floor) ? await startFloor() : null;
     try {
       for (const scenario of selected) {

@@ -5,7 +5,6 @@ import { CreateOfferingHandler } from '../../../application/commands/administer-
 import { DeleteOfferingHandler } from '../../../application/commands/administer-offering/delete-offering-handler';
 import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
 import { ListAuditTrailHandler } from '../../../application/queries/list-audit-trail/list-audit-trail-handler';
-import type { Money } from '../../../domain/money';
 import type { OfferingDetails } from '../../../domain/offering-details';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
 import { entityTag, expectedVersions } from '../entity-tag';
@@ -14,28 +13,11 @@ import { idempotent } from '../middleware/idempotency';
 import { requireStaff } from '../middleware/require-staff';
 import { pageLinks } from '../pagination';
 import { parseId } from '../path-params';
-import { auditListQuery, changeOfferingBody, createOfferingBody } from '../schemas/administration-schemas';
+import { type DetailsBody, auditListQuery, changeOfferingBody, createOfferingBody } from '../schemas/administration-schemas';
 import { serializeAuditEntry } from '../serializers/audit-serializer';
 import { serializeOffering } from '../serializers/offering-serializer';
 import { validate } from '../validation';
 import type { RouteContext } from './route-context';
-
-/** An item's details as the request body names them, once validated (money and instants parsed). */
-interface DetailsBody {
-  title?: string;
-  description?: string;
-  price?: Money;
-  start_at?: Date;
-  end_at?: Date;
-}
-
-interface AuditListQuery {
-  page: number;
-  page_size: number;
-  item_kind?: OfferingKind;
-  item_id?: number;
-  staff_user_id?: number;
-}
 
 /** Staff create, change, close and delete tests and courses, and read the audit log. */
 export function registerAdministrationRoutes({ router, container, requireAuth }: RouteContext): void {
@@ -58,7 +40,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
     const { plural } = OFFERING_KINDS[kind];
 
     router.post(`/api/${plural}`, requireAuth, staffOnly, idempotent(container), async (ctx) => {
-      const body = validate(createOfferingBody, ctx.request.body) as Required<DetailsBody>;
+      const body = validate(createOfferingBody, ctx.request.body);
       const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails });
       ctx.status = 201;
       ctx.set('Location', `/api/${plural}/${created.id}/`);
@@ -68,7 +50,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
     router.patch(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
       const versions = expectedVersions(ctx.get('If-Match') || undefined, { required: true });
-      const body = validate(changeOfferingBody, ctx.request.body) as DetailsBody;
+      const body = validate(changeOfferingBody, ctx.request.body);
       await change.execute({ staffUserId: currentUserId(ctx), kind, id, changes: toDetails(body), expectedVersions: versions });
       await respondWithItem(ctx, kind, id);
     });
@@ -87,7 +69,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
   }
 
   router.get('/api/admin/audit', requireAuth, staffOnly, async (ctx) => {
-    const query = validate(auditListQuery, ctx.query) as AuditListQuery;
+    const query = validate(auditListQuery, ctx.query);
     const page = await auditTrail.execute({
       filter: { kind: query.item_kind, itemId: query.item_id, staffUserId: query.staff_user_id },
       page: query.page,

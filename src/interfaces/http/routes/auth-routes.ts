@@ -16,30 +16,35 @@ function noStore(ctx: Context): void {
 }
 
 export function registerAuthRoutes({ router, container, requireAuth }: RouteContext): void {
+  // Use cases resolved once, when the routes are built.
+  const signUp = container.get(SignUpHandler);
+  const logIn = container.get(LogInHandler);
+  const refreshSession = container.get(RefreshSessionHandler);
+  const logOut = container.get(LogOutHandler);
   router.post('/api/auth/signup', async (ctx) => {
     const body = validate(signUpBody, ctx.request.body);
-    const user = await container.get(SignUpHandler).execute({ ...body, ip: ctx.ip });
+    const user = await signUp.execute({ ...body, ip: ctx.ip });
     ctx.status = 201;
     ctx.body = { user: serializeUser(user) };
   });
 
   router.post('/api/auth/login', async (ctx) => {
     const body = validate(logInBody, ctx.request.body);
-    const session = await container.get(LogInHandler).execute({ ...body, ip: ctx.ip });
+    const session = await logIn.execute({ ...body, ip: ctx.ip });
     noStore(ctx);
     ctx.body = { access: session.access, refresh: session.refresh, user: serializeUser(session.user) };
   });
 
   router.post('/api/auth/token/refresh', async (ctx) => {
     const body = validate(refreshBody, ctx.request.body);
-    const tokens = await container.get(RefreshSessionHandler).execute(body);
+    const tokens = await refreshSession.execute(body);
     noStore(ctx);
     ctx.body = tokens;
   });
 
   router.post('/api/auth/logout', requireAuth, async (ctx) => {
     const body = validate(refreshBody, ctx.request.body);
-    await container.get(LogOutHandler).execute({ userId: currentUserId(ctx), refresh: body.refresh });
+    await logOut.execute({ userId: currentUserId(ctx), refresh: body.refresh });
     ctx.status = 204;
   });
 }

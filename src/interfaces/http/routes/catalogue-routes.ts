@@ -1,9 +1,6 @@
-import type { OfferingSort } from '../../../application/ports/offering-catalogue';
 import { CLOCK, type Clock } from '../../../application/ports/clock';
 import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
 import { ListOfferingsHandler } from '../../../application/queries/list-offerings/list-offerings-handler';
-import type { AvailabilityStatus } from '../../../domain/availability-window';
-import type { Money } from '../../../domain/money';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { entityTag } from '../entity-tag';
@@ -11,36 +8,29 @@ import { currentUserId } from '../middleware/authenticate';
 import { linkWith, pageLinks } from '../pagination';
 import { parseId } from '../path-params';
 import { catalogueListQuery } from '../schemas/catalogue-schemas';
+import { searchWords } from '../schemas/common-schemas';
 import { serializeOffering } from '../serializers/offering-serializer';
 import { validate } from '../validation';
 import type { RouteContext } from './route-context';
 
-interface ListQuery {
-  page?: number;
-  page_size: number;
-  cursor?: string;
-  status?: AvailabilityStatus;
-  search?: string;
-  sort: OfferingSort;
-  price_min?: Money;
-  price_max?: Money;
-}
 
 /** Lists and details of tests and courses: one implementation, parameterised by kind. */
 export function registerCatalogueRoutes({ router, container, requireAuth, limitReads }: RouteContext): void {
   const clock = container.get<Clock>(CLOCK);
+  const listOfferings = container.get(ListOfferingsHandler);
+  const getOffering = container.get(GetOfferingHandler);
 
   for (const kind of ALL_OFFERING_KINDS) {
     const { plural } = OFFERING_KINDS[kind];
 
     router.get(`/api/${plural}`, requireAuth, limitReads, async (ctx) => {
-      const query = validate(catalogueListQuery, ctx.query) as ListQuery;
+      const query = validate(catalogueListQuery, ctx.query);
       const cursorMode = query.cursor !== undefined;
-      const result = await container.get(ListOfferingsHandler).execute({
+      const result = await listOfferings.execute({
         filter: {
           kind,
           status: query.status,
-          words: (query.search ?? '').split(/\s+/).filter(Boolean),
+          words: searchWords(query.search),
           priceMin: query.price_min,
           priceMax: query.price_max,
           now: clock.now(),
@@ -71,7 +61,7 @@ export function registerCatalogueRoutes({ router, container, requireAuth, limitR
     });
 
     router.get(`/api/${plural}/:id`, requireAuth, limitReads, async (ctx) => {
-      const item = await container.get(GetOfferingHandler).execute({ kind, id: parseId(ctx.params.id), userId: currentUserId(ctx) });
+      const item = await getOffering.execute({ kind, id: parseId(ctx.params.id), userId: currentUserId(ctx) });
       // The version staff send back in If-Match to change the item.
       ctx.set('ETag', entityTag(item.version));
       ctx.body = serializeOffering(item);

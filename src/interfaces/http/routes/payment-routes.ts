@@ -1,38 +1,32 @@
 import { CancelPaymentHandler } from '../../../application/commands/cancel-payment/cancel-payment-handler';
 import { GetMyPaymentHandler } from '../../../application/queries/get-my-payment/get-my-payment-handler';
 import { ListMyPaymentsHandler } from '../../../application/queries/list-my-payments/list-my-payments-handler';
-import type { OfferingKind } from '../../../domain/offering-kind';
-import type { SettledPaymentStatus } from '../../../domain/payment';
 import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
 import { pageLinks } from '../pagination';
 import { parseId } from '../path-params';
+import { searchWords } from '../schemas/common-schemas';
 import { cancelBody, paymentListQuery } from '../schemas/payment-schemas';
 import { serializePayment } from '../serializers/payment-serializer';
 import { validate } from '../validation';
 import type { RouteContext } from './route-context';
 
-interface PaymentListQuery {
-  page: number;
-  page_size: number;
-  status?: SettledPaymentStatus;
-  payment_type?: OfferingKind;
-  from?: string;
-  to?: string;
-  search?: string;
-}
 
 export function registerPaymentRoutes({ router, container, requireAuth, limitReads }: RouteContext): void {
+  // Use cases resolved once, when the routes are built.
+  const listMyPayments = container.get(ListMyPaymentsHandler);
+  const getMyPayment = container.get(GetMyPaymentHandler);
+  const cancelPayment = container.get(CancelPaymentHandler);
   router.get('/api/me/payments', requireAuth, limitReads, async (ctx) => {
-    const query = validate(paymentListQuery, ctx.query) as PaymentListQuery;
-    const page = await container.get(ListMyPaymentsHandler).execute({
+    const query = validate(paymentListQuery, ctx.query);
+    const page = await listMyPayments.execute({
       userId: currentUserId(ctx),
       filter: {
         status: query.status,
         kind: query.payment_type,
         from: query.from,
         to: query.to,
-        words: (query.search ?? '').split(/\s+/).filter(Boolean),
+        words: searchWords(query.search),
       },
       page: query.page,
       pageSize: query.page_size,
@@ -41,14 +35,14 @@ export function registerPaymentRoutes({ router, container, requireAuth, limitRea
   });
 
   router.get('/api/me/payments/:id', requireAuth, limitReads, async (ctx) => {
-    const entry = await container.get(GetMyPaymentHandler).execute({ userId: currentUserId(ctx), paymentId: parseId(ctx.params.id) });
+    const entry = await getMyPayment.execute({ userId: currentUserId(ctx), paymentId: parseId(ctx.params.id) });
     ctx.body = serializePayment(entry);
   });
 
   router.post('/api/payments/:id/cancel', requireAuth, idempotent(container), async (ctx) => {
     const paymentId = parseId(ctx.params.id);
-    const body = validate(cancelBody, ctx.request.body) as { reason?: string };
-    const cancelled = await container.get(CancelPaymentHandler).execute({
+    const body = validate(cancelBody, ctx.request.body);
+    const cancelled = await cancelPayment.execute({
       userId: currentUserId(ctx),
       paymentId,
       reason: body.reason ? body.reason : null,

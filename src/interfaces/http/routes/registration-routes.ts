@@ -4,14 +4,12 @@ import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../../application
 import { NotFound } from '../../../domain/errors';
 import type { Config } from '../../../infrastructure/config/config';
 import { CONFIG } from '../../../infrastructure/config/config-token';
-import type { Money } from '../../../domain/money';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
-import type { PaymentMethod } from '../../../domain/payment-method';
 import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
 import { rateLimit } from '../middleware/rate-limit';
 import { parseId } from '../path-params';
-import { registerBody } from '../schemas/registration-schemas';
+import { type RegisterBody, registerBody } from '../schemas/registration-schemas';
 import { validate } from '../validation';
 import type { RouteContext } from './route-context';
 
@@ -19,6 +17,8 @@ import type { RouteContext } from './route-context';
 export function registerRegistrationRoutes({ router, container, requireAuth }: RouteContext): void {
   const offerings = container.get<OfferingSnapshots>(OFFERING_SNAPSHOTS);
   const idempotency = idempotent(container);
+  const registerForOffering = container.get(RegisterForOfferingHandler);
+  const completeRegistration = container.get(CompleteRegistrationHandler);
   const { registrationsPerMinute } = container.get<Config>(CONFIG).rateLimits;
   // Replays of an idempotent request are answered before this and do not count.
   const throttle = rateLimit(container, { name: 'registrations', limit: registrationsPerMinute, windowSeconds: 60, per: 'user', whenUnavailable: 'closed' });
@@ -28,10 +28,16 @@ export function registerRegistrationRoutes({ router, container, requireAuth }: R
 
     router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, idempotency, throttle, async (ctx) => {
       const itemId = parseId(ctx.params.id);
-      // An unknown item is a 404 before anything about the body is said.
-      if (!(await offerings.exists(kind, itemId))) throw new NotFound();
-      const body = validate(registerBody, ctx.request.body) as { amount: Money; payment_method: PaymentMethod };
-      const receipt = await container.get(RegisterForOfferingHandler).execute({
+      let body: RegisterBody;
+      try {
+        body = validate(registerBody, ctx.request.body);
+      } catch (invalid) {
+        // An unknown item is a 404 before anything about the body is said (for a valid body,
+        // the use case finds the item unknown itself).
+        if (!(await offerings.exists(kind, itemId))) throw new NotFound();
+        throw invalid;
+      }
+      const receipt = await registerForOffering.execute({
         kind,
         itemId,
         userId: currentUserId(ctx),
@@ -50,7 +56,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth }: R
 
     router.post(`/api/${names.plural}/:id/complete`, requireAuth, async (ctx) => {
       const itemId = parseId(ctx.params.id);
-      const completed = await container.get(CompleteRegistrationHandler).execute({ kind, itemId, userId: currentUserId(ctx) });
+      const completed = await completeRegistration.execute({ kind, itemId, userId: currentUserId(ctx) });
       ctx.body = {
         [names.registrationIdField]: completed.registrationId,
         status: 'completed',

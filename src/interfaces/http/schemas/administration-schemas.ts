@@ -1,9 +1,28 @@
 import Joi from 'joi';
 import { DESCRIPTION_MAX_LENGTH, SALEABLE_PRICES, TITLE_MAX_LENGTH } from '../../../domain/offering-details';
-import { ALL_OFFERING_KINDS } from '../../../domain/offering-kind';
+import type { Money } from '../../../domain/money';
+import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
 import { parseInstant } from '../calendar';
 import { pageParams } from '../pagination';
 import { envelopeOf, positiveMoney, responseObject, timestamp } from './common-schemas';
+
+/** An item's details as a request body names them, once validated (money and instants parsed). */
+export interface DetailsBody {
+  readonly title?: string;
+  readonly description?: string;
+  readonly price?: Money;
+  readonly start_at?: Date;
+  readonly end_at?: Date;
+}
+
+/** The audit log's query string, once validated. */
+export interface AuditListQuery {
+  readonly page: number;
+  readonly page_size: number;
+  readonly item_kind?: OfferingKind;
+  readonly item_id?: number;
+  readonly staff_user_id?: number;
+}
 
 const instant = Joi.string()
   .max(40)
@@ -21,7 +40,7 @@ const details = {
   end_at: instant.description('When the sale ends; after start_at'),
 };
 
-export const createOfferingBody = Joi.object({
+export const createOfferingBody = Joi.object<Required<DetailsBody>>({
   ...details,
   title: details.title.required(),
   description: details.description.default(''),
@@ -30,13 +49,13 @@ export const createOfferingBody = Joi.object({
   end_at: details.end_at.required(),
 });
 
-export const changeOfferingBody = Joi.object(details).min(1).messages({ 'object.min': 'Send at least one field to change' });
+export const changeOfferingBody = Joi.object<DetailsBody>(details).min(1).messages({ 'object.min': 'Send at least one field to change' });
 
 export const ifMatchHeader = Joi.object({
   'if-match': Joi.string().description('The ETag of the item as you read it; a stale one is refused with 412'),
 });
 
-export const auditListQuery = Joi.object({
+export const auditListQuery = Joi.object<AuditListQuery>({
   ...pageParams,
   item_kind: Joi.string().valid(...ALL_OFFERING_KINDS).description('Only changes of this kind of item'),
   item_id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).description('Only changes of this item (with item_kind)'),

@@ -14,18 +14,18 @@ export const newPassword = Joi.string()
   .pattern(/\p{Nd}/u, 'digit')
   .messages({ 'string.pattern.name': 'password must contain at least one {#name}' });
 
-export const signUpBody = Joi.object({
+export const signUpBody = Joi.object<{ readonly email: string; readonly username: string; readonly password: string }>({
   email: email.required(),
   username: username.required(),
   password: newPassword.required(),
 }).required();
 
-export const logInBody = Joi.object({
+export const logInBody = Joi.object<{ readonly email: string; readonly password: string }>({
   email: Joi.string().max(254).required(),
   password: Joi.string().max(1024).required(),
 }).required();
 
-export const refreshBody = Joi.object({
+export const refreshBody = Joi.object<{ readonly refresh: string }>({
   refresh: Joi.string().max(4096).required(),
 }).required();
 

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { OFFERING_SORTS } from '../../../application/ports/offering-catalogue';
-import { AVAILABILITY_STATUSES } from '../../../domain/availability-window';
+import { OFFERING_SORTS, type OfferingSort } from '../../../application/ports/offering-catalogue';
+import { AVAILABILITY_STATUSES, type AvailabilityStatus } from '../../../domain/availability-window';
 import { Money } from '../../../domain/money';
 import { searchTokens } from '../../../infrastructure/search/postgres/search-terms';
 import { pageParams } from '../pagination';
@@ -14,7 +14,19 @@ const priceBound = Joi.alternatives()
   .custom((value, helpers) => Money.tryParse(value) ?? helpers.error('any.invalid'))
   .messages({ 'any.invalid': '{{#label}} must be a non-negative decimal with at most 2 decimal places' });
 
-export const catalogueListQuery = Joi.object({
+/** A catalogue list's query string, once validated (defaults applied, money parsed). */
+export interface CatalogueListQuery {
+  readonly page?: number;
+  readonly page_size: number;
+  readonly cursor?: string;
+  readonly status?: AvailabilityStatus;
+  readonly search?: string;
+  readonly sort: OfferingSort;
+  readonly price_min?: Money;
+  readonly price_max?: Money;
+}
+
+export const catalogueListQuery = Joi.object<CatalogueListQuery>({
   ...pageParams,
   // Page numbers and cursors are two ways of paging; a request uses one of them.
   page: pageParams.page.when('cursor', {

@@ -39,3 +39,6 @@ export const envelopeOf = (item: Joi.Schema, className: string) =>
     previous: Joi.string().uri().allow(null),
     results: Joi.array().items(item),
   }).meta({ className });
+
+/** The words of a `search` parameter, as the use cases take them. */
+export const searchWords = (search: string | undefined): string[] => (search ?? '').split(/\s+/).filter(Boolean);

@@ -1,5 +1,6 @@
 import Joi from 'joi';
-import { PAYMENT_STATUSES } from '../../../domain/payment';
+import type { OfferingKind } from '../../../domain/offering-kind';
+import { PAYMENT_STATUSES, type SettledPaymentStatus } from '../../../domain/payment';
 import { PAYMENT_METHODS } from '../../../domain/payment-method';
 import { isCalendarDate } from '../calendar';
 import { pageParams } from '../pagination';
@@ -10,7 +11,18 @@ const isoDate = Joi.string()
   .custom((value: string, helpers) => (isCalendarDate(value) ? value : helpers.error('any.invalid')))
   .messages({ 'string.pattern.base': '{{#label}} must be a date as YYYY-MM-DD', 'any.invalid': '{{#label}} is not a valid date' });
 
-export const paymentListQuery = Joi.object({
+/** The payment history's query string, once validated. */
+export interface PaymentListQuery {
+  readonly page: number;
+  readonly page_size: number;
+  readonly status?: SettledPaymentStatus;
+  readonly payment_type?: OfferingKind;
+  readonly from?: string;
+  readonly to?: string;
+  readonly search?: string;
+}
+
+export const paymentListQuery = Joi.object<PaymentListQuery>({
   ...pageParams,
   status: Joi.string().valid(...PAYMENT_STATUSES),
   payment_type: Joi.string().valid('test', 'course'),
@@ -19,7 +31,7 @@ export const paymentListQuery = Joi.object({
   search: Joi.string().allow('').max(200).description('Words that must all appear in the item title'),
 });
 
-export const cancelBody = Joi.object({
+export const cancelBody = Joi.object<{ readonly reason?: string }>({
   reason: Joi.string().allow('').max(500),
 });
 

@@ -1,8 +1,14 @@
 import Joi from 'joi';
-import { PAYMENT_METHODS } from '../../../domain/payment-method';
+import type { Money } from '../../../domain/money';
+import { PAYMENT_METHODS, type PaymentMethod } from '../../../domain/payment-method';
 import { moneyOut, positiveMoney, responseObject, timestamp } from './common-schemas';
 
-export const registerBody = Joi.object({
+export interface RegisterBody {
+  readonly amount: Money;
+  readonly payment_method: PaymentMethod;
+}
+
+export const registerBody = Joi.object<RegisterBody>({
   amount: positiveMoney.required(),
   payment_method: Joi.string()
     .valid(...PAYMENT_METHODS)
