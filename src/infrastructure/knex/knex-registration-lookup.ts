@@ -4,27 +4,37 @@ import type { RegistrationLookup } from '../../application/ports/registration-lo
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
-import { runPrepared } from './prepared-statement';
+import { PreparedRead } from './prepared-statement';
 
 /** One prepared query per page, on the partial unique index of active registrations (user, item). */
 @injectable()
 export class KnexRegistrationLookup implements RegistrationLookup {
-  constructor(@inject(KNEX) private readonly db: Knex) {}
+  private readonly lookup: PreparedRead<[OfferingKind, number, readonly number[]]>;
+
+  constructor(@inject(KNEX) db: Knex) {
+    this.lookup = new PreparedRead<[OfferingKind, number, readonly number[]]>(db, {
+      shape: (kind) => kind,
+      build: (kind, userId, itemIds) => {
+        const { registrations, itemColumn } = OFFERING_TABLES[kind];
+        return db(registrations)
+          .select(`${itemColumn} as item_id`)
+          .where('user_id', userId)
+          // One array parameter, so that every page size shares one prepared statement.
+          .whereRaw(`${itemColumn} = ANY(?::bigint[])`, [[...itemIds]])
+          .whereNot('status', 'cancelled');
+      },
+      values: (_kind, userId, itemIds) => [userId, [...itemIds], 'cancelled'],
+    });
+  }
 
   async activeAmong(kind: OfferingKind, userId: number, itemIds: readonly number[]): Promise<Set<number>> {
     if (itemIds.length === 0) return new Set();
-    const rows = await runPrepared<{ item_id: number }>(this.db, this.query(kind, userId, itemIds));
+    const rows = await this.lookup.run<{ item_id: number }>(kind, userId, itemIds);
     return new Set(rows.map((row) => row.item_id));
   }
 
   /** The SQL of one lookup; also for EXPLAIN. */
   query(kind: OfferingKind, userId: number, itemIds: readonly number[]): Knex.QueryBuilder {
-    const { registrations, itemColumn } = OFFERING_TABLES[kind];
-    return this.db(registrations)
-      .select(`${itemColumn} as item_id`)
-      .where('user_id', userId)
-      // One array parameter, so that every page size shares one prepared statement.
-      .whereRaw(`${itemColumn} = ANY(?::bigint[])`, [[...itemIds]])
-      .whereNot('status', 'cancelled');
+    return this.lookup.query(kind, userId, itemIds);
   }
 }

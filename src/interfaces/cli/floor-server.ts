@@ -81,8 +81,8 @@ export async function startFloorServer(config: Config, port = 0): Promise<FloorS
   const page = async (plural: Plural, userId: number, origin: string) => {
     const rows = await query<ItemRow>(
       `floor_page_${plural}`,
-      `SELECT ${ITEM_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k0 FROM ${KINDS[plural].table} ORDER BY created_at DESC, id DESC LIMIT $1`,
-      [PAGE_SIZE + 1],
+      `SELECT ${ITEM_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k0 FROM ${KINDS[plural].table} ORDER BY created_at DESC, id DESC LIMIT ${PAGE_SIZE + 1}`,
+      [],
     );
     const items = rows.slice(0, PAGE_SIZE);
     const [registered, count] = await Promise.all([registeredAmong(plural, userId, items.map((row) => row.id)), countOf(plural)]);

