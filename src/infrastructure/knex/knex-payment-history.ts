@@ -6,7 +6,7 @@ import { PAYMENT_STATUSES, type SettledPaymentStatus } from '../../domain/paymen
 import type { PaymentMethod } from '../../domain/payment-method';
 import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
-import { runPrepared } from './prepared-statement';
+import { PreparedRead } from './prepared-statement';
 
 interface HistoryRow {
   id: number;
@@ -32,15 +32,28 @@ const escapeLike = (word: string): string => word.replace(/[\\%_]/g, (c) => `\\$
  */
 @injectable()
 export class KnexPaymentHistory implements PaymentHistory {
-  constructor(@inject(KNEX) private readonly db: Knex) {}
+  private readonly pages: PreparedRead<[number, PaymentHistoryFilter, number, number]>;
+  private readonly counts: PreparedRead<[number, PaymentHistoryFilter]>;
+
+  constructor(@inject(KNEX) private readonly db: Knex) {
+    this.pages = new PreparedRead<[number, PaymentHistoryFilter, number, number]>(db, {
+      shape: (_userId, filter, offset, limit) => `${filterShape(filter)}:${offset > 0 ? 'skip' : 'top'}:${limit}`,
+      build: (userId, filter, offset, limit) => this.listQuery(userId, filter, offset, limit),
+      values: (userId, filter, offset) => [...filterValues(userId, filter), ...(offset > 0 ? [offset] : []), 'test', 'course'],
+    });
+    this.counts = new PreparedRead<[number, PaymentHistoryFilter]>(db, {
+      shape: (_userId, filter) => filterShape(filter),
+      build: (userId, filter) => this.countQuery(userId, filter),
+      values: (userId, filter) => filterValues(userId, filter),
+    });
+  }
 
   async list(userId: number, filter: PaymentHistoryFilter, offset: number, limit: number): Promise<PaymentHistoryPage> {
-    // Title words filter through subqueries whose cost depends on the words: planned each time.
-    const run = <Row>(query: Knex.QueryBuilder): Promise<Row[]> => (filter.words.length > 0 ? query : runPrepared<Row>(this.db, query));
-    const [rows, [{ total }]] = await Promise.all([
-      run<HistoryRow>(this.listQuery(userId, filter, offset, limit)),
-      run<{ total: number }>(this.countQuery(userId, filter)),
-    ]);
+    // Title words filter through conditions whose cost depends on the words: planned each time.
+    const [rows, [{ total }]] =
+      filter.words.length > 0
+        ? await Promise.all([this.listQuery(userId, filter, offset, limit) as Promise<HistoryRow[]>, this.countQuery(userId, filter) as Promise<{ total: number }[]>])
+        : await Promise.all([this.pages.run<HistoryRow>(userId, filter, offset, limit), this.counts.run<{ total: number }>(userId, filter)]);
     return { count: Number(total), entries: rows.map(toEntry) };
   }
 
@@ -54,7 +67,7 @@ export class KnexPaymentHistory implements PaymentHistory {
     const page = this.matching(userId, filter)
       .orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
       .offset(offset)
-      .limit(limit);
+      .limit(limit, { skipBinding: true });
     return this.withDetails(page).orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]);
   }
 
@@ -115,3 +128,16 @@ const toEntry = (row: HistoryRow): PaymentHistoryEntry => ({
   registeredAt: row.registered_at,
   refundReason: row.refund_reason,
 });
+
+/** Which filters a history query has (its SQL depends on that, not on their values). */
+const filterShape = (filter: PaymentHistoryFilter): string =>
+  [filter.status ? 's' : '-', filter.kind ? 'k' : '-', filter.from ? 'f' : '-', filter.to ? 't' : '-'].join('');
+
+/** The values the filters bind, in the order `matching` writes them. */
+const filterValues = (userId: number, filter: PaymentHistoryFilter): unknown[] => [
+  userId,
+  ...(filter.status ? [filter.status] : PAYMENT_STATUSES),
+  ...(filter.kind ? [filter.kind] : []),
+  ...(filter.from ? [filter.from] : []),
+  ...(filter.to ? [filter.to] : []),
+];
