@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import type { Knex } from 'knex';
-import { registrationLockKey } from '../../src/application/commands/register-for-offering/register-for-offering-handler';
+import { registrationLockKey } from '../../src/application/registrations/registration-lock';
 import { LOCK_PORT, type LockPort } from '../../src/application/ports/lock-port';
 import { PAYMENT_GATEWAY } from '../../src/application/ports/payment-gateway';
 import { KNEX } from '../../src/infrastructure/knex/create-knex';

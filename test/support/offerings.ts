@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { OFFERING_KINDS, type OfferingKind } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import { OFFERING_RESOURCES } from '../../src/interfaces/http/offering-resources';
 import { uniqueName } from './users';
 
 const DAY = 86_400_000;
@@ -34,7 +35,7 @@ export async function createOffering(db: Knex, kind: OfferingKind, options: Offe
 
 /** The paths and names of one kind, as a client sees them. */
 export function kindPaths(kind: OfferingKind) {
-  const names = OFFERING_KINDS[kind];
+  const names = { ...OFFERING_KINDS[kind], ...OFFERING_RESOURCES[kind], activeStatus: OFFERING_TABLES[kind].activeStatus };
   return {
     names,
     register: (id: number | string) => `/api/${names.plural}/${id}/${names.registerVerb}/`,

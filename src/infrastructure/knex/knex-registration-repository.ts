@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewRegistration, RegistrationRepository } from '../../application/ports/unit-of-work';
 import { AlreadyRegistered } from '../../domain/errors';
-import { OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
+import type { OfferingKind } from '../../domain/offering-kind';
 import type { Registration, RegistrationState } from '../../domain/registration';
 import { OFFERING_TABLES } from './offering-tables';
 import { translateUniqueViolation } from './unique-violation';
@@ -18,7 +18,7 @@ interface RegistrationRow {
 
 /** Stored status names per kind (`applied` / `enrolled` for a fresh registration). */
 const storedStatus = (kind: OfferingKind, state: RegistrationState): string =>
-  state === 'registered' ? OFFERING_KINDS[kind].activeStatus : state;
+  state === 'registered' ? OFFERING_TABLES[kind].activeStatus : state;
 
 const stateOf = (status: string): RegistrationState =>
   status === 'completed' || status === 'cancelled' ? status : 'registered';

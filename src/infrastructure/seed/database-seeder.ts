@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
+import { ALL_OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
 import { OFFERING_TABLES } from '../knex/offering-tables';
 import { BulkLoadSchema } from './bulk-load-schema';
 import { type SeedSizes, seedUserEmail } from './seed-sizes';
@@ -223,7 +223,7 @@ export class DatabaseSeeder {
   private async seedRegistrations(load: KindLoad): Promise<number> {
     const { kind, trx } = load;
     const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
-    const active = OFFERING_KINDS[kind].activeStatus;
+    const active = OFFERING_TABLES[kind].activeStatus;
     const { rows } = await trx.raw(
       `WITH chosen AS (
          SELECT p.user_id, p.item_id, i.title, i.price, i.start_at, p.fate, p.paid_at

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
+import { ALL_OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
+import { OFFERING_RESOURCES } from '../http/offering-resources';
 import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
 import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 
@@ -84,7 +85,7 @@ export async function runWriteLoad(options: {
           response = await post(`/api/payments/${paymentId}/cancel/`, { reason: 'load test' }, session.token);
         } else {
           const item = pick(items);
-          const { plural, registerVerb } = OFFERING_KINDS[item.kind];
+          const { plural, registerVerb } = OFFERING_RESOURCES[item.kind];
           response = await post(`/api/${plural}/${item.id}/${registerVerb}/`, { amount: item.price, payment_method: 'card' }, session.token);
           if (response.status === 201) session.payments.push(((await response.clone().json()) as { payment_id: number }).payment_id);
         }

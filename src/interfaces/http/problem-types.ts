@@ -1,3 +1,5 @@
+import { PAYMENT_METHOD_LIMITS_TEXT } from './payment-method-limits';
+
 /**
  * What each problem `code` means, served at its `type` URI (`/problems/amount-mismatch`) so that
  * a developer who meets one can read what happened and what to do.
@@ -9,7 +11,7 @@ export const PROBLEM_TYPES: ReadonlyMap<string, { readonly title: string; readon
   ['already_registered', { title: 'Already registered', description: 'You already hold an active registration for this item; cancel its payment first to register again.' }],
   ['not_open', { title: 'Not open for registration', description: 'Now is outside the item\'s window [start_at, end_at].' }],
   ['amount_mismatch', { title: 'Amount does not match the price', description: 'The amount sent is not the item\'s current price; read the item again (its price may have changed) and send that.' }],
-  ['payment_method_limit', { title: 'Amount outside the payment method limits', description: 'The payment method does not accept this amount (kakaopay 100–50,000,000; card 1,000–100,000,000; bank_transfer 1,000–200,000,000). Choose another method.' }],
+  ['payment_method_limit', { title: 'Amount outside the payment method limits', description: `The payment method does not accept this amount (${PAYMENT_METHOD_LIMITS_TEXT}). Choose another method.` }],
   ['payment_declined', { title: 'Payment declined', description: 'The payment gateway declined the charge; nothing was charged and nothing was registered.' }],
   ['already_completed', { title: 'Already completed', description: 'The registration is completed: it cannot be completed again (400), and its payment cannot be cancelled (409).' }],
   ['not_started', { title: 'Not started', description: 'The item has not started yet, so it cannot be completed.' }],

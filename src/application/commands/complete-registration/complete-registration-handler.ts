@@ -5,7 +5,7 @@ import { assertCanComplete } from '../../../domain/registration';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { LOCK_PORT, type LockPort } from '../../ports/lock-port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { registrationLockKey } from '../register-for-offering/register-for-offering-handler';
+import { registrationLockKey } from '../../registrations/registration-lock';
 
 export interface CompleteRegistrationCommand {
   readonly kind: OfferingKind;

@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { LOCK_PORT, type LockPort } from '../../ports/lock-port';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../ports/payment-gateway';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { registrationLockKey } from '../register-for-offering/register-for-offering-handler';
+import { registrationLockKey } from '../../registrations/registration-lock';
 
 export interface ReconcilePolicy {
   /** Payments unsettled for this long are settled here; younger ones may still be in flight. */

@@ -6,6 +6,7 @@ import type { PaymentMethod } from '../../../domain/payment-method';
 import { assertCanRegister } from '../../../domain/registration';
 import { paymentFacts } from '../../payments/payment-facts';
 import { PaymentSettlement } from '../../payments/payment-settlement';
+import { registrationLockKey } from '../../registrations/registration-lock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { FAILPOINTS, type Failpoints } from '../../ports/failpoints';
@@ -29,9 +30,6 @@ export interface RegistrationReceipt {
   readonly amount: Money;
   readonly paidAt: Date;
 }
-
-export const registrationLockKey = (kind: OfferingKind, itemId: number, userId: number): string =>
-  `registration:${kind}:${itemId}:user:${userId}`;
 
 /**
  * Applies to a test or enrolls in a course, paying for it, under the (user, item) lock:

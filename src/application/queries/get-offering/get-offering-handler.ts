@@ -3,7 +3,7 @@ import { NotFound } from '../../../domain/errors';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../ports/registration-lookup';
-import type { ListedOffering } from '../list-offerings/list-offerings-handler';
+import type { ListedOffering } from '../../catalogue/listed-offering';
 
 /** One item as its reader sees it, with the version a change must be made against. */
 export interface OfferingDetailView extends ListedOffering {

@@ -3,12 +3,12 @@ import { PageNotFound, PageTooDeep } from '../../../domain/errors';
 import {
   type CatalogueCount,
   type CatalogueFilter,
-  type CatalogueItem,
   type CursorPosition,
   OFFERING_CATALOGUE,
   type OfferingCatalogue,
   type OfferingSort,
 } from '../../ports/offering-catalogue';
+import type { ListedOffering } from '../../catalogue/listed-offering';
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../ports/registration-lookup';
 
 export interface ListOfferingsQuery {
@@ -20,10 +20,6 @@ export interface ListOfferingsQuery {
   readonly page?: number;
   /** Keyset mode: `null` starts at the beginning. */
   readonly cursor?: CursorPosition | null;
-}
-
-export interface ListedOffering extends CatalogueItem {
-  readonly isRegistered: boolean;
 }
 
 export interface OfferingsPage {

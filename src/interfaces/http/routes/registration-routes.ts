@@ -4,7 +4,8 @@ import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../../application
 import { NotFound } from '../../../domain/errors';
 import type { Config } from '../../../infrastructure/config/config';
 import { CONFIG } from '../../../infrastructure/config/config-token';
-import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../domain/offering-kind';
+import { ALL_OFFERING_KINDS } from '../../../domain/offering-kind';
+import { OFFERING_RESOURCES } from '../offering-resources';
 import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
 import { rateLimit } from '../middleware/rate-limit';
@@ -24,7 +25,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth }: R
   const throttle = rateLimit(container, { name: 'registrations', limit: registrationsPerMinute, windowSeconds: 60, per: 'user', whenUnavailable: 'closed' });
 
   for (const kind of ALL_OFFERING_KINDS) {
-    const names = OFFERING_KINDS[kind];
+    const names = OFFERING_RESOURCES[kind];
 
     router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, idempotency, throttle, async (ctx) => {
       const itemId = parseId(ctx.params.id);

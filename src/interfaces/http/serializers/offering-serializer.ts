@@ -1,4 +1,4 @@
-import type { ListedOffering } from '../../../application/queries/list-offerings/list-offerings-handler';
+import type { ListedOffering } from '../../../application/catalogue/listed-offering';
 
 export const serializeOffering = (item: ListedOffering) => ({
   id: item.id,

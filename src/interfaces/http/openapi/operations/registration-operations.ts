@@ -1,7 +1,9 @@
 import Joi from 'joi';
-import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../../domain/offering-kind';
+import { ALL_OFFERING_KINDS } from '../../../../domain/offering-kind';
+import { OFFERING_RESOURCES } from '../../offering-resources';
 import { idempotencyKeyHeader } from '../../schemas/common-schemas';
 import { completionResponse, registerBody, registrationResponse } from '../../schemas/registration-schemas';
+import { PAYMENT_METHOD_LIMITS_TEXT } from '../../payment-method-limits';
 import { AUTH_PROBLEMS, type OperationDoc } from '../operation-doc';
 
 const idParam = Joi.object({ id: Joi.number().integer().min(1).description('The item id') });
@@ -14,7 +16,7 @@ const IDEMPOTENCY_PROBLEMS = [
 
 /** Register (apply / enroll) and complete, documented once per kind from the names table. */
 export const registrationOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.flatMap((kind): OperationDoc[] => {
-  const names = OFFERING_KINDS[kind];
+  const names = OFFERING_RESOURCES[kind];
   const tag = names.plural;
   return [
     {
@@ -25,8 +27,8 @@ export const registrationOperations: readonly OperationDoc[] = ALL_OFFERING_KIND
       description:
         'Checks, in this order: unknown item → 404; invalid body → 400 `validation_failed`; an active registration ' +
         'already held → 400 `already_registered`; outside `[start_at, end_at]` → 400 `not_open`; amount ≠ price → 400 ' +
-        '`amount_mismatch`; amount outside the method limits (kakaopay 100–50,000,000; card 1,000–100,000,000; ' +
-        'bank_transfer 1,000–200,000,000) → 400 `payment_method_limit`. Otherwise the payment and the registration ' +
+        `\`amount_mismatch\`; amount outside the method limits (${PAYMENT_METHOD_LIMITS_TEXT}) → 400 ` +
+        '`payment_method_limit`. Otherwise the payment and the registration ' +
         'are written in one transaction. Identical concurrent requests give exactly one 201.',
       tag,
       auth: true,
