@@ -1,6 +1,7 @@
 /**
  * Typed domain errors. Each carries a stable snake_case `code` that clients switch on and a
- * `category` that the HTTP edge maps to a status in one table; the domain never speaks HTTP.
+ * `category` that the HTTP edge maps to a status in one table; the domain never speaks HTTP
+ * (the problem titles and pages are the HTTP edge's, in `interfaces/http/problem-types.ts`).
  */
 export type ErrorCategory =
   | 'invalid_input'
@@ -20,7 +21,6 @@ export type FieldErrors = Readonly<Record<string, readonly string[]>>;
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   abstract readonly category: ErrorCategory;
-  abstract readonly title: string;
 
   constructor(readonly detail?: string) {
     super(detail);
@@ -31,7 +31,6 @@ export abstract class DomainError extends Error {
 export class ValidationFailed extends DomainError {
   readonly code = 'validation_failed';
   readonly category = 'invalid_input';
-  readonly title = 'The request is not valid';
 
   constructor(
     readonly errors: FieldErrors,
@@ -48,7 +47,6 @@ export class ValidationFailed extends DomainError {
 export class InvalidCredentials extends DomainError {
   readonly code = 'invalid_credentials';
   readonly category = 'unauthenticated';
-  readonly title = 'Invalid credentials';
 
   constructor() {
     super('The email or password is incorrect.');
@@ -58,7 +56,6 @@ export class InvalidCredentials extends DomainError {
 export class InvalidToken extends DomainError {
   readonly code = 'invalid_token';
   readonly category = 'unauthenticated';
-  readonly title = 'Invalid or expired token';
 
   constructor(detail = 'The token is missing, malformed, expired, revoked or of the wrong type.') {
     super(detail);
@@ -68,7 +65,6 @@ export class InvalidToken extends DomainError {
 export class TooManyRequests extends DomainError {
   readonly code = 'too_many_requests';
   readonly category = 'rate_limited';
-  readonly title = 'Too many requests';
 
   constructor(
     readonly retryAfterSeconds: number,
@@ -81,7 +77,6 @@ export class TooManyRequests extends DomainError {
 export class NotFound extends DomainError {
   readonly code = 'not_found';
   readonly category = 'not_found';
-  readonly title = 'Not found';
 
   constructor(detail = 'The requested resource does not exist.') {
     super(detail);
@@ -91,7 +86,6 @@ export class NotFound extends DomainError {
 export class PageNotFound extends DomainError {
   readonly code = 'page_not_found';
   readonly category = 'not_found';
-  readonly title = 'Page not found';
 
   constructor(detail = 'The requested page is past the last page.') {
     super(detail);
@@ -101,7 +95,6 @@ export class PageNotFound extends DomainError {
 export class PageTooDeep extends DomainError {
   readonly code = 'page_too_deep';
   readonly category = 'invalid_input';
-  readonly title = 'Page too deep';
 
   constructor(readonly resultWindow: number) {
     super(`Page numbers reach the first ${resultWindow} results; to read further, follow cursors (start with cursor= and follow the next links).`);
@@ -111,7 +104,6 @@ export class PageTooDeep extends DomainError {
 export class AlreadyRegistered extends DomainError {
   readonly code = 'already_registered';
   readonly category = 'rule_violation';
-  readonly title = 'Already registered';
 
   constructor(detail = 'You already hold an active registration for this item.') {
     super(detail);
@@ -121,7 +113,6 @@ export class AlreadyRegistered extends DomainError {
 export class NotOpen extends DomainError {
   readonly code = 'not_open';
   readonly category = 'rule_violation';
-  readonly title = 'Not open for registration';
 
   constructor(detail = 'The item is not open for registration now.') {
     super(detail);
@@ -131,7 +122,6 @@ export class NotOpen extends DomainError {
 export class AmountMismatch extends DomainError {
   readonly code = 'amount_mismatch';
   readonly category = 'rule_violation';
-  readonly title = 'Amount does not match the price';
 
   constructor(detail = 'The amount does not match the price of the item.') {
     super(detail);
@@ -141,7 +131,6 @@ export class AmountMismatch extends DomainError {
 export class PaymentMethodLimit extends DomainError {
   readonly code = 'payment_method_limit';
   readonly category = 'rule_violation';
-  readonly title = 'Amount outside the payment method limits';
 
   constructor(detail = 'The amount is outside the limits of the payment method.') {
     super(detail);
@@ -151,7 +140,6 @@ export class PaymentMethodLimit extends DomainError {
 export class NotRegistered extends DomainError {
   readonly code = 'not_registered';
   readonly category = 'not_found';
-  readonly title = 'Not registered';
 
   constructor(detail = 'You hold no active registration for this item.') {
     super(detail);
@@ -161,7 +149,6 @@ export class NotRegistered extends DomainError {
 export class AlreadyCompleted extends DomainError {
   readonly code = 'already_completed';
   readonly category = 'rule_violation';
-  readonly title = 'Already completed';
 
   constructor(detail = 'The registration is already completed.') {
     super(detail);
@@ -172,7 +159,6 @@ export class AlreadyCompleted extends DomainError {
 export class CompletedRegistrationNotCancellable extends DomainError {
   readonly code = 'already_completed';
   readonly category = 'conflict';
-  readonly title = 'Already completed';
 
   constructor(detail = 'A payment for a completed item cannot be cancelled.') {
     super(detail);
@@ -182,7 +168,6 @@ export class CompletedRegistrationNotCancellable extends DomainError {
 export class NotStarted extends DomainError {
   readonly code = 'not_started';
   readonly category = 'rule_violation';
-  readonly title = 'Not started';
 
   constructor(detail = 'The item has not started yet.') {
     super(detail);
@@ -192,7 +177,6 @@ export class NotStarted extends DomainError {
 export class AlreadyCancelled extends DomainError {
   readonly code = 'already_cancelled';
   readonly category = 'rule_violation';
-  readonly title = 'Already cancelled';
 
   constructor(detail = 'The payment is already cancelled.') {
     super(detail);
@@ -202,7 +186,6 @@ export class AlreadyCancelled extends DomainError {
 export class LockBusy extends DomainError {
   readonly code = 'lock_busy';
   readonly category = 'conflict';
-  readonly title = 'Another request is in progress';
 
   constructor(detail = 'Another request for the same resource is in progress. Retry shortly.') {
     super(detail);
@@ -212,7 +195,6 @@ export class LockBusy extends DomainError {
 export class IdempotencyKeyReused extends DomainError {
   readonly code = 'idempotency_key_reused';
   readonly category = 'unprocessable';
-  readonly title = 'Idempotency key reused';
 
   constructor(detail = 'This Idempotency-Key was already used with a different request.') {
     super(detail);
@@ -222,7 +204,6 @@ export class IdempotencyKeyReused extends DomainError {
 export class IdempotentRequestInProgress extends DomainError {
   readonly code = 'idempotency_request_in_progress';
   readonly category = 'conflict';
-  readonly title = 'Request with this Idempotency-Key is in progress';
 
   constructor(detail = 'A request with this Idempotency-Key is still being processed.') {
     super(detail);
@@ -232,7 +213,6 @@ export class IdempotentRequestInProgress extends DomainError {
 export class PaymentDeclined extends DomainError {
   readonly code = 'payment_declined';
   readonly category = 'rule_violation';
-  readonly title = 'Payment declined';
 
   constructor(detail = 'The payment gateway declined the payment.') {
     super(detail);
@@ -242,7 +222,6 @@ export class PaymentDeclined extends DomainError {
 export class DependencyUnavailable extends DomainError {
   readonly code = 'dependency_unavailable';
   readonly category = 'unavailable';
-  readonly title = 'Service temporarily unavailable';
 
   constructor(detail = 'A service this request depends on is unavailable. Retry shortly.') {
     super(detail);
@@ -252,7 +231,6 @@ export class DependencyUnavailable extends DomainError {
 export class QueryTimedOut extends DomainError {
   readonly code = 'query_timeout';
   readonly category = 'unavailable';
-  readonly title = 'Query took too long';
 
   constructor(
     readonly retryAfterSeconds = 1,
@@ -265,7 +243,6 @@ export class QueryTimedOut extends DomainError {
 export class LockLost extends DomainError {
   readonly code = 'lock_busy';
   readonly category = 'conflict';
-  readonly title = 'Resource busy';
 
   constructor(detail = 'The request lost its hold on the resource before finishing; nothing was charged. Retry it.') {
     super(detail);
@@ -275,7 +252,6 @@ export class LockLost extends DomainError {
 export class Forbidden extends DomainError {
   readonly code = 'forbidden';
   readonly category = 'forbidden';
-  readonly title = 'Forbidden';
 
   constructor(detail = 'Your account may not do this.') {
     super(detail);
@@ -286,7 +262,6 @@ export class Forbidden extends DomainError {
 export class VersionMismatch extends DomainError {
   readonly code = 'version_mismatch';
   readonly category = 'precondition_failed';
-  readonly title = 'The item has changed';
 
   constructor(readonly currentVersion: number) {
     super(`The item changed since the version you sent; its current version is ${currentVersion}. Read it again and retry.`);
@@ -297,7 +272,6 @@ export class VersionMismatch extends DomainError {
 export class VersionRequired extends DomainError {
   readonly code = 'precondition_required';
   readonly category = 'precondition_required';
-  readonly title = 'Version required';
 
   constructor(detail = 'Send the version you read in an If-Match header (the ETag of the item).') {
     super(detail);
@@ -307,7 +281,6 @@ export class VersionRequired extends DomainError {
 export class ItemHasRegistrations extends DomainError {
   readonly code = 'has_registrations';
   readonly category = 'conflict';
-  readonly title = 'The item has registrations';
 
   constructor(detail = 'Someone has registered or paid for this item: it cannot be deleted. Close it instead.') {
     super(detail);

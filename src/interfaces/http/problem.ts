@@ -1,4 +1,5 @@
 import { type DomainError, type ErrorCategory, type FieldErrors } from '../../domain/errors';
+import { PROBLEM_TYPES } from './problem-types';
 
 /** The one table from domain error categories to HTTP statuses. */
 export const STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
@@ -46,7 +47,7 @@ const typeUri = (code: string): string => `/problems/${code.replace(/_/g, '-')}`
 export function problemFromDomainError(error: DomainError): Problem {
   return {
     type: typeUri(error.code),
-    title: error.title,
+    title: PROBLEM_TYPES.get(error.code)?.title ?? HTTP_PROBLEMS[STATUS_BY_CATEGORY[error.category]]?.title ?? 'Problem',
     status: STATUS_BY_CATEGORY[error.category],
     code: error.code,
     detail: error.detail,
