@@ -31,6 +31,8 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     ANONYMOUS_READS_PER_MINUTE: '0',
     // Tests change the catalogue between requests; counts must reflect it at once.
     CATALOGUE_COUNT_CACHE_TTL: '0',
+    // Every suite signs users up: a cheap hash keeps that fast (production refuses it).
+    PASSWORD_HASH_MEMORY_KIB: '256',
     // Many servers run in one test process: the metrics tests give theirs a port.
     METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',

@@ -55,6 +55,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'q8V2mZ0rT5yL1xN7cB4wE9kH3sJ6uA0dF2gP8' })).not.to.throw();
   });
 
+  it('hashes passwords at the OWASP cost unless told otherwise, and never below it in production', () => {
+    const strong = 'q8V2mZ0rT5yL1xN7cB4wE9kH3sJ6uA0dF2gP8';
+    expect(loadConfig(base).passwordHashMemoryKib).to.equal(19_456);
+    expect(loadConfig({ ...base, PASSWORD_HASH_MEMORY_KIB: '256' }).passwordHashMemoryKib).to.equal(256);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: strong, PASSWORD_HASH_MEMORY_KIB: '256' })).to.throw(ConfigError, /PASSWORD_HASH_MEMORY_KIB/);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: strong }).passwordHashMemoryKib).to.equal(19_456);
+  });
+
   it('refuses malformed values with a message naming them', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).to.throw(ConfigError, /PORT/);
     expect(() => loadConfig({ ...base, ACCESS_TOKEN_TTL: 'soon' })).to.throw(ConfigError, /ACCESS_TOKEN_TTL/);

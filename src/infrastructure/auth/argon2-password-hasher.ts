@@ -1,16 +1,22 @@
 import { hash, verify } from '@node-rs/argon2';
-import { injectable } from 'inversify';
+import { inject, injectable } from 'inversify';
 import type { PasswordHasher } from '../../application/ports/password-hasher';
+import { OWASP_MEMORY_KIB } from '../config/config';
 
-// argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane).
-const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/** The memory cost of new hashes (`PASSWORD_HASH_MEMORY_KIB`; never below OWASP's in production). */
+export const PASSWORD_HASH_MEMORY_KIB = Symbol.for('PasswordHashMemoryKib');
 
 @injectable()
 export class Argon2PasswordHasher implements PasswordHasher {
   private dummyHash: Promise<string> | null = null;
+  private readonly options: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+
+  constructor(@inject(PASSWORD_HASH_MEMORY_KIB) memoryKib: number = OWASP_MEMORY_KIB) {
+    this.options = { memoryCost: memoryKib, timeCost: 2, parallelism: 1 };
+  }
 
   hash(password: string): Promise<string> {
-    return hash(password, OPTIONS);
+    return hash(password, this.options);
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {

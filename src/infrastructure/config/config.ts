@@ -16,6 +16,8 @@ export interface Config {
    * deployments sharing a Redis database never read each other's keys.
    */
   readonly redisKeyPrefix: string;
+  /** argon2id memory of new password hashes, in KiB (OWASP's 19,456 at least in production). */
+  readonly passwordHashMemoryKib: number;
   readonly jwt: {
     readonly secret: string;
     readonly issuer: string;
@@ -92,6 +94,9 @@ export interface Config {
   };
 }
 
+/** argon2id's memory in KiB: OWASP's recommended minimum (19 MiB, with 2 passes and 1 lane). */
+export const OWASP_MEMORY_KIB = 19_456;
+
 /** The development default, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
 
@@ -124,6 +129,7 @@ const durationMs = Joi.string()
 
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PASSWORD_HASH_MEMORY_KIB: Joi.number().integer().min(64).max(4_194_304).default(OWASP_MEMORY_KIB),
   PORT: Joi.number().integer().min(0).max(65535).default(8000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
@@ -206,12 +212,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const variable of ['METRICS_PORT', 'WORKER_METRICS_PORT']) {
     if (value[variable] && value[variable] === value.PORT) throw new ConfigError(`Invalid configuration: ${variable} must differ from PORT (metrics are never served on the API's port)`);
   }
+  if (value.NODE_ENV === 'production' && value.PASSWORD_HASH_MEMORY_KIB < OWASP_MEMORY_KIB) {
+    throw new ConfigError(`Refusing to start in production with PASSWORD_HASH_MEMORY_KIB below OWASP's minimum (${OWASP_MEMORY_KIB}).`);
+  }
   if (value.NODE_ENV === 'production' && value.FAILPOINT) throw new ConfigError('FAILPOINT is for tests of crash safety; refusing it in production.');
   const seconds = (text: string): number => parseDurationSeconds(text) as number;
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
     databaseUrl: value.DATABASE_URL,
+    passwordHashMemoryKib: value.PASSWORD_HASH_MEMORY_KIB,
     dbPoolMax: value.DB_POOL_MAX,
     dbStatementTimeoutMs: parseDurationMs(value.DB_STATEMENT_TIMEOUT) as number,
     redisUrl: value.REDIS_URL,

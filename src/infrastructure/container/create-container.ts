@@ -28,6 +28,7 @@ import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from 
 import { REDIS, createRedis } from '../redis/create-redis';
 import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
 import { CATALOGUE_COUNT_POLICY } from '../search/postgres/catalogue-counter';
+import { PASSWORD_HASH_MEMORY_KIB } from '../auth/argon2-password-hasher';
 import { LIST_OFFERINGS_POLICY } from '../../application/queries/list-offerings/list-offerings-handler';
 import { FanOutEventRecorder } from '../events/fan-out-event-recorder';
 import { LoggedEvents } from '../events/logged-events';
@@ -84,6 +85,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind<Knex>(KNEX).toConstantValue(db);
   container.bind<Redis>(REDIS).toConstantValue(redis);
   container.bind(JWT_SETTINGS).toConstantValue(config.jwt);
+  container.bind(PASSWORD_HASH_MEMORY_KIB).toConstantValue(config.passwordHashMemoryKib);
   container.bind(LOGIN_THROTTLE_POLICY).toConstantValue(config.loginThrottle);
   container.bind(SIGN_UP_THROTTLE_POLICY).toConstantValue(config.signUpThrottle);
   container.bind(CLOCK).to(SystemClock);
