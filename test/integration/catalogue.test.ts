@@ -237,6 +237,15 @@ for (const { engine, kind } of suites) {
         for (const word of ['시험', '과정', '설명']) expect(await searchIds(`${tag} ${word}`), word).to.have.length(6);
       });
 
+      it('matches a Korean word typed in part as the last word, compounds included', async () => {
+        for (const part of ['시', '과', '설명']) expect(await searchIds(`${tag} ${part}`), part).to.have.length(6);
+        const compound = uniqueName('kr');
+        const id = await createOffering(server.db, kind, { title: `${compound} 자격시험 대비`, description: '정보처리기사 실기' });
+        await engine.publish(server, kind, [id]);
+        for (const typed of ['자', '자격', '자격시', '자격시험', '정보처', '대비']) expect(await searchIds(`${compound} ${typed}`), typed).to.deep.equal([id]);
+        expect(await searchIds(`${compound} 격시`), 'a word matches from its start').to.deep.equal([]);
+      });
+
       it('treats an empty search as no filter', async () => {
         const res = await server.api.get(`${paths.list}?search=&page_size=1`, { token: user.access });
         expect(res.status).to.equal(200);
