@@ -192,24 +192,6 @@ export class LockBusy extends DomainError {
   }
 }
 
-export class IdempotencyKeyReused extends DomainError {
-  readonly code = 'idempotency_key_reused';
-  readonly category = 'unprocessable';
-
-  constructor(detail = 'This Idempotency-Key was already used with a different request.') {
-    super(detail);
-  }
-}
-
-export class IdempotentRequestInProgress extends DomainError {
-  readonly code = 'idempotency_request_in_progress';
-  readonly category = 'conflict';
-
-  constructor(detail = 'A request with this Idempotency-Key is still being processed.') {
-    super(detail);
-  }
-}
-
 export class PaymentDeclined extends DomainError {
   readonly code = 'payment_declined';
   readonly category = 'rule_violation';
@@ -224,18 +206,6 @@ export class DependencyUnavailable extends DomainError {
   readonly category = 'unavailable';
 
   constructor(detail = 'A service this request depends on is unavailable. Retry shortly.') {
-    super(detail);
-  }
-}
-
-export class QueryTimedOut extends DomainError {
-  readonly code = 'query_timeout';
-  readonly category = 'unavailable';
-
-  constructor(
-    readonly retryAfterSeconds = 1,
-    detail = 'The query took longer than the service allows. Retry shortly, or narrow the search.',
-  ) {
     super(detail);
   }
 }
@@ -265,16 +235,6 @@ export class VersionMismatch extends DomainError {
 
   constructor(readonly currentVersion: number) {
     super(`The item changed since the version you sent; its current version is ${currentVersion}. Read it again and retry.`);
-  }
-}
-
-/** A change that must say which version of the item it was made against, and does not. */
-export class VersionRequired extends DomainError {
-  readonly code = 'precondition_required';
-  readonly category = 'precondition_required';
-
-  constructor(detail = 'Send the version you read in an If-Match header (the ETag of the item).') {
-    super(detail);
   }
 }
 

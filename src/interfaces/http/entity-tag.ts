@@ -1,5 +1,5 @@
 import type { ExpectedVersions } from '../../application/commands/administer-offering/offering-change';
-import { VersionRequired } from '../../domain/errors';
+import { VersionRequired } from './request-errors';
 
 /** An item's version as a strong entity tag: `"3"`. */
 export const entityTag = (version: number): string => `"${version}"`;

@@ -3,7 +3,8 @@ import type { Container } from 'inversify';
 import type { Middleware } from 'koa';
 import { CLOCK, type Clock } from '../../../application/ports/clock';
 import { IDEMPOTENCY_STORE, type IdempotencyStore, type StoredResponse } from '../../../application/ports/idempotency-store';
-import { DomainError, IdempotencyKeyReused, IdempotentRequestInProgress, ValidationFailed } from '../../../domain/errors';
+import { DomainError, ValidationFailed } from '../../../domain/errors';
+import { IdempotencyKeyReused, IdempotentRequestInProgress } from '../request-errors';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError } from '../problem';
 import { currentUserId } from './authenticate';
 

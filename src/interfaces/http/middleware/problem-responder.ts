@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import { DependencyUnavailable, DomainError, QueryTimedOut } from '../../../domain/errors';
+import { DependencyUnavailable, DomainError } from '../../../domain/errors';
+import { QueryTimedOut } from '../request-errors';
 import { isDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
 import { isDataException } from '../../../infrastructure/errors/data-exception';
 import { isQueryTimeout } from '../../../infrastructure/errors/query-timeout';
