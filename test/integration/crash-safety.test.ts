@@ -3,7 +3,7 @@ import { ReconcilePaymentsHandler } from '../../src/application/commands/reconci
 import { type TransactionalRepositories, UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work';
 import { type KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
 import { createOffering, kindPaths } from '../support/offerings';
-import { type TestServer, startTestServer } from '../support/test-server';
+import { type TestServer, startTestServer, withTestServer } from '../support/test-server';
 import { createUser } from '../support/users';
 
 describe('Crash safety and per-user limits', () => {
@@ -63,8 +63,7 @@ describe('Crash safety and per-user limits', () => {
 
   describe('apply / enroll per user', () => {
     it('answers 429 with Retry-After past the per-minute limit, writing nothing', async () => {
-      const server = await startTestServer({ REGISTRATIONS_PER_MINUTE: '3' });
-      try {
+      await withTestServer({ REGISTRATIONS_PER_MINUTE: '3' }, async (server) => {
         const user = await createUser(server.api);
         const statuses: number[] = [];
         let last;
@@ -77,9 +76,7 @@ describe('Crash safety and per-user limits', () => {
         expect(last?.body.code).to.equal('too_many_requests');
         expect(Number(last?.headers.get('retry-after'))).to.be.greaterThan(0);
         expect(await server.db('payments').where({ user_id: user.id })).to.have.length(3);
-      } finally {
-        await server.running.close();
-      }
+      });
     });
   });
 });

@@ -4,9 +4,10 @@ import { createLogger } from '../../src/infrastructure/logging/logger';
 import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { testConfig } from '../support/test-config';
 import { expect } from 'chai';
+import { OWASP_MEMORY_KIB } from '../../src/infrastructure/config/config';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { RedisInstance, waitUntil } from '../support/redis-instance';
-import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { createOffering, kindPaths } from '../support/offerings';
 import { createUser, uniqueName } from '../support/users';
 
@@ -125,8 +126,9 @@ describe('Faults of the backing services', () => {
 
 describe('Graceful shutdown', () => {
   it('finishes in-flight requests, then refuses new connections and closes the pools', async () => {
-    // Ten concurrent logins of one account from one address: over the default attempt limit.
-    const server = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '20' });
+    // Ten concurrent logins of one account from one address (over the default attempt limit),
+    // hashed at the production cost so that they are still in flight when the server closes.
+    const server = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '20', PASSWORD_HASH_MEMORY_KIB: String(OWASP_MEMORY_KIB) });
     const user = await createUser(server.api);
     const inFlight = Array.from({ length: 10 }, () =>
       server.api.post('/api/auth/login/', { email: user.email, password: user.password }).then((res) => res.status),
@@ -145,8 +147,7 @@ describe('Graceful shutdown', () => {
 
 describe('Abuse protection', () => {
   it('throttles sign-ups per client address with 429 and Retry-After', async () => {
-    const server = await startTestServer({ SIGNUP_MAX_PER_IP: '3' });
-    try {
+    await withTestServer({ SIGNUP_MAX_PER_IP: '3' }, async (server) => {
       const headers = { 'x-forwarded-for': `192.0.2.${Math.floor(Math.random() * 250) + 1}` };
       const statuses: number[] = [];
       for (let i = 0; i < 4; i += 1) {
@@ -156,9 +157,7 @@ describe('Abuse protection', () => {
         if (res.status === 429) expect(Number(res.headers.get('retry-after'))).to.be.greaterThan(0);
       }
       expect(statuses).to.deep.equal([201, 201, 201, 429]);
-    } finally {
-      await server.running.close();
-    }
+    });
   });
 
   it('sends security headers on every response', async () => {
@@ -171,8 +170,7 @@ describe('Abuse protection', () => {
   });
 
   it('allows cross-origin calls only from the configured origins', async () => {
-    const server = await startTestServer({ CORS_ORIGINS: 'https://app.example.com' });
-    try {
+    await withTestServer({ CORS_ORIGINS: 'https://app.example.com' }, async (server) => {
       const allowed = await server.api.get('/healthz', { headers: { origin: 'https://app.example.com' } });
       expect(allowed.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
       const other = await server.api.get('/healthz', { headers: { origin: 'https://evil.example.com' } });
@@ -185,8 +183,6 @@ describe('Abuse protection', () => {
       expect(preflight.headers.get('access-control-allow-methods')).to.include('PATCH').and.include('DELETE');
       expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).to.include('if-match');
       expect(allowed.headers.get('access-control-expose-headers')).to.include('ETag').and.include('Location');
-    } finally {
-      await server.running.close();
-    }
+    });
   });
 });
