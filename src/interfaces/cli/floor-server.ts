@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { JWT_ALGORITHM, signingKey } from '../../infrastructure/auth/jwt-token-service';
 import type { Config } from '../../infrastructure/config/config';
+import type { OfferingRow as ItemRow } from '../../infrastructure/knex/offering-row';
 
 /**
  * The floor of the benchmark: a bare `node:http` + `pg` + `jsonwebtoken` server that does the
@@ -28,17 +29,6 @@ type Plural = keyof typeof KINDS;
 const ITEM_COLUMNS = 'id, title, description, price, start_at, end_at, created_at, registration_count';
 const PAGE_SIZE = 20;
 
-interface ItemRow {
-  id: number;
-  title: string;
-  description: string;
-  price: string;
-  start_at: Date;
-  end_at: Date;
-  created_at: Date;
-  registration_count: number;
-  version?: number;
-}
 
 export async function startFloorServer(config: Config, port = 0): Promise<FloorServer> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });

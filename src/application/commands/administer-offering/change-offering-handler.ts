@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ChangedOffering, type ExpectedVersions, audited, itemToChange } from './offering-change';
+import { type ChangedOffering, type ExpectedVersions, announceChange, audited, itemToChange, recordChange } from './offering-change';
 
 export interface ChangeOfferingCommand {
   readonly staffUserId: number;
@@ -30,22 +30,18 @@ export class ChangeOfferingHandler {
   ) {}
 
   async execute({ staffUserId, kind, id, changes, expectedVersions }: ChangeOfferingCommand): Promise<ChangedOffering> {
-    const { changed, result } = await this.unitOfWork.run(async ({ offerings, outbox, audit }) => {
-      const item = await itemToChange(offerings, kind, id, expectedVersions);
+    const { changed, result } = await this.unitOfWork.run(async (repositories) => {
+      const item = await itemToChange(repositories.offerings, kind, id, expectedVersions);
       const details = { ...item.details, ...changes };
       assertValidDetails(details);
       const fields = changedFields(item.details, details);
       if (fields.length === 0) return { changed: false, result: item };
       const at = this.clock.now();
-      const updated = await offerings.update(kind, id, details, at);
-      await audit.record({ staffUserId, action: 'update', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at });
-      await outbox.record(kind, id);
+      const updated = await repositories.offerings.update(kind, id, details, at);
+      await recordChange(repositories, { staffUserId, action: 'update', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at });
       return { changed: true, result: updated };
     });
-    if (changed) {
-      this.events.record({ name: 'catalogue.item_changed', staffUserId, kind, itemId: id });
-      await this.searchSync.nudge();
-    }
+    if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'update', kind, itemId: id });
     return { id: result.id, version: result.version };
   }
 }

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ChangedOffering, type ExpectedVersions, audited, itemToChange } from './offering-change';
+import { type ChangedOffering, type ExpectedVersions, announceChange, audited, itemToChange, recordChange } from './offering-change';
 
 export interface CloseOfferingCommand {
   readonly staffUserId: number;
@@ -29,21 +29,17 @@ export class CloseOfferingHandler {
   ) {}
 
   async execute({ staffUserId, kind, id, expectedVersions }: CloseOfferingCommand): Promise<ChangedOffering> {
-    const { changed, result } = await this.unitOfWork.run(async ({ offerings, outbox, audit }) => {
-      const item = await itemToChange(offerings, kind, id, expectedVersions);
+    const { changed, result } = await this.unitOfWork.run(async (repositories) => {
+      const item = await itemToChange(repositories.offerings, kind, id, expectedVersions);
       const now = this.clock.now();
       if (item.details.endAt.getTime() < now.getTime()) return { changed: false, result: item };
       const details = { ...item.details, ...closedWindow(item.details, now) };
-      const updated = await offerings.update(kind, id, details, now);
+      const updated = await repositories.offerings.update(kind, id, details, now);
       const fields = ['startAt', 'endAt'] as const;
-      await audit.record({ staffUserId, action: 'close', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at: now });
-      await outbox.record(kind, id);
+      await recordChange(repositories, { staffUserId, action: 'close', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at: now });
       return { changed: true, result: updated };
     });
-    if (changed) {
-      this.events.record({ name: 'catalogue.item_closed', staffUserId, kind, itemId: id });
-      await this.searchSync.nudge();
-    }
+    if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'close', kind, itemId: id });
     return { id: result.id, version: result.version };
   }
 }

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ChangedOffering, audited } from './offering-change';
+import { type ChangedOffering, announceChange, audited, recordChange } from './offering-change';
 
 export interface CreateOfferingCommand {
   readonly staffUserId: number;
@@ -25,15 +25,13 @@ export class CreateOfferingHandler {
 
   async execute({ staffUserId, kind, details }: CreateOfferingCommand): Promise<ChangedOffering> {
     assertValidDetails(details);
-    const created = await this.unitOfWork.run(async ({ offerings, outbox, audit }) => {
+    const created = await this.unitOfWork.run(async (repositories) => {
       const at = this.clock.now();
-      const item = await offerings.insert(kind, details, at);
-      await audit.record({ staffUserId, action: 'create', kind, itemId: item.id, before: null, after: audited(item.details), at });
-      await outbox.record(kind, item.id);
+      const item = await repositories.offerings.insert(kind, details, at);
+      await recordChange(repositories, { staffUserId, action: 'create', kind, itemId: item.id, before: null, after: audited(item.details), at });
       return item;
     });
-    this.events.record({ name: 'catalogue.item_created', staffUserId, kind, itemId: created.id });
-    await this.searchSync.nudge();
+    await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'create', kind, itemId: created.id });
     return { id: created.id, version: created.version };
   }
 }

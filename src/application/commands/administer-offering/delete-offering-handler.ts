@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ExpectedVersions, audited, itemToChange } from './offering-change';
+import { type ExpectedVersions, announceChange, audited, itemToChange, recordChange } from './offering-change';
 
 export interface DeleteOfferingCommand {
   readonly staffUserId: number;
@@ -29,14 +29,12 @@ export class DeleteOfferingHandler {
   ) {}
 
   async execute({ staffUserId, kind, id, expectedVersions }: DeleteOfferingCommand): Promise<void> {
-    await this.unitOfWork.run(async ({ offerings, payments, outbox, audit }) => {
-      const item = await itemToChange(offerings, kind, id, expectedVersions);
-      if (await payments.existForItem(kind, id)) throw new ItemHasRegistrations();
-      await offerings.delete(kind, id);
-      await audit.record({ staffUserId, action: 'delete', kind, itemId: id, before: audited(item.details), after: null, at: this.clock.now() });
-      await outbox.record(kind, id);
+    await this.unitOfWork.run(async (repositories) => {
+      const item = await itemToChange(repositories.offerings, kind, id, expectedVersions);
+      if (await repositories.payments.existForItem(kind, id)) throw new ItemHasRegistrations();
+      await repositories.offerings.delete(kind, id);
+      await recordChange(repositories, { staffUserId, action: 'delete', kind, itemId: id, before: audited(item.details), after: null, at: this.clock.now() });
     });
-    this.events.record({ name: 'catalogue.item_deleted', staffUserId, kind, itemId: id });
-    await this.searchSync.nudge();
+    await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'delete', kind, itemId: id });
   }
 }

@@ -1,8 +1,10 @@
 import { NotFound, VersionMismatch } from '../../../domain/errors';
 import { OFFERING_DETAIL_FIELDS, type OfferingDetails } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
-import type { AuditedFields } from '../../ports/audit-trail';
-import type { AdministeredOffering, OfferingRepository } from '../../ports/unit-of-work';
+import type { AuditEntryInput, AuditedFields } from '../../ports/audit-trail';
+import type { EventRecorder } from '../../ports/event-recorder';
+import type { SearchSyncTrigger } from '../../ports/search-sync-trigger';
+import type { AdministeredOffering, OfferingRepository, TransactionalRepositories } from '../../ports/unit-of-work';
 
 /**
  * The versions a change may be made against: those the client read (its `If-Match`), or any
@@ -29,4 +31,26 @@ const auditText = (value: OfferingDetails[keyof OfferingDetails]): string => (va
 export interface ChangedOffering {
   readonly id: number;
   readonly version: number;
+}
+
+const EVENT_OF_ACTION = {
+  create: 'catalogue.item_created',
+  update: 'catalogue.item_changed',
+  close: 'catalogue.item_closed',
+  delete: 'catalogue.item_deleted',
+} as const;
+
+/** Records a staff change in its own transaction: in the audit log, and in the search outbox. */
+export async function recordChange({ audit, outbox }: Pick<TransactionalRepositories, 'audit' | 'outbox'>, entry: AuditEntryInput): Promise<void> {
+  await audit.record(entry);
+  await outbox.record(entry.kind, entry.itemId);
+}
+
+/** Once a change is committed: its event, and a nudge to the search sync. */
+export async function announceChange(
+  { events, searchSync }: { readonly events: EventRecorder; readonly searchSync: SearchSyncTrigger },
+  { staffUserId, action, kind, itemId }: Pick<AuditEntryInput, 'staffUserId' | 'action' | 'kind' | 'itemId'>,
+): Promise<void> {
+  events.record({ name: EVENT_OF_ACTION[action], staffUserId, kind, itemId });
+  await searchSync.nudge();
 }
