@@ -308,12 +308,13 @@ describe('Auth', () => {
       withTestServer({ REFRESH_FAMILY_TTL: '2s', REFRESH_TOKEN_TTL: '1h' }, async (own) => {
         const user = await createUser(own.api);
         const login = await own.api.post('/api/auth/login/', { email: user.email, password: user.password });
-        const claims = jwt.decode(login.body.refresh) as { exp: number; iat: number };
+        const claims = jwt.decode(login.body.refresh) as { exp: number; iat: number; fat: number };
         expect(claims.exp - claims.iat, 'a token never outlives its session').to.be.at.most(2);
-        const rotated = await own.api.post('/api/auth/token/refresh/', { refresh: login.body.refresh });
-        expect(rotated.status).to.equal(200);
-        await new Promise((resolve) => setTimeout(resolve, 2_100));
-        const ended = await own.api.post('/api/auth/token/refresh/', { refresh: rotated.body.refresh });
+        const refresh = (token: string, at: Date) => own.clock.at(at, () => own.api.post('/api/auth/token/refresh/', { refresh: token }));
+        const sessionEnd = (claims.fat + 2) * 1000;
+        const lastRotation = await refresh(login.body.refresh, new Date(sessionEnd - 1));
+        expect(lastRotation.status).to.equal(200);
+        const ended = await refresh(lastRotation.body.refresh, new Date(sessionEnd));
         expect(ended.status).to.equal(401);
         expect(ended.body.code).to.equal('invalid_token');
       }));

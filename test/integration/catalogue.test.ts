@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
-import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { CATALOGUE_ENGINES } from '../support/catalogue-engines';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, withTestServer } from '../support/test-server';
@@ -199,16 +198,18 @@ for (const { engine, kind } of suites) {
         expect(await of('available')).to.deep.equal([open]);
       });
 
-      it('status=available includes an item whose start_at is exactly now', async () => {
+      it('status=available includes an item from the instant of its start_at, and upcoming before it', async () => {
         const marker = uniqueName('exact');
-        const id = await createOffering(server.db, kind, { title: marker, startAt: new Date(Date.now() + 1500), endAt: new Date(Date.now() + DAY_MS) });
+        const startAt = new Date(Date.now() + DAY_MS);
+        const id = await createOffering(server.db, kind, { title: marker, startAt, endAt: new Date(startAt.getTime() + DAY_MS) });
         await engine.publish(server, kind, [id]);
-        const { items } = OFFERING_TABLES[kind];
-        // Move start_at onto the database clock's "now" as the request evaluates it: just before.
-        await new Promise((resolve) => setTimeout(resolve, 1600));
-        const res = await server.api.get(`${paths.list}?search=${marker}&status=available`, { token: user.access });
-        expect(idsOf(res)).to.deep.equal([id]);
-        expect((await server.db(items).where({ id }).first()).start_at.getTime()).to.be.at.most(Date.now());
+        const statusAt = async (instant: Date, status: string) =>
+          idsOf(await server.clock.at(instant, () => server.api.get(`${paths.list}?search=${marker}&status=${status}`, { token: user.access })));
+        const justBefore = new Date(startAt.getTime() - 1);
+        expect(await statusAt(justBefore, 'available')).to.deep.equal([]);
+        expect(await statusAt(justBefore, 'upcoming')).to.deep.equal([id]);
+        expect(await statusAt(startAt, 'available')).to.deep.equal([id]);
+        expect(await statusAt(startAt, 'upcoming')).to.deep.equal([]);
       });
 
       it('price_min and price_max are inclusive and accept strings or numbers', async () => {

@@ -5,6 +5,7 @@ import { KNEX } from '../../src/infrastructure/knex/create-knex';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { type RunningServer, startServer } from '../../src/interfaces/http/server';
 import { ApiClient } from './api-client';
+import { TestClock } from './test-clock';
 import { testConfig } from './test-config';
 
 export interface TestServer {
@@ -12,6 +13,8 @@ export interface TestServer {
   readonly api: ApiClient;
   readonly db: Knex;
   readonly config: Config;
+  /** The server's clock, which a test may set (see `TestClock`). */
+  readonly clock: TestClock;
 }
 
 let shared: Promise<TestServer> | null = null;
@@ -19,12 +22,14 @@ let shared: Promise<TestServer> | null = null;
 /** Starts the real app on a random port against the test database and Redis. */
 export async function startTestServer(overrides: NodeJS.ProcessEnv = {}, adapters: ContainerOverrides = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const running = await startServer(config, { logger: createLogger(config.logLevel), ...adapters });
+  const clock = new TestClock();
+  const running = await startServer(config, { logger: createLogger(config.logLevel), clock, ...adapters });
   return {
     running,
     api: new ApiClient(`http://127.0.0.1:${running.port}`),
     db: running.app.container.get<Knex>(KNEX),
     config,
+    clock,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type KeyObject, createSecretKey, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import jwt from 'jsonwebtoken';
+import { CLOCK, type Clock } from '../../application/ports/clock';
 import type { IssuedRefreshToken, RefreshClaims, RefreshFamily, TokenService } from '../../application/ports/token-service';
 import { InvalidToken } from '../../domain/errors';
 
@@ -35,12 +36,15 @@ export const signingKey = (secret: string): KeyObject => createSecretKey(Buffer.
 export class JwtTokenService implements TokenService {
   private readonly key: KeyObject;
 
-  constructor(@inject(JWT_SETTINGS) private readonly settings: JwtSettings) {
+  constructor(
+    @inject(JWT_SETTINGS) private readonly settings: JwtSettings,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.key = signingKey(settings.secret);
   }
 
   issueAccessToken(userId: number): string {
-    return jwt.sign({ typ: 'access' }, this.key, {
+    return jwt.sign({ typ: 'access', iat: this.seconds() }, this.key, {
       algorithm: JWT_ALGORITHM,
       subject: String(userId),
       issuer: this.settings.issuer,
@@ -51,11 +55,11 @@ export class JwtTokenService implements TokenService {
   }
 
   issueRefreshToken(userId: number, family: RefreshFamily): IssuedRefreshToken {
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.seconds();
     const familyEnd = Math.floor(family.startedAt.getTime() / 1000) + this.settings.refreshFamilyTtlSeconds;
     const exp = Math.min(now + this.settings.refreshTtlSeconds, familyEnd);
     // `fat`: when the family started, carried from token to token so that rotation cannot extend it.
-    const token = jwt.sign({ typ: 'refresh', fam: family.id, fat: Math.floor(family.startedAt.getTime() / 1000), exp }, this.key, {
+    const token = jwt.sign({ typ: 'refresh', fam: family.id, fat: Math.floor(family.startedAt.getTime() / 1000), iat: now, exp }, this.key, {
       algorithm: JWT_ALGORITHM,
       subject: String(userId),
       issuer: this.settings.issuer,
@@ -76,6 +80,7 @@ export class JwtTokenService implements TokenService {
         algorithms: [JWT_ALGORITHM],
         issuer: this.settings.issuer,
         audience: refreshAudience(this.settings.audience),
+        clockTimestamp: this.seconds(),
       }) as jwt.JwtPayload;
     } catch {
       throw new InvalidToken();
@@ -84,7 +89,12 @@ export class JwtTokenService implements TokenService {
     if (claims.typ !== 'refresh' || !Number.isSafeInteger(userId) || typeof claims.fam !== 'string' || typeof claims.fat !== 'number' || typeof claims.exp !== 'number') {
       throw new InvalidToken();
     }
-    if (Date.now() / 1000 >= claims.fat + this.settings.refreshFamilyTtlSeconds) throw new InvalidToken('This session has ended; log in again.');
+    if (this.seconds() >= claims.fat + this.settings.refreshFamilyTtlSeconds) throw new InvalidToken('This session has ended; log in again.');
     return { userId, family: { id: claims.fam, startedAt: new Date(claims.fat * 1000) } };
+  }
+
+  /** The clock's time in whole seconds, as JWT claims count it. */
+  private seconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 }

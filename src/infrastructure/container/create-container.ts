@@ -7,7 +7,7 @@ import { EVENT_RECORDER } from '../../application/ports/event-recorder';
 import { LOGIN_THROTTLE_POLICY } from '../../application/commands/log-in/login-throttle';
 import { SIGN_UP_THROTTLE_POLICY } from '../../application/commands/sign-up/sign-up-throttle';
 import { SEARCH_SYNC_POLICY } from '../../application/commands/sync-search-index/sync-search-index-handler';
-import { CLOCK } from '../../application/ports/clock';
+import { CLOCK, type Clock } from '../../application/ports/clock';
 import { LOCK_PORT, type LockPort } from '../../application/ports/lock-port';
 import type { SearchIndex } from '../../application/ports/search-index';
 import { SEARCH_INDEX_NAMING } from '../../application/search/index-names';
@@ -57,6 +57,8 @@ export interface ContainerOverrides {
   readonly searchIndex?: SearchIndex;
   /** Replaces the distributed lock (tests prove the database alone prevents double payment). */
   readonly lock?: LockPort;
+  /** Replaces the system clock (tests set the time instead of waiting for it). */
+  readonly clock?: Clock;
   /** Last word on the wiring, for fault-injection tests (e.g. a write that fails mid-command). */
   readonly configure?: (container: Container) => void;
 }
@@ -88,7 +90,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   container.bind(PASSWORD_HASH_MEMORY_KIB).toConstantValue(config.passwordHashMemoryKib);
   container.bind(LOGIN_THROTTLE_POLICY).toConstantValue(config.loginThrottle);
   container.bind(SIGN_UP_THROTTLE_POLICY).toConstantValue(config.signUpThrottle);
-  container.bind(CLOCK).to(SystemClock);
+  if (overrides.clock) container.bind(CLOCK).toConstantValue(overrides.clock);
+  else container.bind(CLOCK).to(SystemClock);
 
   const queueConnection = createQueueConnection(config.redisUrl);
   queueConnection.on('error', (error: Error) => logger.warn({ err: error.message }, 'queue connection error'));
