@@ -182,6 +182,24 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(await rowsWalked(startSorted, 100_000), 'a start_at walk enters the index at the earliest start an open item can have').to.be.at.most(ITEMS / 50);
   });
 
+  it('reads the start bounds of a status once for a list and the count after it', async () => {
+    const boundsReads: string[] = [];
+    const record = (query: { sql: string }) => {
+      if (query.sql.includes('max(end_at - start_at)')) boundsReads.push(query.sql);
+    };
+    db.on('query', record);
+    try {
+      const filter = { kind: 'test' as const, words: ['zzz'], status: 'closed' as const, now: new Date() };
+      await catalogue.list({ ...filter, sort: 'popular', limit: 20, after: undefined });
+      await catalogue.count(filter);
+      expect(boundsReads).to.have.length(1);
+      await catalogue.list({ ...filter, now: new Date(filter.now.getTime() + 1), sort: 'popular', limit: 20, after: undefined });
+      expect(boundsReads, 'another instant has bounds of its own').to.have.length(2);
+    } finally {
+      db.off('query', record);
+    }
+  });
+
   it('counts exactly what it collected, and falls back to an estimate when a count runs into the statement timeout', async () => {
     const collected = await catalogue.list({ kind: 'test', words: ['delta'], status: 'available', sort: 'created', limit: 5, now: new Date() });
     const [{ n }] = await filteredOfferings(db, { kind: 'test', words: ['delta'], status: 'available', now: new Date() }).count({ n: '*' });

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../../application/ports/offering-catalogue';
 import { isQueryTimeout } from '../../errors/query-timeout';
 import type { CatalogueReadPlanner } from './catalogue-read-planner';
-import { filteredOfferings, withStartBounds } from './catalogue-sql';
+import { filteredOfferings } from './catalogue-sql';
+import type { RecentStartBounds } from './recent-start-bounds';
 import { CountCache } from '../count-cache';
 import { searchTokens, toTsQuery } from './search-terms';
 
@@ -37,6 +38,7 @@ export class CatalogueCounter {
     redis: Redis,
     private readonly policy: CatalogueCountPolicy,
     private readonly planner: CatalogueReadPlanner,
+    private readonly startBounds: RecentStartBounds,
   ) {
     this.cache = new CountCache(redis, policy.cacheSeconds, 'catalogue-count');
   }
@@ -79,7 +81,7 @@ export class CatalogueCounter {
    * the indexes first (the CTE keeps the planner from walking a whole index in search of them).
    */
   private async countUpTo(filter: CatalogueFilter, limit: number): Promise<number> {
-    const matching = filteredOfferings(this.db, await withStartBounds(this.db, filter)).select('id');
+    const matching = filteredOfferings(this.db, await this.startBounds.of(filter)).select('id');
     const source = toTsQuery(filter.words) ? this.db.queryBuilder().withMaterialized('matches', matching).from('matches').select('id') : matching;
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });
     return Number(n);

@@ -18,6 +18,7 @@ import { PreparedRead } from '../../knex/prepared-statement';
 import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
 import { CatalogueReadPlanner, type ReadChoice } from './catalogue-read-planner';
+import { RecentStartBounds } from './recent-start-bounds';
 import {
   afterCursor,
   collectedOfferings,
@@ -27,7 +28,6 @@ import {
   sortColumns,
   type SqlQuery,
   walkedOfferings,
-  withStartBounds,
 } from './catalogue-sql';
 
 interface ItemRow extends OfferingRow {
@@ -46,6 +46,7 @@ interface ItemRow extends OfferingRow {
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
   readonly planner: CatalogueReadPlanner;
   private readonly counter: CatalogueCounter;
+  private readonly startBounds: RecentStartBounds;
   private readonly plainPages: PreparedRead<[CatalogueQuery]>;
   private readonly details: PreparedRead<[OfferingKind, number]>;
 
@@ -55,7 +56,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     @inject(CATALOGUE_COUNT_POLICY) countPolicy: CatalogueCountPolicy,
   ) {
     this.planner = new CatalogueReadPlanner(db);
-    this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner);
+    this.startBounds = new RecentStartBounds(db);
+    this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds);
     this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
       shape: (query) => `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}`,
       build: (query) => this.plainQuery(query),
@@ -73,7 +75,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
     const rows = planDependsOnValues(query)
-      ? await this.filteredRows(await withStartBounds(this.db, query))
+      ? await this.filteredRows(await this.startBounds.of(query))
       : await this.plainPages.run<ItemRow>(query);
     const more = rows.length > query.limit;
     const keyCount = sortColumns(query.sort).length;
