@@ -19,10 +19,18 @@ export interface KnexOptions {
   readonly statementTimeoutMs?: number;
 }
 
+/**
+ * JIT compilation is off for every connection: PostgreSQL compiles a query whose estimated cost
+ * crosses `jit_above_cost`, which a bounded catalogue read's estimate does (its walk is costed as
+ * if it read the whole index), and the compilation alone took 40–80 ms for reads that run in a
+ * few milliseconds.
+ */
+const SESSION_OPTIONS = '-c jit=off';
+
 export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs }: KnexOptions = {}): Knex {
   return knex({
     client: 'pg',
-    connection: statementTimeoutMs ? { connectionString: databaseUrl, statement_timeout: statementTimeoutMs } : databaseUrl,
+    connection: { connectionString: databaseUrl, options: SESSION_OPTIONS, ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}) },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
     ...(log
