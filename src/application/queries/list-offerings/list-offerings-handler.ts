@@ -3,6 +3,7 @@ import { PageNotFound, PageTooDeep } from '../../../domain/errors';
 import {
   type CatalogueCount,
   type CatalogueFilter,
+  type CatalogueSlice,
   type CursorPosition,
   OFFERING_CATALOGUE,
   type OfferingCatalogue,
@@ -63,10 +64,11 @@ export class ListOfferingsHandler {
       ...(cursorMode ? { after: query.cursor ?? undefined } : { offset }),
     });
     if (!cursorMode && page > 1 && slice.items.length === 0) throw new PageNotFound();
-    // Reading the page may have counted the matches on the way; otherwise they are counted now,
-    // while the caller's registrations among the page are looked up.
+    // Reading the page may have counted the matches on the way, or reached the last of them from
+    // a known position; otherwise they are counted now, while the caller's registrations among
+    // the page are looked up.
     const [count, registered] = await Promise.all([
-      slice.total !== undefined ? { value: slice.total, estimated: false } : this.catalogue.count(filter),
+      slice.total !== undefined ? { value: slice.total, estimated: false } : (countedByPage(slice, cursorMode ? query.cursor : undefined, offset) ?? this.catalogue.count(filter)),
       this.registrations.activeAmong(filter.kind, query.userId, slice.items.map((item) => item.id)),
     ]);
     const readingBack = query.cursor?.direction === 'previous';
@@ -78,4 +80,13 @@ export class ListOfferingsHandler {
       hasPrevious: cursorMode ? (readingBack ? slice.more : Boolean(query.cursor)) : page > 1,
     };
   }
+}
+
+/**
+ * The count a page tells by itself: one read by page number (or the first by cursor) that ends
+ * the list has every match before it, so the count is its position plus its items.
+ */
+function countedByPage(slice: CatalogueSlice, cursor: CursorPosition | null | undefined, offset: number): CatalogueCount | null {
+  if (slice.more || cursor) return null;
+  return { value: offset + slice.items.length, estimated: false };
 }
