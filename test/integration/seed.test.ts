@@ -142,7 +142,7 @@ describe('npm run seed', function () {
     await db('tests').where({ id }).delete();
     expect(await countOf('users')).to.equal(5);
     await expectConsistent();
-    await seeder.run(sizes, { reset: true, vacuum: true });
+    await seeder.run(sizes, { reset: true });
     expect(await countOf('tests')).to.equal(600);
     expect(await countOf('courses')).to.equal(400);
     await expectConsistent();

@@ -75,7 +75,7 @@ export class DatabaseSeeder {
     this.schema = new BulkLoadSchema(db);
   }
 
-  async run(sizes: SeedSizes, options: { reset: boolean; vacuum?: boolean }): Promise<SeedSummary> {
+  async run(sizes: SeedSizes, options: { reset: boolean }): Promise<SeedSummary> {
     if (options.reset) await this.timed('reset', 1, () => this.reset());
     const userIds = await this.timed('users', sizes.users, (phase) => this.seedUsers(sizes.users, phase));
     const itemTables = ALL_OFFERING_KINDS.map((kind) => OFFERING_TABLES[kind].items);
@@ -101,8 +101,7 @@ export class DatabaseSeeder {
       await this.timed('indexes + foreign keys', suspended.length, (phase) => this.schema.restore(suspended, itemTables, phase));
       await this.setAutovacuum(true);
     }
-    if (options.vacuum) await this.timed('vacuum + analyze', 1, () => this.vacuumAnalyze());
-    else await this.timed('analyze', 1, () => this.analyze());
+    await this.timed('vacuum + analyze', 1, () => this.vacuumAnalyze());
     const payments = perKind.reduce((sum, n) => sum + n, 0);
     return { users: userIds.length, tests: sizes.tests, courses: sizes.courses, payments, timings: this.timings };
   }
@@ -266,14 +265,10 @@ export class DatabaseSeeder {
     for (const table of BULK_TABLES) await this.db.raw(`ALTER TABLE ${table} SET (autovacuum_enabled = ${enabled})`);
   }
 
-  /** Fresh statistics for the planner. */
-  private async analyze(): Promise<void> {
-    await this.db.raw(`ANALYZE users, ${BULK_TABLES.join(', ')}`);
-  }
-
   /**
-   * Statistics, and the visibility map set for index-only scans (deep page numbers, capped
-   * counts) without waiting for autovacuum, which may be off on a server.
+   * Statistics, and the visibility map set for index-only scans (filtered walks, deep page
+   * numbers, capped counts) without waiting for autovacuum, which may be off on a server. About
+   * a second on the full seed.
    */
   private async vacuumAnalyze(): Promise<void> {
     await Promise.all(['tests', 'courses'].map((table) => this.db.raw(`VACUUM (ANALYZE) ${table}`)));

@@ -11,7 +11,7 @@ import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infras
 import { parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
-const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--vacuum] [--force]
+const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--force]
 
 --force is needed with NODE_ENV=production: the seeded users share a documented password.`;
 
@@ -32,7 +32,7 @@ function progressBars(): { reporter: SeedReporter; stop: () => void } {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'vacuum', 'force', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'force', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const sizes = seedSizes(
     positiveInt(args, 'tests', FULL_SEED.tests),
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const { reporter, stop } = progressBars();
   try {
     const passwordHash = await new Argon2PasswordHasher().hash(SEED_PASSWORD);
-    const summary = await new DatabaseSeeder(db, passwordHash, reporter).run(sizes, { reset: args.has('reset'), vacuum: args.has('vacuum') });
+    const summary = await new DatabaseSeeder(db, passwordHash, reporter).run(sizes, { reset: args.has('reset') });
     stop();
     console.log('\nSeeded:');
     console.table({ users: summary.users, tests: summary.tests, courses: summary.courses, 'registrations with payments': summary.payments });

@@ -82,17 +82,39 @@ export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filte
 }
 
 /**
- * The rows of a `walk`: at most `budget` rows of the sort's index from the cursor on (narrowed
- * to the range the filters allow on the sort's first column, which the index enters directly),
- * then the filters. The filters stay outside the budgeted scan, so that it reads at most `budget`
- * rows, whatever they match.
+ * The rows of a `walk`: at most `budget` entries of the sort's index from the cursor on (narrowed
+ * to the range the filters allow on the sort's first column, which the index enters directly).
+ * Each sort index carries the window, the price and the search lexemes, so every filter is
+ * tested on the entries alone (an index-only scan); the rest of an item's row is read, through
+ * the primary key, for the page's entries only. The budget stays on the scan, so that it reads
+ * at most `budget` entries, whatever the filters match.
  */
 export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
-  const walked = afterCursor(db(table).select('*'), query);
+  const inIndex = indexedColumns(query.sort);
+  const walked = afterCursor(db(table).select([...inIndex, 'search_lexemes']), query);
   narrowToSortRange(walked, query);
   walked.orderByRaw(readingOrder(query).sql).limit(budget);
-  return withSearch(withoutSearch(db.from(walked.as(table)), query), query);
+  // The LIMIT (an id finds one row anyway) keeps the subquery a lookup per entry that passed
+  // the filters, in the walk's order: joined instead, it could be planned as a hash join.
+  const rest = db({ item: table })
+    .select(OFFERING_COLUMNS.filter((column) => !inIndex.includes(column)))
+    .whereRaw('item.id = ??', [`${table}.id`])
+    .limit(1, { skipBinding: true });
+  const source = withoutSearch(db.from(walked.as(table)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
+  const tsQuery = toTsQuery(query.words);
+  if (!tsQuery) return source;
+  // An item whose lexemes are too many for an index entry has none there: its words are tested
+  // on its table row.
+  return source.whereRaw(
+    `COALESCE(search_lexemes @@ to_tsquery('simple', ?), (SELECT own.search_vector @@ to_tsquery('simple', ?) FROM ?? AS own WHERE own.id = ??))`,
+    [tsQuery, tsQuery, table, `${table}.id`],
+  );
+}
+
+/** What a sort's index holds of each item besides its lexemes: the keys, the window, the price. */
+function indexedColumns(sort: OfferingSort): string[] {
+  return [...new Set([...sortColumns(sort).map((key) => key.column), 'id', 'start_at', 'end_at', 'price'])];
 }
 
 /**
