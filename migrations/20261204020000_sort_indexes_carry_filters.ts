@@ -7,10 +7,11 @@ import type { Knex } from 'knex';
  * table row, a random page, for every entry it passed.
  *
  * The words go into the index as `search_lexemes`: the search vector without word positions
- * (matching never uses them), kept only while it is small enough for an index entry (a B-tree
- * entry holds at most about 2.7 kB). An item with a longer text has none, and a walk tests its
- * words on the table row instead. The bound is on the lexemes (4 bytes each, plus their text,
- * which the item's text bounds), so it holds for any text without computing the vector's size.
+ * (matching never uses them), kept only while it surely fits an index entry (a B-tree entry holds
+ * at most about 2.7 kB, whatever compression might do). An item with a longer text has none, and
+ * a walk tests its words on the table row instead. A stripped vector takes 8 bytes, 4 per lexeme
+ * and the lexemes' text, which is the item's text lower-cased: at most one and a half times its
+ * bytes (a few letters grow when lower-cased). So the bound holds for any text.
  *
  * Adding the column rewrites the tables (a few seconds per million items, the table locked);
  * the indexes are built alongside the old ones and swapped in, so that lists keep an index.
@@ -18,7 +19,8 @@ import type { Knex } from 'knex';
 const TABLES = ['tests', 'courses'] as const;
 
 const SEARCH_TEXT = `title || ' ' || description`;
-const INDEXED_LEXEMES_MAX_BYTES = 2_000;
+/** What the vector may take of an index entry, leaving room for the keys and the other columns. */
+const INDEXED_LEXEMES_MAX_BYTES = 2_600;
 
 const SORT_INDEXES = [
   { name: 'created', keys: 'created_at DESC, id DESC', carried: 'start_at, end_at, price' },
@@ -33,7 +35,7 @@ export async function up(knex: Knex): Promise<void> {
   for (const table of TABLES) {
     await knex.raw(`
       ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS search_lexemes tsvector GENERATED ALWAYS AS (
-        CASE WHEN 4 * length(to_tsvector('simple', ${SEARCH_TEXT})) + octet_length(${SEARCH_TEXT}) <= ${INDEXED_LEXEMES_MAX_BYTES}
+        CASE WHEN 8 + 4 * length(to_tsvector('simple', ${SEARCH_TEXT})) + octet_length(${SEARCH_TEXT}) * 3 / 2 <= ${INDEXED_LEXEMES_MAX_BYTES}
              THEN strip(to_tsvector('simple', ${SEARCH_TEXT})) END
       ) STORED`);
     for (const index of SORT_INDEXES) {
