@@ -9,18 +9,17 @@ import { searchTokens } from './search-terms';
 
 /** The least a walk may read, in index entries, before the matches are collected instead. */
 const MIN_WALK_ENTRIES = 500;
-/** The most a walk may cost: beyond this, collecting is cheaper whatever the estimates say. */
-const MAX_WALK_COST = 5_000;
+/** The most a walk may cost (µs): beyond this, collecting is cheaper whatever the estimates say. */
+const MAX_WALK_COST = 20_000;
 /**
- * Relative costs, in table rows read at random (a page of the table each): an entry of a sort
- * index read in order with every filter tested there (an index-only scan), an entry of the
- * full-text index read by a collect, and a matching row fetched and sorted by a collect. Measured
- * on the seeded catalogue (EXPLAIN ANALYZE): about 0.25 µs, 0.15 µs and 7 µs, against 3–5 µs for
- * a row read at random.
+ * What each step costs, in microseconds of PostgreSQL time, measured on the seeded catalogue
+ * (EXPLAIN ANALYZE, warm cache): an entry of a sort index read in order with every filter tested
+ * there (an index-only scan); an entry of the full-text index read by a collect; a matching row
+ * fetched from the table and sorted by a collect (a random page each).
  */
-const INDEX_ENTRY_COST = 0.05;
-const POSTING_COST = 0.05;
-const COLLECTED_ROW_COST = 2.3;
+const INDEX_ENTRY_COST = 0.25;
+const POSTING_COST = 0.15;
+const COLLECTED_ROW_COST = 4;
 /** Rows a sampled estimate reads; its error is then a few per cent. */
 const SAMPLE_ROWS = 10_000;
 /** How long a status's share of the catalogue is reused for plan choices (it drifts slowly). */
@@ -54,7 +53,7 @@ export class CatalogueReadPlanner {
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
     const rows = await this.selectivity.rowCount(query.kind);
     const wanted = (query.offset ?? 0) + query.limit + 1;
-    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST, wanted * MIN_WALK_ENTRIES) };
+    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES) };
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
     const statusShare = query.status ? await this.statusShare(query.kind, query.status, query.now) : 1;
