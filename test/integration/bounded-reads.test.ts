@@ -315,6 +315,14 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 });
 
 describe('Bounded reads over HTTP', () => {
+  it('runs every statement of the service with its timeout and work memory, and without JIT compilation', () =>
+    withTestServer({ DB_STATEMENT_TIMEOUT: '1500ms', DB_WORK_MEM: '48MB' }, async (server) => {
+      const setting = async (name: string) => (await server.db.raw(`SELECT current_setting(?) AS value`, [name])).rows[0].value;
+      expect(await setting('statement_timeout')).to.equal('1500ms');
+      expect(await setting('work_mem')).to.equal('48MB');
+      expect(await setting('jit')).to.equal('off');
+    }));
+
   it('answers a read that runs into the statement timeout with 503 query_timeout and Retry-After, never a hang or a 500', () =>
     withTestServer({ DB_STATEMENT_TIMEOUT: '300ms' }, async (server) => {
       const user = await createUser(server.api);

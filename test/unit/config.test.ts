@@ -21,6 +21,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '-1s' })).to.throw(ConfigError, /DB_STATEMENT_TIMEOUT/);
   });
 
+  it('gives the connections of the service 32 MB of work memory unless told otherwise, as a PostgreSQL size', () => {
+    expect(loadConfig(base).dbWorkMem).to.equal('32MB');
+    expect(loadConfig({ ...base, DB_WORK_MEM: '256kB' }).dbWorkMem).to.equal('256kB');
+    for (const bad of ['32', '32 MB', '0MB', 'lots', '32MB -c fsync=off']) {
+      expect(() => loadConfig({ ...base, DB_WORK_MEM: bad }), bad).to.throw(ConfigError, /DB_WORK_MEM/);
+    }
+  });
+
   it('lets page numbers reach the first 10,000 results unless told otherwise', () => {
     expect(loadConfig(base).maxResultWindow).to.equal(10_000);
     expect(loadConfig({ ...base, MAX_RESULT_WINDOW: '500' }).maxResultWindow).to.equal(500);

@@ -10,6 +10,8 @@ export interface Config {
   readonly dbPoolMax: number;
   /** Statements of the service running longer than this are stopped (0: never). */
   readonly dbStatementTimeoutMs: number;
+  /** PostgreSQL's `work_mem` on the service's connections, e.g. `32MB`. */
+  readonly dbWorkMem: string;
   readonly redisUrl: string;
   /**
    * Put before every Redis key of this deployment (caches, locks, throttles, queues), so that
@@ -134,6 +136,10 @@ const schema = Joi.object({
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT: durationMs.default('2s'),
+  DB_WORK_MEM: Joi.string()
+    .pattern(/^[1-9][0-9]{0,6}(kB|MB|GB)$/)
+    .default('32MB')
+    .messages({ 'string.pattern.base': '{{#label}} must be a size such as 4MB, 32MB or 1GB' }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]*$/).allow(''),
   JWT_SECRET: Joi.string().min(32).required(),
@@ -224,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordHashMemoryKib: value.PASSWORD_HASH_MEMORY_KIB,
     dbPoolMax: value.DB_POOL_MAX,
     dbStatementTimeoutMs: parseDurationMs(value.DB_STATEMENT_TIMEOUT) as number,
+    dbWorkMem: value.DB_WORK_MEM,
     redisUrl: value.REDIS_URL,
     redisKeyPrefix: `${value.REDIS_KEY_PREFIX ?? defaultKeyPrefix(value.DATABASE_URL)}:`,
     jwt: {

@@ -73,6 +73,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const logger = contextualLogger(overrides.logger ?? createLogger(config.logLevel));
   const db = createKnex(config.databaseUrl, config.dbPoolMax, {
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    workMem: config.dbWorkMem,
     // The driver's messages carry stack traces: kept for debug, their first line otherwise.
     log: {
       warn: (message) => logger.warn({ knex: logger.isLevelEnabled('debug') ? message : firstLine(message) }, 'database client warning'),

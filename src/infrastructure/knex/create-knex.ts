@@ -17,6 +17,12 @@ export interface KnexOptions {
   readonly log?: KnexLog;
   /** Every statement on these connections is stopped after this long (PostgreSQL's statement_timeout). */
   readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL's `work_mem` on these connections. A search's bitmap over a large table needs
+   * room for one entry per table page: beyond `work_mem` it turns lossy, and every row of its
+   * lossy pages is tested again (measured at five million items: 1.6 s instead of 0.3 s).
+   */
+  readonly workMem?: string;
 }
 
 /**
@@ -27,10 +33,14 @@ export interface KnexOptions {
  */
 const SESSION_OPTIONS = '-c jit=off';
 
-export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs }: KnexOptions = {}): Knex {
+export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs, workMem }: KnexOptions = {}): Knex {
   return knex({
     client: 'pg',
-    connection: { connectionString: databaseUrl, options: SESSION_OPTIONS, ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}) },
+    connection: {
+      connectionString: databaseUrl,
+      options: workMem ? `${SESSION_OPTIONS} -c work_mem=${workMem}` : SESSION_OPTIONS,
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
     ...(log
