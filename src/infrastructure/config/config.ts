@@ -134,7 +134,7 @@ const schema = Joi.object({
   PASSWORD_HASH_MEMORY_KIB: Joi.number().integer().min(64).max(4_194_304).default(OWASP_MEMORY_KIB),
   PORT: Joi.number().integer().min(0).max(65535).default(8000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
-  DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(5),
   DB_STATEMENT_TIMEOUT: durationMs.default('2s'),
   DB_WORK_MEM: Joi.string()
     .pattern(/^[1-9][0-9]{0,6}(kB|MB|GB)$/)
