@@ -21,6 +21,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '-1s' })).to.throw(ConfigError, /DB_STATEMENT_TIMEOUT/);
   });
 
+  it('holds 5 database connections per process unless told otherwise, between 1 and 200', () => {
+    expect(loadConfig(base).dbPoolMax).to.equal(5);
+    expect(loadConfig({ ...base, DB_POOL_MAX: '12' }).dbPoolMax).to.equal(12);
+    for (const bad of ['0', '201', 'many']) expect(() => loadConfig({ ...base, DB_POOL_MAX: bad }), bad).to.throw(ConfigError, /DB_POOL_MAX/);
+  });
+
   it('gives the connections of the service 32 MB of work memory unless told otherwise, as a PostgreSQL size', () => {
     expect(loadConfig(base).dbWorkMem).to.equal('32MB');
     expect(loadConfig({ ...base, DB_WORK_MEM: '256kB' }).dbWorkMem).to.equal('256kB');
