@@ -8,13 +8,16 @@ import { createLogger } from '../../src/infrastructure/logging/logger';
 import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { createOffering, kindPaths } from '../support/offerings';
 import { testConfig } from '../support/test-config';
+import { freePort } from '../support/free-port';
 import { type TestServer, sharedServer } from '../support/test-server';
 import { createUser } from '../support/users';
+
+const STARTUP_MS = 30_000;
 
 /** The API in a process of its own, armed to die with SIGKILL at one failpoint. */
 async function startDoomedApi(failpoint: FailpointName): Promise<{ process: ChildProcess; url: string }> {
   const config = testConfig();
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const child = spawn(process.execPath, ['scripts/run-entry.cjs', 'interfaces/http/main'], {
     env: {
       ...process.env,
@@ -35,12 +38,15 @@ async function startDoomedApi(failpoint: FailpointName): Promise<{ process: Chil
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
+  // A cold start compiles the sources first: on a busy machine that has taken over ten seconds.
+  const deadline = Date.now() + STARTUP_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the API process exited at start (code ${child.exitCode})`);
     if (await fetch(`${url}/healthz`).then((res) => res.ok, () => false)) return { process: child, url };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('the API process did not start');
+  throw new Error(`the API process did not start within ${STARTUP_MS} ms`);
 }
 
 interface Scenario {
