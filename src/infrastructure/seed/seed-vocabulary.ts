@@ -1,3 +1,5 @@
+import { sqlStringList } from '../knex/sql-literal';
+
 /**
  * Words of the seeded catalogue, in the style of the replaced service: Korean words with the
  * names of technologies. A few technologies are rare on purpose, so that searches for common
@@ -27,4 +29,4 @@ export const DESCRIPTION_PHRASES = [
 ];
 
 /** A SQL array literal of the words, for picking at random inside set-based SQL. */
-export const sqlArray = (words: readonly string[]): string => `ARRAY[${words.map((w) => `'${w.replace(/'/g, "''")}'`).join(', ')}]`;
+export const sqlArray = (words: readonly string[]): string => `ARRAY[${sqlStringList(words)}]`;
