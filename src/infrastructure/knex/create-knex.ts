@@ -1,11 +1,15 @@
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
+import { parseTimestamptz } from './timestamptz-parser';
 
 export const KNEX = Symbol.for('Knex');
 
 // bigint ids and counts fit a JS number for every value this service stores; numeric (money)
 // stays a string so that it is never rounded through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+/** The driver's own reading of a timestamptz, kept for the forms the faster parser leaves to it. */
+export const driverTimestamptzParser: (text: string) => unknown = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (text: string) => parseTimestamptz(text, driverTimestamptzParser));
 
 /** Where knex reports (a lost connection, a deprecation); by default it would print to the console. */
 export interface KnexLog {
