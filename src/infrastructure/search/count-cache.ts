@@ -23,12 +23,13 @@ export class CountCache {
   ) {}
 
   count(filter: CatalogueFilter, compute: () => Promise<CatalogueCount>): Promise<CatalogueCount> {
-    const key = this.cacheKey(filter);
+    const identity = countIdentity(filter);
+    const key = `${filter.kind}:${identity}`;
     const recent = this.recent.get(key);
     if (recent && recent.until > Date.now()) return Promise.resolve(recent.count);
     const running = this.inFlight.get(key);
     if (running) return running;
-    const computation = this.shared(key, compute)
+    const computation = this.shared(`${this.prefix}:${filter.kind}:${createHash('sha1').update(identity).digest('hex')}`, compute)
       .then((count) => this.remember(key, count))
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, computation);
@@ -52,9 +53,8 @@ export class CountCache {
     if (this.cacheSeconds > 0) await this.redis.set(key, JSON.stringify(count), 'EX', this.cacheSeconds).catch(() => undefined);
     return count;
   }
-
-  private cacheKey(filter: CatalogueFilter): string {
-    const identity = JSON.stringify([filter.status ?? null, toTsQuery(filter.words), filter.priceMin?.toString() ?? null, filter.priceMax?.toString() ?? null]);
-    return `${this.prefix}:${filter.kind}:${createHash('sha1').update(identity).digest('hex')}`;
-  }
 }
+
+/** What a count of one kind depends on; the process keys its own entries by it, Redis by its digest. */
+const countIdentity = (filter: CatalogueFilter): string =>
+  JSON.stringify([filter.status ?? null, toTsQuery(filter.words), filter.priceMin?.toString() ?? null, filter.priceMax?.toString() ?? null]);
