@@ -98,7 +98,7 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     const path = `/x${'/'.repeat(200_000)}a${'/'.repeat(3)}`;
     const ctx = { path } as Context;
     const started = process.hrtime.bigint();
-    await ignoreTrailingSlash()(ctx, async () => undefined);
+    ignoreTrailingSlash()(ctx);
     expect(ctx.path).to.equal(`/x${'/'.repeat(200_000)}a`);
     expect(Number(process.hrtime.bigint() - started) / 1e6).to.be.below(1_000);
   });

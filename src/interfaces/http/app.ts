@@ -15,6 +15,7 @@ import { requestContext } from './middleware/request-context';
 import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
 import { requestMetrics } from './middleware/request-metrics';
+import { requestSteps } from './middleware/request-steps';
 import { limitJsonDepth } from './middleware/json-depth';
 import { requireJsonBody } from './middleware/require-json-body';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
@@ -65,15 +66,12 @@ export function createApp({ container }: AppContainer): Koa {
 
   app
     .use(requestId())
-    .use(requestContext(logger))
+    .use(requestContext())
     .use(requestMetrics(container.get(HttpMetrics)))
     .use(requestLogger(logger))
     .use(problemResponder(logger))
-    .use(securityHeaders())
     .use(corsPolicy(config.corsOrigins))
-    .use(guardRequestLine())
-    .use(ignoreTrailingSlash())
-    .use(requireJsonBody())
+    .use(requestSteps(securityHeaders(), guardRequestLine(), ignoreTrailingSlash(), requireJsonBody()))
     .use(bodyParser({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))
     .use(limitJsonDepth())
     .use(router.routes())

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { RequestStep } from './request-steps';
 import { RequestRefused } from '../request-refused';
 
 /** Longer request targets are refused before any parsing or routing (414). */
@@ -10,12 +10,26 @@ export const MAX_URL_LENGTH = 4_096;
  * behind a trusted proxy, `X-Forwarded-Host`) that is not a host, from which no link can be
  * built (400).
  */
-export function guardRequestLine(): Middleware {
-  return async (ctx, next) => {
+export function guardRequestLine(): RequestStep {
+  return (ctx) => {
     if (ctx.originalUrl.length > MAX_URL_LENGTH) throw new RequestRefused(414, `Request targets are limited to ${MAX_URL_LENGTH} characters.`);
-    if (!isHost(ctx.protocol, ctx.host)) throw new RequestRefused(400, 'The Host header is not a valid host.');
-    await next();
+    if (!isHostRemembered(ctx.protocol, ctx.host)) throw new RequestRefused(400, 'The Host header is not a valid host.');
   };
+}
+
+/** Clients send a handful of distinct hosts: each is parsed once, not on every request. */
+const REMEMBERED_HOSTS = 256;
+const rememberedHosts = new Map<string, boolean>();
+
+function isHostRemembered(protocol: string, host: string): boolean {
+  const key = `${protocol}://${host}`;
+  let valid = rememberedHosts.get(key);
+  if (valid === undefined) {
+    if (rememberedHosts.size >= REMEMBERED_HOSTS) rememberedHosts.clear();
+    valid = isHost(protocol, host);
+    rememberedHosts.set(key, valid);
+  }
+  return valid;
 }
 
 function isHost(protocol: string, host: string): boolean {
