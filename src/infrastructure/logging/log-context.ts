@@ -1,14 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from 'pino';
+import type { Bindings, Logger } from 'pino';
 
-const current = new AsyncLocalStorage<Logger>();
+/** What the lines written in a context carry; the child logger is made when one is first written. */
+interface LogContext {
+  readonly bindings: Bindings;
+  logger?: Logger;
+}
+
+const current = new AsyncLocalStorage<LogContext>();
 
 /**
- * Runs `work` with `logger` (a child carrying, say, a request id) as the logger of everything it
- * calls, directly or after any number of awaits.
+ * Runs `work` with `bindings` (say, a request id) on every line logged by anything it calls,
+ * directly or after any number of awaits. Most requests log nothing below the configured level,
+ * so the child logger that carries them is only made for the first line written.
  */
-export function withLogContext<T>(logger: Logger, work: () => T): T {
-  return current.run(logger, work);
+export function withLogContext<T>(bindings: Bindings, work: () => T): T {
+  return current.run({ bindings }, work);
 }
 
 /**
@@ -19,7 +26,8 @@ export function withLogContext<T>(logger: Logger, work: () => T): T {
 export function contextualLogger(root: Logger): Logger {
   return new Proxy(root, {
     get(target, property) {
-      const logger = current.getStore() ?? target;
+      const context = current.getStore();
+      const logger = context ? (context.logger ??= target.child(context.bindings)) : target;
       const value: unknown = Reflect.get(logger, property, logger);
       return typeof value === 'function' ? value.bind(logger) : value;
     },

@@ -37,7 +37,7 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   const worker = new Worker<unknown, PurgeResult | number>(
     HOUSEKEEPING_QUEUE_NAME,
     (job) =>
-      withLogContext(logger.child({ queue: HOUSEKEEPING_QUEUE_NAME, job_id: job.id, job: job.name }), async () => {
+      withLogContext({ queue: HOUSEKEEPING_QUEUE_NAME, job_id: job.id, job: job.name }, async () => {
         if (job.name === RECONCILE_JOB) {
           const entries = await reconcile.execute();
           for (const entry of entries) logger.info({ event: 'payment.reconciled', payment_id: entry.paymentId, decision: entry.decision, reason: entry.reason }, 'payment reconciled');

@@ -48,7 +48,7 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   const worker = new Worker<unknown, SyncResult>(
     SEARCH_SYNC_QUEUE_NAME,
     (job) =>
-      withLogContext(logger.child({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job.id }), async () => {
+      withLogContext({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job.id }, async () => {
         const result = await handler.execute();
         if (result.more) await trigger.nudge();
         return result;
