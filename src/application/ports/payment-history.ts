@@ -17,6 +17,7 @@ export interface PaymentHistoryEntry {
   readonly kind: OfferingKind;
   readonly targetId: number;
   readonly targetTitle: string;
+  /** Decimal text with two places, e.g. `"45000.00"`. */
   readonly amount: string;
   readonly method: PaymentMethod;
   readonly status: SettledPaymentStatus;

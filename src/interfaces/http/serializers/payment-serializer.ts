@@ -1,12 +1,12 @@
 import type { PaymentHistoryEntry } from '../../../application/ports/payment-history';
-import { Money } from '../../../domain/money';
 
 export const serializePayment = (entry: PaymentHistoryEntry) => ({
   id: entry.id,
   payment_type: entry.kind,
   target_id: entry.targetId,
   target_title: entry.targetTitle,
-  amount: Money.parse(entry.amount).toString(),
+  // Already the decimal text with two places that the API gives (a numeric(10,2) column's text).
+  amount: entry.amount,
   payment_method: entry.method,
   status: entry.status,
   paid_at: entry.paidAt.toISOString(),
