@@ -15,11 +15,13 @@ import { runWriteLoad } from './write-load';
 import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only "words,other words"]
-                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor off] [--out bench-results]
+                        [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor node|koa|off] [--out bench-results]
 
 Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.
 Page 1, the detail and the payment history also run against a minimal floor server doing the same
-work (started here, in a process of its own), and the report gives the service's share of its req/s.`;
+work (started here, in a process of its own), and the report gives the service's share of its req/s,
+measured in three pairs of shorter runs, the floor then the service, back to back. --floor koa puts
+the same work behind Koa, koa-jwt and @koa/router alone instead: the framework's share apart.`;
 
 interface Scenario {
   readonly name: string;
@@ -42,12 +44,16 @@ interface ScenarioResult {
   readonly requests: number;
   /** For scenarios whose paths vary: the slowest requests, slowest first. */
   readonly slowest?: ReadonlyArray<{ readonly path: string; readonly ms: number; readonly status: number }>;
-  /** The floor server's figures for the same scenario, measured right after. */
-  readonly floor?: { readonly requestsPerSecond: number; readonly p99Ms: number };
+  /**
+   * The floor server's figures for the same scenario (medians of its runs), and the service's
+   * req/s as a share of the floor's: the median of the shares measured in pairs of runs back to back.
+   */
+  readonly floor?: { readonly requestsPerSecond: number; readonly p99Ms: number; readonly share: number };
 }
 
 const SLOWEST_KEPT = 8;
 const FLOOR_WARM_UP_SECONDS = 2;
+const FLOOR_PAIRS = 3;
 
 // Bodies of this service's JSON responses, read loosely: the benchmark only follows links and tokens.
 type Json = Record<string, unknown> & { access?: string; next?: string | null; count?: number; count_is_estimate?: boolean };
@@ -155,13 +161,40 @@ function markdown(results: readonly ScenarioResult[], meta: Record<string, strin
   return `${lines.join('\n')}\n`;
 }
 
-const shareOfFloor = (r: ScenarioResult): string => (r.floor ? `${Math.round((100 * r.requestsPerSecond) / Math.max(1, r.floor.requestsPerSecond))} %` : '');
+const shareOfFloor = (r: ScenarioResult): string => (r.floor ? `${Math.round(100 * r.floor.share)} %` : '');
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * The floor's figures and the service's share of them, from pairs of short runs back to back —
+ * the floor, then the service — whose shares are taken as a median: this machine's speed drifts
+ * from one run to the next, and a ratio of two runs far apart would measure the drift as well.
+ */
+async function againstTheFloor(floorUrl: string, serviceUrl: string, token: string, scenario: Scenario, duration: number, connections: number): Promise<NonNullable<ScenarioResult['floor']>> {
+  // Its first requests prepare statements and warm the JIT, as the service's did long ago.
+  await run(floorUrl, token, scenario, FLOOR_WARM_UP_SECONDS, connections);
+  const seconds = Math.max(FLOOR_WARM_UP_SECONDS, Math.round(duration / FLOOR_PAIRS));
+  const pairs: Array<{ floor: ScenarioResult; service: ScenarioResult }> = [];
+  for (let i = 0; i < FLOOR_PAIRS; i += 1) {
+    const floor = await run(floorUrl, token, scenario, seconds, connections);
+    pairs.push({ floor, service: await run(serviceUrl, token, scenario, seconds, connections) });
+  }
+  return {
+    requestsPerSecond: median(pairs.map((pair) => pair.floor.requestsPerSecond)),
+    p99Ms: median(pairs.map((pair) => pair.floor.p99Ms)),
+    share: median(pairs.map((pair) => pair.service.requestsPerSecond / Math.max(1, pair.floor.requestsPerSecond))),
+  };
+}
 
 /** Starts the floor server in a process of its own and resolves with its URL (its first line). */
-async function startFloor(): Promise<{ readonly url: string; stop(): void }> {
+async function startFloor(framework: string): Promise<{ readonly url: string; stop(): void }> {
   let root = __dirname;
   while (!existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run-entry.cjs'), 'interfaces/cli/floor'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'scripts/run-entry.cjs'), 'interfaces/cli/floor', '--framework', framework], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done || !/^http:/.test(first.value)) throw new Error('the floor server did not start');
@@ -207,7 +240,9 @@ async function main(): Promise<void> {
       body: JSON.stringify({ email: seedUserEmail(1), password: SEED_PASSWORD }),
     })) as { access: string };
     const selected = (await scenarios(baseUrl, access, scenarioOptions)).filter((s) => !only || only(s.name));
-    const floor = args.get('floor') !== 'off' && selected.some((s) => s.floor) ? await startFloor() : null;
+    const framework = args.get('floor') ?? 'node';
+    if (!['node', 'koa', 'off'].includes(framework)) throw new Error('--floor is node, koa or off');
+    const floor = framework !== 'off' && selected.some((s) => s.floor) ? await startFloor(framework) : null;
     try {
       for (const scenario of selected) {
         const scenarioConnections = scenario.connections ?? connections;
@@ -217,11 +252,8 @@ async function main(): Promise<void> {
           results.push(result);
           continue;
         }
-        process.stdout.write(`running ${scenario.name} against the floor server…\n`);
-        // Its first requests prepare statements and warm the JIT, as the service's did long ago.
-        await run(floor.url, access, scenario, FLOOR_WARM_UP_SECONDS, scenarioConnections);
-        const onFloor = await run(floor.url, access, scenario, duration, scenarioConnections);
-        results.push({ ...result, floor: { requestsPerSecond: onFloor.requestsPerSecond, p99Ms: onFloor.p99Ms } });
+        process.stdout.write(`running ${scenario.name} against the floor server and the service, in turn…\n`);
+        results.push({ ...result, floor: await againstTheFloor(floor.url, baseUrl, access, scenario, duration, scenarioConnections) });
       }
     } finally {
       floor?.stop();

@@ -1,6 +1,9 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
 import jwt from 'jsonwebtoken';
+import Koa from 'koa';
+import koaJwt from 'koa-jwt';
 import pg from 'pg';
 import { JWT_ALGORITHM, signingKey } from '../../infrastructure/auth/jwt-token-service';
 import type { Config } from '../../infrastructure/config/config';
@@ -30,7 +33,14 @@ const ITEM_COLUMNS = 'id, title, description, price, start_at, end_at, created_a
 const PAGE_SIZE = 20;
 
 
-export async function startFloorServer(config: Config, port = 0): Promise<FloorServer> {
+/**
+ * `node`: the floor itself. `koa`: the same work behind the framework alone — Koa, koa-jwt and
+ * @koa/router, none of the service's middleware — so that a report can tell the framework's
+ * share from the service's own layers.
+ */
+export type FloorFramework = 'node' | 'koa';
+
+export async function startFloorServer(config: Config, port = 0, framework: FloorFramework = 'node'): Promise<FloorServer> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
   const key = signingKey(config.jwt.secret);
@@ -133,27 +143,25 @@ export async function startFloorServer(config: Config, port = 0): Promise<FloorS
     response.end(text);
   };
 
-  const server = createServer((request, response) => {
+  /** The body for a path, null when there is none. */
+  const work = (path: string, userId: number, origin: string): Promise<unknown> => {
+    const [, api, plural, id] = path.split('/');
+    if (api !== 'api') return Promise.resolve(null);
+    if (plural === 'me') return payments(userId);
+    if (!(plural in KINDS)) return Promise.resolve(null);
+    return id ? detail(plural as Plural, userId, Number(id)) : page(plural as Plural, userId, origin);
+  };
+
+  const onNode = (request: IncomingMessage, response: ServerResponse) => {
     const userId = userOf(request);
     if (userId === null) return answer(response, 401, { code: 'invalid_token' });
-    const path = (request.url ?? '/').split('?')[0];
-    const origin = `http://${request.headers.host}`;
-    const [, api, plural, id] = path.split('/');
-    const work =
-      api !== 'api'
-        ? Promise.resolve(null)
-        : plural === 'me'
-          ? payments(userId)
-          : plural in KINDS && id
-            ? detail(plural as Plural, userId, Number(id))
-            : plural in KINDS
-              ? page(plural as Plural, userId, origin)
-              : Promise.resolve(null);
-    work.then(
+    work((request.url ?? '/').split('?')[0], userId, `http://${request.headers.host}`).then(
       (body) => answer(response, body ? 200 : 404, body ?? { code: 'not_found' }),
       () => answer(response, 500, { code: 'internal_error' }),
     );
-  });
+  };
+
+  const server = createServer(framework === 'koa' ? onKoa(config, work) : onNode);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -162,6 +170,30 @@ export async function startFloorServer(config: Config, port = 0): Promise<FloorS
       await pool.end();
     },
   };
+}
+
+/** The same work behind Koa, koa-jwt (the same key and claims) and @koa/router. */
+function onKoa(config: Config, work: (path: string, userId: number, origin: string) => Promise<unknown>) {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  const serve = async (ctx: Koa.Context) => {
+    const claims = ctx.state.user as jwt.JwtPayload;
+    const userId = Number(claims.sub);
+    if (claims.typ !== 'access' || !Number.isSafeInteger(userId)) ctx.throw(401);
+    const body = await work(ctx.path, userId, ctx.origin);
+    ctx.status = body ? 200 : 404;
+    ctx.body = body ?? { code: 'not_found' };
+  };
+  router.get('/api/me/payments', serve).get('/api/:plural', serve).get('/api/:plural/:id', serve);
+  app
+    .use(koaJwt({ secret: signingKey(config.jwt.secret) as unknown as string, algorithms: [JWT_ALGORITHM], issuer: config.jwt.issuer, audience: config.jwt.audience }))
+    .use((ctx, next) => {
+      if (ctx.path.length > 1 && ctx.path.endsWith('/')) ctx.path = ctx.path.slice(0, -1);
+      return next();
+    })
+    .use(router.routes());
+  return app.callback();
 }
 
 function item(row: ItemRow, registered: ReadonlySet<number>) {

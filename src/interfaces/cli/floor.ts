@@ -9,9 +9,11 @@ import { startFloorServer } from './floor-server';
  * it does not share an event loop with the load generator. Prints its URL on the first line.
  */
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['port']);
+  const args = parseArgs(process.argv.slice(2), ['port', 'framework']);
+  const framework = args.get('framework') ?? 'node';
+  if (framework !== 'node' && framework !== 'koa') throw new Error('--framework is node or koa');
   loadEnvFile();
-  const floor = await startFloorServer(loadConfig(), args.has('port') ? positiveInt(args, 'port', 0) : 0);
+  const floor = await startFloorServer(loadConfig(), args.has('port') ? positiveInt(args, 'port', 0) : 0, framework);
   console.log(floor.url);
   const stop = () => void floor.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
