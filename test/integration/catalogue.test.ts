@@ -238,13 +238,17 @@ for (const { engine, kind } of suites) {
         for (const word of ['시험', '과정', '설명']) expect(await searchIds(`${tag} ${word}`), word).to.have.length(6);
       });
 
-      it('matches a Korean word typed in part as the last word, compounds included', async () => {
+      it('matches a Korean word typed in part as the last word, compounds and particles included, never by an inner word', async () => {
         for (const part of ['시', '과', '설명']) expect(await searchIds(`${tag} ${part}`), part).to.have.length(6);
         const compound = uniqueName('kr');
-        const id = await createOffering(server.db, kind, { title: `${compound} 자격시험 대비`, description: '정보처리기사 실기' });
+        const id = await createOffering(server.db, kind, { title: `${compound} 자격시험 대비`, description: '정보처리기사 실기 개발자의 길' });
         await engine.publish(server, kind, [id]);
-        for (const typed of ['자', '자격', '자격시', '자격시험', '정보처', '대비']) expect(await searchIds(`${compound} ${typed}`), typed).to.deep.equal([id]);
+        for (const typed of ['자', '자격', '자격시', '자격시험', '정보처', '대비', '개발자', '개발자의']) expect(await searchIds(`${compound} ${typed}`), typed).to.deep.equal([id]);
         expect(await searchIds(`${compound} 격시`), 'a word matches from its start').to.deep.equal([]);
+        for (const inner of ['시험', '처리', '기사', '의']) expect(await searchIds(`${compound} ${inner}`), `inner word ${inner}`).to.deep.equal([]);
+        expect(await searchIds(`자격 ${compound}`), 'a word before the last matches a whole word').to.deep.equal([]);
+        expect(await searchIds(`개발자 ${compound}`), 'a word before the last matches a whole word').to.deep.equal([]);
+        expect(await searchIds(`자격시험 ${compound}`)).to.deep.equal([id]);
       });
 
       it('treats an empty search as no filter', async () => {

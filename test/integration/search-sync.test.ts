@@ -63,6 +63,13 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     expect(index.documents('courses').get(itemId)?.registrationCount).to.equal(0);
   });
 
+  it("gives the index the item's words as the PostgreSQL engine reads them, in the order of the text", async () => {
+    const id = await createItem('test', 'React 자격시험 대비 node.js real-time React');
+    await recordChange('test', id);
+    await drainAll();
+    expect(index.documents('tests').get(id)?.words).to.deep.equal(['react', '자격시험', '대비', 'node.js', 'real-time', 'real', 'time', 'react', 'search', 'sync']);
+  });
+
   describe('with the real worker', () => {
     let worker: RunningWorker;
     before(async () => {
@@ -230,7 +237,7 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     const row = await db('courses').where({ id }).first();
     return {
       kind: 'course' as const, id, title: row.title, description: row.description, price: row.price,
-      startAt: row.start_at, endAt: row.end_at, createdAt: row.created_at, registrationCount: row.registration_count,
+      startAt: row.start_at, endAt: row.end_at, createdAt: row.created_at, registrationCount: row.registration_count, words: [],
     };
   };
 });

@@ -3,6 +3,7 @@ import { SearchDocumentsRejected } from '../../src/application/ports/search-inde
 import { isDependencyFailure } from '../../src/infrastructure/errors/dependency-failure';
 import { createMeilisearchClient } from '../../src/infrastructure/search/meilisearch/create-meilisearch-client';
 import { MeilisearchSearchIndex } from '../../src/infrastructure/search/meilisearch/meilisearch-search-index';
+import { opaqueText } from '../../src/infrastructure/search/meilisearch/opaque-words';
 import { type FakeMeilisearch, startFakeMeilisearch } from '../support/fake-meilisearch';
 
 const snapshot = (id: number) => ({
@@ -15,6 +16,7 @@ const snapshot = (id: number) => ({
   endAt: new Date(Date.now() + 86_400_000),
   createdAt: new Date(),
   registrationCount: 0,
+  words: ['item', String(id)],
 });
 
 describe('The Meilisearch index adapter (against a fake of the documented HTTP API)', () => {
@@ -32,6 +34,17 @@ describe('The Meilisearch index adapter (against a fake of the documented HTTP A
     const settings = fake.bodies.get('PATCH /indexes/tests/settings') as { typoTolerance: { enabled: boolean }; pagination: { maxTotalHits: number } };
     expect(settings.typoTolerance).to.deep.equal({ enabled: false });
     expect(settings.pagination.maxTotalHits).to.equal(25_000);
+  });
+
+  it('searches the opaque words alone, and returns every other attribute but them', async () => {
+    await index.ensure('tests');
+    await index.upsert('tests', [snapshot(1)]);
+    const settings = fake.bodies.get('PATCH /indexes/tests/settings') as { searchableAttributes: string[]; displayedAttributes: string[]; localizedAttributes: unknown };
+    const [document] = fake.bodies.get('POST /indexes/tests/documents') as Array<Record<string, unknown>>;
+    expect(settings.searchableAttributes).to.deep.equal(['words']);
+    expect(settings.localizedAttributes).to.deep.equal([{ attributePatterns: ['words'], locales: ['eng'] }]);
+    expect(document.words).to.equal(opaqueText(['item', '1']));
+    expect([...settings.displayedAttributes].sort()).to.deep.equal(Object.keys(document).filter((key) => key !== 'words').sort());
   });
 
   it('reports documents the engine refuses as rejected, and an engine failure as an outage to retry', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { CatalogueQuery } from '../../src/application/ports/offering-catalogue';
 import { Money } from '../../src/domain/money';
 import { toOfferingDocument } from '../../src/infrastructure/search/meilisearch/offering-document';
+import { opaqueQuery, opaqueText, opaqueWord } from '../../src/infrastructure/search/meilisearch/opaque-words';
 import { positionValues, toMeilisearchCount, toMeilisearchSearch } from '../../src/infrastructure/search/meilisearch/meilisearch-query';
 
 describe('Meilisearch query translation', () => {
@@ -10,7 +11,7 @@ describe('Meilisearch query translation', () => {
 
   it('requires every word, keeps only letters and digits, and asks one row more than the page', () => {
     const search = toMeilisearchSearch(query({ words: ['Python', '기초!', '"(x)'] }));
-    expect(search).to.include({ q: 'python 기초 x', matchingStrategy: 'all', limit: 21, offset: 0 });
+    expect(search).to.include({ q: opaqueQuery(['python', '기초', 'x']), matchingStrategy: 'all', limit: 21, offset: 0 });
   });
 
   it('sorts with id as the final tiebreaker, for every sort', () => {
@@ -35,7 +36,7 @@ describe('Meilisearch query translation', () => {
   it('counts the matches of the same words and filters in page mode, fetching none', () => {
     const count = toMeilisearchCount(query({ words: ['Django'], status: 'closed', priceMax: Money.parse('30000') }));
     expect(count).to.deep.equal({
-      q: 'django',
+      q: opaqueWord('django'),
       filter: [`end_at_ms < ${now.getTime()}`, 'price_minor <= 3000000'],
       hitsPerPage: 0,
       page: 1,
@@ -63,8 +64,9 @@ describe('Meilisearch query translation', () => {
     const document = toOfferingDocument({
       kind: 'course', id: 7, title: 'React 과정', description: '설명', price: '45000.50',
       startAt: new Date('2026-11-01T00:00:00.000Z'), endAt: new Date('2026-12-01T00:00:00.000Z'),
-      createdAt: new Date('2026-10-01T12:00:00.250Z'), registrationCount: 3,
+      createdAt: new Date('2026-10-01T12:00:00.250Z'), registrationCount: 3, words: ['react', '과정', '설명'],
     });
+    expect(document.words).to.equal(opaqueText(['react', '과정', '설명']));
     expect(document).to.include({ id: 7, price: '45000.50', price_minor: 4_500_050, registration_count: 3, created_at: '2026-10-01T12:00:00.250Z' });
     expect(document.created_at_ms).to.equal(Date.parse('2026-10-01T12:00:00.250Z'));
     expect(positionValues({ sort: 'popular' }, document as unknown as Record<string, number>)).to.deep.equal(['3', '2026-10-01T12:00:00.250000Z']);

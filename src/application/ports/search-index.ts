@@ -4,6 +4,11 @@ import type { OfferingFields } from './offering-fields';
 /** What the search index holds of one catalogue item, as read from PostgreSQL. */
 export interface OfferingSnapshot extends OfferingFields {
   readonly kind: OfferingKind;
+  /**
+   * The words a search finds the item by, as the catalogue's own word search reads its title and
+   * description: lower-cased, in the order they occur (a word once per occurrence).
+   */
+  readonly words: readonly string[];
 }
 
 /** The engine refused the documents themselves; any other failure means it is unavailable. */

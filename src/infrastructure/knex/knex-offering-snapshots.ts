@@ -13,17 +13,28 @@ export class KnexOfferingSnapshots implements OfferingSnapshots {
 
   async findByIds(kind: OfferingKind, ids: readonly number[]): Promise<OfferingSnapshot[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items).select(OFFERING_COLUMNS).whereIn('id', ids);
+    const rows: SnapshotRow[] = await this.db(OFFERING_TABLES[kind].items).select(this.snapshotColumns()).whereIn('id', ids);
     return rows.map((row) => toSnapshot(kind, row));
   }
 
   async scan(kind: OfferingKind, afterId: number, limit: number): Promise<OfferingSnapshot[]> {
-    const rows = await this.db<OfferingRow>(OFFERING_TABLES[kind].items)
-      .select(OFFERING_COLUMNS)
+    const rows: SnapshotRow[] = await this.db(OFFERING_TABLES[kind].items)
+      .select(this.snapshotColumns())
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit);
     return rows.map((row) => toSnapshot(kind, row));
+  }
+
+  /**
+   * The row's columns and its words: the lexemes of its search vector (the one the PostgreSQL
+   * engine searches), each once per position, in the order of the text.
+   */
+  private snapshotColumns(): (string | Knex.Raw)[] {
+    return [
+      ...OFFERING_COLUMNS,
+      this.db.raw('ARRAY(SELECT w.lexeme FROM unnest(search_vector) AS w, unnest(w.positions) AS p(position) ORDER BY p.position, w.lexeme) AS words'),
+    ];
   }
 
   async exists(kind: OfferingKind, id: number): Promise<boolean> {
@@ -36,4 +47,8 @@ export class KnexOfferingSnapshots implements OfferingSnapshots {
   }
 }
 
-const toSnapshot = (kind: OfferingKind, row: OfferingRow): OfferingSnapshot => ({ kind, ...offeringFields(row) });
+interface SnapshotRow extends OfferingRow {
+  words: string[];
+}
+
+const toSnapshot = (kind: OfferingKind, row: SnapshotRow): OfferingSnapshot => ({ kind, ...offeringFields(row), words: row.words });

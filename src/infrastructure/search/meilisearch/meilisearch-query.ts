@@ -6,7 +6,7 @@ import {
   type SortField,
 } from '../../../application/ports/offering-catalogue';
 import { Money } from '../../../domain/money';
-import { searchTokens } from '../postgres/search-terms';
+import { opaqueQuery } from './opaque-words';
 
 /** The document attribute each sort field is sorted and filtered on. */
 export const SORT_ATTRIBUTE: Readonly<Record<SortField, string>> = {
@@ -28,8 +28,9 @@ export interface MeilisearchSearch {
 /**
  * Translates a catalogue query into Meilisearch search parameters with the Postgres adapter's
  * semantics: every word required (`matchingStrategy: all`; Meilisearch matches the last word as a
- * prefix itself), status and price bounds as numeric filters, the sort with `id` as the final
- * tiebreaker, and a cursor as a keyset filter in the sort's direction.
+ * prefix itself), in the opaque form the index's words have; status and price bounds as numeric
+ * filters, the sort with `id` as the final tiebreaker, and a cursor as a keyset filter in the
+ * sort's direction.
  */
 export function toMeilisearchSearch(query: CatalogueQuery): MeilisearchSearch {
   const definition = SORT_DEFINITIONS[query.sort];
@@ -39,7 +40,7 @@ export function toMeilisearchSearch(query: CatalogueQuery): MeilisearchSearch {
   const filter = filterExpressions(query);
   if (query.after) filter.push(keysetFilter(attributes, cursorNumbers(query.after), direction));
   return {
-    q: searchTokens(query.words).join(' '),
+    q: opaqueQuery(query.words),
     filter,
     sort: attributes.map((attribute) => `${attribute}:${direction}`),
     limit: query.limit + 1,
@@ -61,7 +62,7 @@ export interface MeilisearchCount {
  * Meilisearch count exhaustively, up to the index's `maxTotalHits`.
  */
 export function toMeilisearchCount(filter: CatalogueFilter): MeilisearchCount {
-  return { q: searchTokens(filter.words).join(' '), filter: filterExpressions(filter), hitsPerPage: 0, page: 1, matchingStrategy: 'all' };
+  return { q: opaqueQuery(filter.words), filter: filterExpressions(filter), hitsPerPage: 0, page: 1, matchingStrategy: 'all' };
 }
 
 /** Status and price bounds, as Meilisearch filter expressions (AND-ed). */

@@ -1,5 +1,6 @@
 import type { OfferingSnapshot } from '../../../application/ports/search-index';
 import { Money } from '../../../domain/money';
+import { opaqueText } from './opaque-words';
 
 /**
  * A catalogue item as stored in Meilisearch. Display values keep the API's formats (money as
@@ -7,6 +8,8 @@ import { Money } from '../../../domain/money';
  */
 export interface OfferingDocument {
   readonly id: number;
+  /** The item's words in their opaque form (see `opaque-words.ts`): the only searchable attribute. */
+  readonly words: string;
   readonly title: string;
   readonly description: string;
   readonly price: string;
@@ -24,6 +27,7 @@ export function toOfferingDocument(item: OfferingSnapshot): OfferingDocument {
   const price = Money.parse(item.price, 'price');
   return {
     id: item.id,
+    words: opaqueText(item.words),
     title: item.title,
     description: item.description,
     price: price.toString(),

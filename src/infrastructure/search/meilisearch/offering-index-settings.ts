@@ -1,4 +1,5 @@
 import type { Settings } from 'meilisearch';
+import type { OfferingDocument } from './offering-document';
 
 /**
  * Matches beyond this many are out of reach of page numbers, and are not counted exactly. Page
@@ -7,9 +8,29 @@ import type { Settings } from 'meilisearch';
  */
 export const MAX_TOTAL_HITS = 10_000;
 
+/** What a search returns of each document: every attribute but the words (the type keeps it whole). */
+const DISPLAYED: Record<Exclude<keyof OfferingDocument, 'words'>, true> = {
+  id: true,
+  title: true,
+  description: true,
+  price: true,
+  price_minor: true,
+  start_at: true,
+  end_at: true,
+  created_at: true,
+  start_at_ms: true,
+  end_at_ms: true,
+  created_at_ms: true,
+  registration_count: true,
+};
+
 /** Settings of every catalogue index, applied before any document is added. */
 export const offeringIndexSettings = (maxResultWindow: number): Settings => ({
-  searchableAttributes: ['title', 'description'],
+  // PostgreSQL's words of the title and description, opaque to Meilisearch's own segmentation.
+  searchableAttributes: ['words'],
+  // Their ASCII letters read as English: no language's own segmentation (German compounds) applies.
+  localizedAttributes: [{ attributePatterns: ['words'], locales: ['eng'] }],
+  displayedAttributes: Object.keys(DISPLAYED),
   filterableAttributes: ['id', 'price_minor', 'start_at_ms', 'end_at_ms', 'created_at_ms', 'registration_count'],
   sortableAttributes: ['id', 'created_at_ms', 'registration_count', 'price_minor', 'start_at_ms'],
   // Relevance first only when no explicit sort is asked for; `sort` then decides the order.
