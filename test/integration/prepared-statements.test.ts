@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
+import { KnexPaymentHistory } from '../../src/infrastructure/knex/knex-payment-history';
+import { KnexRegistrationLookup } from '../../src/infrastructure/knex/knex-registration-lookup';
 import { runPrepared } from '../../src/infrastructure/knex/prepared-statement';
 import { OFFERING_SORTS } from '../../src/application/ports/offering-catalogue';
 import { PAYMENT_HISTORY, type PaymentHistory } from '../../src/application/ports/payment-history';
@@ -8,7 +10,7 @@ import { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postg
 import { createOffering } from '../support/offerings';
 import { testConfig } from '../support/test-config';
 import { type TestServer, sharedServer } from '../support/test-server';
-import { createUser } from '../support/users';
+import { createUser, uniqueName } from '../support/users';
 
 describe('Prepared statements for the hot reads', () => {
   it('prepares a query once per connection, under a name of its SQL, and binds new values each time', async () => {
@@ -56,6 +58,49 @@ describe('Prepared reads built once per shape', () => {
     for (let mask = 0; mask < 1 << options.length; mask += 1) {
       const filter = Object.assign({ words: [] }, ...options.filter((_, i) => mask & (1 << i)));
       for (const offset of [0, 20]) expect((await history.list(user.id, filter, offset, 20)).count).to.equal(0);
+    }
+  });
+});
+
+describe('Prepared reads keep one generic plan', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedServer();
+  });
+
+  it('are not planned anew on every call: the payment history of a user with thousands of payments, and is_registered for a page and for one item', async () => {
+    // A hundred users with a hundred payments each, and one with thousands: planned for that
+    // user, a query can look cheaper than its generic plan. (Items that do not exist: negative ids.)
+    const user = await createUser(server.api);
+    const tag = uniqueName('plans');
+    await server.db.raw(
+      `INSERT INTO users (email, username, password_hash) SELECT ? || g || '@example.com', ? || g, 'x' FROM generate_series(1, 100) AS g`,
+      [tag, tag],
+    );
+    const payments = (count: number) =>
+      `SELECT 'course', -g, 1000, 'card', '${tag}-' || u.id || '-' || g, 'paid', 'item ' || g, now() - g * interval '1 minute' FROM generate_series(1, ${count}) AS g`;
+    const columns = 'user_id, payment_type, target_id, amount, payment_method, gateway_transaction_id, status, item_title, paid_at';
+    await server.db.raw(`INSERT INTO payments (${columns}) SELECT u.id, p.* FROM users u CROSS JOIN LATERAL (${payments(100)}) AS p WHERE u.username LIKE ?`, [`${tag}%`]);
+    await server.db.raw(`INSERT INTO payments (${columns}) SELECT u.id, p.* FROM users u CROSS JOIN LATERAL (${payments(3000)}) AS p WHERE u.id = ?`, [user.id]);
+    await server.db.raw('ANALYZE payments');
+    // One connection, so that every call meets the same prepared statements.
+    const db = createKnex(testConfig().databaseUrl, 1);
+    try {
+      const history = new KnexPaymentHistory(db);
+      const lookup = new KnexRegistrationLookup(db);
+      for (let call = 0; call < 8; call += 1) {
+        expect((await history.list(user.id, { words: [] }, 0, 20)).count).to.equal(3000);
+        await lookup.activeAmong('test', user.id, [1, 2, 3]);
+        await lookup.activeAmong('course', user.id, [4]);
+      }
+      const { rows } = await db.raw('SELECT statement, generic_plans FROM pg_prepared_statements');
+      expect(rows).to.have.length(4);
+      for (const row of rows) expect(row.generic_plans, row.statement).to.be.greaterThan(0);
+    } finally {
+      await db.destroy();
+      // Payments without registrations: no other test may meet them.
+      await server.db('payments').where('gateway_transaction_id', 'like', `${tag}-%`).delete();
+      await server.db('users').where('username', 'like', `${tag}%`).delete();
     }
   });
 });

@@ -6,7 +6,18 @@ import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
 import { PreparedRead } from './prepared-statement';
 
-/** One prepared query per page, on the partial unique index of active registrations (user, item). */
+/**
+ * Which of a page's items the user holds an active registration for, from the partial unique
+ * index of active registrations (user, item): each id is looked up on its own, so the cost is
+ * bounded by the page, however many registrations the user has. No value bound changes the plan,
+ * so PostgreSQL keeps one generic plan instead of planning every call:
+ * - the ids are one array parameter, read through a sub-select, so that the planner never sees
+ *   how many there are (it estimated a short array cheaper than the generic plan, and planned
+ *   every call that had one);
+ * - the status is a literal, which the partial index's predicate must match.
+ * (Written as `user_id = ? AND item = ANY(?) AND status <> ?`, the lookup was planned anew on every
+ * call and read all of the user's registrations.)
+ */
 @injectable()
 export class KnexRegistrationLookup implements RegistrationLookup {
   private readonly lookup: PreparedRead<[OfferingKind, number, readonly number[]]>;
@@ -16,14 +27,15 @@ export class KnexRegistrationLookup implements RegistrationLookup {
       shape: (kind) => kind,
       build: (kind, userId, itemIds) => {
         const { registrations, itemColumn } = OFFERING_TABLES[kind];
-        return db(registrations)
-          .select(`${itemColumn} as item_id`)
-          .where('user_id', userId)
-          // One array parameter, so that every page size shares one prepared statement.
-          .whereRaw(`${itemColumn} = ANY(?::bigint[])`, [[...itemIds]])
-          .whereNot('status', 'cancelled');
+        return db
+          .select('wanted.id as item_id')
+          .from(db.raw('unnest((select ?::bigint[])) as wanted(id)', [[...itemIds]]))
+          .joinRaw(
+            `cross join lateral (select 1 from ?? as r where r.user_id = ? and r.?? = wanted.id and r.status <> 'cancelled' limit 1) as active`,
+            [registrations, userId, itemColumn],
+          );
       },
-      values: (_kind, userId, itemIds) => [userId, [...itemIds], 'cancelled'],
+      values: (_kind, userId, itemIds) => [[...itemIds], userId],
     });
   }
 

@@ -64,8 +64,9 @@ export async function startFloorServer(config: Config, port = 0, framework: Floo
     const { registrations, itemColumn } = KINDS[plural];
     const rows = await query<{ item_id: number }>(
       `floor_registered_${plural}`,
-      `SELECT ${itemColumn} AS item_id FROM ${registrations} WHERE user_id = $1 AND ${itemColumn} = ANY($2) AND status <> 'cancelled'`,
-      [userId, ids],
+      `SELECT wanted.id AS item_id FROM unnest((SELECT $1::bigint[])) AS wanted(id)
+       CROSS JOIN LATERAL (SELECT 1 FROM ${registrations} r WHERE r.user_id = $2 AND r.${itemColumn} = wanted.id AND r.status <> 'cancelled' LIMIT 1) AS active`,
+      [ids, userId],
     );
     return new Set(rows.map((row) => row.item_id));
   };
@@ -109,13 +110,13 @@ export async function startFloorServer(config: Config, port = 0, framework: Floo
         'floor_payments',
         `SELECT p.id, p.payment_type, p.target_id, p.item_title AS target_title, p.amount, p.payment_method, p.status, p.paid_at, p.cancelled_at,
                 coalesce(tr.registered_at, cr.registered_at) AS registered_at, p.refund_reason
-         FROM (SELECT * FROM payments WHERE user_id = $1 AND status IN ('paid', 'cancelled') ORDER BY paid_at DESC, id DESC LIMIT $2) p
+         FROM (SELECT * FROM payments WHERE user_id = (SELECT $1::bigint) AND status IN ('paid', 'cancelled') ORDER BY paid_at DESC, id DESC LIMIT $2) p
          LEFT JOIN test_registrations tr ON tr.payment_id = p.id AND p.payment_type = 'test'
          LEFT JOIN course_registrations cr ON cr.payment_id = p.id AND p.payment_type = 'course'
          ORDER BY p.paid_at DESC, p.id DESC`,
         [userId, PAGE_SIZE],
       ),
-      query<{ total: number }>('floor_payments_count', `SELECT count(*)::int AS total FROM payments WHERE user_id = $1 AND status IN ('paid', 'cancelled')`, [userId]),
+      query<{ total: number }>('floor_payments_count', `SELECT count(*)::int AS total FROM payments WHERE user_id = (SELECT $1::bigint) AND status IN ('paid', 'cancelled')`, [userId]),
     ]);
     return {
       count: total,
