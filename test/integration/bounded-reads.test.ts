@@ -128,6 +128,30 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     );
   });
 
+  it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {
+    // One pooled connection, so that every call meets the same prepared statements.
+    const single = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), DB_POOL_MAX: '1' }), { logger: createLogger('silent') });
+    try {
+      const reads = single.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
+      const now = new Date();
+      for (const sort of OFFERING_SORTS) {
+        const first = await reads.list({ kind: 'test', words: [], now, sort, limit: 8 });
+        for (const [i, item] of first.items.entries()) {
+          const { values, id } = item.position;
+          for (const direction of ['next', 'previous'] as const) await reads.list({ kind: 'test', words: [], now, sort, limit: 20, after: { sort, values, id, direction } });
+          await reads.list({ kind: 'test', words: [], now, sort, limit: 20, offset: 20 * (i + 1) });
+        }
+      }
+      const { rows } = await single.container.get<Knex>(KNEX).raw(`SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%$1%'`);
+      // Each sort: past a cursor in both directions, and at a page number (reading one price
+      // order backwards is the other read forwards: the same statement).
+      expect(rows).to.have.length.of.at.least(OFFERING_SORTS.length * 2);
+      for (const row of rows) expect(row.generic_plans, row.statement).to.be.greaterThan(0);
+    } finally {
+      await single.dispose();
+    }
+  });
+
   it('follows cursors forwards and back to the same items whichever plan reads them', async () => {
     const now = new Date();
     for (const sort of OFFERING_SORTS) {

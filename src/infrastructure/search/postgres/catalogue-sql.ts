@@ -140,12 +140,18 @@ export function sampledOfferings(db: Knex, filter: SqlFilter, percent: number): 
   return withoutSearch(db.from(db.raw(`?? TABLESAMPLE SYSTEM (${percent.toFixed(4)})`, [table])), filter);
 }
 
-/** A row comparison in index order: the index is entered at the cursor, whatever the depth. */
-export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQuery): Knex.QueryBuilder {
+/**
+ * A row comparison in index order: the index is entered at the cursor, whatever the depth. For a
+ * prepared read (`prepared`), the cursor's values are read through sub-selects, so that no plan
+ * depends on them: planned with the values, a page past a cursor always looked cheaper than the
+ * generic plan, and PostgreSQL planned it anew on every call.
+ */
+export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQuery, { prepared = false } = {}): Knex.QueryBuilder {
   const { after } = catalogueQuery;
   if (!after) return query;
   const { columns, direction } = readingOrder(catalogueQuery);
-  const placeholders = [...sortColumns(catalogueQuery.sort).map((key) => keyParameter(key.type)), '?::bigint'];
+  const parameters = [...sortColumns(catalogueQuery.sort).map((key) => keyParameter(key.type)), '?::bigint'];
+  const placeholders = prepared ? parameters.map((parameter) => `(select ${parameter})`) : parameters;
   return query.whereRaw(`(${columns.join(', ')}) ${direction === 'desc' ? '<' : '>'} (${placeholders.join(', ')})`, [...after.values, after.id]);
 }
 

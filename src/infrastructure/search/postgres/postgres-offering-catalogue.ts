@@ -115,14 +115,17 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   /** The SQL of one page of a list without filters, which the sort's index answers alone. */
   plainQuery(query: CatalogueQuery): Knex.QueryBuilder {
     const table = OFFERING_TABLES[query.kind].items;
-    const sql = this.page(afterCursor(this.db(table), query), query);
+    const sql = this.page(afterCursor(this.db(table), query, { prepared: true }), query);
     if (!query.offset) return sql;
     // A deep page number: skip rows in the sort's index alone (an index-only scan), then read
     // just the page's rows, instead of reading every skipped row from the table.
-    const pageIds = afterCursor(this.db(table), query)
+    const pageIds = afterCursor(this.db(table), query, { prepared: true })
       .select('id')
       .orderByRaw(readingOrder(query).sql)
-      .offset(query.offset)
+      // Read through a sub-select, like the cursor's values: planned with the number, a deep page
+      // looked cheaper than the generic plan, and PostgreSQL planned it anew on every call. (Knex
+      // takes a raw offset, though its types name only numbers.)
+      .offset(this.db.raw('(select ?::bigint)', [query.offset]) as unknown as number)
       .limit(query.limit + 1, { skipBinding: true });
     return sql.whereIn('id', pageIds);
   }
