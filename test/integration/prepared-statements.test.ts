@@ -68,7 +68,7 @@ describe('Prepared reads keep one generic plan', () => {
     server = await sharedServer();
   });
 
-  it('are not planned anew on every call: the payment history of a user with thousands of payments, and is_registered for a page and for one item', async () => {
+  it('are not planned anew on every call: the payment history of a user with thousands of payments (every filter, every depth), and is_registered for a page and for one item', async () => {
     // A hundred users with a hundred payments each, and one with thousands: planned for that
     // user, a query can look cheaper than its generic plan. (Items that do not exist: negative ids.)
     const user = await createUser(server.api);
@@ -78,8 +78,11 @@ describe('Prepared reads keep one generic plan', () => {
       [tag, tag],
     );
     const payments = (count: number) =>
-      `SELECT 'course', -g, 1000, 'card', '${tag}-' || u.id || '-' || g, 'paid', 'item ' || g, now() - g * interval '1 minute' FROM generate_series(1, ${count}) AS g`;
-    const columns = 'user_id, payment_type, target_id, amount, payment_method, gateway_transaction_id, status, item_title, paid_at';
+      `SELECT CASE WHEN g % 3 = 0 THEN 'test' ELSE 'course' END, -g, 1000, 'card', '${tag}-' || u.id || '-' || g,
+              CASE WHEN g % 5 = 0 THEN 'cancelled' ELSE 'paid' END, 'item ' || g, now() - g * interval '1 minute',
+              CASE WHEN g % 5 = 0 THEN now() END
+       FROM generate_series(1, ${count}) AS g`;
+    const columns = 'user_id, payment_type, target_id, amount, payment_method, gateway_transaction_id, status, item_title, paid_at, cancelled_at';
     await server.db.raw(`INSERT INTO payments (${columns}) SELECT u.id, p.* FROM users u CROSS JOIN LATERAL (${payments(100)}) AS p WHERE u.username LIKE ?`, [`${tag}%`]);
     await server.db.raw(`INSERT INTO payments (${columns}) SELECT u.id, p.* FROM users u CROSS JOIN LATERAL (${payments(3000)}) AS p WHERE u.id = ?`, [user.id]);
     await server.db.raw('ANALYZE payments');
@@ -88,13 +91,17 @@ describe('Prepared reads keep one generic plan', () => {
     try {
       const history = new KnexPaymentHistory(db);
       const lookup = new KnexRegistrationLookup(db);
+      const options = [{ status: 'paid' as const }, { kind: 'course' as const }, { from: '2026-01-01' }, { to: '2099-12-31' }];
+      const filters = Array.from({ length: 1 << options.length }, (_, mask) => Object.assign({ words: [] }, ...options.filter((_, i) => mask & (1 << i))));
       for (let call = 0; call < 8; call += 1) {
         expect((await history.list(user.id, { words: [] }, 0, 20)).count).to.equal(3000);
+        for (const filter of filters) for (const offset of [0, 20]) await history.list(user.id, filter, offset, 20);
         await lookup.activeAmong('test', user.id, [1, 2, 3]);
         await lookup.activeAmong('course', user.id, [4]);
       }
       const { rows } = await db.raw('SELECT statement, generic_plans FROM pg_prepared_statements');
-      expect(rows).to.have.length(4);
+      // Each filter shape: a page from the top, a page further down and a count; two lookups.
+      expect(rows).to.have.length(filters.length * 3 + 2);
       for (const row of rows) expect(row.generic_plans, row.statement).to.be.greaterThan(0);
     } finally {
       await db.destroy();

@@ -5,6 +5,7 @@ import type { OfferingKind } from '../../domain/offering-kind';
 import { PAYMENT_STATUSES, type SettledPaymentStatus } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
 import { KNEX } from './create-knex';
+import { hiddenFromPlanner } from './hidden-from-planner';
 import { OFFERING_TABLES } from './offering-tables';
 import { PreparedRead } from './prepared-statement';
 import { sqlStringList } from './sql-literal';
@@ -67,7 +68,8 @@ export class KnexPaymentHistory implements PaymentHistory {
   listQuery(userId: number, filter: PaymentHistoryFilter, offset: number, limit: number): Knex.QueryBuilder {
     const page = this.matching(userId, filter)
       .orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
-      .offset(offset)
+      // Knex takes a raw offset, though its types name only numbers.
+      .offset(offset > 0 ? (hiddenFromPlanner(this.db, offset, 'bigint') as unknown as number) : 0)
       .limit(limit, { skipBinding: true });
     return this.withDetails(page).orderBy([{ column: 'p.paid_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]);
   }
@@ -76,19 +78,22 @@ export class KnexPaymentHistory implements PaymentHistory {
     return this.db.from(this.matching(userId, filter).as('matching')).count({ total: '*' });
   }
 
-  /** The user's payments that pass the filters (title words match the title kept on the payment). */
+  /**
+   * The user's payments that pass the filters (title words match the title kept on the payment).
+   * The user and the filters' values are hidden from the planner (planned for a user with
+   * thousands of payments, or for one status, a page looked cheaper than its generic plan, and
+   * was planned anew on every call); every plan walks the user's payments in the history index.
+   */
   private matching(userId: number, filter: PaymentHistoryFilter): Knex.QueryBuilder {
-    // The user is read through a sub-select, so that no plan depends on who it is: planned for a
-    // user with thousands of payments, the page looked cheaper than its generic plan, and
-    // PostgreSQL planned it anew on every call for such users.
-    const query = this.db({ p: 'payments' }).select('p.*').where('p.user_id', this.db.raw('(select ?::bigint)', [userId]));
+    const hidden = (value: string | number, type: 'bigint' | 'text' | 'date') => hiddenFromPlanner(this.db, value, type);
+    const query = this.db({ p: 'payments' }).select('p.*').where('p.user_id', hidden(userId, 'bigint'));
     // Clients see payments that went through; pending and failed ones are the service's own.
-    if (filter.status) query.where('p.status', filter.status);
+    if (filter.status) query.where('p.status', hidden(filter.status, 'text'));
     // Written as literals: a generic plan rebuilds a bound list for every row it tests.
     else query.whereRaw(`p.status in (${sqlStringList(PAYMENT_STATUSES)})`);
-    if (filter.kind) query.where('p.payment_type', filter.kind);
-    if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`?::date AT TIME ZONE 'UTC'`, [filter.from]));
-    if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(?::date + 1) AT TIME ZONE 'UTC'`, [filter.to]));
+    if (filter.kind) query.where('p.payment_type', hidden(filter.kind, 'text'));
+    if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`? AT TIME ZONE 'UTC'`, [hidden(filter.from, 'date')]));
+    if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(? + 1) AT TIME ZONE 'UTC'`, [hidden(filter.to, 'date')]));
     for (const word of filter.words) query.where('p.item_title', 'ilike', `%${escapeLike(word)}%`);
     return query;
   }

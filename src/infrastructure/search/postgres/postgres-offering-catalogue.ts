@@ -12,6 +12,7 @@ import type {
 } from '../../../application/ports/offering-catalogue';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { KNEX } from '../../knex/create-knex';
+import { hiddenFromPlanner } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { PreparedRead } from '../../knex/prepared-statement';
@@ -122,10 +123,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     const pageIds = afterCursor(this.db(table), query, { prepared: true })
       .select('id')
       .orderByRaw(readingOrder(query).sql)
-      // Read through a sub-select, like the cursor's values: planned with the number, a deep page
-      // looked cheaper than the generic plan, and PostgreSQL planned it anew on every call. (Knex
-      // takes a raw offset, though its types name only numbers.)
-      .offset(this.db.raw('(select ?::bigint)', [query.offset]) as unknown as number)
+      // Hidden from the planner, like the cursor's values (knex takes a raw offset, though its
+      // types name only numbers).
+      .offset(hiddenFromPlanner(this.db, query.offset, 'bigint') as unknown as number)
       .limit(query.limit + 1, { skipBinding: true });
     return sql.whereIn('id', pageIds);
   }
