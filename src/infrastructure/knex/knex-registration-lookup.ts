@@ -4,6 +4,7 @@ import type { RegistrationLookup } from '../../application/ports/registration-lo
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
 import { OFFERING_TABLES } from './offering-tables';
+import { hiddenPlaceholder } from './hidden-from-planner';
 import { PreparedRead } from './prepared-statement';
 
 /**
@@ -11,9 +12,8 @@ import { PreparedRead } from './prepared-statement';
  * index of active registrations (user, item): each id is looked up on its own, so the cost is
  * bounded by the page, however many registrations the user has. No value bound changes the plan,
  * so PostgreSQL keeps one generic plan instead of planning every call:
- * - the ids are one array parameter, read through a sub-select, so that the planner never sees
- *   how many there are (it estimated a short array cheaper than the generic plan, and planned
- *   every call that had one);
+ * - the ids are one array parameter, hidden from the planner (it estimated a short array cheaper
+ *   than the generic plan, and planned every call that had one);
  * - the status is a literal, which the partial index's predicate must match.
  * (Written as `user_id = ? AND item = ANY(?) AND status <> ?`, the lookup was planned anew on every
  * call and read all of the user's registrations.)
@@ -29,7 +29,7 @@ export class KnexRegistrationLookup implements RegistrationLookup {
         const { registrations, itemColumn } = OFFERING_TABLES[kind];
         return db
           .select('wanted.id as item_id')
-          .from(db.raw('unnest((select ?::bigint[])) as wanted(id)', [[...itemIds]]))
+          .from(db.raw(`unnest(${hiddenPlaceholder('?::bigint[]')}) as wanted(id)`, [[...itemIds]]))
           .joinRaw(
             `cross join lateral (select 1 from ?? as r where r.user_id = ? and r.?? = wanted.id and r.status <> 'cancelled' limit 1) as active`,
             [registrations, userId, itemColumn],

@@ -7,6 +7,7 @@ import {
   type SortField,
   type SortKeyType,
 } from '../../../application/ports/offering-catalogue';
+import { hiddenPlaceholder } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { toTsQuery } from './search-terms';
@@ -142,16 +143,15 @@ export function sampledOfferings(db: Knex, filter: SqlFilter, percent: number): 
 
 /**
  * A row comparison in index order: the index is entered at the cursor, whatever the depth. For a
- * prepared read (`prepared`), the cursor's values are read through sub-selects, so that no plan
- * depends on them: planned with the values, a page past a cursor always looked cheaper than the
- * generic plan, and PostgreSQL planned it anew on every call.
+ * prepared read (`prepared`), the cursor's values are hidden from the planner: planned with them,
+ * a page past a cursor always looked cheaper than the generic plan.
  */
 export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQuery, { prepared = false } = {}): Knex.QueryBuilder {
   const { after } = catalogueQuery;
   if (!after) return query;
   const { columns, direction } = readingOrder(catalogueQuery);
   const parameters = [...sortColumns(catalogueQuery.sort).map((key) => keyParameter(key.type)), '?::bigint'];
-  const placeholders = prepared ? parameters.map((parameter) => `(select ${parameter})`) : parameters;
+  const placeholders = prepared ? parameters.map(hiddenPlaceholder) : parameters;
   return query.whereRaw(`(${columns.join(', ')}) ${direction === 'desc' ? '<' : '>'} (${placeholders.join(', ')})`, [...after.values, after.id]);
 }
 
