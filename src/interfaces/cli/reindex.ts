@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { SingleBar, Presets } from 'cli-progress';
 import { RebuildSearchIndexHandler } from '../../application/commands/rebuild-search-index/rebuild-search-index-handler';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { progress } from './progress';
 import { parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
@@ -29,8 +29,8 @@ async function main(): Promise<void> {
   try {
     const handler = app.container.get(RebuildSearchIndexHandler);
     for (const kind of kinds) {
-      const bar = new SingleBar({ format: `${kind.padEnd(6)} [{bar}] {percentage}% | {value}/{total} documents | {eta_formatted} left` }, Presets.shades_classic);
-      bar.start(1, 0);
+      const steps = progress();
+      const bar = steps.step(`${kind} documents`, 1);
       const summary = await handler.execute({
         kind,
         batchSize,
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
           bar.update(loaded);
         },
       });
-      bar.stop();
+      bar.finish();
+      steps.stop();
       console.log(
         `${summary.index}: ${summary.documents} documents, ${summary.replayed} changes replayed, swapped in after ${(summary.milliseconds / 1000).toFixed(1)} s`,
       );

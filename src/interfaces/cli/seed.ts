@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { MultiBar, Presets } from 'cli-progress';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher';
@@ -8,6 +7,7 @@ import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/database-seeder';
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
+import { type Progress, progress } from './progress';
 import { parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
@@ -15,20 +15,9 @@ const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--u
 
 --force is needed with NODE_ENV=production: the seeded users share a documented password.`;
 
-function progressBars(): { reporter: SeedReporter; stop: () => void } {
-  const bars = new MultiBar(
-    { format: '{phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true, clearOnComplete: false },
-    Presets.shades_classic,
-  );
-  return {
-    reporter: {
-      phase(name, total) {
-        const bar = bars.create(Math.max(total, 1), 0, { phase: name.padEnd(24) });
-        return { advance: (amount) => bar.increment(amount), finish: () => bar.update(Math.max(total, 1)) };
-      },
-    },
-    stop: () => bars.stop(),
-  };
+/** The seeder's phases as progress steps. */
+function seedReporter(steps: Progress): SeedReporter {
+  return { phase: (name, total) => steps.step(name, total) };
 }
 
 async function main(): Promise<void> {
@@ -48,7 +37,9 @@ async function main(): Promise<void> {
   await prepareDatabase(config, createLogger('warn'));
   const db = createKnex(config.databaseUrl, 4);
   const started = Date.now();
-  const { reporter, stop } = progressBars();
+  const steps = progress();
+  const reporter = seedReporter(steps);
+  const stop = (): void => steps.stop();
   try {
     const passwordHash = await new Argon2PasswordHasher().hash(SEED_PASSWORD);
     const summary = await new DatabaseSeeder(db, passwordHash, reporter).run(sizes, { reset: args.has('reset') });
