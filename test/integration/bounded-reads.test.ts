@@ -9,7 +9,7 @@ import { type AppContainer, createContainer } from '../../src/infrastructure/con
 import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
-import { type SqlQuery, filteredOfferings, readingOrder, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, type SqlQuery, filteredOfferings, readingOrder, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { createOffering } from '../support/offerings';
@@ -23,7 +23,9 @@ const LEFT_WORDS = ['alpha', 'beta', 'gamma', 'delta'];
 const RIGHT_WORDS = ['입문', '중급', '실전', '고급'];
 /** In every item, so that a walk over it always fills its page. */
 const EVERYWHERE = 'catalogue';
-const WORDS = [...LEFT_WORDS, ...RIGHT_WORDS, EVERYWHERE, 'alp', '실', 'zzz'];
+/** In the description of one item in four hundred. */
+const RARE = 'rarity';
+const WORDS = [...LEFT_WORDS, ...RIGHT_WORDS, EVERYWHERE, RARE, 'alp', '실', 'zzz'];
 
 /** The catalogue built for these tests, in a database of its own (plans need a sizeable table). */
 function plansDatabaseUrl(): string {
@@ -34,7 +36,7 @@ function plansDatabaseUrl(): string {
 
 /**
  * `ITEMS` tests: half with a left word, half with a right one (so a left and a right word never
- * match together), a skewed window (about one in fifty open now, for two to four days, the rest
+ * match together), a rare word in some descriptions, a skewed window (about one in fifty open now, for two to four days, the rest
  * closed or upcoming),
  * created times unrelated to ids, prices in steps of 100 and a few registration counts.
  */
@@ -43,7 +45,7 @@ async function buildCatalogue(db: Knex): Promise<void> {
   await db.raw(
     `INSERT INTO tests (title, description, price, start_at, end_at, created_at, registration_count)
      SELECT CASE WHEN g % 2 = 0 THEN ${pick(LEFT_WORDS, 'g / 2')} ELSE ${pick(RIGHT_WORDS, 'g / 2')} END || ' ${EVERYWHERE} ' || g,
-            'item ' || g,
+            'item ' || g || CASE WHEN g % 400 = 0 THEN ' ${RARE}' ELSE '' END,
             10000 + (g * 7919 % 901) * 100,
             CASE WHEN g % 50 = 0 THEN now() - (1 + g / 50 % 3) * interval '1 day' WHEN g % 2 = 0 THEN now() - interval '30 days' ELSE now() + interval '10 days' END,
             CASE WHEN g % 50 = 0 THEN now() + interval '1 day' WHEN g % 2 = 0 THEN now() - interval '28 days' - g % 5 * interval '1 hour' ELSE now() + interval '12 days' END,
@@ -105,7 +107,13 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     return rows.map((row: { id: number }) => row.id);
   }
 
+  async function expectedCount(filter: CatalogueQuery): Promise<number> {
+    const [{ n }] = await filteredOfferings(db, filter).count({ n: '*' });
+    return Number(n);
+  }
+
   const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((row) => row.id);
+  const EVERY_CHOICE_OF_RANGES: readonly BitmapRanges[] = [true, false].flatMap((status) => [true, false].map((price) => ({ status, price })));
 
   it('answers the same items in the same order whichever plan runs, for random words, statuses, sorts, prices and depths', async () => {
     const now = new Date();
@@ -114,8 +122,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         // The reference ignores the start bounds that the plans add for a status.
         const expected = await expectedIds(unbounded);
         const query = await withStartBounds(db, unbounded);
-        // Collecting is always complete.
-        expect(ids(await catalogue.listQuery(query, { plan: 'collect' }))).to.deep.equal(expected);
+        // Collecting is always complete, whichever ranges its bitmap takes from their indexes.
+        for (const ranges of EVERY_CHOICE_OF_RANGES) {
+          expect(ids(await catalogue.listQuery(query, { plan: 'collect', ranges })), JSON.stringify(ranges)).to.deep.equal(expected);
+        }
         // A walk may run out of budget, but what it found is the start of the right page.
         const walked = ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }));
         expect(walked).to.deep.equal(expected.slice(0, walked.length));
@@ -123,6 +133,9 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         const slice = await catalogue.list(unbounded);
         expect(slice.items.map((item) => item.id)).to.deep.equal(expected.slice(0, query.limit));
         expect(slice.more).to.equal(expected.length > query.limit);
+        // So is its count, when it is not flagged as an estimate.
+        const count = await catalogue.count(unbounded);
+        if (!count.estimated) expect(count.value).to.equal(await expectedCount(unbounded));
       }),
       { numRuns: 150, seed: 20261128 },
     );
@@ -221,6 +234,33 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         expect((await catalogue.list(query)).items, `${sort} ${status}`).to.deep.equal([]);
       }
     }
+  });
+
+  /** The index scans that feed a collect's bitmap, by index name (EXPLAIN ANALYZE). */
+  async function bitmapIndexes(query: SqlQuery): Promise<string[]> {
+    const { sql, bindings } = catalogue.listQuery(query, { plan: 'collect', ranges: await catalogue.planner.bitmapRanges(query) }).toSQL();
+    const { rows } = await db.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, bindings);
+    const names: string[] = [];
+    const visit = (node: PlanNode) => {
+      if (node['Node Type'] === 'Bitmap Index Scan') names.push(node['Index Name']!);
+      (node.Plans ?? []).forEach(visit);
+    };
+    visit(rows[0]['QUERY PLAN'][0].Plan);
+    return names;
+  }
+
+  it('gathers a rare word by its own index and tests the status and price on its rows, instead of reading their ranges', async () => {
+    const now = new Date();
+    for (const status of AVAILABILITY_STATUSES) {
+      const query = await withStartBounds(db, { kind: 'test' as const, words: [RARE], status, sort: 'created' as const, limit: 20, now, priceMin: Money.parse('11000') });
+      expect(await catalogue.planner.bitmapRanges(query), status).to.deep.equal({ status: false, price: false });
+      expect(await bitmapIndexes(query), status).to.deep.equal(['tests_search_idx']);
+    }
+  });
+
+  it('takes a narrow range into the bitmap of a common word, where it spares reading most of the word\'s rows', async () => {
+    const query = await withStartBounds(db, { kind: 'test' as const, words: [EVERYWHERE], status: 'available' as const, sort: 'created' as const, limit: 20, now: new Date(), priceMin: Money.parse('50000'), priceMax: Money.parse('50500') });
+    expect(await catalogue.planner.bitmapRanges(query)).to.deep.equal({ status: true, price: true });
   });
 
   it('tests the status, the price and the words of a walk in the sort index, and reads the table only for the page', async () => {

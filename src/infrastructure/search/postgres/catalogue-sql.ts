@@ -33,8 +33,9 @@ const keyParameter = (type: SortKeyType): string => (type === 'timestamp' ? '?::
  * How a page is read:
  * - `walk`: the sort's index in order, testing each row against the filters, and stopping after
  *   a fixed number of rows (the budget) whether or not the page is full;
- * - `collect`: every row that the full-text, start and price indexes select together (one
- *   bitmap), sorted afterwards. Its cost is the number of matches, whatever the order.
+ * - `collect`: every row that the full-text index selects, with the start and price indexes
+ *   where they pay for themselves (one bitmap), the other filters tested on those rows, sorted
+ *   afterwards. Its cost is the number of matches, whatever the order.
  * A walk that runs out of budget is followed by a collect, so both give the same page.
  */
 export type ReadPlan = 'walk' | 'collect';
@@ -119,13 +120,38 @@ function indexedColumns(sort: OfferingSort): string[] {
 }
 
 /**
- * The rows of a `collect`: every match, gathered through the indexes first (the CTE keeps the
- * planner from walking a sort index instead), then the cursor.
+ * Which filters the bitmap of a gathering takes from their own indexes, ANDed with the full-text
+ * index; the others are tested on the rows gathered. A range index pays for itself only when it
+ * spares more table rows than it has entries to read: a status's range holds half the table, so
+ * ANDing it with a rare word's bitmap costs far more than testing the word's rows.
  */
-export function collectedOfferings(db: Knex, query: SqlQuery): Knex.QueryBuilder {
-  const table = OFFERING_TABLES[query.kind].items;
-  const matches = filteredOfferings(db, query).select(OFFERING_COLUMNS);
-  return afterCursor(db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' }), query);
+export interface BitmapRanges {
+  readonly status: boolean;
+  readonly price: boolean;
+}
+
+export const EVERY_RANGE: BitmapRanges = { status: true, price: true };
+
+/**
+ * Every match of the filter, gathered through the indexes first (a materialized CTE named after
+ * the table, so that the planner cannot walk a sort index instead): the words' full-text bitmap
+ * and the bitmaps of the ranges in `ranges`, then the other ranges tested on the rows gathered.
+ * `columns` must include those the tested ranges read.
+ */
+export function gatheredMatches(db: Knex, filter: SqlFilter, columns: readonly string[], ranges: BitmapRanges = EVERY_RANGE): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[filter.kind].items;
+  const base: SqlFilter = { kind: filter.kind, words: [], now: filter.now };
+  const status: Partial<SqlFilter> = { status: filter.status, startBounds: filter.startBounds };
+  const price: Partial<SqlFilter> = { priceMin: filter.priceMin, priceMax: filter.priceMax };
+  const inBitmap: SqlFilter = { ...base, words: filter.words, ...(ranges.status ? status : {}), ...(ranges.price ? price : {}) };
+  const tested: SqlFilter = { ...base, ...(ranges.status ? {} : status), ...(ranges.price ? {} : price) };
+  const matches = filteredOfferings(db, inBitmap).select(columns);
+  return withoutSearch(db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' }), tested);
+}
+
+/** The rows of a `collect`: every match (see `gatheredMatches`), then the cursor. */
+export function collectedOfferings(db: Knex, query: SqlQuery, ranges: BitmapRanges = EVERY_RANGE): Knex.QueryBuilder {
+  return afterCursor(gatheredMatches(db, query, OFFERING_COLUMNS, ranges), query);
 }
 
 /**

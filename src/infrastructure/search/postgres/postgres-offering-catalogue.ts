@@ -21,6 +21,7 @@ import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } f
 import { CatalogueReadPlanner, type ReadChoice } from './catalogue-read-planner';
 import { RecentStartBounds } from './recent-start-bounds';
 import {
+  type BitmapRanges,
   afterCursor,
   collectedOfferings,
   keyText,
@@ -30,6 +31,12 @@ import {
   type SqlQuery,
   walkedOfferings,
 } from './catalogue-sql';
+
+/** A collect, with the ranges its bitmap takes from their indexes (all of them by default). */
+interface CollectChoice {
+  readonly plan: 'collect';
+  readonly ranges?: BitmapRanges;
+}
 
 interface ItemRow extends OfferingRow {
   /** The sort keys as exact text, for cursors. */
@@ -102,13 +109,13 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
       // A full page found within the budget is the page; otherwise the budget may have run out.
       if (walked.length > query.limit) return walked;
     }
-    return this.listQuery(query, { plan: 'collect' });
+    return this.listQuery(query, { plan: 'collect', ranges: await this.planner.bitmapRanges(query) });
   }
 
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */
-  listQuery(query: SqlQuery, choice: ReadChoice | { readonly plan: 'collect' }): Knex.QueryBuilder {
+  listQuery(query: SqlQuery, choice: ReadChoice | CollectChoice): Knex.QueryBuilder {
     if (choice.plan === 'walk') return this.page(walkedOfferings(this.db, query, choice.walkBudget), query).offset(query.offset ?? 0);
-    const collected = this.page(collectedOfferings(this.db, query), query).offset(query.offset ?? 0);
+    const collected = this.page(collectedOfferings(this.db, query, 'ranges' in choice ? choice.ranges : undefined), query).offset(query.offset ?? 0);
     // Every match is at hand once collected: counting them on the way spares a count of its own.
     return query.after ? collected : collected.select(this.db.raw('count(*) OVER () AS total'));
   }
