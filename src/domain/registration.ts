@@ -1,5 +1,5 @@
 import type { AvailabilityWindow } from './availability-window';
-import { AlreadyCompleted, AlreadyRegistered, AmountMismatch, CompletedRegistrationNotCancellable, NotOpen, NotStarted, PaymentMethodLimit } from './errors';
+import { AlreadyCompleted, AlreadyRegistered, AmountMismatch, CompletedRegistrationNotCancellable, NotOpen, NotRegistered, NotStarted, PaymentMethodLimit } from './errors';
 import type { Money } from './money';
 import type { Offering } from './offering';
 import { type PaymentMethod, isWithinMethodLimits } from './payment-method';
@@ -38,9 +38,14 @@ export function assertCanRegister({ offering, amount, method, existing, now }: R
   if (!isWithinMethodLimits(method, amount)) throw new PaymentMethodLimit();
 }
 
-/** Completing needs a registration that is not completed yet, for an item that has started. */
-export function assertCanComplete(registration: Registration, window: AvailabilityWindow, now: Date): void {
+/**
+ * Completing needs a registration that is not completed yet, for an item that has started, and
+ * that is not being cancelled: once a cancel has decided its payment's refund, the cancel
+ * finishes whatever happens, so the registration is as good as cancelled.
+ */
+export function assertCanComplete(registration: Registration, window: AvailabilityWindow, now: Date, { cancelling }: { readonly cancelling: boolean }): void {
   if (registration.state === 'completed') throw new AlreadyCompleted();
+  if (cancelling) throw new NotRegistered('This registration is being cancelled.');
   if (!window.hasStartedBy(now)) throw new NotStarted();
 }
 

@@ -18,11 +18,13 @@ async function assertInvariants(server: TestServer, kind: OfferingKind, itemIds:
     const rows = await server.db({ r: registrations })
       .join({ p: 'payments' }, 'p.id', 'r.payment_id')
       .where(`r.${itemColumn}`, id)
-      .select('r.status as registration_status', 'p.status as payment_status', 'r.user_id');
+      .select('r.status as registration_status', 'p.status as payment_status', 'r.user_id', 'r.completed_at');
     const active = rows.filter((row) => row.registration_status !== 'cancelled');
     expect(item.registration_count, `registration_count of ${kind} ${id}`).to.equal(active.length);
     expect(active.every((row) => row.payment_status === 'paid'), 'active registrations have a paid payment').to.equal(true);
-    expect(rows.filter((row) => row.registration_status === 'cancelled').every((row) => row.payment_status === 'cancelled')).to.equal(true);
+    const cancelled = rows.filter((row) => row.registration_status === 'cancelled');
+    expect(cancelled.every((row) => row.payment_status === 'cancelled')).to.equal(true);
+    expect(cancelled.filter((row) => row.completed_at !== null), 'a completed registration is never cancelled').to.deep.equal([]);
     const activeUsers = active.map((row) => row.user_id);
     expect(new Set(activeUsers).size, 'one active registration per user').to.equal(activeUsers.length);
     const payments = await server.db('payments').where({ payment_type: kind, target_id: id });
@@ -83,6 +85,24 @@ describe('Concurrency: never twice, never lost', function () {
         );
         expect(tally(statuses)[200]).to.equal(1);
         expect(statuses.every((s) => s === 200 || s === 400 || s === 409)).to.equal(true);
+      });
+
+      it('a cancel racing a complete: exactly one of them succeeds, and a completed registration is never refunded', async () => {
+        const user = await createUser(server.api);
+        for (let round = 0; round < 8; round += 1) {
+          const id = await createOffering(server.db, kind);
+          const { body } = await server.api.post(paths.register(id), PAY, { token: user.access });
+          const [cancel, complete] = await Promise.all([
+            server.api.post(`/api/payments/${body.payment_id}/cancel/`, {}, { token: user.access }),
+            server.api.post(paths.complete(id), undefined, { token: user.access }),
+          ]);
+          const outcome = `cancel ${cancel.status} ${cancel.body.code ?? ''}, complete ${complete.status} ${complete.body.code ?? ''}`;
+          // Whichever comes second finds the first done: a completed registration cannot be
+          // cancelled (409), a cancelled one cannot be completed (404 not_registered).
+          expect(JSON.stringify([cancel.status, complete.status].sort()), outcome).to.be.oneOf(['[200,404]', '[200,409]']);
+          expect(cancel.status === 200 ? complete.body.code : cancel.body.code, outcome).to.be.oneOf(['not_registered', 'already_completed']);
+          await assertInvariants(server, kind, [id]);
+        }
       });
 
       it('registering racing a cancel on the same item leaves a consistent state', async () => {

@@ -8,6 +8,7 @@ import {
   CompletedRegistrationNotCancellable,
   type DomainError,
   NotOpen,
+  NotRegistered,
   NotStarted,
   PaymentMethodLimit,
 } from '../../src/domain/errors';
@@ -56,10 +57,14 @@ describe('registration rules', () => {
     expect(attempt({ now: new Date(open.startAt.getTime() - 1) })).to.be.instanceOf(NotOpen);
   });
 
-  it('complete only a registration not yet completed, for an item that has started', () => {
-    expect(refusal(() => assertCanComplete(registration('registered'), open, now))).to.equal(null);
-    expect(refusal(() => assertCanComplete(registration('completed'), open, now))).to.be.instanceOf(AlreadyCompleted);
-    expect(refusal(() => assertCanComplete(registration('registered'), upcoming, now))).to.be.instanceOf(NotStarted);
+  it('complete only a registration not yet completed nor being cancelled, for an item that has started', () => {
+    const settled = { cancelling: false };
+    expect(refusal(() => assertCanComplete(registration('registered'), open, now, settled))).to.equal(null);
+    expect(refusal(() => assertCanComplete(registration('completed'), open, now, settled))).to.be.instanceOf(AlreadyCompleted);
+    expect(refusal(() => assertCanComplete(registration('registered'), upcoming, now, settled))).to.be.instanceOf(NotStarted);
+    // Once a cancel has decided the refund, the registration is as good as cancelled.
+    expect(refusal(() => assertCanComplete(registration('registered'), open, now, { cancelling: true }))).to.be.instanceOf(NotRegistered);
+    expect(refusal(() => assertCanComplete(registration('completed'), open, now, { cancelling: true }))).to.be.instanceOf(AlreadyCompleted);
   });
 
   it('cancel only a registration that is not completed, and refund a payment once', () => {

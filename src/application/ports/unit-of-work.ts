@@ -45,6 +45,8 @@ export interface NewPayment {
 export interface PaymentRepository {
   /** Records a payment about to be charged: `pending`, with a fresh charge key. */
   insertPending(payment: NewPayment): Promise<Payment>;
+  /** The payment as last committed, its row not locked; null when unknown. */
+  find(id: number): Promise<Payment | null>;
   /** The payment with its row locked; null when unknown. */
   findForUpdate(id: number): Promise<Payment | null>;
   /** The user's payment with its row locked; null when unknown or someone else's. */

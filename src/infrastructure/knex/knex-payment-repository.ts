@@ -53,6 +53,11 @@ export class KnexPaymentRepository implements PaymentRepository {
     return toPayment(row as PaymentRow);
   }
 
+  async find(id: number): Promise<Payment | null> {
+    const row = await this.db<PaymentRow>('payments').select(COLUMNS).where({ id }).first();
+    return row ? toPayment(row) : null;
+  }
+
   async findForUpdate(id: number): Promise<Payment | null> {
     const row = await this.db<PaymentRow>('payments').select(COLUMNS).where({ id }).forUpdate().first();
     return row ? toPayment(row) : null;

@@ -18,7 +18,7 @@ export interface CompletedRegistration {
   readonly completedAt: Date;
 }
 
-/** Marks the caller's active registration for an item as completed, once. */
+/** Marks the caller's active registration for an item as completed, once, unless it is being cancelled. */
 @injectable()
 export class CompleteRegistrationHandler {
   constructor(
@@ -29,13 +29,17 @@ export class CompleteRegistrationHandler {
 
   async execute({ kind, itemId, userId }: CompleteRegistrationCommand): Promise<CompletedRegistration> {
     return this.lock.withLock(registrationLockKey(kind, itemId, userId), () =>
-      this.unitOfWork.run(async ({ offerings, registrations }) => {
+      this.unitOfWork.run(async ({ offerings, payments, registrations }) => {
         const offering = await offerings.find(kind, itemId);
         if (!offering) throw new NotFound();
         const registration = await registrations.findActiveForUpdate(kind, userId, itemId);
         if (!registration) throw new NotRegistered();
+        // A cancel locks the registration's row to decide its refund, so, read once that row is
+        // ours, the payment shows any refund decided before. (Its row is not locked here: a
+        // cancel locks the payment first, and the opposite order could deadlock with it.)
+        const payment = await payments.find(registration.paymentId);
         const now = this.clock.now();
-        assertCanComplete(registration, offering.window, now);
+        assertCanComplete(registration, offering.window, now, { cancelling: Boolean(payment?.refundKey) });
         await registrations.markCompleted(kind, registration.id, now);
         return { registrationId: registration.id, completedAt: now };
       }),

@@ -55,7 +55,7 @@ export const registrationOperations: readonly OperationDoc[] = ALL_OFFERING_KIND
       path: `/api/${names.plural}/{id}/complete/`,
       operationId: `complete${kind === 'test' ? 'Test' : 'Course'}`,
       summary: kind === 'test' ? 'Mark the test as completed' : 'Mark the course as completed',
-      description: 'Unknown item → 404; no active registration → 404 `not_registered`; already completed → 400 `already_completed`; not started yet → 400 `not_started`.',
+      description: 'Unknown item → 404; no active registration (or one being cancelled) → 404 `not_registered`; already completed → 400 `already_completed`; not started yet → 400 `not_started`.',
       tag,
       auth: true,
       pathParams: idParam,
