@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Context } from 'koa';
 import { ignoreTrailingSlash } from '../../src/interfaces/http/middleware/trailing-slash';
@@ -53,6 +54,28 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     }
     // Ordinary bodies are untouched by the limit.
     expect((await server.api.post('/api/auth/login/', { email: user.email, password: user.password })).status).to.equal(200);
+  });
+
+  it('refuses a body its Content-Encoding cannot decode with a 400 problem, and still reads one it can', async () => {
+    const login = JSON.stringify({ email: user.email, password: user.password });
+    const cut = (data: Buffer) => data.subarray(0, data.length - 8);
+    const bodies: Array<[string, string | Uint8Array]> = [
+      ['gzip', 'not gzip at all'],
+      ['gzip', cut(gzipSync(login))],
+      ['deflate', 'xx'],
+      ['deflate', cut(deflateSync(login))],
+      ['br', 'xx'],
+      ['br', cut(brotliCompressSync(login))],
+    ];
+    for (const [encoding, rawBody] of bodies) {
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody, headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect(res.status, encoding).to.equal(400);
+      expect(res.body.detail, encoding).to.match(/Content-Encoding/);
+    }
+    for (const [encoding, encode] of [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]] as const) {
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody: encode(login), headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect(res.status, encoding).to.equal(200);
+    }
   });
 
   it('accepts only dates of the calendar, as PostgreSQL does, in filters and cursors', async () => {

@@ -8,7 +8,7 @@ export interface RequestOptions {
   readonly token?: string;
   readonly headers?: Record<string, string>;
   /** Sent as is, without JSON encoding (for malformed-body tests). */
-  readonly rawBody?: string;
+  readonly rawBody?: string | Uint8Array;
 }
 
 /** A thin real-HTTP client for the tests. */
@@ -26,7 +26,7 @@ export class ApiClient {
   async request<T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let payload: string | undefined = options.rawBody;
+    let payload: string | Uint8Array | undefined = options.rawBody;
     if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';

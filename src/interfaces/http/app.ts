@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Container } from 'inversify';
 import Koa, { type Middleware } from 'koa';
@@ -16,6 +15,7 @@ import { requestId } from './middleware/request-id';
 import { requestLogger } from './middleware/request-logger';
 import { requestMetrics } from './middleware/request-metrics';
 import { requestSteps } from './middleware/request-steps';
+import { jsonBody } from './middleware/json-body';
 import { limitJsonDepth } from './middleware/json-depth';
 import { requireJsonBody } from './middleware/require-json-body';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
@@ -72,7 +72,7 @@ export function createApp({ container }: AppContainer): Koa {
     .use(problemResponder(logger))
     .use(corsPolicy(config.corsOrigins))
     .use(requestSteps(securityHeaders(), guardRequestLine(), ignoreTrailingSlash(), requireJsonBody()))
-    .use(bodyParser({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))
+    .use(jsonBody({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))
     .use(limitJsonDepth())
     .use(router.routes())
     .use(router.allowedMethods());
