@@ -118,6 +118,21 @@ for (const kind of ALL_OFFERING_KINDS) {
         }
       });
 
+      it('keeps every status list working beside an item open from 2000 to the last day of 9999', async () => {
+        const word = uniqueName('Aeon');
+        const { body: item } = await created(newItem({ title: `${word} 실전 시험`, start_at: '2000-01-01T00:00:00Z', end_at: '9999-12-31T00:00:00Z' }));
+        try {
+          for (const status of ['available', 'upcoming', 'closed']) {
+            const res = await server.api.get(`${paths.list}?status=${status}&page_size=5`, { token: customer.access });
+            expect(res.status, `${status}: ${JSON.stringify(res.body)}`).to.equal(200);
+            const found = await server.api.get(`${paths.list}?status=${status}&search=${word}`, { token: customer.access });
+            expect(found.body.results.map((result: { id: number }) => result.id), status).to.deep.equal(status === 'available' ? [item.id] : []);
+          }
+        } finally {
+          await server.db(items).where({ id: item.id }).delete();
+        }
+      });
+
       const refusals: Array<[string, Record<string, unknown>, string]> = [
         ['an end before the start', { start_at: iso(DAY_MS), end_at: iso(-DAY_MS) }, 'end_at'],
         ['an end equal to the start', { start_at: '2027-01-01T00:00:00Z', end_at: '2027-01-01T09:00:00+09:00' }, 'end_at'],
@@ -131,6 +146,8 @@ for (const kind of ALL_OFFERING_KINDS) {
         ['a time without an offset', { start_at: '2026-12-01T09:00:00' }, 'start_at'],
         ['the 30th of February', { end_at: '2027-02-30T00:00:00Z' }, 'end_at'],
         ['the year 0', { start_at: '0000-01-01T00:00:00Z' }, 'start_at'],
+        ['an offset that carries the time past the year 9999', { end_at: '9999-12-31T23:00:00-23:00' }, 'end_at'],
+        ['an offset that carries the time before 1970', { start_at: '1970-01-01T00:00:00+23:59' }, 'start_at'],
         ['a registration count', { registration_count: 5 }, 'registration_count'],
         ['an unknown field', { colour: 'blue' }, 'colour'],
       ];

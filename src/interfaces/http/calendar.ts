@@ -24,7 +24,7 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6}
 
 /**
  * An ISO 8601 instant with its offset (`2026-12-01T09:00:00Z`, `2026-12-01T18:00+09:00`): a
- * real day of the years 1970–9999 at a real time of day; null otherwise. Without an offset, a
+ * real day at a real time of day, in the years 1970–9999 as written and in UTC; null otherwise. Without an offset, a
  * time would depend on the server's zone, so it is refused.
  */
 export function parseInstant(value: string): Date | null {
@@ -36,7 +36,10 @@ export function parseInstant(value: string): Date | null {
   if (year < 1970 || !isDay(year, Number(match[2]), Number(match[3]))) return null;
   if (hours > 23 || minutes > 59 || seconds > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
   const instant = new Date(value);
-  return Number.isNaN(instant.getTime()) ? null : instant;
+  if (Number.isNaN(instant.getTime())) return null;
+  // The offset may carry the instant itself across a year's end, out of the years allowed.
+  const utcYear = instant.getUTCFullYear();
+  return utcYear >= 1970 && utcYear <= 9999 ? instant : null;
 }
 
 function isDay(year: number, month: number, day: number): boolean {

@@ -76,9 +76,14 @@ export type SqlQuery = CatalogueQuery & SqlFilter;
  */
 export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filter: F): Promise<F & SqlFilter> {
   if (filter.status !== 'available' && filter.status !== 'closed') return filter;
+  // A bound before 1970 bounds nothing (no item starts earlier), and one far enough back is
+  // beyond PostgreSQL's timestamps (an item open from 2000 to 9999): either way there is none.
   const { rows } = await db.raw(
-    `SELECT (?::timestamptz - max(end_at - start_at))::text AS "earliestOpen", (?::timestamptz - min(end_at - start_at))::text AS "latestClosed" FROM ??`,
-    [filter.now, filter.now, OFFERING_TABLES[filter.kind].items],
+    `SELECT CASE WHEN longest < span THEN (now - longest)::text END AS "earliestOpen",
+            CASE WHEN shortest < span THEN (now - shortest)::text END AS "latestClosed"
+     FROM (SELECT max(end_at - start_at) AS longest, min(end_at - start_at) AS shortest FROM ??) windows,
+          (SELECT ?::timestamptz AS now, ?::timestamptz - 'epoch'::timestamptz AS span) instant`,
+    [OFFERING_TABLES[filter.kind].items, filter.now, filter.now],
   );
   return { ...filter, startBounds: rows[0] as StartBounds };
 }
