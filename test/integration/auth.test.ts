@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { PASSWORD_HASHER, type PasswordHasher } from '../../src/application/ports/password-hasher';
 import { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-password-hasher';
 import { refreshAudience } from '../../src/infrastructure/auth/jwt-token-service';
+import { createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { TEST_PASSWORD, createUser, uniqueName } from '../support/users';
 
@@ -247,6 +248,20 @@ describe('Auth', () => {
         ...options,
       });
 
+    const signWithSubject = (sub: unknown) => {
+      const { secret, issuer, audience } = server.config.jwt;
+      return jwt.sign({ typ: 'access', sub }, secret, { algorithm: 'HS256', issuer, audience, expiresIn: 60 });
+    };
+
+    it('refuses a well-signed token naming no user of the service where it would write, with 401 and nothing written', async () => {
+      const id = await createOffering(server.db, 'test');
+      const before = await server.db('payments').count<{ n: string }[]>({ n: '*' });
+      const res = await api().post(kindPaths('test').register(id), { amount: '45000.00', payment_method: 'card' }, { token: signWithSubject('987654321') });
+      expect(res.status, JSON.stringify(res.body)).to.equal(401);
+      expect(res.body.code).to.equal('invalid_token');
+      expect(await server.db('payments').count<{ n: string }[]>({ n: '*' })).to.deep.equal(before);
+    });
+
     it('accepts a valid access token', async () => {
       const user = await createUser(api());
       const res = await callProtected(user.access, user.refresh);
@@ -279,6 +294,10 @@ describe('Auth', () => {
         const { secret, issuer, audience } = server.config.jwt;
         return jwt.sign({ typ: 'access' }, secret, { algorithm: 'HS256', issuer, audience, subject: '1' });
       }],
+      // A subject is a user id as the service writes it: its decimal digits, nothing else.
+      ...['', '0', '-1', ' 1 ', '01', '1.0', '1e3', 1, true, null, [], '9007199254740993'].map(
+        (sub): [string, () => string] => [`a token whose subject is ${JSON.stringify(sub)}`, () => signWithSubject(sub)],
+      ),
     ];
     for (const [name, makeToken] of rejected) {
       it(`rejects ${name} with 401`, async () => {

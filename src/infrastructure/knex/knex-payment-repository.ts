@@ -5,8 +5,8 @@ import { Money } from '../../domain/money';
 import type { OfferingKind } from '../../domain/offering-kind';
 import type { Payment, PaymentStatus } from '../../domain/payment';
 import type { PaymentMethod } from '../../domain/payment-method';
-import { LockBusy } from '../../domain/errors';
-import { translateUniqueViolation } from './unique-violation';
+import { InvalidToken, LockBusy } from '../../domain/errors';
+import { translateConstraintViolation } from './constraint-violation';
 
 interface PaymentRow {
   id: number;
@@ -47,8 +47,12 @@ export class KnexPaymentRepository implements PaymentRepository {
       } as Partial<PaymentRow>)
       .returning(COLUMNS)
       .catch((error: unknown) => {
-        // Only while an earlier payment for the item is still unsettled (its outcome unknown).
-        throw translateUniqueViolation(error, { payments_one_pending_idx: () => new LockBusy('A payment for this item is still being settled. Retry shortly.') });
+        throw translateConstraintViolation(error, {
+          // Only while an earlier payment for the item is still unsettled (its outcome unknown).
+          payments_one_pending_idx: () => new LockBusy('A payment for this item is still being settled. Retry shortly.'),
+          // A token signed for a user who is not (or no longer) in the database.
+          payments_user_id_fkey: () => new InvalidToken('The token names no user of this service.'),
+        });
       });
     return toPayment(row as PaymentRow);
   }

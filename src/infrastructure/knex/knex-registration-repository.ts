@@ -4,7 +4,7 @@ import { AlreadyRegistered } from '../../domain/errors';
 import type { OfferingKind } from '../../domain/offering-kind';
 import type { Registration, RegistrationState } from '../../domain/registration';
 import { OFFERING_TABLES } from './offering-tables';
-import { translateUniqueViolation } from './unique-violation';
+import { translateConstraintViolation } from './constraint-violation';
 
 interface RegistrationRow {
   id: number;
@@ -51,7 +51,7 @@ export class KnexRegistrationRepository implements RegistrationRepository {
         .returning(['id', 'user_id', `${itemColumn} as item_id`, 'payment_id', 'status', 'registered_at', 'completed_at']);
       return toRegistration(row as RegistrationRow);
     } catch (error) {
-      throw translateUniqueViolation(error, { [`${registrations}_one_active_idx`]: () => new AlreadyRegistered() });
+      throw translateConstraintViolation(error, { [`${registrations}_one_active_idx`]: () => new AlreadyRegistered() });
     }
   }
 

@@ -4,7 +4,7 @@ import type { NewUser, UserRepository, UserWithPassword } from '../../applicatio
 import { ValidationFailed } from '../../domain/errors';
 import type { User } from '../../domain/user';
 import { KNEX } from './create-knex';
-import { translateUniqueViolation } from './unique-violation';
+import { translateConstraintViolation } from './constraint-violation';
 
 interface UserRow {
   id: number;
@@ -34,7 +34,7 @@ export class KnexUserRepository implements UserRepository {
         .returning(['id', 'email', 'username', 'password_hash', 'is_active', 'is_staff']);
       return toUser(row as UserRow);
     } catch (error) {
-      throw translateUniqueViolation(error, {
+      throw translateConstraintViolation(error, {
         users_email_lower_idx: () => ValidationFailed.field('email', 'A user with this email already exists.'),
         users_username_idx: () => ValidationFailed.field('username', 'A user with this username already exists.'),
       });

@@ -25,15 +25,21 @@ export function authenticate(jwt: Config['jwt']): Middleware {
     // issues one, so it is refused like any other token it did not issue.
     isRevoked: async (_ctx, claims) => {
       const { typ, sub, exp } = claims as Partial<AccessClaims>;
-      return typ !== 'access' || !Number.isSafeInteger(Number(sub)) || typeof exp !== 'number';
+      return typ !== 'access' || userIdOf(sub) === null || typeof exp !== 'number';
     },
   }) as unknown as Middleware;
 }
 
 /** The authenticated caller's user id; only valid behind `authenticate`. */
 export function currentUserId(ctx: Context): number {
-  const sub = (ctx.state.user as AccessClaims | undefined)?.sub;
-  const id = Number(sub);
-  if (!Number.isSafeInteger(id)) throw new InvalidToken();
+  const id = userIdOf((ctx.state.user as AccessClaims | undefined)?.sub);
+  if (id === null) throw new InvalidToken();
   return id;
+}
+
+/** A user id as the service writes it into its tokens (the id's decimal digits); null for anything else. */
+const USER_ID = /^[1-9][0-9]{0,14}$/;
+
+function userIdOf(sub: unknown): number | null {
+  return typeof sub === 'string' && USER_ID.test(sub) ? Number(sub) : null;
 }
