@@ -42,6 +42,13 @@ describe('HTTP conventions', () => {
     expect(res.body.code).to.equal('method_not_allowed');
   });
 
+  it('answers a method the service implements nowhere with a 501 problem', async () => {
+    const res = await api().request('PROPFIND', '/api/tests/');
+    expect(res.status).to.equal(501);
+    expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(res.body).to.include({ status: 501 });
+  });
+
   it('answers malformed JSON with a 400 problem', async () => {
     const res = await api().post('/api/auth/login/', undefined, { rawBody: '{"email": ' });
     expect(res.status).to.equal(400);
