@@ -30,9 +30,24 @@ const instant = Joi.string()
   .messages({ 'any.invalid': '{{#label}} must be an ISO 8601 date and time with its offset, e.g. 2026-12-01T09:00:00Z' })
   .example('2026-12-01T09:00:00Z');
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text as Unicode means it: no lone surrogate, which would be stored as a replacement character. */
+const text = Joi.string()
+  .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.malformed') : value))
+  .messages({ 'string.malformed': '{{#label}} must be well-formed Unicode text' });
+
+/** Something to read: at least one letter, digit, punctuation mark or symbol, not only blanks or invisible marks. */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
 const details = {
-  title: Joi.string().trim().min(1).max(TITLE_MAX_LENGTH),
-  description: Joi.string().allow('').max(DESCRIPTION_MAX_LENGTH),
+  title: text
+    .trim()
+    .min(1)
+    .max(TITLE_MAX_LENGTH)
+    .pattern(VISIBLE)
+    .messages({ 'string.pattern.base': '{{#label}} must contain a letter, digit, punctuation mark or symbol' }),
+  description: text.allow('').max(DESCRIPTION_MAX_LENGTH),
   price: positiveMoney.description(
     `Decimal with at most 2 places; between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts`,
   ),
