@@ -12,6 +12,12 @@ const MIN_WALK_ENTRIES = 500;
 /** The most a walk may cost (µs): beyond this, collecting is cheaper whatever the estimates say. */
 const MAX_WALK_COST = 20_000;
 /**
+ * How many times its estimated cost a walk for several words may spend: one that has read that
+ * many times the entries its page should have taken has found the estimate wrong (words that
+ * seldom or never occur together, estimated as if independent), and collecting is the better bet.
+ */
+const WALK_SLACK = 20;
+/**
  * What each step costs, in microseconds of PostgreSQL time, measured on the seeded catalogue
  * (EXPLAIN ANALYZE, warm cache): an entry of a sort index read in order with every filter tested
  * there (an index-only scan); an entry of the full-text index read by a collect; a matching row
@@ -40,10 +46,11 @@ export interface ReadChoice {
  * Chooses how a filtered page is read, from estimates that cost no scan: the words' frequencies
  * in the full-text statistics and each status's share of the catalogue. A walk reads the sort
  * index in order and tests every filter on its entries; it is tried when its estimated cost is
- * below the estimated cost of collecting, and may then cost as much as a collect would, so that
- * when the estimates are wrong (words that never occur together) the walk and the collect after
- * it cost at most about twice the cheaper of the two. Either way the page is the same; only the
- * cost changes.
+ * below the estimated cost of collecting, and may then cost as much as a collect would (for
+ * several words, `WALK_SLACK` times its own estimate if that is less), so that when the
+ * estimates are wrong (words that never occur together) the walk and the collect after it cost
+ * at most about twice the cheaper of the two, and often little more than the collect. Either
+ * way the page is the same; only the cost changes.
  */
 export class CatalogueReadPlanner {
   readonly selectivity: SearchSelectivity;
@@ -68,7 +75,12 @@ export class CatalogueReadPlanner {
     const collectCost = (words?.postings ?? rows) * POSTING_COST + matches * COLLECTED_ROW_COST;
     const density = ((words?.matches ?? rows) / rows) * (statusInRange ? 1 : statusShare);
     const walkCost = density > 0 ? (wanted / density) * INDEX_ENTRY_COST : Infinity;
-    const budgetCost = Math.min(MAX_WALK_COST, Math.max(collectCost, wanted * 5 * INDEX_ENTRY_COST));
+    // Several words are estimated as if independent, which they may not be at all: a walk for
+    // them may spend `WALK_SLACK` times what its page should take (at the density the words and
+    // the status give over the whole index), then the matches are collected.
+    const sparsest = ((words?.matches ?? rows) / rows) * statusShare;
+    const slackCost = tokens.length > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
+    const budgetCost = Math.min(MAX_WALK_COST, Math.max(collectCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
     const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / INDEX_ENTRY_COST));
     return { plan: walkCost <= collectCost ? 'walk' : 'collect', walkBudget };
   }
