@@ -23,7 +23,7 @@ const LEFT_WORDS = ['alpha', 'beta', 'gamma', 'delta'];
 const RIGHT_WORDS = ['입문', '중급', '실전', '고급'];
 /** In every item, so that a walk over it always fills its page. */
 const EVERYWHERE = 'catalogue';
-/** In the description of one item in four hundred. */
+/** In the description of one item in a thousand (about forty). */
 const RARE = 'rarity';
 const WORDS = [...LEFT_WORDS, ...RIGHT_WORDS, EVERYWHERE, RARE, 'alp', '실', 'zzz'];
 
@@ -45,7 +45,7 @@ async function buildCatalogue(db: Knex): Promise<void> {
   await db.raw(
     `INSERT INTO tests (title, description, price, start_at, end_at, created_at, registration_count)
      SELECT CASE WHEN g % 2 = 0 THEN ${pick(LEFT_WORDS, 'g / 2')} ELSE ${pick(RIGHT_WORDS, 'g / 2')} END || ' ${EVERYWHERE} ' || g,
-            'item ' || g || CASE WHEN g % 400 = 0 THEN ' ${RARE}' ELSE '' END,
+            'item ' || g || CASE WHEN g % 997 = 0 THEN ' ${RARE}' ELSE '' END,
             10000 + (g * 7919 % 901) * 100,
             CASE WHEN g % 50 = 0 THEN now() - (1 + g / 50 % 3) * interval '1 day' WHEN g % 2 = 0 THEN now() - interval '30 days' ELSE now() + interval '10 days' END,
             CASE WHEN g % 50 = 0 THEN now() + interval '1 day' WHEN g % 2 = 0 THEN now() - interval '28 days' - g % 5 * interval '1 hour' ELSE now() + interval '12 days' END,
