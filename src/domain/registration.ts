@@ -39,6 +39,16 @@ export function assertCanRegister({ offering, amount, method, existing, now }: R
 }
 
 /**
+ * What must still hold when a charged payment is settled into a registration: the user holds no
+ * other active registration for the item. The window, the price and the method were checked
+ * when the payment was decided, under the item's lock; a change or a close made while the charge
+ * was under way applies to registrations decided after it.
+ */
+export function assertCanSettle(existing: Registration | null): void {
+  if (existing) throw new AlreadyRegistered();
+}
+
+/**
  * Completing needs a registration that is not completed yet, for an item that has started, and
  * that is not being cancelled: once a cancel has decided its payment's refund, the cancel
  * finishes whatever happens, so the registration is as good as cancelled.

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { GrantStaffHandler } from '../../src/application/commands/grant-staff/grant-staff-handler';
+import { PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import type { ApiResponse } from '../support/api-client';
@@ -416,4 +417,75 @@ describe('npm run create-admin', function () {
     expect(run(['--email', email], { ADMIN_PASSWORD: 'short' }).status).to.equal(2);
     expect(await server.db('users').whereRaw('lower(email) = lower(?)', [email]).first()).to.equal(undefined);
   });
+});
+
+describe('A change made while a registration is being charged', () => {
+  let server: TestServer;
+  /** Charges wait here until a test lets them through, so that a change can land meanwhile. */
+  let releaseCharges: () => void = () => undefined;
+  let chargesHeld: Promise<void> = Promise.resolve();
+  let chargeStarted: () => void = () => undefined;
+
+  before(async () => {
+    server = await startTestServer({}, {
+      configure: (container) => {
+        const gateway = container.get<PaymentGateway>(PAYMENT_GATEWAY);
+        const held: PaymentGateway = {
+          charge: async (request) => {
+            chargeStarted();
+            await chargesHeld;
+            return gateway.charge(request);
+          },
+          refund: (request) => gateway.refund(request),
+          outcome: (key) => gateway.outcome(key),
+        };
+        container.unbind(PAYMENT_GATEWAY);
+        container.bind(PAYMENT_GATEWAY).toConstantValue(held);
+      },
+    });
+  });
+  after(async () => {
+    await server.running.close();
+  });
+
+  /** Starts a registration, waits until its charge is under way, and returns its answer to come. */
+  async function registrationBeingCharged(kind: OfferingKind, id: number, user: TestUser, amount: string): Promise<{ readonly answer: Promise<ApiResponse> }> {
+    chargesHeld = new Promise((resolve) => (releaseCharges = resolve));
+    const started = new Promise<void>((resolve) => (chargeStarted = resolve));
+    const answer = server.api.post(kindPaths(kind).register(id), { amount, payment_method: 'card' }, { token: user.access });
+    await started;
+    return { answer };
+  }
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const paths = kindPaths(kind);
+    const items = OFFERING_TABLES[kind].items;
+
+    for (const change of ['a price change', 'a close'] as const) {
+      it(`${kind}: lets a registration decided before ${change} finish at the price it was decided at, and applies the change to later ones`, async () => {
+        const staff = await createUser(server.api);
+        await makeStaff(server, staff);
+        const [first, later] = await Promise.all([createUser(server.api), createUser(server.api)]);
+        const created = await server.api.post(paths.list, newItem({ price: '55000' }), { token: staff.access });
+        const item = created.body;
+        const { answer } = await registrationBeingCharged(kind, item.id, first, '55000');
+        const changed =
+          change === 'a price change'
+            ? await server.api.request('PATCH', paths.detail(item.id), { price: '60000' }, { token: staff.access, headers: { 'if-match': created.headers.get('etag') ?? '' } })
+            : await server.api.post(`${paths.detail(item.id)}close/`, undefined, { token: staff.access });
+        expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+        releaseCharges();
+
+        const registered = await answer;
+        expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
+        const payment = await server.db('payments').where({ id: registered.body.payment_id }).first();
+        expect(payment).to.include({ status: 'paid', amount: '55000.00' });
+        expect((await server.db(items).where({ id: item.id }).first()).registration_count).to.equal(1);
+
+        chargesHeld = Promise.resolve();
+        const refused = await server.api.post(paths.register(item.id), { amount: '55000', payment_method: 'card' }, { token: later.access });
+        expect(refused.body.code).to.equal(change === 'a price change' ? 'amount_mismatch' : 'not_open');
+      });
+    }
+  }
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { DomainError, NotFound } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
-import { assertCanRegister } from '../../domain/registration';
+import { assertCanSettle } from '../../domain/registration';
 import { EVENT_RECORDER, type EventRecorder } from '../ports/event-recorder';
 import { CLOCK, type Clock } from '../ports/clock';
 import { FAILPOINTS, type Failpoints } from '../ports/failpoints';
@@ -19,7 +19,7 @@ export interface SettledRegistration {
 /**
  * The last steps of a payment, shared by the commands and the reconciler so that a crash at any
  * point is finished the same way: a charged pending payment becomes paid with its registration
- * (the rules checked again), or failed and refunded; a decided refund is made and recorded; a
+ * (unless the user holds one already), or failed and refunded; a decided refund is made and recorded; a
  * cancel whose refund was made is written. Each step is idempotent: it reads the payment's
  * state under a row lock and does only what is left, and reports the change it committed
  * (charged, refunded, cancelled) as an event, once.
@@ -35,9 +35,10 @@ export class PaymentSettlement {
   ) {}
 
   /**
-   * A charged pending payment: paid, registered and counted in one transaction; or, when the
-   * rules no longer allow it (already registered, closed meanwhile), failed and refunded, and the
-   * rule's error thrown.
+   * A charged pending payment: paid, registered and counted in one transaction, under the rules it
+   * was decided by (a price change or a close made during the charge applies to later
+   * registrations); or, when the user holds an active registration for the item already, failed
+   * and refunded, and the rule's error thrown.
    */
   async complete(paymentId: number, charge: ChargeReceipt): Promise<SettledRegistration> {
     const now = this.clock.now();
@@ -47,8 +48,9 @@ export class PaymentSettlement {
         if (!payment || payment.status !== 'pending') throw new Error(`payment ${paymentId} is not pending`);
         const offering = await offerings.find(payment.kind, payment.targetId);
         if (!offering) throw new NotFound('The item no longer exists.');
-        const existing = await registrations.findActiveForUpdate(payment.kind, payment.userId, payment.targetId);
-        assertCanRegister({ offering, amount: payment.amount, method: payment.method, existing, now });
+        // The rules of the item were checked when the payment was decided; only the user's own
+        // registrations can have changed what is allowed since.
+        assertCanSettle(await registrations.findActiveForUpdate(payment.kind, payment.userId, payment.targetId));
         await payments.markPaid(payment.id, charge.transactionId, now);
         const registration = await registrations.insert(payment.kind, { userId: payment.userId, itemId: payment.targetId, paymentId: payment.id, registeredAt: now });
         await offerings.adjustRegistrationCount(payment.kind, payment.targetId, 1);
