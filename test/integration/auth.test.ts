@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { PASSWORD_HASHER, type PasswordHasher } from '../../src/application/ports/password-hasher';
@@ -355,6 +356,24 @@ describe('Auth', () => {
       expect(reuse.status).to.equal(401);
       const descendant = await api().post('/api/auth/token/refresh/', { refresh: first.body.refresh });
       expect(descendant.status).to.equal(401);
+    });
+
+    it('ends the session for good when a logout races a rotation of its token', async () => {
+      for (let round = 0; round < 40; round += 1) {
+        const user = await createUser(api());
+        // The logout a little later each round, so that it lands inside the rotation's transaction in some.
+        const [rotated, loggedOut] = await Promise.all([
+          api().post('/api/auth/token/refresh/', { refresh: user.refresh }),
+          delay(round % 5).then(() => api().post('/api/auth/logout/', { refresh: user.refresh }, { token: user.access })),
+        ]);
+        expect(loggedOut.status, `round ${round}`).to.equal(204);
+        // Whichever came first, no token of the session renews it after the logout's answer.
+        if (rotated.status === 200) {
+          const renewed = await api().post('/api/auth/token/refresh/', { refresh: rotated.body.refresh });
+          expect(renewed.status, `round ${round}: a token issued by the racing rotation`).to.equal(401);
+        }
+        expect((await api().post('/api/auth/token/refresh/', { refresh: user.refresh })).status, `round ${round}`).to.equal(401);
+      }
     });
 
     it('lets only one of two concurrent rotations of one token succeed', async () => {

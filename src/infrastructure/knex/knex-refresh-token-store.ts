@@ -8,6 +8,15 @@ import { purgeExpiredRows } from './purge-expired';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Rotations and revocations of one session (a token family) take turns, until their transaction
+ * ends. Without this, a logout's update, waiting behind a rotation's lock on the old token, would
+ * not see the new token the rotation inserted, and the session would live on after the logout.
+ */
+async function lockFamily(trx: Knex.Transaction, familyId: string): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`refresh_tokens:${familyId}`]);
+}
+
 @injectable()
 export class KnexRefreshTokenStore implements RefreshTokenStore {
   constructor(@inject(KNEX) private readonly db: Knex) {}
@@ -23,6 +32,9 @@ export class KnexRefreshTokenStore implements RefreshTokenStore {
 
   async rotate(presented: string, userId: number, replacement: IssuedRefreshToken, now: Date): Promise<RotationOutcome> {
     return this.db.transaction(async (trx) => {
+      const family = await trx('refresh_tokens').where({ token_hash: hashToken(presented) }).first('family_id');
+      if (!family) return 'unknown';
+      await lockFamily(trx, family.family_id);
       // The conditional update is the race guard: of two concurrent rotations of one token,
       // exactly one sees the row still live; the other is treated as reuse.
       const retired = await trx('refresh_tokens')
@@ -35,15 +47,16 @@ export class KnexRefreshTokenStore implements RefreshTokenStore {
         await this.save(userId, replacement, trx);
         return 'rotated';
       }
-      const known = await trx('refresh_tokens').where({ token_hash: hashToken(presented) }).first('family_id');
-      if (!known) return 'unknown';
-      await this.revokeFamilyIn(trx, known.family_id, now);
+      await this.revokeFamilyIn(trx, family.family_id, now);
       return 'reused';
     });
   }
 
   revokeFamily(familyId: string, now: Date): Promise<number> {
-    return this.revokeFamilyIn(this.db, familyId, now);
+    return this.db.transaction(async (trx) => {
+      await lockFamily(trx, familyId);
+      return this.revokeFamilyIn(trx, familyId, now);
+    });
   }
 
   private revokeFamilyIn(db: Knex, familyId: string, now: Date): Promise<number> {
