@@ -413,10 +413,23 @@ describe('Bounded reads over HTTP', () => {
       const marker = uniqueName('deep');
       for (let i = 0; i < 150; i += 1) await createOffering(server.db, 'course', { title: `${marker} ${i}` });
       const page = (n: number, extra = '') => server.api.get(`/api/courses/?search=${marker}&page=${n}${extra}`, { token: user.access });
+      const cursorStart = () => server.api.get(`/api/courses/?search=${marker}&cursor=`, { token: user.access });
 
       const lastInWindow = await page(5);
       expect(lastInWindow.status).to.equal(200);
       expect(lastInWindow.body.results).to.have.length(20);
+      // Its next link goes on by cursor, to the page after it, which the service serves.
+      const next = new URL(lastInWindow.body.next);
+      expect(next.searchParams.has('page')).to.equal(false);
+      const onward = await server.api.get(next.pathname + next.search, { token: user.access });
+      expect(onward.status).to.equal(200);
+      // The same items as the sixth page read by cursor from the start.
+      let byCursor: ApiResponse = await cursorStart();
+      for (let n = 2; n <= 6; n += 1) byCursor = await server.api.get(new URL(byCursor.body.next).pathname + new URL(byCursor.body.next).search, { token: user.access });
+      const ids = (res: ApiResponse) => res.body.results.map((item: { id: number }) => item.id);
+      expect(ids(onward)).to.have.length(20);
+      expect(ids(onward)).to.deep.equal(ids(byCursor));
+      expect((await page(4)).body.next, 'a page whose next one is inside the window links it by number').to.match(/page=5/);
       for (const n of [6, 8]) {
         const res = await page(n);
         expect(res.status, `page ${n}`).to.equal(400);

@@ -28,6 +28,8 @@ export interface OfferingsPage {
   readonly items: readonly ListedOffering[];
   readonly hasNext: boolean;
   readonly hasPrevious: boolean;
+  /** Page-number mode: the next page reaches past the window, so it is to be read by cursor. */
+  readonly nextByCursor: boolean;
 }
 
 export interface ListOfferingsPolicy {
@@ -78,6 +80,7 @@ export class ListOfferingsHandler {
       items: slice.items.map((item) => Object.assign({}, item, { isRegistered: registered.has(item.id) })),
       hasNext: readingBack ? true : slice.more,
       hasPrevious: cursorMode ? (readingBack ? slice.more : Boolean(query.cursor)) : page > 1,
+      nextByCursor: !cursorMode && slice.more && offset + 2 * pageSize > this.policy.maxResultWindow,
     };
   }
 }

@@ -50,7 +50,11 @@ export function registerCatalogueRoutes({ router, container, requireAuth, limitR
             next: result.hasNext && last ? cursorLink(last, 'next') : null,
             previous: result.hasPrevious && first ? cursorLink(first, 'previous') : null,
           }
-        : pageLinks(ctx, query.page ?? 1, result.hasNext);
+        : {
+            ...pageLinks(ctx, query.page ?? 1, result.hasNext),
+            // The last page of the page-number window goes on by cursor, not to a page refused as too deep.
+            ...(result.nextByCursor && last ? { next: cursorLink(last, 'next') } : {}),
+          };
 
       ctx.body = {
         count: result.count.value,

@@ -11,7 +11,8 @@ const item = {
 
 const LIST_DESCRIPTION =
   'Page-number paging (`page`, `page_size`) covers the first `MAX_RESULT_WINDOW` (default 10,000) results: a page ' +
-  'inside the results but beyond that window is a 400 `page_too_deep`, a page past the last one a 404. Keyset paging ' +
+  'inside the results but reaching beyond that window is a 400 `page_too_deep`, a page past the last one a 404, and ' +
+  'the last page of the window links its `next` by cursor. Keyset paging ' +
   '(`cursor`) reaches every result at constant cost: pass an empty `cursor=` to start, then follow `next`/`previous`. ' +
   '`count` is exact when `count_is_estimate` is false: always when the matches were gathered to read the page (searches ' +
   'with few matches), otherwise up to `CATALOGUE_EXACT_COUNT_LIMIT` (default 1,000) items; beyond, it is an estimate ' +
