@@ -49,6 +49,27 @@ describe('Auth', () => {
       expect(res.body.errors).to.have.key('email');
     });
 
+    it('refuses an email or a username that differs from an existing one only in its Unicode form, and logs in by either form', async () => {
+      const name = uniqueName('cafe');
+      const composed = { email: `${name}\u00e9@example.com`, username: `${name}\u00e9` };
+      const decomposed = { email: `${name}e\u0301@example.com`, username: `${name}e\u0301` };
+      expect((await api().post('/api/auth/signup/', signupBody(composed))).status).to.equal(201);
+      const sameEmail = await api().post('/api/auth/signup/', signupBody({ email: decomposed.email }));
+      expect(sameEmail.status).to.equal(400);
+      expect(sameEmail.body.errors).to.have.key('email');
+      const sameUsername = await api().post('/api/auth/signup/', signupBody({ username: decomposed.username }));
+      expect(sameUsername.status).to.equal(400);
+      expect(sameUsername.body.errors).to.have.key('username');
+      expect((await api().post('/api/auth/login/', { email: decomposed.email, password: TEST_PASSWORD })).status).to.equal(200);
+
+      const wide = uniqueName('wide');
+      expect((await api().post('/api/auth/signup/', signupBody({ email: `${wide}@example.com` }))).status).to.equal(201);
+      const fullWidth = [...wide].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+      const lookAlike = await api().post('/api/auth/signup/', signupBody({ email: `${fullWidth}@example.com` }));
+      expect(lookAlike.status).to.equal(400);
+      expect(lookAlike.body.errors).to.have.key('email');
+    });
+
     it('refuses a duplicate username', async () => {
       const body = signupBody();
       await api().post('/api/auth/signup/', body);

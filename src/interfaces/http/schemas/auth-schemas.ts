@@ -1,8 +1,14 @@
 import Joi from 'joi';
 import { responseObject } from './common-schemas';
 
-export const email = Joi.string().trim().max(254).email({ tlds: { allow: false } });
+/**
+ * Emails and usernames are compared in Unicode's compatibility form (NFKC): a composed `é` and an
+ * `e` with a combining accent, or full-width `ＡＢ` and `AB`, are one name, not two look-alike
+ * accounts. Emails are also compared without regard to case.
+ */
+export const email = Joi.string().trim().normalize('NFKC').max(254).email({ tlds: { allow: false } });
 export const username = Joi.string()
+  .normalize('NFKC')
   .min(1)
   .max(150)
   .pattern(/^[\p{L}\p{N}_.@+-]+$/u)
@@ -21,7 +27,7 @@ export const signUpBody = Joi.object<{ readonly email: string; readonly username
 }).required();
 
 export const logInBody = Joi.object<{ readonly email: string; readonly password: string }>({
-  email: Joi.string().max(254).required(),
+  email: Joi.string().normalize('NFKC').max(254).required(),
   password: Joi.string().max(1024).required(),
 }).required();
 
