@@ -97,6 +97,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const queueConnection = createQueueConnection(config.redisUrl);
   queueConnection.on('error', (error: Error) => logger.warn({ err: error.message }, 'queue connection error'));
   const searchSyncQueue = createSearchSyncQueue(queueConnection, config.redisKeyPrefix);
+  // Its connection's errors are logged above; without a listener BullMQ prints them all again.
+  searchSyncQueue.on('error', (error: Error) => logger.debug({ err: error.message }, 'search sync queue error'));
   container.bind(SEARCH_SYNC_QUEUE).toConstantValue(searchSyncQueue);
   container.bind(SEARCH_INDEX_NAMING).toConstantValue({ prefix: config.searchSync.indexPrefix });
   container.bind(SEARCH_SYNC_POLICY).toConstantValue(config.searchSync);

@@ -6,6 +6,7 @@ import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
 import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { keepScheduled } from '../../infrastructure/queue/kept-schedules';
 import { createQueueConnection, queuePrefix } from '../../infrastructure/queue/search-sync-queue';
 
 export const HOUSEKEEPING_QUEUE_NAME = 'housekeeping';
@@ -33,7 +34,10 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   const reconcile = container.get(ReconcilePaymentsHandler);
   const connection = createQueueConnection(config.redisUrl);
   const prefix = queuePrefix(config.redisKeyPrefix);
+  // Without listeners, ioredis and BullMQ print every reconnection failure to the console.
+  connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'housekeeping queue connection error'));
   const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix });
+  queue.on('error', (error) => logger.debug({ err: error.message }, 'housekeeping queue error'));
   const worker = new Worker<unknown, PurgeResult | number>(
     HOUSEKEEPING_QUEUE_NAME,
     (job) =>
@@ -54,12 +58,19 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   worker.on('error', (error) => logger.error({ err: error.message }, 'housekeeping worker error'));
   await worker.waitUntilReady();
   const opts = { removeOnComplete: true, removeOnFail: 10 };
-  await queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts });
-  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcile.everyMs }, { name: RECONCILE_JOB, opts });
+  const schedules = await keepScheduled(
+    () =>
+      Promise.all([
+        queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts }),
+        queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcile.everyMs }, { name: RECONCILE_JOB, opts }),
+      ]),
+    (error) => logger.warn({ err: (error as Error).message }, 'housekeeping schedules not written; tried again shortly'),
+  );
   return {
     queue,
     worker,
     async close() {
+      schedules.stop();
       await worker.close();
       await queue.close();
       connection.disconnect();

@@ -10,6 +10,7 @@ import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
 import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { keepScheduled } from '../../infrastructure/queue/kept-schedules';
 import {
   SEARCH_SYNC_QUEUE,
   SEARCH_SYNC_QUEUE_NAME,
@@ -45,6 +46,7 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   }
 
   const connection = createQueueConnection(config.redisUrl);
+  connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'search sync worker connection error'));
   const worker = new Worker<unknown, SyncResult>(
     SEARCH_SYNC_QUEUE_NAME,
     (job) =>
@@ -60,7 +62,10 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   );
   worker.on('error', (error) => logger.error({ err: error.message }, 'search sync worker error'));
   await worker.waitUntilReady();
-  await scheduleDrain(queue, config.searchSync.intervalMs);
+  const schedules = await keepScheduled(
+    () => scheduleDrain(queue, config.searchSync.intervalMs),
+    (error) => logger.warn({ err: (error as Error).message }, 'search sync schedule not written; tried again shortly'),
+  );
 
   const health = setInterval(() => {
     outbox
@@ -75,6 +80,7 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
     worker,
     async close() {
       clearInterval(health);
+      schedules.stop();
       await worker.close();
       connection.disconnect();
     },
