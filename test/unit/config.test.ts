@@ -19,6 +19,17 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '1m' }).dbStatementTimeoutMs).to.equal(60_000);
     expect(loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '0' }).dbStatementTimeoutMs).to.equal(0);
     expect(() => loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '-1s' })).to.throw(ConfigError, /DB_STATEMENT_TIMEOUT/);
+    // PostgreSQL takes at most 2,147,483,647 ms: a longer timeout would fail every connection.
+    expect(loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '24d' }).dbStatementTimeoutMs).to.equal(24 * 86_400_000);
+    expect(() => loadConfig({ ...base, DB_STATEMENT_TIMEOUT: '25d' })).to.throw(ConfigError, /DB_STATEMENT_TIMEOUT.*24d/);
+  });
+
+  it('takes a Redis URL whose database, if named, is a number', () => {
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).to.equal('redis://127.0.0.1:6379');
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379/3' }).redisUrl).to.equal('redis://127.0.0.1:6379/3');
+    for (const bad of ['redis://127.0.0.1:6379/abc', 'redis://127.0.0.1:6379/1/2', 'http://127.0.0.1:6379/0']) {
+      expect(() => loadConfig({ ...base, REDIS_URL: bad }), bad).to.throw(ConfigError, /REDIS_URL/);
+    }
   });
 
   it('holds 5 database connections per process unless told otherwise, between 1 and 200', () => {
@@ -30,7 +41,8 @@ describe('configuration', () => {
   it('gives the connections of the service 32 MB of work memory unless told otherwise, as a PostgreSQL size', () => {
     expect(loadConfig(base).dbWorkMem).to.equal('32MB');
     expect(loadConfig({ ...base, DB_WORK_MEM: '256kB' }).dbWorkMem).to.equal('256kB');
-    for (const bad of ['32', '32 MB', '0MB', 'lots', '32MB -c fsync=off']) {
+    expect(loadConfig({ ...base, DB_WORK_MEM: '2047GB' }).dbWorkMem).to.equal('2047GB');
+    for (const bad of ['32', '32 MB', '0MB', 'lots', '32MB -c fsync=off', '2048GB', '9999999GB']) {
       expect(() => loadConfig({ ...base, DB_WORK_MEM: bad }), bad).to.throw(ConfigError, /DB_WORK_MEM/);
     }
   });

@@ -124,6 +124,14 @@ const duration = Joi.string()
   .custom((value: string, helpers) => (parseDurationSeconds(value) === null ? helpers.error('any.invalid') : value))
   .messages({ 'any.invalid': '{{#label}} must be a duration such as 900, 15m, 12h or 7d' });
 
+/** PostgreSQL's largest `statement_timeout` (an int of milliseconds) and `work_mem` (an int of kB). */
+const MAX_POSTGRES_TIMEOUT_MS = 2_147_483_647;
+const MAX_POSTGRES_WORK_MEM_KB = 2_147_483_647;
+const sizeInKb = (size: string): number => {
+  const [, digits, unit] = /^(\d+)(kB|MB|GB)$/.exec(size) ?? [];
+  return Number(digits) * (unit === 'GB' ? 1024 * 1024 : unit === 'MB' ? 1024 : 1);
+};
+
 /** A duration that may be 0 or given in milliseconds. */
 const durationMs = Joi.string()
   .custom((value: string, helpers) => (parseDurationMs(value) === null ? helpers.error('any.invalid') : value))
@@ -135,12 +143,20 @@ const schema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(8000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).required(),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(5),
-  DB_STATEMENT_TIMEOUT: durationMs.default('2s'),
+  DB_STATEMENT_TIMEOUT: durationMs
+    .custom((value: string, helpers) => ((parseDurationMs(value) ?? 0) > MAX_POSTGRES_TIMEOUT_MS ? helpers.error('any.range') : value))
+    .messages({ 'any.range': '{{#label}} must be at most 24d, the longest statement timeout PostgreSQL takes' })
+    .default('2s'),
   DB_WORK_MEM: Joi.string()
     .pattern(/^[1-9][0-9]{0,6}(kB|MB|GB)$/)
+    .custom((value: string, helpers) => (sizeInKb(value) > MAX_POSTGRES_WORK_MEM_KB ? helpers.error('any.range') : value))
     .default('32MB')
-    .messages({ 'string.pattern.base': '{{#label}} must be a size such as 4MB, 32MB or 1GB' }),
-  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).default('redis://127.0.0.1:6379/0'),
+    .messages({ 'string.pattern.base': '{{#label}} must be a size such as 4MB, 32MB or 1GB', 'any.range': '{{#label}} must be at most 2047GB, the most PostgreSQL takes' }),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .custom((value: string, helpers) => (/^\/?(\d{1,2})?$/.test(new URL(value).pathname) ? value : helpers.error('any.invalid')))
+    .messages({ 'any.invalid': '{{#label}} must name its database by number, as in redis://127.0.0.1:6379/0' })
+    .default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]*$/).allow(''),
   JWT_SECRET: Joi.string().min(32).required(),
   JWT_ISSUER: Joi.string().default('exam-course-api'),
