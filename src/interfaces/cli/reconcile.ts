@@ -5,12 +5,16 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { explainFailure } from '../explain-failure';
+import { parseArgs } from './cli-args';
+
+const USAGE = 'usage: npm run reconcile\nSettles, once, the payments left unsettled for longer than RECONCILE_AFTER (the worker does it on a schedule).';
 
 /**
  * Runs the worker's payment reconciliation once, by hand: payments unsettled for longer than
  * RECONCILE_AFTER are settled with the gateway. Prints one line per decision.
  */
 async function main(): Promise<void> {
+  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void console.log(USAGE);
   loadEnvFile();
   const app = createContainer(loadConfig(), { logger: createLogger('warn') });
   try {

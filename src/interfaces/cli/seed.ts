@@ -21,7 +21,7 @@ function seedReporter(steps: Progress): SeedReporter {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'force', 'help']);
+  const args = parseArgs(process.argv.slice(2), ['tests', 'courses', 'users', 'reset', 'force', 'help'], ['reset', 'force', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const sizes = seedSizes(
     positiveInt(args, 'tests', FULL_SEED.tests),
