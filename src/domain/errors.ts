@@ -204,6 +204,8 @@ export class PaymentDeclined extends DomainError {
 export class DependencyUnavailable extends DomainError {
   readonly code = 'dependency_unavailable';
   readonly category = 'unavailable';
+  /** "Shortly", as a client can act on it (a reconnection is tried about every second). */
+  readonly retryAfterSeconds = 2;
 
   constructor(detail = 'A service this request depends on is unavailable. Retry shortly.') {
     super(detail);

@@ -42,11 +42,15 @@ describe('HTTP conventions', () => {
     expect(res.body.code).to.equal('method_not_allowed');
   });
 
-  it('answers a method the service implements nowhere with a 501 problem', async () => {
-    const res = await api().request('PROPFIND', '/api/tests/');
-    expect(res.status).to.equal(501);
+  it('answers a method the service implements nowhere as any wrong method: 405 with Allow, or 404 off every route', async () => {
+    const res = await api().request('PROPFIND', '/api/auth/login/');
+    expect(res.status).to.equal(405);
     expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    expect(res.body).to.include({ status: 501 });
+    expect(res.headers.get('allow')).to.contain('POST');
+    expect(res.body).to.include({ status: 405, code: 'method_not_allowed' });
+    const nowhere = await api().request('PROPFIND', '/api/nothing-here/');
+    expect(nowhere.status).to.equal(404);
+    expect(nowhere.body).to.include({ status: 404, code: 'not_found' });
   });
 
   it('answers malformed JSON with a 400 problem', async () => {

@@ -33,6 +33,7 @@ describe('Faults of the backing services', () => {
       const login = await server.api.post('/api/auth/login/', { email: user.email, password: user.password });
       expect(login.status).to.equal(503);
       expect(login.body.code).to.equal('dependency_unavailable');
+      expect(login.headers.get('retry-after'), 'a 503 says when to retry').to.equal('2');
       expect(Date.now() - started, 'fails fast, does not hang').to.be.below(3_000);
 
       const ready = await server.api.get('/readyz');
@@ -50,6 +51,7 @@ describe('Faults of the backing services', () => {
       const apply = await server.api.post(kindPaths('test').register(itemId), { amount: '45000', payment_method: 'card' }, { token: user.access });
       expect(apply.status).to.equal(503);
       expect(apply.body.code).to.equal('dependency_unavailable');
+      expect(apply.headers.get('retry-after')).to.equal('2');
       expect(Date.now() - applyStarted, 'a command fails fast too').to.be.below(3_000);
       expect(await server.db('payments').where({ user_id: user.id }), 'no payment written').to.have.length(0);
 

@@ -29,7 +29,13 @@ export function problemResponder(logger: Logger): Middleware {
       if (ctx.body === undefined || ctx.body === null) {
         if (ctx.status === 404) send(ctx, problemFromStatus(404, 'No resource at this path.'));
         else if (ctx.status === 405) send(ctx, problemFromStatus(405, `Allowed: ${ctx.response.get('Allow')}.`));
-        else if (ctx.status === 501) send(ctx, problemFromStatus(501, 'This method is not supported.'));
+        // A method no route implements (TRACE, PROPFIND…) is the client's error like any other
+        // wrong method, not a 5xx: 405 with what the path allows, or 404 where there is no path.
+        else if (ctx.status === 501) {
+          const allowed = ctx.response.get('Allow');
+          if (allowed) send(ctx, problemFromStatus(405, `Allowed: ${allowed}.`));
+          else send(ctx, problemFromStatus(404, 'No resource at this path.'));
+        }
       }
     } catch (error) {
       if (error instanceof DomainError) {
@@ -52,7 +58,7 @@ export function problemResponder(logger: Logger): Middleware {
       }
       if (isDependencyFailure(error)) {
         logger.warn({ err: error }, 'dependency unavailable');
-        send(ctx, problemFromDomainError(new DependencyUnavailable()));
+        sendDomainError(ctx, new DependencyUnavailable());
         return;
       }
       const status = clientErrorStatus(error as HttpLikeError);
