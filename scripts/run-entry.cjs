@@ -19,6 +19,8 @@ try {
   fromSources = false;
 }
 if (fromSources) {
+  // tsx reads the tsconfig.json of the working directory: the project's, wherever it is run from.
+  process.env.TSX_TSCONFIG_PATH ??= path.join(__dirname, '../tsconfig.json');
   require('tsx/cjs');
   require(path.join(__dirname, '../src', `${entry}.ts`));
 } else {

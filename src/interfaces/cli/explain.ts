@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       const plural = OFFERING_KINDS[kind].plural;
       const base = (overrides: Partial<CatalogueQuery> = {}): CatalogueQuery => ({ kind, words: [], now, sort: 'created', limit: 20, ...overrides });
       const deepOffset = (deepPage - 1) * 20;
-      const [atDepth] = await catalogue.list({ ...base(), offset: deepOffset - 1, limit: 1 }).then((slice) => slice.items);
+      const [atDepth] = await catalogue.list({ ...base(), offset: Math.max(deepOffset - 1, 0), limit: 1 }).then((slice) => slice.items);
+      if (!atDepth) throw new Error(`page ${deepPage} starts after ${deepOffset} ${plural}, and there are fewer: pass a smaller --deep-page`);
       const scenarios: Array<[string, CatalogueQuery]> = [
         ['page 1', base()],
         [`page ${deepPage} (page number)`, base({ offset: deepOffset })],
