@@ -12,7 +12,8 @@ export interface RestoreProgress {
   advance(amount: number): void;
 }
 
-const SUSPENDED = 'seed_suspended_schema';
+/** Where what is set aside is written down. */
+export const SUSPENDED_SCHEMA_TABLE = 'seed_suspended_schema';
 
 /**
  * Sets indexes and foreign keys aside while rows are loaded in bulk, and puts them back: an index
@@ -31,7 +32,7 @@ export class BulkLoadSchema {
   async suspend(indexTables: readonly string[], keyTables: readonly string[]): Promise<SuspendedObject[]> {
     return this.db.transaction(async (trx) => {
       await trx.raw(
-        `INSERT INTO ${SUSPENDED} (name, table_name, kind, definition)
+        `INSERT INTO ${SUSPENDED_SCHEMA_TABLE} (name, table_name, kind, definition)
          SELECT indexname, tablename, 'index', indexdef FROM pg_indexes
          WHERE schemaname = current_schema() AND tablename = ANY(?) AND indexname NOT LIKE '%_pkey'
          UNION ALL
@@ -40,7 +41,7 @@ export class BulkLoadSchema {
          ON CONFLICT (name) DO NOTHING`,
         [[...indexTables], [...keyTables]],
       );
-      const suspended: SuspendedObject[] = await trx(SUSPENDED).select().orderBy('name');
+      const suspended: SuspendedObject[] = await trx(SUSPENDED_SCHEMA_TABLE).select().orderBy('name');
       for (const object of suspended) {
         await trx.raw(
           object.kind === 'index'
@@ -86,7 +87,7 @@ export class BulkLoadSchema {
   private async putBack(object: SuspendedObject, work: (trx: Knex.Transaction) => Promise<unknown>): Promise<void> {
     await this.db.transaction(async (trx) => {
       await work(trx);
-      await trx(SUSPENDED).where({ name: object.name }).delete();
+      await trx(SUSPENDED_SCHEMA_TABLE).where({ name: object.name }).delete();
     });
   }
 }

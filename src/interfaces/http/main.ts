@@ -3,6 +3,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { explainFailure } from '../explain-failure';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The logger may not exist yet (configuration errors), so report plainly and exit.
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`api failed to start: ${explainFailure(error)}${portInUse(error)}\n`);
   process.exit(1);
 });
+
+/** Which setting names a port that is taken, when that is why the service could not listen. */
+function portInUse(error: unknown): string {
+  const { code, port } = (error ?? {}) as { code?: string; port?: number };
+  if (code !== 'EADDRINUSE') return '';
+  return ` (port ${port} is taken by another process: see ${String(port) === process.env.METRICS_PORT ? 'METRICS_PORT' : 'PORT'})`;
+}
