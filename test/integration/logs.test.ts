@@ -115,6 +115,19 @@ describe('Logs: the lines of a request carry its id; security and payment events
     }
   });
 
+  it('logs the query of a request without the values of credential-like parameters a client put there', async () => {
+    const user = await createUser(server.api);
+    const rid = requestId();
+    const secret = `s3cret-${randomUUID()}`;
+    const { lines } = await logs.during(() =>
+      server.api.get(`/api/tests/?search=python&access_token=${secret}&Password=${secret}&api_key=${secret}`, { token: user.access, headers: { 'X-Request-Id': rid } }),
+    );
+    const request = lines.find((line) => line.msg === 'request' && line.request_id === rid);
+    expect(request?.path).to.be.a('string');
+    expect(JSON.stringify(lines)).to.not.contain(secret);
+    expect(request?.path).to.contain('search=python').and.to.contain('access_token=%5Bredacted%5D');
+  });
+
   it('logs auth.family_revoked at logout', async () => {
     const user = await createUser(server.api);
     const rid = requestId();

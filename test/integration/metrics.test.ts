@@ -41,6 +41,12 @@ describe('Metrics of the API process, on a port of their own', () => {
     expect((await scrape(port)).status).to.equal(401);
     expect((await scrape(port, `${TOKEN}x`)).status).to.equal(401);
     expect((await scrape(port, TOKEN, '/other')).status).to.equal(404);
+    // The scheme's name in any case, as HTTP has it; the token itself exactly.
+    const withHeader = (authorization: string) => fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization } }).then((res) => res.status);
+    expect(await withHeader(`bearer ${TOKEN}`)).to.equal(200);
+    expect(await withHeader(`BEARER ${TOKEN}`)).to.equal(200);
+    expect(await withHeader(`Bearer ${TOKEN.toUpperCase()}x`)).to.equal(401);
+    expect(await withHeader(`Basic ${TOKEN}`)).to.equal(401);
     expect(port).not.to.equal(server.running.port);
     expect((await server.api.get('/metrics')).status).to.equal(404);
   });

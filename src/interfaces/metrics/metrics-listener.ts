@@ -81,11 +81,17 @@ function send(response: ServerResponse, status: number, text: string, headers: R
   response.end(text);
 }
 
-/** Compares digests, so the comparison takes the same time whatever the header holds. */
+/**
+ * Compares digests of the credentials, so the comparison takes the same time whatever the header
+ * holds. The scheme's name is case-insensitive, as HTTP has it.
+ */
 function bearerCheck(token: string | null): (header: string | undefined) => boolean {
   if (!token) return () => true;
-  const expected = digest(`Bearer ${token}`);
-  return (header) => header !== undefined && timingSafeEqual(digest(header), expected);
+  const expected = digest(token);
+  return (header) => {
+    const match = header === undefined ? null : /^bearer +(.*)$/i.exec(header);
+    return match !== null && timingSafeEqual(digest(match[1]), expected);
+  };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();

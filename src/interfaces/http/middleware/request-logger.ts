@@ -14,7 +14,7 @@ export function requestLogger(logger: Logger): Middleware {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = {
         method: ctx.method,
-        path: ctx.originalUrl.slice(0, 512),
+        path: loggedPath(ctx.originalUrl).slice(0, 512),
         status: ctx.status,
         ms: Math.round(ms * 10) / 10,
         user_id: ctx.state.user?.sub,
@@ -23,4 +23,16 @@ export function requestLogger(logger: Logger): Middleware {
       else logger.info(line, 'request');
     }
   };
+}
+
+/** Query parameters whose values look like credentials: no route takes one, but a client may send it. */
+const CREDENTIAL_NAME = /pass|token|secret|key|auth|refresh|access|session/i;
+
+/** The request's path and query as logged: the values of credential-like parameters replaced. */
+export function loggedPath(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0 || !CREDENTIAL_NAME.test(url.slice(query))) return url;
+  const params = new URLSearchParams(url.slice(query + 1));
+  for (const name of new Set(params.keys())) if (CREDENTIAL_NAME.test(name)) params.set(name, '[redacted]');
+  return `${url.slice(0, query)}?${params.toString()}`;
 }
