@@ -1,4 +1,4 @@
-/** How often job schedulers are written again, at most (see `keepScheduled`). */
+/** How often job schedulers are written again (see `keepScheduled`); writing one again neither runs it nor moves its next run. */
 export const SCHEDULE_REFRESH_MS = 30_000;
 
 export interface KeptSchedules {
