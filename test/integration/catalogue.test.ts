@@ -251,6 +251,36 @@ for (const { engine, kind } of suites) {
         expect(await searchIds(`자격시험 ${compound}`)).to.deep.equal([id]);
       });
 
+      it('finds words as the index reads them: dotted, hyphenated and path-like words whole, any script, in any case', async function () {
+        // PostgreSQL's parser reads the search as it read the text. (Meilisearch is sent the
+        // letters-and-digits tokens instead: see docs/search.md.)
+        if (engine.name !== 'postgres') this.skip();
+        const marker = uniqueName('words');
+        const titles: Record<string, string> = {
+          dotted: `${marker} Node.js 강의 v1.2.3`,
+          path: `${marker} DevOps/CI-CD 파이프라인`,
+          greek: `${marker} ΟΔΟΣ`,
+          hindi: `${marker} हिन्दी पाठ`,
+          email: `${marker} support@example.com`,
+        };
+        const idOf: Record<string, number> = {};
+        for (const [name, title] of Object.entries(titles)) idOf[name] = await createOffering(server.db, kind, { title });
+        const finds: Array<[string, string]> = [
+          ['node.js', 'dotted'],
+          ['Node.js 강의', 'dotted'],
+          ['v1.2.3', 'dotted'],
+          ['node.j', 'dotted'],
+          ['devops/ci-cd', 'path'],
+          ['ΟΔΟΣ', 'greek'],
+          ['οδος', 'greek'],
+          ['हिन्दी', 'hindi'],
+          ['support@example.com', 'email'],
+        ];
+        for (const [typed, name] of finds) expect(await searchIds(`${marker} ${typed}`), typed).to.deep.equal([idOf[name]]);
+        expect(await searchIds(`${marker} node`), 'a prefix of the whole word').to.deep.equal([idOf.dotted]);
+        expect(await searchIds(`node.js ${marker}`), 'a whole word before the last').to.deep.equal([idOf.dotted]);
+      });
+
       it('treats an empty search as no filter', async () => {
         const res = await server.api.get(`${paths.list}?search=&page_size=1`, { token: user.access });
         expect(res.status).to.equal(200);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../application/ports/offering-catalogue';
-import { toTsQuery } from './postgres/search-terms';
+import { hasSearchTerms } from './postgres/search-terms';
 
 /** Counts are kept in the process this long (at most), on top of the shared cache in Redis. */
 const LOCAL_COUNT_SECONDS = 5;
@@ -57,4 +57,4 @@ export class CountCache {
 
 /** What a count of one kind depends on; the process keys its own entries by it, Redis by its digest. */
 const countIdentity = (filter: CatalogueFilter): string =>
-  JSON.stringify([filter.status ?? null, toTsQuery(filter.words), filter.priceMin?.toString() ?? null, filter.priceMax?.toString() ?? null]);
+  JSON.stringify([filter.status ?? null, hasSearchTerms(filter.words) ? filter.words : null, filter.priceMin?.toString() ?? null, filter.priceMax?.toString() ?? null]);

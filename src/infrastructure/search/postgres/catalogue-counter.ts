@@ -6,7 +6,7 @@ import type { CatalogueReadPlanner } from './catalogue-read-planner';
 import { filteredOfferings, gatheredMatches } from './catalogue-sql';
 import type { RecentStartBounds } from './recent-start-bounds';
 import { CountCache } from '../count-cache';
-import { searchTokens, toTsQuery } from './search-terms';
+import { hasSearchTerms, searchTokens } from './search-terms';
 
 export interface CatalogueCountPolicy {
   /** Sets up to this size are counted exactly; larger ones are estimated. */
@@ -83,7 +83,7 @@ export class CatalogueCounter {
    */
   private async countUpTo(filter: CatalogueFilter, limit: number): Promise<number> {
     const bounded = await this.startBounds.of(filter);
-    const source = toTsQuery(filter.words)
+    const source = hasSearchTerms(filter.words)
       ? gatheredMatches(this.db, bounded, RANGE_COLUMNS, await this.planner.bitmapRanges(bounded)).select('id')
       : filteredOfferings(this.db, bounded).select('id');
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });

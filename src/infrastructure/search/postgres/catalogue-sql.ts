@@ -10,7 +10,7 @@ import {
 import { hiddenPlaceholder } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
-import { toTsQuery } from './search-terms';
+import { hasSearchTerms, searchCondition } from './search-terms';
 
 const COLUMN_OF: Readonly<Record<SortField, string>> = {
   createdAt: 'created_at',
@@ -109,14 +109,12 @@ export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex
     .whereRaw('item.id = ??', [`${table}.id`])
     .limit(1, { skipBinding: true });
   const source = withoutSearch(db.from(walked.as(table)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
-  const tsQuery = toTsQuery(query.words);
-  if (!tsQuery) return source;
+  if (!hasSearchTerms(query.words)) return source;
   // An item whose lexemes are too many for an index entry has none there: its words are tested
   // on its table row.
-  return source.whereRaw(
-    `COALESCE(search_lexemes @@ to_tsquery('simple', ?), (SELECT own.search_vector @@ to_tsquery('simple', ?) FROM ?? AS own WHERE own.id = ??))`,
-    [tsQuery, tsQuery, table, `${table}.id`],
-  );
+  const onEntry = searchCondition('search_lexemes', query.words);
+  const onRow = searchCondition('own.search_vector', query.words);
+  return source.whereRaw(`COALESCE(${onEntry.sql}, (SELECT ${onRow.sql} FROM ?? AS own WHERE own.id = ??))`, [...onEntry.bindings, ...onRow.bindings, table, `${table}.id`]);
 }
 
 /** What a sort's index holds of each item besides its lexemes: the keys, the window, the price. */
@@ -164,7 +162,7 @@ export function collectedOfferings(db: Knex, query: SqlQuery, ranges: BitmapRang
  * that the query must be planned for each request rather than prepared once.
  */
 export const planDependsOnValues = (filter: CatalogueFilter): boolean =>
-  Boolean(toTsQuery(filter.words) || filter.status || filter.priceMin || filter.priceMax);
+  Boolean(hasSearchTerms(filter.words) || filter.status || filter.priceMin || filter.priceMax);
 
 /** Every filter but the search words, over a block sample of `percent` of the kind's table. */
 export function sampledOfferings(db: Knex, filter: SqlFilter, percent: number): Knex.QueryBuilder {
@@ -197,8 +195,9 @@ function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
 }
 
 function withSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
-  const tsQuery = toTsQuery(filter.words);
-  return tsQuery ? query.whereRaw(`search_vector @@ to_tsquery('simple', ?)`, [tsQuery]) : query;
+  if (!hasSearchTerms(filter.words)) return query;
+  const condition = searchCondition('search_vector', filter.words);
+  return query.whereRaw(condition.sql, [...condition.bindings]);
 }
 
 /** Every filter but the search words. */

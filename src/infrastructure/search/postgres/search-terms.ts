@@ -1,14 +1,19 @@
 /**
- * The words of a search as full-text lexemes: letters and digits only (so no input can inject
- * tsquery syntax), lower-cased, split where the text has other characters.
+ * The words of a search as letters-and-digits tokens, lower-cased: what the lexeme statistics are
+ * looked up by for the plan's estimates, and whether a search has terms at all. The query itself
+ * is made in PostgreSQL by its own parser (`searchCondition`), so that it finds what the index holds.
  */
 export function searchTokens(words: readonly string[]): string[] {
   return words.flatMap((word) => word.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
 }
 
-/** `python & 시험:*`: every token required, the last one also as a prefix (search-as-you-type). */
-export function toTsQuery(words: readonly string[]): string | null {
-  const tokens = searchTokens(words);
-  if (tokens.length === 0) return null;
-  return tokens.map((token, i) => (i === tokens.length - 1 ? `${token}:*` : token)).join(' & ');
+/** Whether the words hold any letter or digit: a search of none filters nothing. */
+export const hasSearchTerms = (words: readonly string[]): boolean => searchTokens(words).length > 0;
+
+/**
+ * `vector @@ query` for the words, the query made by `catalogue_search_query` (a migration): every
+ * lexeme of every word required, those of the last word also as prefixes.
+ */
+export function searchCondition(vector: string, words: readonly string[]): { readonly sql: string; readonly bindings: readonly string[] } {
+  return { sql: `${vector} @@ catalogue_search_query(ARRAY[${words.map(() => '?').join(', ')}]::text[])`, bindings: words };
 }
