@@ -13,6 +13,8 @@ interface OutboxRow {
 
 /** An arbitrary, fixed advisory lock key for "draining the search outbox". */
 const DRAIN_LOCK_KEY = 7_220_815_001;
+/** How long `exclusive` waits for a drain to finish: longer than a drain may take (its engine calls give up after 2 min). */
+const EXCLUSIVE_WAIT = '5min';
 
 @injectable()
 export class KnexSearchOutbox implements SearchOutbox {
@@ -47,7 +49,11 @@ export class KnexSearchOutbox implements SearchOutbox {
 
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     // The drains' own lock, held (waited for, not tried) by a transaction that does nothing else.
+    // A drain may hold it while the engine works through its queue (the tasks it waits for can sit
+    // behind a rebuild's own loads), far longer than the statement timeout of reads: the wait has
+    // a bound of its own, beyond a drain's longest.
     return this.db.transaction(async (trx) => {
+      await trx.raw(`SET LOCAL statement_timeout = '${EXCLUSIVE_WAIT}'`);
       await trx.raw('SELECT pg_advisory_xact_lock(?)', [DRAIN_LOCK_KEY]);
       return work();
     });
