@@ -279,6 +279,7 @@ for (const { engine, kind } of suites) {
         for (const [typed, name] of finds) expect(await searchIds(`${marker} ${typed}`), typed).to.deep.equal([idOf[name]]);
         expect(await searchIds(`${marker} node`), 'a prefix of the whole word').to.deep.equal([idOf.dotted]);
         expect(await searchIds(`node.js ${marker}`), 'a whole word before the last').to.deep.equal([idOf.dotted]);
+        expect(await searchIds(`${marker} node.j 😀 ++`), 'words without letters or digits are no words').to.deep.equal([idOf.dotted]);
       });
 
       it('treats an empty search as no filter', async () => {

@@ -15,5 +15,9 @@ export const hasSearchTerms = (words: readonly string[]): boolean => searchToken
  * lexeme of every word required, those of the last word also as prefixes.
  */
 export function searchCondition(vector: string, words: readonly string[]): { readonly sql: string; readonly bindings: readonly string[] } {
-  return { sql: `${vector} @@ catalogue_search_query(ARRAY[${words.map(() => '?').join(', ')}]::text[])`, bindings: words };
+  // A word with no letter or digit has no lexeme: left out, it cannot take the prefix from the last real one.
+  const terms = words.filter((word) => LETTER_OR_DIGIT.test(word));
+  return { sql: `${vector} @@ catalogue_search_query(ARRAY[${terms.map(() => '?').join(', ')}]::text[])`, bindings: terms };
 }
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
