@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
@@ -213,6 +214,37 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
       expect(live.has(-1), 'stale document gone').to.equal(false);
       expect(live.size).to.equal(Number((await db('courses').count({ n: '*' }))[0].n));
       expect(summary.documents).to.equal(live.size);
+      expect([...index.indexes.keys()].filter((name) => name.includes('rebuild'))).to.deep.equal([]);
+    });
+
+    it('abandons a failed rebuild while no drain runs, then forgets its staging index', async () => {
+      await createItem('test');
+      const outbox = server.running.app.container.get<SearchOutbox>(SEARCH_OUTBOX);
+      const registry = server.running.app.container.get<ReindexRegistry>(REINDEX_REGISTRY);
+      // A drain in progress, as far as the lock goes.
+      let release!: () => void;
+      const drain = outbox.exclusive(() => new Promise<void>((resolve) => (release = resolve)));
+      await waitUntil(async () => {
+        const { rows } = await db.raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+        return rows[0].n > 0;
+      });
+      const failedBefore = index.unavailableWrites;
+      index.failNextWrites = 100;
+      const rebuild = server.running.app.container
+        .get(RebuildSearchIndexHandler)
+        .execute({ kind: 'test', batchSize: 50, maxInFlight: 1 })
+        .catch((error: unknown) => error);
+      try {
+        await waitUntil(async () => index.unavailableWrites > failedBefore);
+        await delay(200);
+        expect(await registry.stagingIndex('test'), 'kept while the drain runs').to.not.equal(null);
+      } finally {
+        release();
+        await drain;
+      }
+      expect(await rebuild).to.be.instanceOf(Error);
+      index.failNextWrites = 0;
+      expect(await registry.stagingIndex('test')).to.equal(null);
       expect([...index.indexes.keys()].filter((name) => name.includes('rebuild'))).to.deep.equal([]);
     });
 

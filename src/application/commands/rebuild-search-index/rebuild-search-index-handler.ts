@@ -64,8 +64,13 @@ export class RebuildSearchIndexHandler {
       });
       return { kind, index: live, documents, replayed, milliseconds: this.clock.now().getTime() - started };
     } catch (error) {
-      await this.reindex.finish(kind);
-      await this.index.drop(staging).catch(() => undefined);
+      // Abandoned the same way, while no drain runs: a drain that had already read the staging
+      // index would otherwise write to it after the drop, and the engine re-create it.
+      const abandon = async () => {
+        await this.reindex.finish(kind);
+        await this.index.drop(staging).catch(() => undefined);
+      };
+      await this.outbox.exclusive(abandon).catch(abandon);
       throw error;
     }
   }
