@@ -170,7 +170,12 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     await recordChange('test', later);
     await drainAll();
     expect(index.documents('tests').has(later), 'later changes flow past the dead letter').to.equal(true);
-    await db('search_outbox').where({ item_id: poison }).delete();
+    // Once a later change of the item goes through, its dead letter is history.
+    index.poisonIds.delete(poison);
+    await recordChange('test', poison);
+    await drainAll();
+    expect(index.documents('tests').has(poison)).to.equal(true);
+    expect(await outboxRowsFor(poison), 'the dead letter cleared').to.deep.equal([]);
   });
 
   it('keeps every entry untouched when the whole batch fails (an outage, not bad items)', async () => {
