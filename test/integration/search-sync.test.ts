@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
 import { SyncSearchIndexHandler } from '../../src/application/commands/sync-search-index/sync-search-index-handler';
-import { REINDEX_REGISTRY, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
+import { REINDEX_REGISTRY, RebuildAlreadyRunning, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../src/application/ports/search-outbox';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
 import type { OfferingKind } from '../../src/domain/offering-kind';
@@ -264,9 +264,24 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
         expect(index.documents('tests_rebuild_manual').get(id)?.registrationCount).to.equal(3);
         expect(await registry.takeChanged('test')).to.deep.equal([id]);
       } finally {
-        await registry.finish('test');
+        await registry.finish('test', 'tests_rebuild_manual');
         await index.drop('tests_rebuild_manual');
       }
+    });
+
+    it('refuses a second rebuild of a kind while one runs, and a rebuild ending leaves another one\'s registration alone', async () => {
+      const registry = server.running.app.container.get<ReindexRegistry>(REINDEX_REGISTRY);
+      await registry.start('course', 'courses_rebuild_first');
+      try {
+        const second = await registry.start('course', 'courses_rebuild_second').catch((error: unknown) => error);
+        expect(second).to.be.instanceOf(RebuildAlreadyRunning);
+        expect(String((second as Error).message)).to.contain('courses_rebuild_first');
+        await registry.finish('course', 'courses_rebuild_second');
+        expect(await registry.stagingIndex('course'), 'not the second one\'s to end').to.equal('courses_rebuild_first');
+      } finally {
+        await registry.finish('course', 'courses_rebuild_first');
+      }
+      expect(await registry.stagingIndex('course')).to.equal(null);
     });
   });
 

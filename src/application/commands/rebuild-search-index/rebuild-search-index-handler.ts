@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../ports/offering-snapshots';
-import { REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
+import { REGISTRATION_TTL_SECONDS, REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
 import { SEARCH_INDEX, type SearchIndex } from '../../ports/search-index';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../ports/search-outbox';
 import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName, stagingIndexName } from '../../search/index-names';
@@ -49,6 +49,9 @@ export class RebuildSearchIndexHandler {
     await this.index.ensure(live);
     await this.index.ensure(staging);
     await this.reindex.start(kind, staging);
+    // The registration lapses soon after a rebuild dies, so that the kind is free again.
+    const alive = setInterval(() => void this.reindex.keepAlive(kind, staging).catch(() => undefined), (REGISTRATION_TTL_SECONDS * 1000) / 4);
+    alive.unref();
     try {
       const total = await this.snapshots.count(kind);
       const documents = await this.load(command, staging, total);
@@ -58,7 +61,7 @@ export class RebuildSearchIndexHandler {
       const replayed = await this.outbox.exclusive(async () => {
         const count = await this.replayChanges(kind, staging);
         await this.index.swap(live, staging);
-        await this.reindex.finish(kind);
+        await this.reindex.finish(kind, staging);
         await this.index.drop(staging);
         return count;
       });
@@ -67,11 +70,13 @@ export class RebuildSearchIndexHandler {
       // Abandoned the same way, while no drain runs: a drain that had already read the staging
       // index would otherwise write to it after the drop, and the engine re-create it.
       const abandon = async () => {
-        await this.reindex.finish(kind);
+        await this.reindex.finish(kind, staging);
         await this.index.drop(staging).catch(() => undefined);
       };
       await this.outbox.exclusive(abandon).catch(abandon);
       throw error;
+    } finally {
+      clearInterval(alive);
     }
   }
 
