@@ -36,12 +36,14 @@ export class KnexSearchOutbox implements SearchOutbox {
 
       const outcome = await apply(rows.map((row) => ({ id: row.id, kind: row.item_kind, itemId: row.item_id, attempts: row.attempts })));
       const failed = new Set(outcome.failedEntryIds);
-      const done = rows.filter((row) => !failed.has(row.id)).map((row) => row.id);
+      const done = rows.filter((row) => !failed.has(row.id));
       if (done.length > 0) {
-        await trx('search_outbox').whereIn('id', done).delete();
+        await trx('search_outbox').whereIn('id', done.map((row) => row.id)).delete();
         // An item written now has its current state in the index: its dead letters are history.
-        const written = rows.filter((row) => !failed.has(row.id)).map((row) => [row.item_kind, row.item_id]);
-        await trx('search_outbox').whereIn(['item_kind', 'item_id'], written).where('attempts', '>=', maxAttempts).delete();
+        await trx('search_outbox')
+          .whereIn(['item_kind', 'item_id'], done.map((row) => [row.item_kind, row.item_id]))
+          .where('attempts', '>=', maxAttempts)
+          .delete();
       }
       if (failed.size > 0) {
         await trx('search_outbox')

@@ -7,8 +7,13 @@ export function searchTokens(words: readonly string[]): string[] {
   return words.flatMap((word) => word.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** Whether a word holds a letter or a digit: one without has no lexeme. */
+const isTerm = (word: string): boolean => LETTER_OR_DIGIT.test(word);
+
 /** Whether the words hold any letter or digit: a search of none filters nothing. */
-export const hasSearchTerms = (words: readonly string[]): boolean => searchTokens(words).length > 0;
+export const hasSearchTerms = (words: readonly string[]): boolean => words.some(isTerm);
 
 /**
  * `vector @@ query` for the words, the query made by `catalogue_search_query` (a migration): every
@@ -16,8 +21,6 @@ export const hasSearchTerms = (words: readonly string[]): boolean => searchToken
  */
 export function searchCondition(vector: string, words: readonly string[]): { readonly sql: string; readonly bindings: readonly string[] } {
   // A word with no letter or digit has no lexeme: left out, it cannot take the prefix from the last real one.
-  const terms = words.filter((word) => LETTER_OR_DIGIT.test(word));
+  const terms = words.filter(isTerm);
   return { sql: `${vector} @@ catalogue_search_query(ARRAY[${terms.map(() => '?').join(', ')}]::text[])`, bindings: terms };
 }
-
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
