@@ -77,6 +77,17 @@ describe('npm run seed', function () {
          AND NOT EXISTS (SELECT 1 FROM course_registrations r WHERE r.payment_id = p.id)`,
     );
     expect(orphans, 'no payment without its registration').to.deep.equal([]);
+    for (const kind of ALL_OFFERING_KINDS) {
+      const { items } = OFFERING_TABLES[kind];
+      const { rows: unknown } = await db.raw(
+        `SELECT DISTINCT lexeme FROM ${items}, unnest(tsvector_to_array(search_vector)) AS lexeme WHERE lexeme ~ '[^0-9]'
+         EXCEPT SELECT lexeme FROM search_vocabulary WHERE catalogue = ?`,
+        [items],
+      );
+      expect(unknown, `${kind}: every word of the items is in the search vocabulary`).to.deep.equal([]);
+      const { rows: triggers } = await db.raw(`SELECT tgname FROM pg_trigger WHERE tgrelid = ?::regclass AND tgenabled = 'D'`, [items]);
+      expect(triggers, `${kind}: no trigger left off`).to.deep.equal([]);
+    }
   }
 
   it('loads the asked sizes with exact registration counts, and reports every phase to its end', async () => {

@@ -104,7 +104,8 @@ async function main(): Promise<void> {
         const walked = choice.plan === 'walk' ? await explain(db, `${plural}: ${name} [walk ≤ ${choice.walkBudget} rows]`, catalogue.listQuery(query, choice)) : null;
         if (walked) results.push(walked);
         if (!walked || walked.rows <= query.limit) {
-          results.push(await explain(db, `${plural}: ${name} [${walked ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(query, { plan: 'collect', ranges: await catalogue.planner.bitmapRanges(query) })));
+          const [completed, ranges] = await Promise.all([catalogue.vocabulary.complete(query), catalogue.planner.bitmapRanges(query)]);
+          results.push(await explain(db, `${plural}: ${name} [${walked ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(completed, { plan: 'collect', ranges })));
         }
       }
       results.push(await explain(db, `${plural}: detail by id`, db(OFFERING_TABLES[kind].items).where({ id: atDepth.id })));

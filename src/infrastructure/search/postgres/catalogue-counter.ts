@@ -5,6 +5,7 @@ import { isQueryTimeout } from '../../errors/query-timeout';
 import type { CatalogueReadPlanner } from './catalogue-read-planner';
 import { filteredOfferings, gatheredMatches } from './catalogue-sql';
 import type { RecentStartBounds } from './recent-start-bounds';
+import type { SearchVocabulary } from './search-vocabulary';
 import { CountCache } from '../count-cache';
 import { hasSearchTerms, searchTokens } from './search-terms';
 
@@ -39,6 +40,7 @@ export class CatalogueCounter {
     private readonly policy: CatalogueCountPolicy,
     private readonly planner: CatalogueReadPlanner,
     private readonly startBounds: RecentStartBounds,
+    private readonly vocabulary: SearchVocabulary,
   ) {
     this.cache = new CountCache(redis, policy.cacheSeconds, 'catalogue-count');
   }
@@ -84,7 +86,7 @@ export class CatalogueCounter {
   private async countUpTo(filter: CatalogueFilter, limit: number): Promise<number> {
     const bounded = await this.startBounds.of(filter);
     const source = hasSearchTerms(filter.words)
-      ? gatheredMatches(this.db, bounded, RANGE_COLUMNS, await this.planner.bitmapRanges(bounded)).select('id')
+      ? gatheredMatches(this.db, await this.vocabulary.complete(bounded), RANGE_COLUMNS, await this.planner.bitmapRanges(bounded)).select('id')
       : filteredOfferings(this.db, bounded).select('id');
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });
     return Number(n);

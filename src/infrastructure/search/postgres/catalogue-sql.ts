@@ -62,9 +62,13 @@ export interface StartBounds {
   readonly latestClosed: string | null;
 }
 
-/** A filter as the SQL below takes it: the port's, with the start bounds of its status. */
+/**
+ * A filter as the SQL below takes it: the port's, with the start bounds of its status and the
+ * lexemes its last search word completes to (see `SearchVocabulary`), where they were looked up.
+ */
 export interface SqlFilter extends CatalogueFilter {
   readonly startBounds?: StartBounds;
+  readonly completions?: readonly string[];
 }
 
 export type SqlQuery = CatalogueQuery & SqlFilter;
@@ -112,8 +116,8 @@ export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex
   if (!hasSearchTerms(query.words)) return source;
   // An item whose lexemes are too many for an index entry has none there: its words are tested
   // on its table row.
-  const onEntry = searchCondition('search_lexemes', query.words);
-  const onRow = searchCondition('own.search_vector', query.words);
+  const onEntry = searchCondition('search_lexemes', query.words, query.completions);
+  const onRow = searchCondition('own.search_vector', query.words, query.completions);
   return source.whereRaw(`COALESCE(${onEntry.sql}, (SELECT ${onRow.sql} FROM ?? AS own WHERE own.id = ??))`, [...onEntry.bindings, ...onRow.bindings, table, `${table}.id`]);
 }
 
@@ -144,9 +148,10 @@ export const EVERY_RANGE: BitmapRanges = { status: true, price: true };
 export function gatheredMatches(db: Knex, filter: SqlFilter, columns: readonly string[], ranges: BitmapRanges = EVERY_RANGE): Knex.QueryBuilder {
   const table = OFFERING_TABLES[filter.kind].items;
   const base: SqlFilter = { kind: filter.kind, words: [], now: filter.now };
+  const words: Partial<SqlFilter> = { words: filter.words, completions: filter.completions };
   const status: Partial<SqlFilter> = { status: filter.status, startBounds: filter.startBounds };
   const price: Partial<SqlFilter> = { priceMin: filter.priceMin, priceMax: filter.priceMax };
-  const inBitmap: SqlFilter = { ...base, words: filter.words, ...(ranges.status ? status : {}), ...(ranges.price ? price : {}) };
+  const inBitmap: SqlFilter = { ...base, ...words, ...(ranges.status ? status : {}), ...(ranges.price ? price : {}) };
   const tested: SqlFilter = { ...base, ...(ranges.status ? {} : status), ...(ranges.price ? {} : price) };
   const matches = filteredOfferings(db, inBitmap).select(columns);
   return withoutSearch(db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' }), tested);
@@ -194,9 +199,9 @@ function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
   if (first.field === 'price') withPriceRange(walked, query);
 }
 
-function withSearch(query: Knex.QueryBuilder, filter: CatalogueFilter): Knex.QueryBuilder {
+function withSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
   if (!hasSearchTerms(filter.words)) return query;
-  const condition = searchCondition('search_vector', filter.words);
+  const condition = searchCondition('search_vector', filter.words, filter.completions);
   return query.whereRaw(condition.sql, [...condition.bindings]);
 }
 

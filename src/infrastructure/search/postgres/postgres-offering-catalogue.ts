@@ -20,6 +20,7 @@ import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
 import { CatalogueReadPlanner, type ReadChoice } from './catalogue-read-planner';
 import { RecentStartBounds } from './recent-start-bounds';
+import { SearchVocabulary } from './search-vocabulary';
 import {
   type BitmapRanges,
   afterCursor,
@@ -53,6 +54,7 @@ interface ItemRow extends OfferingRow {
 @injectable()
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
   readonly planner: CatalogueReadPlanner;
+  readonly vocabulary: SearchVocabulary;
   private readonly counter: CatalogueCounter;
   private readonly startBounds: RecentStartBounds;
   private readonly plainPages: PreparedRead<[CatalogueQuery]>;
@@ -65,7 +67,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   ) {
     this.planner = new CatalogueReadPlanner(db);
     this.startBounds = new RecentStartBounds(db);
-    this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds);
+    this.vocabulary = new SearchVocabulary(db);
+    this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary);
     this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
       shape: (query) => `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}`,
       build: (query) => this.plainQuery(query),
@@ -109,7 +112,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
       // A full page found within the budget is the page; otherwise the budget may have run out.
       if (walked.length > query.limit) return walked;
     }
-    return this.listQuery(query, { plan: 'collect', ranges: await this.planner.bitmapRanges(query) });
+    const [completed, ranges] = await Promise.all([this.vocabulary.complete(query), this.planner.bitmapRanges(query)]);
+    return this.listQuery(completed, { plan: 'collect', ranges });
   }
 
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */

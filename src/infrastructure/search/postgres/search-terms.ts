@@ -17,10 +17,17 @@ export const hasSearchTerms = (words: readonly string[]): boolean => words.some(
 
 /**
  * `vector @@ query` for the words, the query made by `catalogue_search_query` (a migration): every
- * lexeme of every word required, those of the last word also as prefixes.
+ * lexeme of every word required, those of the last word also as prefixes; with `completions`
+ * (see `SearchVocabulary`), the last word's prefix is a choice among the lexemes it completes to.
  */
-export function searchCondition(vector: string, words: readonly string[]): { readonly sql: string; readonly bindings: readonly string[] } {
+export function searchCondition(
+  vector: string,
+  words: readonly string[],
+  completions?: readonly string[],
+): { readonly sql: string; readonly bindings: readonly string[] } {
   // A word with no letter or digit has no lexeme: left out, it cannot take the prefix from the last real one.
   const terms = words.filter(isTerm);
-  return { sql: `${vector} @@ catalogue_search_query(ARRAY[${terms.map(() => '?').join(', ')}]::text[])`, bindings: terms };
+  const array = (values: readonly string[]) => `ARRAY[${values.map(() => '?').join(', ')}]::text[]`;
+  if (!completions?.length) return { sql: `${vector} @@ catalogue_search_query(${array(terms)})`, bindings: terms };
+  return { sql: `${vector} @@ catalogue_search_query(${array(terms)}, ${array(completions)})`, bindings: [...terms, ...completions] };
 }

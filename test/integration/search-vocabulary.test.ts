@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
+import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
+import { filteredOfferings } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
+import { createOffering } from '../support/offerings';
+import { type TestServer, sharedServer } from '../support/test-server';
+import { uniqueName } from '../support/users';
+
+describe('Search vocabulary: the lexemes a last search word completes to', () => {
+  let server: TestServer;
+  let db: Knex;
+  let vocabulary: SearchVocabulary;
+  const now = new Date();
+  const completionsOf = async (word: string, kind: 'test' | 'course' = 'test') =>
+    (await vocabulary.complete({ kind, words: ['Python', word], now })).completions ?? null;
+
+  before(async () => {
+    server = await sharedServer();
+    db = server.db;
+    vocabulary = new SearchVocabulary(db);
+  });
+
+  it('holds every lexeme of every item with a character other than a digit, for items added one by one, in batches, and renamed', async () => {
+    const word = uniqueName('vocab');
+    for (const kind of ALL_OFFERING_KINDS) {
+      const table = OFFERING_TABLES[kind].items;
+      const id = await createOffering(db, kind, { title: `${word}one 입문${word} 2031`, description: `v2.0 node.js ${word}-x` });
+      await db(table).insert([1, 2, 3].map((n) => ({ title: `${word}batch${n} 실전`, description: '', price: '1000.00', start_at: now, end_at: new Date(now.getTime() + 1000) })));
+      await db(table).where({ id }).update({ title: `${word}renamed Δοκιμή ΣΟΦΟΣ` });
+      // Registrations change a row without changing its words.
+      await db(table).where({ id }).increment('registration_count', 1);
+      const missing = await db.raw(
+        `SELECT lexeme FROM ??, unnest(tsvector_to_array(search_vector)) AS lexeme WHERE lexeme ~ '[^0-9]'
+         EXCEPT SELECT lexeme FROM search_vocabulary WHERE catalogue = ?`,
+        [table, table],
+      );
+      expect(missing.rows, table).to.deep.equal([]);
+    }
+    expect(await completionsOf(`${word}batch`)).to.deep.equal([1, 2, 3].map((n) => `${word}batch${n}`));
+    expect(await completionsOf(`${word}re`, 'course')).to.deep.equal([`${word}renamed`]);
+    // What an item was called before it was renamed stays: a completion that matches nothing costs nothing.
+    expect(await completionsOf(`${word}on`)).to.deep.equal([`${word}one`]);
+  });
+
+  it('learns nothing from a write that is rolled back', async () => {
+    const word = uniqueName('rolled');
+    await db
+      .transaction(async (trx) => {
+        await createOffering(trx, 'test', { title: `${word}back` });
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(await completionsOf(word)).to.equal(null);
+  });
+
+  it('completes a word to at most sixteen lexemes, and leaves prefixes of digits alone, words read as several lexemes and unknown words as they are', async () => {
+    const word = uniqueName('many');
+    const suffixes = 'abcdefghijklmnopq'.split('');
+    await db('tests').insert(suffixes.map((suffix, i) => ({ title: `${word}${i < 16 ? 'x' : 'y'}${suffix} 7${word.length}${i}`, description: '', price: '1000.00', start_at: now, end_at: new Date(now.getTime() + 1000) })));
+    expect(await completionsOf(`${word}x`)).to.have.length(16);
+    expect(await completionsOf(word)).to.equal(null);
+    expect(await completionsOf('7')).to.equal(null);
+    expect(await completionsOf(`${word}x-${word}y`)).to.equal(null);
+    expect(await completionsOf(uniqueName('unknown'))).to.equal(null);
+  });
+
+  it('completes the last word that has a letter or a digit, and the search finds through the completions what its prefix finds', async () => {
+    const word = uniqueName('last');
+    const id = await createOffering(db, 'test', { title: `${word}word 입문` });
+    const completed = await vocabulary.complete({ kind: 'test', words: ['입문', word.toUpperCase(), '!!'], now });
+    expect(completed.completions).to.deep.equal([`${word}word`]);
+    const found = async (filter: typeof completed) => (await filteredOfferings(db, filter).select('id')).map((row: { id: number }) => row.id);
+    expect(await found(completed)).to.deep.equal([id]);
+    expect(await found({ ...completed, completions: undefined })).to.deep.equal([id]);
+  });
+
+  it('never lets a completion change what the query finds beyond the word it completes', async () => {
+    const queryOf = async (words: string[], completions: string[]) =>
+      (await db.raw('SELECT catalogue_search_query(?::text[], ?::text[])::text AS query', [words, completions])).rows[0].query as string;
+    // Completions that do not start with the last word, or a last word read as two lexemes, leave the prefix.
+    expect(await queryOf(['python', 'ja'], ['ruby'])).to.equal(`'python' & 'ja':*`);
+    expect(await queryOf(['python', "it's"], ['its'])).to.equal(`'python' & 'it':* & 's':*`);
+    // Quotes and backslashes in a completion are quoted, never read as operators.
+    expect(await queryOf(['python', "o'"], ["o'brien", 'o\\x', 'o | !python'])).to.equal(`'python' & ( 'o | !python' | 'o''brien' | 'o\\\\x' )`);
+  });
+});
