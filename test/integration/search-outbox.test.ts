@@ -30,15 +30,16 @@ describe('The search outbox', function () {
     try {
       let draining: () => void = () => undefined;
       const started = new Promise<void>((resolve) => (draining = resolve));
+      const order: string[] = [];
       // A drain that holds the lock for 600 ms, as one waiting for the engine's tasks would.
       const drain = outbox.drain(10, 5, async () => {
         draining();
         await delay(600);
+        order.push('drain');
         return { failedEntryIds: [] };
       });
       await started;
-      const order: string[] = [];
-      await Promise.all([drain.then(() => order.push('drain')), outbox.exclusive(async () => order.push('exclusive'))]);
+      await Promise.all([drain, outbox.exclusive(async () => order.push('exclusive'))]);
       expect(order).to.deep.equal(['drain', 'exclusive']);
     } finally {
       await db('search_outbox').where({ id }).delete();
