@@ -103,15 +103,18 @@ export async function up(knex: Knex): Promise<void> {
     )`);
   await knex.raw(FUNCTIONS);
   for (const table of TABLES) {
-    await knex.raw(`
-      INSERT INTO search_vocabulary (catalogue, lexeme)
-      SELECT DISTINCT '${table}', lexeme FROM ${table}, unnest(tsvector_to_array(search_vector)) AS lexeme WHERE ${KEPT}`);
+    // The triggers first: creating them waits for the table's writers and keeps new ones out until
+    // the migration commits, so the vocabulary read below misses no item.
     await knex.raw(`
       CREATE TRIGGER ${table}_vocabulary_added AFTER INSERT ON ${table}
       REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION search_vocabulary_learn_added()`);
     await knex.raw(`
       CREATE TRIGGER ${table}_vocabulary_changed AFTER UPDATE ON ${table}
       FOR EACH ROW WHEN (OLD.search_vector IS DISTINCT FROM NEW.search_vector) EXECUTE FUNCTION search_vocabulary_learn_changed()`);
+    await knex.raw(`
+      INSERT INTO search_vocabulary (catalogue, lexeme)
+      SELECT DISTINCT '${table}', lexeme FROM ${table}, unnest(tsvector_to_array(search_vector)) AS lexeme WHERE ${KEPT}
+      ON CONFLICT DO NOTHING`);
   }
 }
 
