@@ -85,9 +85,11 @@ export class CatalogueCounter {
    */
   private async countUpTo(filter: CatalogueFilter, limit: number): Promise<number> {
     const bounded = await this.startBounds.of(filter);
-    const source = hasSearchTerms(filter.words)
-      ? gatheredMatches(this.db, await this.vocabulary.complete(bounded), RANGE_COLUMNS, await this.planner.bitmapRanges(bounded)).select('id')
-      : filteredOfferings(this.db, bounded).select('id');
+    let source: Knex.QueryBuilder;
+    if (hasSearchTerms(filter.words)) {
+      const [completed, ranges] = await Promise.all([this.vocabulary.complete(bounded), this.planner.bitmapRanges(bounded)]);
+      source = gatheredMatches(this.db, completed, RANGE_COLUMNS, ranges).select('id');
+    } else source = filteredOfferings(this.db, bounded).select('id');
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });
     return Number(n);
   }
