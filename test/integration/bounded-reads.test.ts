@@ -27,7 +27,9 @@ const EVERYWHERE = 'catalogue';
 const RARE = 'rarity';
 /** Unfinished words: each completes to one word or to none. */
 const PREFIXES = ['alp', 'gam', '실', '입', 'cat', 'rar', 'zzz'];
-const WORDS = [...LEFT_WORDS, ...RIGHT_WORDS, EVERYWHERE, RARE, ...PREFIXES];
+/** Words no item holds, whole or as the start of a word. */
+const ABSENT = ['omega', '초급'];
+const WORDS = [...LEFT_WORDS, ...RIGHT_WORDS, EVERYWHERE, RARE, ...PREFIXES, ...ABSENT];
 
 /** The catalogue built for these tests, in a database of its own (plans need a sizeable table). */
 function plansDatabaseUrl(): string {
@@ -124,8 +126,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         // The reference ignores the start bounds that the plans add for a status.
         const expected = await expectedIds(unbounded);
         const query = await withStartBounds(db, unbounded);
-        // The last word's prefix replaced by the words it completes to finds the same items.
-        const completed = await catalogue.vocabulary.complete(query);
+        // The last word's prefix replaced by the words it completes to finds the same items, and
+        // a search the vocabulary rules out finds none.
+        const completed = await catalogue.vocabulary.lookUp(query);
+        if (completed.unmatchable) expect(expected).to.deep.equal([]);
         for (const words of [query, completed]) {
           // Collecting is always complete, whichever ranges its bitmap takes from their indexes.
           for (const ranges of EVERY_CHOICE_OF_RANGES) {
@@ -396,12 +400,15 @@ describe('Bounded reads over HTTP', () => {
   it('answers a read that runs into the statement timeout with 503 query_timeout and Retry-After, never a hang or a 500', () =>
     withTestServer({ DB_STATEMENT_TIMEOUT: '300ms' }, async (server) => {
       const user = await createUser(server.api);
+      // A word some course holds, so that the courses must be read to answer.
+      const word = uniqueName('slow');
+      await createOffering(server.db, 'course', { title: `${word} 입문` });
       const locker = createKnex(server.config.databaseUrl, 1);
       const trx = await locker.transaction();
       try {
         await trx.raw('LOCK TABLE courses IN ACCESS EXCLUSIVE MODE');
         const started = Date.now();
-        const res = await server.api.get(`/api/courses/?search=${uniqueName('slow')}`, { token: user.access });
+        const res = await server.api.get(`/api/courses/?search=${word}`, { token: user.access });
         expect(res.status).to.equal(503);
         expect(res.body).to.include({ code: 'query_timeout', status: 503 });
         expect(res.headers.get('retry-after')).to.match(/^\d+$/);

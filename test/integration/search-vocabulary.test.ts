@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../src/application/ports/offering-catalogue';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { filteredOfferings } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
 import { createOffering } from '../support/offerings';
 import { type TestServer, sharedServer } from '../support/test-server';
@@ -14,12 +16,12 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
   let vocabulary: SearchVocabulary;
   const now = new Date();
   const completionsOf = async (word: string, kind: 'test' | 'course' = 'test') =>
-    (await vocabulary.complete({ kind, words: ['Python', word], now })).completions ?? null;
+    (await vocabulary.lookUp({ kind, words: ['Python', word], now })).completions ?? null;
 
   before(async () => {
     server = await sharedServer();
     db = server.db;
-    vocabulary = new SearchVocabulary(db);
+    vocabulary = new SearchVocabulary(db, new SearchSelectivity(db));
   });
 
   it('holds every lexeme of every item with a character other than a digit, for items added one by one, in batches, and renamed', async () => {
@@ -69,11 +71,43 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
   it('completes the last word that has a letter or a digit, and the search finds through the completions what its prefix finds', async () => {
     const word = uniqueName('last');
     const id = await createOffering(db, 'test', { title: `${word}word 입문` });
-    const completed = await vocabulary.complete({ kind: 'test', words: ['입문', word.toUpperCase(), '!!'], now });
+    const completed = await vocabulary.lookUp({ kind: 'test', words: ['입문', word.toUpperCase(), '!!'], now });
     expect(completed.completions).to.deep.equal([`${word}word`]);
     const found = async (filter: typeof completed) => (await filteredOfferings(db, filter).select('id')).map((row: { id: number }) => row.id);
     expect(await found(completed)).to.deep.equal([id]);
     expect(await found({ ...completed, completions: undefined })).to.deep.equal([id]);
+  });
+
+  it('rules out a search with a word that no item of the catalogue holds, whole before the last word or as the start of the last one, and no other', async () => {
+    const word = uniqueName('held');
+    await createOffering(db, 'test', { title: `${word}one ${word}x-${word}y ΣΟΦΟΣ`, description: 'v2.0 2031' });
+    const ruledOut = async (words: string[], kind: 'test' | 'course' = 'test') => (await vocabulary.lookUp({ kind, words, now })).unmatchable === true;
+    // Held: whole words, the start of the last one, words of several lexemes, any letter case, a final sigma.
+    expect(await ruledOut([`${word}one`, `${word}x`])).to.equal(false);
+    expect(await ruledOut([`${word}x-${word}y`, `${word}ONE`, '!!'])).to.equal(false);
+    expect(await ruledOut(['σοφος', `${word}o`])).to.equal(false);
+    // Numbers are not in the vocabulary, so they rule nothing out.
+    expect(await ruledOut([`${word}one`, '2031'])).to.equal(false);
+    expect(await ruledOut(['77777777', `${word}one`])).to.equal(false);
+    // A word before the last must be whole; the last must start a word; each catalogue has its own words.
+    expect(await ruledOut([`${word}on`, `${word}one`])).to.equal(true);
+    expect(await ruledOut([`${word}one`, `${word}z`])).to.equal(true);
+    expect(await ruledOut([`${word}one`], 'course')).to.equal(true);
+    // Whatever it rules out, the search finds nothing.
+    for (const words of [[`${word}on`, `${word}one`], [`${word}one`, `${word}z`]]) {
+      expect(await filteredOfferings(db, { kind: 'test', words, now }).select('id')).to.deep.equal([]);
+    }
+  });
+
+  it('answers a search that the vocabulary rules out with an empty page and an exact count of none', async () => {
+    const catalogue = server.running.app.container.get<OfferingCatalogue>(OFFERING_CATALOGUE);
+    for (const kind of ALL_OFFERING_KINDS) {
+      const filter = { kind, words: ['입문', uniqueName('nowhere')], now, status: 'available' as const };
+      const slice = await catalogue.list({ ...filter, sort: 'created', limit: 20 });
+      expect(slice.items).to.deep.equal([]);
+      expect(slice.more).to.equal(false);
+      expect(await catalogue.count(filter)).to.deep.equal({ value: 0, estimated: false });
+    }
   });
 
   it('never lets a completion change what the query finds beyond the word it completes', async () => {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../../application/ports/offering-catalogue';
 import { isQueryTimeout } from '../../errors/query-timeout';
 import type { CatalogueReadPlanner } from './catalogue-read-planner';
-import { filteredOfferings, gatheredMatches } from './catalogue-sql';
+import { type SqlFilter, filteredOfferings, gatheredMatches } from './catalogue-sql';
 import type { RecentStartBounds } from './recent-start-bounds';
 import type { SearchVocabulary } from './search-vocabulary';
 import { CountCache } from '../count-cache';
@@ -51,14 +51,15 @@ export class CatalogueCounter {
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const cap = this.policy.exactUpTo;
-    const { estimate, wordMatches } = await this.estimate(filter);
+    const [looked, { estimate, wordMatches }] = await Promise.all([this.vocabulary.lookUpUnlisted(filter), this.estimate(filter)]);
+    if (looked?.unmatchable) return { value: 0, estimated: false };
     const sampledOnly = wordMatches === null && filter.status === 'available';
     const trusted = cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
     // Counting reads every item the words match before the other filters narrow them down.
     if (estimate > trusted || (wordMatches ?? 0) > trusted) return { value: estimate, estimated: true };
     let counted: number;
     try {
-      counted = await this.countUpTo(filter, cap + 1);
+      counted = await this.countUpTo(filter, cap + 1, looked);
     } catch (error) {
       if (isQueryTimeout(error)) return { value: estimate, estimated: true };
       throw error;
@@ -81,14 +82,15 @@ export class CatalogueCounter {
   /**
    * Counts the matches, stopping at `limit`. With search words the matches are gathered through
    * the indexes first (see `gatheredMatches`: the planner would otherwise walk a whole index in
-   * search of them), with the ranges that pay for themselves in the bitmap.
+   * search of them), with the last word's completions and the ranges that pay for themselves in
+   * the bitmap.
    */
-  private async countUpTo(filter: CatalogueFilter, limit: number): Promise<number> {
+  private async countUpTo(filter: CatalogueFilter, limit: number, looked: SqlFilter | null): Promise<number> {
     const bounded = await this.startBounds.of(filter);
     let source: Knex.QueryBuilder;
     if (hasSearchTerms(filter.words)) {
-      const [completed, ranges] = await Promise.all([this.vocabulary.complete(bounded), this.planner.bitmapRanges(bounded)]);
-      source = gatheredMatches(this.db, completed, RANGE_COLUMNS, ranges).select('id');
+      const [{ completions }, ranges] = await Promise.all([looked ?? this.vocabulary.lookUp(filter), this.planner.bitmapRanges(bounded)]);
+      source = gatheredMatches(this.db, { ...bounded, completions }, RANGE_COLUMNS, ranges).select('id');
     } else source = filteredOfferings(this.db, bounded).select('id');
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });
     return Number(n);

@@ -63,12 +63,14 @@ export interface StartBounds {
 }
 
 /**
- * A filter as the SQL below takes it: the port's, with the start bounds of its status and the
- * lexemes its last search word completes to (see `SearchVocabulary`), where they were looked up.
+ * A filter as the SQL below takes it: the port's, with the start bounds of its status and what
+ * the vocabulary told of its words (see `SearchVocabulary`), where they were looked up: the
+ * lexemes its last word completes to, and whether no item can match them.
  */
 export interface SqlFilter extends CatalogueFilter {
   readonly startBounds?: StartBounds;
   readonly completions?: readonly string[];
+  readonly unmatchable?: boolean;
 }
 
 export type SqlQuery = CatalogueQuery & SqlFilter;

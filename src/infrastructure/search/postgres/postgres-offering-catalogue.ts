@@ -67,7 +67,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   ) {
     this.planner = new CatalogueReadPlanner(db);
     this.startBounds = new RecentStartBounds(db);
-    this.vocabulary = new SearchVocabulary(db);
+    this.vocabulary = new SearchVocabulary(db, this.planner.selectivity);
     this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary);
     this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
       shape: (query) => `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}`,
@@ -85,9 +85,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   }
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
-    const rows = planDependsOnValues(query)
-      ? await this.filteredRows(await this.startBounds.of(query))
-      : await this.plainPages.run<ItemRow>(query);
+    const rows = planDependsOnValues(query) ? await this.filteredRows(query) : await this.plainPages.run<ItemRow>(query);
     const more = rows.length > query.limit;
     const keyCount = sortColumns(query.sort).length;
     const page = rows.slice(0, query.limit).map((row) => toItem(row, keyCount as 1 | 2));
@@ -104,16 +102,21 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return row ? Object.assign(toItem(row, 0), { version: row.version }) : null;
   }
 
-  /** A filtered page: walked when the estimates promise a full page within budget, else collected. */
-  private async filteredRows(query: SqlQuery): Promise<ItemRow[]> {
-    const choice = await this.planner.choose(query);
+  /**
+   * A filtered page: none where the vocabulary rules out every item; else walked when the
+   * estimates promise a full page within budget, and collected otherwise or when the walk fell short.
+   */
+  private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
+    const [bounded, looked, choice] = await Promise.all([this.startBounds.of(query), this.vocabulary.lookUpUnlisted(query), this.planner.choose(query)]);
+    if (looked?.unmatchable) return [];
     if (choice.plan === 'walk') {
-      const walked: ItemRow[] = await this.listQuery(query, choice);
+      // The walk keeps the last word's prefix (see `SearchVocabulary`).
+      const walked: ItemRow[] = await this.listQuery(bounded, choice);
       // A full page found within the budget is the page; otherwise the budget may have run out.
       if (walked.length > query.limit) return walked;
     }
-    const [completed, ranges] = await Promise.all([this.vocabulary.complete(query), this.planner.bitmapRanges(query)]);
-    return this.listQuery(completed, { plan: 'collect', ranges });
+    const [{ completions }, ranges] = await Promise.all([looked ?? this.vocabulary.lookUp(query), this.planner.bitmapRanges(bounded)]);
+    return this.listQuery({ ...bounded, completions }, { plan: 'collect', ranges });
   }
 
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */

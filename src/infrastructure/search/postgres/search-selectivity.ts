@@ -43,6 +43,18 @@ export class SearchSelectivity {
     };
   }
 
+  /**
+   * Whether the statistics list every token (the last one as the start of a listed lexeme): then
+   * each was held by items when they were taken. A word they do not list is rare, or held by no
+   * item at all.
+   */
+  async listsEvery(kind: OfferingKind, tokens: readonly string[]): Promise<boolean> {
+    const stats = await this.load(kind);
+    if (!stats) return false;
+    const last = tokens.length - 1;
+    return tokens.every((token, i) => (i < last ? stats.frequencies.has(token) : [...stats.frequencies.keys()].some((lexeme) => lexeme.startsWith(token))));
+  }
+
   /** The table's row count as of the last ANALYZE. */
   async rowCount(kind: OfferingKind): Promise<number | null> {
     return (await this.load(kind))?.rows ?? null;

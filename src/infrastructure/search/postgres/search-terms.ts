@@ -16,6 +16,12 @@ const isTerm = (word: string): boolean => LETTER_OR_DIGIT.test(word);
 export const hasSearchTerms = (words: readonly string[]): boolean => words.some(isTerm);
 
 /**
+ * The words that hold a letter or a digit, as the query is made of them: a word without has no
+ * lexeme, and left out, it cannot take the prefix from the last real one.
+ */
+export const searchTerms = (words: readonly string[]): string[] => words.filter(isTerm);
+
+/**
  * `vector @@ query` for the words, the query made by `catalogue_search_query` (a migration): every
  * lexeme of every word required, those of the last word also as prefixes; with `completions`
  * (see `SearchVocabulary`), the last word's prefix is a choice among the lexemes it completes to.
@@ -25,8 +31,7 @@ export function searchCondition(
   words: readonly string[],
   completions?: readonly string[],
 ): { readonly sql: string; readonly bindings: readonly string[] } {
-  // A word with no letter or digit has no lexeme: left out, it cannot take the prefix from the last real one.
-  const terms = words.filter(isTerm);
+  const terms = searchTerms(words);
   const array = (values: readonly string[]) => `ARRAY[${values.map(() => '?').join(', ')}]::text[]`;
   if (!completions?.length) return { sql: `${vector} @@ catalogue_search_query(${array(terms)})`, bindings: terms };
   return { sql: `${vector} @@ catalogue_search_query(${array(terms)}, ${array(completions)})`, bindings: [...terms, ...completions] };

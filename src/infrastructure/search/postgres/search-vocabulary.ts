@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import type { SqlFilter } from './catalogue-sql';
-import { hasSearchTerms } from './search-terms';
+import type { SearchSelectivity } from './search-selectivity';
+import { searchTerms, searchTokens } from './search-terms';
 
 /**
  * The most lexemes a last word's prefix is replaced by: more, and the choice among them costs the
@@ -10,25 +11,47 @@ import { hasSearchTerms } from './search-terms';
 const MOST_COMPLETIONS = 16;
 
 /**
- * The lexemes a search's last word completes to in the catalogue (`search_vocabulary`, kept by
- * triggers, see its migration). Gathering the matches of several words through the full-text
- * index costs about five times less when the last one is a choice among whole lexemes than when
- * it is a prefix, which the index decodes posting by posting. A walk tests the words on its
- * index entries, where a prefix costs no more: only gatherings (collects, counts) look them up.
+ * What the catalogue's vocabulary (`search_vocabulary`, kept by triggers, see its migrations)
+ * tells of a search before any item is read:
+ * - whether any item can match it at all: a word no item holds matches nothing, and no plan then
+ *   needs to look for it (a walk would spend its whole budget, a gathering would read the other
+ *   words' postings);
+ * - the lexemes its last word completes to. Gathering the matches of several words through the
+ *   full-text index costs about five times less when the last one is a choice among whole
+ *   lexemes than when it is a prefix, which the index decodes posting by posting. A walk tests
+ *   the words on its index entries, where a prefix costs no more: only gatherings (collects,
+ *   counts) use the completions.
  */
 export class SearchVocabulary {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly selectivity: SearchSelectivity,
+  ) {}
 
-  /** The filter with the completions of its last word, where there are at most a few. */
-  async complete<F extends SqlFilter>(filter: F): Promise<F & SqlFilter> {
-    const last = filter.words.filter((word) => hasSearchTerms([word])).at(-1);
-    if (last === undefined) return filter;
-    const { rows } = await this.db.raw('SELECT catalogue_search_completions(?, ?, ?) AS completions', [
-      OFFERING_TABLES[filter.kind].items,
-      last,
-      MOST_COMPLETIONS,
-    ]);
-    const completions = (rows[0] as { completions: string[] | null }).completions;
-    return completions ? { ...filter, completions } : filter;
+  /**
+   * `lookUp`, where it may rule the search out: the lexeme statistics list only words items held,
+   * so a search of listed words is not looked up before it is read (null), and one with a rare
+   * or unknown word is.
+   */
+  async lookUpUnlisted<F extends SqlFilter>(filter: F): Promise<(F & SqlFilter) | null> {
+    const tokens = searchTokens(filter.words);
+    if (tokens.length === 0 || (await this.selectivity.listsEvery(filter.kind, tokens))) return null;
+    return this.lookUp(filter);
+  }
+
+  /**
+   * The filter with the completions of its last word, where there are at most a few, and
+   * `unmatchable` where the vocabulary rules out every item (one lookup, whatever the words).
+   */
+  async lookUp<F extends SqlFilter>(filter: F): Promise<F & SqlFilter> {
+    const terms = searchTerms(filter.words);
+    if (terms.length === 0) return filter;
+    const table = OFFERING_TABLES[filter.kind].items;
+    const { rows } = await this.db.raw(
+      `SELECT catalogue_search_completions(?, ?, ?) AS completions, catalogue_search_possible(?, ARRAY[${terms.map(() => '?').join(', ')}]::text[]) AS possible`,
+      [table, terms.at(-1)!, MOST_COMPLETIONS, table, ...terms],
+    );
+    const { completions, possible } = rows[0] as { completions: string[] | null; possible: boolean };
+    return { ...filter, ...(completions ? { completions } : {}), ...(possible ? {} : { unmatchable: true }) };
   }
 }
