@@ -13,6 +13,14 @@ interface LexemeStatistics {
 const REFRESH_MS = 5 * 60 * 1000;
 
 /**
+ * How many postings of a longer list the full-text index reads per match of the rarest word when
+ * it intersects them (a skip lands in a compressed segment that is decoded whole). Measured at
+ * five million items: a word of 0.1 % ANDed with one of 12.5 % took 6.6 ms, the rare word alone
+ * 3.8 ms; decoding every posting of the common one would have taken ~35 ms.
+ */
+const SKIPPED_POSTINGS = 20;
+
+/**
  * Estimates how many items a search matches from the lexeme frequencies ANALYZE keeps for the
  * search column. PostgreSQL's own estimate for a prefix term (`word:*`) is a fixed guess, which
  * sends rare-word searches down the wrong plan; this one sums the frequencies of the listed
@@ -30,16 +38,18 @@ export class SearchSelectivity {
 
   /**
    * Estimated matching rows for the tokens (the last one a prefix), and the entries of the
-   * full-text index read to find them (each token's own matches, added up); null without
-   * statistics.
+   * full-text index read to find them; null without statistics. The index intersects the words'
+   * posting lists by skipping through the longer ones to the next entry of the shortest, so a
+   * word is read in full only up to `SKIPPED_POSTINGS` times the rarest word's matches.
    */
   async estimate(kind: OfferingKind, tokens: readonly string[]): Promise<{ readonly matches: number; readonly postings: number } | null> {
     const stats = await this.load(kind);
     if (!stats || tokens.length === 0) return null;
     const shares = tokens.map((token, i) => (i < tokens.length - 1 ? (stats.frequencies.get(token) ?? stats.unlisted) : prefixShare(stats, token)));
+    const rarest = Math.min(...shares);
     return {
       matches: Math.round(shares.reduce((product, share) => product * share, 1) * stats.rows),
-      postings: Math.round(shares.reduce((sum, share) => sum + share, 0) * stats.rows),
+      postings: Math.round(shares.reduce((sum, share) => sum + Math.min(share, rarest * SKIPPED_POSTINGS), 0) * stats.rows),
     };
   }
 
