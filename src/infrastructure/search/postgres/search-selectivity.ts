@@ -62,7 +62,7 @@ export class SearchSelectivity {
     const stats = await this.load(kind);
     if (!stats) return false;
     const last = tokens.length - 1;
-    return tokens.every((token, i) => (i < last ? stats.frequencies.has(token) : [...stats.frequencies.keys()].some((lexeme) => lexeme.startsWith(token))));
+    return tokens.every((token, i) => (i < last ? stats.frequencies.has(token) : listsPrefix(stats, token)));
   }
 
   /** The table's row count as of the last ANALYZE. */
@@ -97,6 +97,12 @@ export class SearchSelectivity {
     const minimum = row.frequencies[row.lexemes.length];
     return { frequencies, unlisted: minimum / 2, rows: row.rows, loadedAt: Date.now() };
   }
+}
+
+/** Whether the statistics list a lexeme that starts with the prefix (the prefix itself included). */
+function listsPrefix(stats: LexemeStatistics, prefix: string): boolean {
+  for (const lexeme of stats.frequencies.keys()) if (lexeme.startsWith(prefix)) return true;
+  return false;
 }
 
 /** The share of rows holding a lexeme that starts with the prefix (the prefix itself included). */
