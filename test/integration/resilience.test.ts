@@ -132,11 +132,19 @@ describe('Graceful shutdown', () => {
     // hashed at the production cost so that they are still in flight when the server closes.
     const server = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '20', PASSWORD_HASH_MEMORY_KIB: String(OWASP_MEMORY_KIB) });
     const user = await createUser(server.api);
+    // Closing cuts connections that have sent no request yet, as a shutdown should: wait until
+    // the server has received every login (argon2 keeps them in flight well after that).
+    let received = 0;
+    const allReceived = new Promise<void>((resolve) => {
+      server.running.server.on('request', () => {
+        received += 1;
+        if (received === 10) resolve();
+      });
+    });
     const inFlight = Array.from({ length: 10 }, () =>
       server.api.post('/api/auth/login/', { email: user.email, password: user.password }).then((res) => res.status),
     );
-    // Logins hash with argon2, so ten of them are still being processed after this pause.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await allReceived;
     await server.running.close();
     expect(await Promise.all(inFlight)).to.deep.equal(Array(10).fill(200));
     let refused = false;
