@@ -1,14 +1,15 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../src/application/ports/offering-catalogue';
-import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
+import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../src/domain/offering-kind';
+import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { filteredOfferings } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
 import { createOffering } from '../support/offerings';
-import { type TestServer, sharedServer } from '../support/test-server';
-import { uniqueName } from '../support/users';
+import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
+import { createUser, uniqueName } from '../support/users';
 
 describe('Search vocabulary: the lexemes a last search word completes to', () => {
   let server: TestServer;
@@ -100,15 +101,37 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
   });
 
   it('answers a search that the vocabulary rules out with an empty page and an exact count of none', async () => {
+    const user = await createUser(server.api);
     const catalogue = server.running.app.container.get<OfferingCatalogue>(OFFERING_CATALOGUE);
     for (const kind of ALL_OFFERING_KINDS) {
-      const filter = { kind, words: ['입문', uniqueName('nowhere')], now, status: 'available' as const };
-      const slice = await catalogue.list({ ...filter, sort: 'created', limit: 20 });
-      expect(slice.items).to.deep.equal([]);
-      expect(slice.more).to.equal(false);
-      expect(await catalogue.count(filter)).to.deep.equal({ value: 0, estimated: false });
+      const words = ['입문', uniqueName('nowhere')];
+      const res = await server.api.get(`/api/${OFFERING_KINDS[kind].plural}/?search=${encodeURIComponent(words.join(' '))}&status=available`, { token: user.access });
+      expect(res.status).to.equal(200);
+      expect(res.body).to.deep.include({ count: 0, count_is_estimate: false, results: [], next: null });
+      // The count on its own, as a page read by cursor or past the result window asks for it.
+      expect(await catalogue.count({ kind, words, now, status: 'available' })).to.deep.equal({ value: 0, estimated: false });
     }
   });
+
+  it('reads no item for such a search: it is answered while the items cannot be read', () =>
+    withTestServer({ DB_STATEMENT_TIMEOUT: '300ms' }, async (other) => {
+      const user = await createUser(other.api);
+      const held = uniqueName('held');
+      await createOffering(other.db, 'course', { title: `${held} 입문` });
+      const locker = createKnex(other.config.databaseUrl, 1);
+      const trx = await locker.transaction();
+      try {
+        await trx.raw('LOCK TABLE courses IN ACCESS EXCLUSIVE MODE');
+        const ruledOut = await other.api.get(`/api/courses/?search=${encodeURIComponent(`${held} ${uniqueName('nowhere')}`)}`, { token: user.access });
+        expect(ruledOut.status).to.equal(200);
+        expect(ruledOut.body).to.deep.include({ count: 0, count_is_estimate: false, results: [] });
+        // A search that items may match must read them, and runs into the lock.
+        expect((await other.api.get(`/api/courses/?search=${held}`, { token: user.access })).status).to.equal(503);
+      } finally {
+        await trx.rollback();
+        await locker.destroy();
+      }
+    }));
 
   it('never lets a completion change what the query finds beyond the word it completes', async () => {
     const queryOf = async (words: string[], completions: string[]) =>
