@@ -360,6 +360,34 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
+  it('estimates the counts of a common word open now from the share of items open now, sampled once for them all', async () => {
+    // Every count estimated, none cached: each count below is worked out afresh.
+    const estimating = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), CATALOGUE_EXACT_COUNT_LIMIT: '0', CATALOGUE_COUNT_CACHE_TTL: '0' }), {
+      logger: createLogger('silent'),
+    });
+    const samples: string[] = [];
+    const record = (query: { sql: string }) => {
+      if (query.sql.includes('TABLESAMPLE')) samples.push(query.sql);
+    };
+    const serviceDb = estimating.container.get<Knex>(KNEX);
+    serviceDb.on('query', record);
+    try {
+      const counting = estimating.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
+      const now = new Date();
+      for (const priceMax of [30_000, 55_000, 80_000, 100_000]) {
+        const filter = { kind: 'test' as const, words: [EVERYWHERE], status: 'available' as const, now, priceMax: Money.parse(priceMax) };
+        const count = await counting.count(filter);
+        const exact = await expectedCount({ ...filter, sort: 'created', limit: 1 });
+        expect(count.estimated, `up to ${priceMax}`).to.equal(true);
+        expect(count.value, `up to ${priceMax}: ${exact} items`).to.be.within(exact / 2, exact * 2);
+      }
+      expect(samples).to.have.length(1);
+    } finally {
+      serviceDb.off('query', record);
+      await estimating.dispose();
+    }
+  });
+
   it('counts exactly what it collected, and falls back to an estimate when a count runs into the statement timeout', async () => {
     const query = await withStartBounds(db, { kind: 'test' as const, words: ['delta'], status: 'available' as const, sort: 'created' as const, limit: 5, now: new Date() });
     const [collected] = await catalogue.listQuery(query, { plan: 'collect' });

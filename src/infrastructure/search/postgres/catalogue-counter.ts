@@ -73,10 +73,8 @@ export class CatalogueCounter {
     const wordMatches = tokens.length === 0 ? null : await this.planner.selectivity.estimateMatches(filter.kind, tokens);
     if (wordMatches === null) return { estimate: await this.planner.estimateWithoutSearch(filter), wordMatches };
     if (wordMatches <= FEW_MATCHES) return { estimate: wordMatches, wordMatches };
-    // A common word: the estimate of the other filters, scaled by the word's share.
-    const total = (await this.planner.selectivity.rowCount(filter.kind)) ?? 1;
-    const others = await this.planner.estimateWithoutSearch({ ...filter, words: [] });
-    return { estimate: Math.round((wordMatches * others) / Math.max(total, 1)), wordMatches };
+    // A common word: its matches times the share of the items the other filters let through.
+    return { estimate: Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter))), wordMatches };
   }
 
   /**

@@ -101,12 +101,23 @@ export class CatalogueReadPlanner {
     const [words, rows] = await Promise.all([this.selectivity.estimate(filter.kind, tokens), this.selectivity.rowCount(filter.kind)]);
     if (!words || !rows) return EVERY_RANGE;
     const pays = (share: number) => share * rows * RANGE_ENTRY_COST < words.matches * (1 - share) * COLLECTED_ROW_COST;
-    const hasPrice = Boolean(filter.priceMin || filter.priceMax);
     const [status, price] = await Promise.all([
       filter.status ? this.statusShare(filter.kind, filter.status, filter.now).then(pays) : true,
-      hasPrice ? this.priceShare(filter).then(pays) : true,
+      hasPriceBounds(filter) ? this.priceShare(filter).then(pays) : true,
     ]);
     return { status, price };
+  }
+
+  /**
+   * The share of the kind's items that pass the filter's status and price bounds, from estimates
+   * that cost no scan: the status's share (kept for a minute) times the price range's.
+   */
+  async shareWithoutSearch(filter: CatalogueFilter): Promise<number> {
+    const [status, price] = await Promise.all([
+      filter.status ? this.statusShare(filter.kind, filter.status, filter.now) : 1,
+      hasPriceBounds(filter) ? this.priceShare(filter) : 1,
+    ]);
+    return status * price;
   }
 
   /** The share of the kind's items within the filter's price bounds (the planner's estimate). */
@@ -161,4 +172,8 @@ export class CatalogueReadPlanner {
     const { rows } = await this.db.raw('SELECT reltuples FROM pg_class WHERE oid = ?::regclass', [OFFERING_TABLES[kind].items]);
     return Number(rows[0]?.reltuples ?? 0);
   }
+}
+
+function hasPriceBounds(filter: CatalogueFilter): boolean {
+  return Boolean(filter.priceMin || filter.priceMax);
 }
