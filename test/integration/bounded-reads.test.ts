@@ -9,7 +9,7 @@ import { type AppContainer, createContainer } from '../../src/infrastructure/con
 import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
-import { type BitmapRanges, type SqlQuery, filteredOfferings, readingOrder, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, type SqlQuery, afterCursor, filteredOfferings, readingOrder, sortColumns, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { createOffering } from '../support/offerings';
@@ -149,6 +149,46 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       }),
       { numRuns: 150, seed: 20261128 },
     );
+  });
+
+  it('goes on from the last match of a walk that fell short, to the same page from the start or from a cursor either way', async () => {
+    const now = new Date();
+    let wentOn = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        queries(now),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom('none', 'next', 'previous'),
+        fc.nat(),
+        async (drawn, budget, direction, position) => {
+          const start = await withStartBounds(db, { ...drawn, offset: undefined });
+          // A cursor at one of the first items, as a client gets it from a page.
+          const first: Array<Record<string, string> & { id: number }> = await catalogue.listQuery(start, { plan: 'collect' });
+          const at = first[position % Math.max(first.length, 1)];
+          const query: SqlQuery =
+            direction === 'none' || !at
+              ? start
+              : { ...start, after: { sort: start.sort, values: sortColumns(start.sort).map((_, i) => at[`k${i}`]), id: at.id, direction } };
+          const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+          const firstWalk = ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }));
+          // Collecting priced beyond any walk: every walk that found something goes on.
+          const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: budget, collectCost: Infinity });
+          if (page === null) return;
+          expect(ids(page)).to.deep.equal(expected);
+          if (firstWalk.length <= query.limit) wentOn += 1;
+        },
+      ),
+      { numRuns: 150, seed: 20261205 },
+    );
+    expect(wentOn, 'pages completed by going on').to.be.greaterThan(10);
+  });
+
+  it('goes on walking at the rate a walk measured only where that costs less than collecting', () => {
+    const choice = { plan: 'walk', walkBudget: 1_000, collectCost: 10_000 } as const;
+    // Ten of twenty-one found in 1,000 entries: the eleven others in about 1,100 more, given twice that.
+    expect(catalogue.planner.continuation(choice, 10, 21)).to.equal(2_200);
+    expect(catalogue.planner.continuation({ ...choice, collectCost: 500 }, 10, 21), 'collecting costs less').to.equal(null);
+    expect(catalogue.planner.continuation(choice, 0, 21), 'nothing found to measure by').to.equal(null);
   });
 
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {

@@ -17,6 +17,8 @@ const MAX_WALK_COST = 20_000;
  * seldom or never occur together, estimated as if independent), and collecting is the better bet.
  */
 const WALK_SLACK = 20;
+/** How many times the entries the rest of its page should take a walk that goes on may read. */
+const CONTINUATION_SLACK = 2;
 /**
  * What each step costs, in microseconds of PostgreSQL time, measured on the seeded catalogue
  * (warm cache): an entry of a sort index read in order with every filter tested there (an
@@ -45,6 +47,11 @@ export interface ReadChoice {
   readonly walkBudget: number;
 }
 
+/** A choice with what it weighed: the estimated cost of collecting the matches (µs). */
+export interface PlannedRead extends ReadChoice {
+  readonly collectCost: number;
+}
+
 /**
  * Chooses how a filtered page is read, from estimates that cost no scan: the words' frequencies
  * in the full-text statistics and each status's share of the catalogue. A walk reads the sort
@@ -63,12 +70,12 @@ export class CatalogueReadPlanner {
     this.selectivity = new SearchSelectivity(db);
   }
 
-  async choose(query: CatalogueQuery): Promise<ReadChoice> {
+  async choose(query: CatalogueQuery): Promise<PlannedRead> {
     const tokens = searchTokens(query.words);
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
     const rows = await this.selectivity.rowCount(query.kind);
     const wanted = (query.offset ?? 0) + query.limit + 1;
-    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES) };
+    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity };
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
     const statusShare = query.status ? await this.statusShare(query.kind, query.status, query.now) : 1;
@@ -85,7 +92,19 @@ export class CatalogueReadPlanner {
     const slackCost = tokens.length > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
     const budgetCost = Math.min(MAX_WALK_COST, Math.max(collectCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
     const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / INDEX_ENTRY_COST));
-    return { plan: walkCost <= collectCost ? 'walk' : 'collect', walkBudget };
+    return { plan: walkCost <= collectCost ? 'walk' : 'collect', walkBudget, collectCost };
+  }
+
+  /**
+   * Where a walk read its whole budget and found `found` of the `wanted` matches, it has measured
+   * how sparse they are along the index: the budget of a walk that goes on from its last match,
+   * twice what the rest of the page should take at that rate, or null where collecting costs
+   * less than that (or nothing was found to measure by).
+   */
+  continuation(choice: PlannedRead, found: number, wanted: number): number | null {
+    if (found <= 0 || found >= wanted) return null;
+    const budget = Math.ceil(((wanted - found) * choice.walkBudget * CONTINUATION_SLACK) / found);
+    return budget * INDEX_ENTRY_COST < choice.collectCost ? budget : null;
   }
 
   /**
