@@ -189,6 +189,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(catalogue.planner.continuation(choice, 10, 21)).to.equal(2_200);
     expect(catalogue.planner.continuation({ ...choice, collectCost: 500 }, 10, 21), 'collecting costs less').to.equal(null);
     expect(catalogue.planner.continuation(choice, 0, 21), 'nothing found to measure by').to.equal(null);
+    // One found in 80,000 entries: the rest would take 3.2 million, more than any walk may read.
+    expect(catalogue.planner.continuation({ plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000 }, 1, 21), 'beyond the ceiling').to.equal(null);
   });
 
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {

@@ -20,6 +20,12 @@ const WALK_SLACK = 20;
 /** How many times the entries the rest of its page should take a walk that goes on may read. */
 const CONTINUATION_SLACK = 2;
 /**
+ * The most a walk that goes on may cost (µs), whatever the collect's estimate: a rate measured
+ * from a few matches is rough, and an entry costs more than `INDEX_ENTRY_COST` under load, so this
+ * keeps the walk well inside the statement timeout.
+ */
+const MAX_CONTINUATION_COST = 6 * MAX_WALK_COST;
+/**
  * What each step costs, in microseconds of PostgreSQL time, measured on the seeded catalogue
  * (warm cache): an entry of a sort index read in order with every filter tested there (an
  * index-only scan); a posting of the full-text index decoded by a collect; a match of the words
@@ -99,12 +105,13 @@ export class CatalogueReadPlanner {
    * Where a walk read its whole budget and found `found` of the `wanted` matches, it has measured
    * how sparse they are along the index: the budget of a walk that goes on from its last match,
    * twice what the rest of the page should take at that rate, or null where collecting costs
-   * less than that (or nothing was found to measure by).
+   * less than that, where it would cost more than `MAX_CONTINUATION_COST`, or where nothing was
+   * found to measure by.
    */
   continuation(choice: PlannedRead, found: number, wanted: number): number | null {
     if (found <= 0 || found >= wanted) return null;
     const budget = Math.ceil(((wanted - found) * choice.walkBudget * CONTINUATION_SLACK) / found);
-    return budget * INDEX_ENTRY_COST < choice.collectCost ? budget : null;
+    return budget * INDEX_ENTRY_COST < Math.min(choice.collectCost, MAX_CONTINUATION_COST) ? budget : null;
   }
 
   /**
