@@ -13,6 +13,7 @@ import { type BitmapRanges, type SqlQuery, afterCursor, filteredOfferings, readi
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { createOffering } from '../support/offerings';
+import { whileTableLocked } from '../support/table-lock';
 import { testConfig } from '../support/test-config';
 import { withTestServer } from '../support/test-server';
 import { createUser, uniqueName } from '../support/users';
@@ -439,20 +440,15 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     const strict = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), DB_STATEMENT_TIMEOUT: '200ms', CATALOGUE_EXACT_COUNT_LIMIT: '100000' }), {
       logger: createLogger('silent'),
     });
-    const locker = createKnex(plansDatabaseUrl(), 1);
-    const trx = await locker.transaction();
     try {
       const counting = strict.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
       const filter = { kind: 'test' as const, words: ['delta'], now: new Date(), priceMin: Money.parse('10000') };
       // Statistics are read once and kept; then every read of the table waits behind the lock.
       await counting.planner.selectivity.estimate('test', ['delta']);
-      await trx.raw('LOCK TABLE tests IN ACCESS EXCLUSIVE MODE');
-      const count = await counting.count(filter);
+      const count = await whileTableLocked(plansDatabaseUrl(), 'tests', () => counting.count(filter));
       expect(count.estimated).to.equal(true);
       expect(count.value).to.be.within(ITEMS / 8 / 2, ITEMS / 8 * 2);
     } finally {
-      await trx.rollback();
-      await locker.destroy();
       await strict.dispose();
     }
   });
@@ -473,20 +469,14 @@ describe('Bounded reads over HTTP', () => {
       // A word some course holds, so that the courses must be read to answer.
       const word = uniqueName('slow');
       await createOffering(server.db, 'course', { title: `${word} 입문` });
-      const locker = createKnex(server.config.databaseUrl, 1);
-      const trx = await locker.transaction();
-      try {
-        await trx.raw('LOCK TABLE courses IN ACCESS EXCLUSIVE MODE');
+      await whileTableLocked(server.config.databaseUrl, 'courses', async () => {
         const started = Date.now();
         const res = await server.api.get(`/api/courses/?search=${word}`, { token: user.access });
         expect(res.status).to.equal(503);
         expect(res.body).to.include({ code: 'query_timeout', status: 503 });
         expect(res.headers.get('retry-after')).to.match(/^\d+$/);
         expect(Date.now() - started).to.be.below(5_000);
-      } finally {
-        await trx.rollback();
-        await locker.destroy();
-      }
+      });
       expect((await server.api.get('/api/courses/?page_size=1', { token: user.access })).status).to.equal(200);
     }));
 

@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../src/application/ports/offering-catalogue';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../src/domain/offering-kind';
-import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { filteredOfferings } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
 import { createOffering } from '../support/offerings';
+import { whileTableLocked } from '../support/table-lock';
 import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
 import { createUser, uniqueName } from '../support/users';
 
@@ -118,19 +118,13 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
       const user = await createUser(other.api);
       const held = uniqueName('held');
       await createOffering(other.db, 'course', { title: `${held} 입문` });
-      const locker = createKnex(other.config.databaseUrl, 1);
-      const trx = await locker.transaction();
-      try {
-        await trx.raw('LOCK TABLE courses IN ACCESS EXCLUSIVE MODE');
+      await whileTableLocked(other.config.databaseUrl, 'courses', async () => {
         const ruledOut = await other.api.get(`/api/courses/?search=${encodeURIComponent(`${held} ${uniqueName('nowhere')}`)}`, { token: user.access });
         expect(ruledOut.status).to.equal(200);
         expect(ruledOut.body).to.deep.include({ count: 0, count_is_estimate: false, results: [] });
         // A search that items may match must read them, and runs into the lock.
         expect((await other.api.get(`/api/courses/?search=${held}`, { token: user.access })).status).to.equal(503);
-      } finally {
-        await trx.rollback();
-        await locker.destroy();
-      }
+      });
     }));
 
   it('never lets a completion change what the query finds beyond the word it completes', async () => {

@@ -99,8 +99,8 @@ async function main(): Promise<void> {
           results.push(await explain(db, `${plural}: ${name}`, catalogue.plainQuery(query)));
           continue;
         }
-        // The plan the service would run: none for words no item holds; else a walk, followed by a
-        // collect when the walk's budget runs out.
+        // The plan the service would run: none for words no item holds; else a walk, which goes on
+        // from its last match or is followed by a collect when its budget runs out.
         const looked = await catalogue.vocabulary.lookUp(query);
         if (looked.unmatchable) {
           results.push({ scenario: `${plural}: ${name} [no item holds a word: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
@@ -109,7 +109,14 @@ async function main(): Promise<void> {
         const choice = await catalogue.planner.choose(query);
         const walked = choice.plan === 'walk' ? await explain(db, `${plural}: ${name} [walk ≤ ${choice.walkBudget} rows]`, catalogue.listQuery(query, choice)) : null;
         if (walked) results.push(walked);
-        if (!walked || walked.rows <= query.limit) {
+        let found = walked?.rows ?? 0;
+        const next = walked && found <= query.limit ? catalogue.continuationOf(query, choice, await catalogue.listQuery(query, choice)) : null;
+        if (next) {
+          const wentOn = await explain(db, `${plural}: ${name} [walk ran out; went on ≤ ${next.choice.walkBudget} rows]`, catalogue.listQuery(next.query, next.choice));
+          results.push(wentOn);
+          found += wentOn.rows;
+        }
+        if (!walked || found <= query.limit) {
           const ranges = await catalogue.planner.bitmapRanges(looked);
           results.push(await explain(db, `${plural}: ${name} [${walked ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));
         }

@@ -128,10 +128,17 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   async walkedPage(query: SqlQuery, choice: PlannedRead): Promise<ItemRow[] | null> {
     const walked: ItemRow[] = await this.listQuery(query, choice);
     if (walked.length > query.limit) return walked;
+    const next = this.continuationOf(query, choice, walked);
+    if (!next) return null;
+    const more: ItemRow[] = await this.listQuery(next.query, next.choice);
+    return walked.length + more.length > query.limit ? [...walked, ...more].slice(0, query.limit + 1) : null;
+  }
+
+  /** The walk that goes on after a walk that fell short with `walked`, or null where none does. */
+  continuationOf(query: SqlQuery, choice: PlannedRead, walked: readonly ItemRow[]): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
     const budget = query.offset ? null : this.planner.continuation(choice, walked.length, query.limit + 1);
     if (budget === null) return null;
-    const more: ItemRow[] = await this.listQuery({ ...query, after: positionAfter(walked[walked.length - 1], query) }, { plan: 'walk', walkBudget: budget });
-    return walked.length + more.length > query.limit ? [...walked, ...more].slice(0, query.limit + 1) : null;
+    return { query: { ...query, after: positionAfter(walked[walked.length - 1], query) }, choice: { plan: 'walk', walkBudget: budget } };
   }
 
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */
