@@ -9,7 +9,7 @@ import { type AppContainer, createContainer } from '../../src/infrastructure/con
 import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
-import { type BitmapRanges, type SqlQuery, afterCursor, filteredOfferings, readingOrder, sortColumns, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, type SqlQuery, afterCursor, filteredOfferings, keyText, readingOrder, sortColumns, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { createOffering } from '../support/offerings';
@@ -184,14 +184,48 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(wentOn, 'pages completed by going on').to.be.greaterThan(10);
   });
 
-  it('goes on walking at the rate a walk measured only where that costs less than collecting', () => {
+  it('goes on again where going on once fell short, to the same page', async () => {
+    const query = await withStartBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
+    // A walk of one entry that starts just before a match finds one match in one entry: a rate
+    // eight times too high, so the walk that goes on after it falls short.
+    const [match] = await catalogue.listQuery(query, { plan: 'collect' });
+    const [before] = await db('tests')
+      .select('id', db.raw(`${keyText('created_at', 'timestamp')} AS k0`))
+      .whereRaw('(created_at, id) > (?::timestamptz, ?)', [match.k0, match.id])
+      .orderByRaw('created_at asc, id asc')
+      .limit(1);
+    const fromBefore: SqlQuery = { ...query, after: { sort: 'created', values: [before.k0], id: before.id, direction: 'next' } };
+    const expected = ids(await afterCursor(filteredOfferings(db, fromBefore), fromBefore).select('id').orderByRaw(readingOrder(fromBefore).sql).limit(21));
+    const budgets: number[] = [];
+    const page = await catalogue.walkedPage(fromBefore, { plan: 'walk', walkBudget: 1, collectCost: Infinity }, (walk, by) => {
+      budgets.push(by.walkBudget);
+      return catalogue.listQuery(walk, by);
+    });
+    expect(ids(page ?? [])).to.deep.equal(expected);
+    expect(budgets.length, `walks of ${budgets.join(', ')} entries`).to.be.greaterThan(2);
+  });
+
+  it('goes on walking at the rate the walks measured only where that costs less than collecting', () => {
     const choice = { plan: 'walk', walkBudget: 1_000, collectCost: 10_000 } as const;
-    // Ten of twenty-one found in 1,000 entries: the eleven others in about 1,100 more, given twice that.
-    expect(catalogue.planner.continuation(choice, 10, 21)).to.equal(2_200);
-    expect(catalogue.planner.continuation({ ...choice, collectCost: 500 }, 10, 21), 'collecting costs less').to.equal(null);
-    expect(catalogue.planner.continuation(choice, 0, 21), 'nothing found to measure by').to.equal(null);
-    // One found in 80,000 entries: the rest would take 3.2 million, more than any walk may read.
-    expect(catalogue.planner.continuation({ plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000 }, 1, 21), 'beyond the ceiling').to.equal(null);
+    // Ten of twenty-one found in 1,000 entries: the eleven others in about 1,100 more, given what
+    // twice that and four matches more take.
+    expect(catalogue.planner.continuation(choice, { entries: 1_000, found: 10 }, 21)).to.equal(2_600);
+    // Collecting for 250 µs costs less than the 1,100 entries (275 µs) the rest should take.
+    expect(catalogue.planner.continuation({ ...choice, collectCost: 250 }, { entries: 1_000, found: 10 }, 21), 'collecting costs less').to.equal(null);
+    expect(catalogue.planner.continuation(choice, { entries: 1_000, found: 0 }, 21), 'nothing found to measure by').to.equal(null);
+    // Twenty found in 3,200 entries after going on once: the last one in about 160 more.
+    expect(catalogue.planner.continuation(choice, { entries: 3_200, found: 20 }, 21), 'going on again').to.equal(960);
+    // After 39,000 entries read by going on, the 2,000 that the last match should take would cost
+    // more in all than collecting.
+    expect(catalogue.planner.continuation(choice, { entries: 40_000, found: 20 }, 21), 'collecting costs less than going on in all').to.equal(null);
+    // One found in 80,000 entries: the rest should take 1.6 million, more than the walks that go
+    // on may read in all (480,000).
+    const large = { plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000 } as const;
+    expect(catalogue.planner.continuation(large, { entries: 80_000, found: 1 }, 21), 'beyond the ceiling').to.equal(null);
+    // After 420,000 entries read by going on, the 25,000 the last match should take fit within
+    // that ceiling, and the budget stops at it; after 470,000, the 27,500 it should take do not.
+    expect(catalogue.planner.continuation(large, { entries: 500_000, found: 20 }, 21), 'up to the ceiling').to.equal(60_000);
+    expect(catalogue.planner.continuation(large, { entries: 550_000, found: 20 }, 21), 'beyond the ceiling after going on').to.equal(null);
   });
 
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {

@@ -17,7 +17,7 @@ import { KnexRegistrationLookup } from '../../infrastructure/knex/knex-registrat
 import { createLogger } from '../../infrastructure/logging/logger';
 import { seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { planDependsOnValues, withStartBounds } from '../../infrastructure/search/postgres/catalogue-sql';
-import { PostgresOfferingCatalogue } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
+import { PostgresOfferingCatalogue, type WalkReader } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
 import { COURSE_NOUNS, TEST_NOUNS } from '../../infrastructure/seed/seed-vocabulary';
 import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
 import { parseArgs, positiveInt } from './cli-args';
@@ -100,25 +100,22 @@ async function main(): Promise<void> {
           continue;
         }
         // The plan the service would run: none for words no item holds; else a walk, which goes on
-        // from its last match or is followed by a collect when its budget runs out.
+        // from its last match while that pays, or is followed by a collect when it falls short.
         const looked = await catalogue.vocabulary.lookUp(query);
         if (looked.unmatchable) {
           results.push({ scenario: `${plural}: ${name} [no item holds a word: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
           continue;
         }
         const choice = await catalogue.planner.choose(query);
-        const walked = choice.plan === 'walk' ? await explain(db, `${plural}: ${name} [walk ≤ ${choice.walkBudget} rows]`, catalogue.listQuery(query, choice)) : null;
-        if (walked) results.push(walked);
-        let found = walked?.rows ?? 0;
-        const next = walked && found <= query.limit ? catalogue.continuationOf(query, choice, await catalogue.listQuery(query, choice)) : null;
-        if (next) {
-          const wentOn = await explain(db, `${plural}: ${name} [walk ran out; went on ≤ ${next.choice.walkBudget} rows]`, catalogue.listQuery(next.query, next.choice));
-          results.push(wentOn);
-          found += wentOn.rows;
-        }
-        if (!walked || found <= query.limit) {
+        const explainWalk: WalkReader = async (walk, by) => {
+          const label = walk === query ? `walk ≤ ${by.walkBudget} rows` : `walk ran out; went on ≤ ${by.walkBudget} rows`;
+          results.push(await explain(db, `${plural}: ${name} [${label}]`, catalogue.listQuery(walk, by)));
+          return catalogue.listQuery(walk, by);
+        };
+        const walked = choice.plan === 'walk' ? await catalogue.walkedPage(query, choice, explainWalk) : null;
+        if (!walked) {
           const ranges = await catalogue.planner.bitmapRanges(looked);
-          results.push(await explain(db, `${plural}: ${name} [${walked ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));
+          results.push(await explain(db, `${plural}: ${name} [${choice.plan === 'walk' ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));
         }
       }
       results.push(await explain(db, `${plural}: detail by id`, db(OFFERING_TABLES[kind].items).where({ id: atDepth.id })));

@@ -17,10 +17,15 @@ const MAX_WALK_COST = 20_000;
  * seldom or never occur together, estimated as if independent), and collecting is the better bet.
  */
 const WALK_SLACK = 20;
-/** How many times the entries the rest of its page should take a walk that goes on may read. */
-const CONTINUATION_SLACK = 2;
 /**
- * The most a walk that goes on may cost (µs), whatever the collect's estimate: a rate measured
+ * A walk that goes on may read the entries that twice the rest of its page, and a few matches
+ * more, should take: matches along the index come at random, and for a rest of one or two, twice
+ * alone falls short about one time in ten (four more, one time in three hundred).
+ */
+const CONTINUATION_SLACK = 2;
+const CONTINUATION_EXTRA_MATCHES = 4;
+/**
+ * The most the walks that go on may cost in all (µs), whatever the collect's estimate: a rate measured
  * from a few matches is rough, and an entry costs more than `INDEX_ENTRY_COST` under load, so this
  * keeps the walk well inside the statement timeout.
  */
@@ -51,6 +56,12 @@ export interface ReadChoice {
   readonly plan: ReadPlan;
   /** Entries of the sort index a walk may read before it gives up and the matches are collected. */
   readonly walkBudget: number;
+}
+
+/** How far the walks for a page have gone: the index entries they read, the matches they found. */
+export interface WalkProgress {
+  readonly entries: number;
+  readonly found: number;
 }
 
 /** A choice with what it weighed: the estimated cost of collecting the matches (µs). */
@@ -102,16 +113,21 @@ export class CatalogueReadPlanner {
   }
 
   /**
-   * Where a walk read its whole budget and found `found` of the `wanted` matches, it has measured
-   * how sparse they are along the index: the budget of a walk that goes on from its last match,
-   * twice what the rest of the page should take at that rate, or null where collecting costs
-   * less than that, where it would cost more than `MAX_CONTINUATION_COST`, or where nothing was
-   * found to measure by.
+   * Where walks read `read.entries` entries of the index in all and found `read.found` of the
+   * `wanted` matches, they have measured how sparse the matches are along it: the budget of a
+   * walk that goes on from the last match, what twice the rest of the page and a few matches more
+   * should take at that rate, within what the walks that go on may read in all
+   * (`MAX_CONTINUATION_COST`). Null where nothing was found to measure by, or where the rest
+   * should take more, after what the walks that went on read, than that or than collecting.
    */
-  continuation(choice: PlannedRead, found: number, wanted: number): number | null {
+  continuation(choice: PlannedRead, read: WalkProgress, wanted: number): number | null {
+    const { entries, found } = read;
     if (found <= 0 || found >= wanted) return null;
-    const budget = Math.ceil(((wanted - found) * choice.walkBudget * CONTINUATION_SLACK) / found);
-    return budget * INDEX_ENTRY_COST < Math.min(choice.collectCost, MAX_CONTINUATION_COST) ? budget : null;
+    const rest = ((wanted - found) * entries) / found;
+    const goneOn = Math.max(0, entries - choice.walkBudget);
+    if ((goneOn + rest) * INDEX_ENTRY_COST >= Math.min(choice.collectCost, MAX_CONTINUATION_COST)) return null;
+    const budget = rest * CONTINUATION_SLACK + (CONTINUATION_EXTRA_MATCHES * entries) / found;
+    return Math.ceil(Math.min(budget, MAX_CONTINUATION_COST / INDEX_ENTRY_COST - goneOn));
   }
 
   /**

@@ -40,7 +40,10 @@ interface CollectChoice {
   readonly ranges?: BitmapRanges;
 }
 
-interface ItemRow extends OfferingRow {
+/** Reads the rows of one walk of a page. */
+export type WalkReader = (query: SqlQuery, choice: ReadChoice) => Promise<ItemRow[]>;
+
+export interface ItemRow extends OfferingRow {
   /** The sort keys as exact text, for cursors. */
   [key: `k${number}`]: string;
   /** All matches of a collected page read without a cursor. */
@@ -121,22 +124,31 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   /**
    * A filtered page walked in the sort's index, null where the walk fell short. A full page found
    * within the budget is the page; otherwise the budget may have run out, and a walk that found
-   * some matches goes on from the last one where the planner finds that cheaper than collecting
-   * (a page number's skipped matches are not counted, so only a page read from the start or from
-   * a cursor does). The walk keeps the last word's prefix (see `SearchVocabulary`).
+   * some matches goes on from the last one, again while each walk that goes on finds more, where
+   * the planner finds that cheaper than collecting (a page number's skipped matches are not
+   * counted, so only a page read from the start or from a cursor does). The walk keeps the last
+   * word's prefix (see `SearchVocabulary`). Each walk is read by `read` (EXPLAIN shows them).
    */
-  async walkedPage(query: SqlQuery, choice: PlannedRead): Promise<ItemRow[] | null> {
-    const walked: ItemRow[] = await this.listQuery(query, choice);
-    if (walked.length > query.limit) return walked;
-    const next = this.continuationOf(query, choice, walked);
-    if (!next) return null;
-    const more: ItemRow[] = await this.listQuery(next.query, next.choice);
-    return walked.length + more.length > query.limit ? [...walked, ...more].slice(0, query.limit + 1) : null;
+  async walkedPage(query: SqlQuery, choice: PlannedRead, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
+    let rows: ItemRow[] = await read(query, choice);
+    let entries = choice.walkBudget;
+    while (rows.length <= query.limit) {
+      const next = this.continuationOf(query, choice, rows, entries);
+      if (!next) return null;
+      const more: ItemRow[] = await read(next.query, next.choice);
+      if (more.length === 0) return null;
+      rows = [...rows, ...more];
+      entries += next.choice.walkBudget;
+    }
+    return rows.slice(0, query.limit + 1);
   }
 
-  /** The walk that goes on after a walk that fell short with `walked`, or null where none does. */
-  continuationOf(query: SqlQuery, choice: PlannedRead, walked: readonly ItemRow[]): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
-    const budget = query.offset ? null : this.planner.continuation(choice, walked.length, query.limit + 1);
+  /**
+   * The walk that goes on after walks that read `entries` index entries and found `walked`, or
+   * null where none does.
+   */
+  continuationOf(query: SqlQuery, choice: PlannedRead, walked: readonly ItemRow[], entries: number): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
+    const budget = query.offset ? null : this.planner.continuation(choice, { entries, found: walked.length }, query.limit + 1);
     if (budget === null) return null;
     return { query: { ...query, after: positionAfter(walked[walked.length - 1], query) }, choice: { plan: 'walk', walkBudget: budget } };
   }
