@@ -28,7 +28,7 @@ const KEPT = `lexeme ~ '[^0-9]'`;
 /** A lexeme quoted into the syntax of a query, so that no text can inject an operator. */
 const QUOTED = (expression: string) => `'''' || replace(replace(${expression}, '\\', '\\\\'), '''', '''''') || ''''`;
 
-const FUNCTIONS = `
+export const FUNCTIONS = `
   CREATE OR REPLACE FUNCTION search_vocabulary_learn_added() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     INSERT INTO search_vocabulary (catalogue, lexeme)

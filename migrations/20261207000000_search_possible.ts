@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
  * The vocabulary keeps every lexeme an item has held (renames and deletions leave theirs), so
  * "possible" may be wrong only in that direction: a search it rules out finds nothing.
  */
-const FUNCTION = `
+export const FUNCTION = `
   CREATE OR REPLACE FUNCTION catalogue_search_possible(catalogue text, words text[]) RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT NOT EXISTS (

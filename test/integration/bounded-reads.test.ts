@@ -152,6 +152,14 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     );
   });
 
+  it('answers common words that no item holds together from the pairs of words, reading no item', async () => {
+    const filter = { kind: 'test' as const, words: [LEFT_WORDS[1], RIGHT_WORDS[1].slice(0, 1)], now: new Date() };
+    await whileTableLocked(plansDatabaseUrl(), 'tests', async () => {
+      expect((await catalogue.list({ ...filter, sort: 'created', limit: 20 })).items).to.deep.equal([]);
+      expect(await catalogue.count(filter)).to.deep.equal({ value: 0, estimated: false });
+    });
+  });
+
   it('goes on from the last match of a walk that fell short, to the same page from the start or from a cursor either way', async () => {
     const now = new Date();
     let wentOn = 0;
@@ -420,8 +428,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     const estimating = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), CATALOGUE_EXACT_COUNT_LIMIT: '0' }), { logger: createLogger('silent') });
     try {
       const list = estimating.container.get(ListOfferingsHandler);
-      // Words that never occur together: estimated as if independent, found in no item.
-      const filter = { kind: 'test' as const, words: ['beta', '중급'], now: new Date() };
+      // A common word above every price: estimated from the word's matches, found in no item.
+      const filter = { kind: 'test' as const, words: ['beta'], priceMin: Money.parse(200_000), now: new Date() };
       expect((await estimating.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE).count(filter)).estimated, 'the estimate alone').to.equal(true);
       const first = await list.execute({ filter, sort: 'created', pageSize: 20, userId: 0 });
       expect(first.count).to.deep.equal({ value: 0, estimated: false });

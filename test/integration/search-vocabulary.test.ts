@@ -100,6 +100,45 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
     }
   });
 
+  it('rules out a search with two words that no item holds together, whole before the last word or with the start of the last one, and no other', async () => {
+    const [left, right, shared, later] = ['left', 'right', 'shared', 'later'].map((part) => uniqueName(part));
+    const first = await createOffering(db, 'test', { title: `${left}one ${shared}`, description: 'v2.0 2031' });
+    await createOffering(db, 'test', { title: `${right}one ${shared}` });
+    const ruledOut = async (words: string[], kind: 'test' | 'course' = 'test') => (await vocabulary.lookUp({ kind, words, now })).unmatchable === true;
+    // Held together: in either order, with the start of the last word, with numbers (never ruled out).
+    expect(await ruledOut([`${left}one`, shared])).to.equal(false);
+    expect(await ruledOut([shared, `${right}one`])).to.equal(false);
+    expect(await ruledOut([`${shared}`, `${left}o`])).to.equal(false);
+    expect(await ruledOut([`${left}one`, '2031', shared])).to.equal(false);
+    // A word repeated, or a last word that the whole one starts with, needs no other word.
+    expect(await ruledOut([`${left}one`, `${left}one`])).to.equal(false);
+    expect(await ruledOut([`${left}one`, `${left}`])).to.equal(false);
+    // Never held together: two whole words, or a whole one and the start of the last one.
+    expect(await ruledOut([`${left}one`, `${right}one`])).to.equal(true);
+    expect(await ruledOut([`${right}one`, shared, `${left}on`])).to.equal(true);
+    expect(await ruledOut([`${left}one`, `${right}`])).to.equal(true);
+    for (const words of [[`${left}one`, `${right}one`], [`${left}one`, `${right}`]]) {
+      expect(await filteredOfferings(db, { kind: 'test', words, now }).select('id')).to.deep.equal([]);
+    }
+    // An item renamed to hold both, or one added with both in a batch, makes them possible together.
+    await db('tests').where({ id: first }).update({ title: `${left}one ${right}one` });
+    expect(await ruledOut([`${left}one`, `${right}one`])).to.equal(false);
+    await db('tests').insert([{ title: `${later}one`, description: `${left}one`, price: '1000.00', start_at: now, end_at: new Date(now.getTime() + 1000) }, { title: `${later}two`, description: '', price: '1000.00', start_at: now, end_at: new Date(now.getTime() + 1000) }]);
+    expect(await ruledOut([`${later}one`, `${left}one`])).to.equal(false);
+    expect(await ruledOut([`${later}two`, `${left}one`])).to.equal(true);
+  });
+
+  it('pairs the words of an item of many words with any other instead of with each other, and rules out none of its pairs', async () => {
+    const wide = uniqueName('wide');
+    const id = await createOffering(db, 'test', { title: `${wide}title`, description: Array.from({ length: 40 }, (_, i) => `${wide}w${i}`).join(' ') });
+    const { rows } = await db.raw(`SELECT count(*)::int AS n, count(*) FILTER (WHERE other = '')::int AS "withAny" FROM search_pairs WHERE catalogue = 'tests' AND starts_with(lexeme, ?)`, [wide]);
+    expect(rows[0], 'one row a word, not one for each other word').to.deep.equal({ n: 41, withAny: 41 });
+    for (const words of [[`${wide}w1`, `${wide}w2`], [`${wide}w39`, `${wide}w0`, `${wide}ti`]]) {
+      expect((await vocabulary.lookUp({ kind: 'test', words, now })).unmatchable, words.join(' ')).to.equal(undefined);
+      expect(await filteredOfferings(db, { kind: 'test', words, now }).pluck('id')).to.deep.equal([id]);
+    }
+  });
+
   it('answers a search that the vocabulary rules out with an empty page and an exact count of none', async () => {
     const user = await createUser(server.api);
     const catalogue = server.running.app.container.get<OfferingCatalogue>(OFFERING_CATALOGUE);

@@ -85,6 +85,14 @@ describe('npm run seed', function () {
         [items],
       );
       expect(unknown, `${kind}: every word of the items is in the search vocabulary`).to.deep.equal([]);
+      const { rows: unpaired } = await db.raw(
+        `SELECT DISTINCT a.lexeme, b.lexeme AS other
+         FROM ${items}, unnest(tsvector_to_array(search_vector)) AS a(lexeme), unnest(tsvector_to_array(search_vector)) AS b(lexeme)
+         WHERE a.lexeme <> b.lexeme AND a.lexeme ~ '[^0-9]' AND b.lexeme ~ '[^0-9]'
+         EXCEPT SELECT lexeme, other FROM search_pairs WHERE catalogue = ?`,
+        [items],
+      );
+      expect(unpaired, `${kind}: every two words an item holds together are in the search pairs`).to.deep.equal([]);
       const { rows: triggers } = await db.raw(`SELECT tgname FROM pg_trigger WHERE tgrelid = ?::regclass AND tgenabled = 'D'`, [items]);
       expect(triggers, `${kind}: no trigger left off`).to.deep.equal([]);
     }

@@ -119,7 +119,7 @@ export class DatabaseSeeder {
 
   private async reset(): Promise<void> {
     await this.db.raw(`TRUNCATE users, refresh_tokens, tests, courses, payments, test_registrations, course_registrations,
-      idempotency_records, search_outbox, search_vocabulary RESTART IDENTITY CASCADE`);
+      idempotency_records, search_outbox, search_vocabulary, search_pairs RESTART IDENTITY CASCADE`);
   }
 
   private async seedUsers(count: number, phase: SeedPhase): Promise<number[]> {
@@ -220,8 +220,9 @@ export class DatabaseSeeder {
   }
 
   /**
-   * What the vocabulary trigger would have learnt from the items written above, and turns it on
-   * again (in the load's transaction, so that no other writer ever sees it off). The items' texts
+   * What the vocabulary trigger would have learnt from the items written above (their lexemes and
+   * the pairs of lexemes they hold together), and turns it on again (in the load's transaction, so
+   * that no other writer ever sees it off). The items' texts
    * are the words below and numbers, separated by spaces, and the full-text parser reads each
    * space-separated part on its own: their lexemes are those of the words (numbers are left out of
    * the vocabulary anyway).
@@ -235,6 +236,21 @@ export class DatabaseSeeder {
        SELECT ?, lexeme FROM unnest(tsvector_to_array(to_tsvector('simple', ?))) AS lexeme WHERE lexeme ~ '[^0-9]'
        ON CONFLICT DO NOTHING`,
       [items, words.join(' ')],
+    );
+    // Each item's text is one choice per part (see `seedItems`): two lexemes are held together
+    // where they come from different parts, or from one choice (the words of a phrase). At a few
+    // items some of these pairs may be held by none, which is allowed (the pairs may hold more
+    // than the items, never less).
+    const parts = [[...COMMON_TECHNOLOGIES, ...RARE_TECHNOLOGIES], COMMON_TECHNOLOGIES, LEVELS, nouns, DESCRIPTION_PHRASES, ['포함']];
+    await trx.raw(
+      `INSERT INTO search_pairs (catalogue, lexeme, other)
+       WITH choices AS (SELECT * FROM unnest(?::int[], ?::text[]) WITH ORDINALITY AS c(part, text, choice)),
+            lexemes AS (
+              SELECT part, choice, lexeme FROM choices, unnest(tsvector_to_array(to_tsvector('simple', text))) AS lexeme WHERE lexeme ~ '[^0-9]'
+            )
+       SELECT DISTINCT ?, a.lexeme, b.lexeme FROM lexemes a JOIN lexemes b ON (a.part <> b.part OR a.choice = b.choice) AND a.lexeme <> b.lexeme
+       ON CONFLICT DO NOTHING`,
+      [parts.flatMap((choices, part) => choices.map(() => part)), parts.flat(), items],
     );
     await trx.raw(`ALTER TABLE ${items} ENABLE TRIGGER ${items}_vocabulary_added`);
   }

@@ -51,7 +51,7 @@ export class CatalogueCounter {
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const cap = this.policy.exactUpTo;
-    const [looked, { estimate, wordMatches }] = await Promise.all([this.vocabulary.lookUpUnlisted(filter), this.estimate(filter)]);
+    const [looked, { estimate, wordMatches }] = await Promise.all([this.vocabulary.lookUpWhereItMayRuleOut(filter), this.estimate(filter)]);
     if (looked?.unmatchable) return { value: 0, estimated: false };
     const sampledOnly = wordMatches === null && filter.status === 'available';
     const trusted = cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);

@@ -111,7 +111,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * estimates promise a full page within budget, and collected otherwise or when the walk fell short.
    */
   private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
-    const [bounded, looked, choice] = await Promise.all([this.startBounds.of(query), this.vocabulary.lookUpUnlisted(query), this.planner.choose(query)]);
+    const [bounded, looked, choice] = await Promise.all([this.startBounds.of(query), this.vocabulary.lookUpWhereItMayRuleOut(query), this.planner.choose(query)]);
     if (looked?.unmatchable) return [];
     if (choice.plan === 'walk') {
       const walked = await this.walkedPage(bounded, choice);

@@ -13,9 +13,9 @@ const MOST_COMPLETIONS = 16;
 /**
  * What the catalogue's vocabulary (`search_vocabulary`, kept by triggers, see its migrations)
  * tells of a search before any item is read:
- * - whether any item can match it at all: a word no item holds matches nothing, and no plan then
- *   needs to look for it (a walk would spend its whole budget, a gathering would read the other
- *   words' postings);
+ * - whether any item can match it at all: a word no item holds, or two words no item holds
+ *   together (`search_pairs`), match nothing, and no plan then needs to look for them (a walk
+ *   would spend its whole budget, a gathering would read the words' postings);
  * - the lexemes its last word completes to. Gathering the matches of several words through the
  *   full-text index costs about five times less when the last one is a choice among whole
  *   lexemes than when it is a prefix, which the index decodes posting by posting. A walk tests
@@ -30,13 +30,19 @@ export class SearchVocabulary {
 
   /**
    * `lookUp`, where it may rule the search out: the lexeme statistics list only words items held,
-   * so a search of listed words is not looked up before it is read (null), and one with a rare
-   * or unknown word is.
+   * so a search of one listed word is not looked up before it is read (null), and one with a rare
+   * or unknown word is. A search of several listed words is asked only whether items hold them
+   * together (null where they may, the filter `unmatchable` where none does): its matches are
+   * seldom gathered, so its completions are looked up where they are.
    */
-  async lookUpUnlisted<F extends SqlFilter>(filter: F): Promise<(F & SqlFilter) | null> {
+  async lookUpWhereItMayRuleOut<F extends SqlFilter>(filter: F): Promise<(F & SqlFilter) | null> {
     const tokens = searchTokens(filter.words);
-    if (tokens.length === 0 || (await this.selectivity.listsEvery(filter.kind, tokens))) return null;
-    return this.lookUp(filter);
+    if (tokens.length === 0) return null;
+    if (!(await this.selectivity.listsEvery(filter.kind, tokens))) return this.lookUp(filter);
+    const terms = searchTerms(filter.words);
+    if (terms.length < 2) return null;
+    const { rows } = await this.db.raw(`SELECT catalogue_search_possible(?, ${textArray(terms)}) AS possible`, [OFFERING_TABLES[filter.kind].items, ...terms]);
+    return rows[0].possible ? null : { ...filter, unmatchable: true };
   }
 
   /**
@@ -48,10 +54,13 @@ export class SearchVocabulary {
     if (terms.length === 0) return filter;
     const table = OFFERING_TABLES[filter.kind].items;
     const { rows } = await this.db.raw(
-      `SELECT catalogue_search_completions(?, ?, ?) AS completions, catalogue_search_possible(?, ARRAY[${terms.map(() => '?').join(', ')}]::text[]) AS possible`,
+      `SELECT catalogue_search_completions(?, ?, ?) AS completions, catalogue_search_possible(?, ${textArray(terms)}) AS possible`,
       [table, terms.at(-1)!, MOST_COMPLETIONS, table, ...terms],
     );
     const { completions, possible } = rows[0] as { completions: string[] | null; possible: boolean };
     return { ...filter, ...(completions ? { completions } : {}), ...(possible ? {} : { unmatchable: true }) };
   }
 }
+
+/** A text array parameter of `values`' length, for `db.raw`. */
+const textArray = (values: readonly string[]): string => `ARRAY[${values.map(() => '?').join(', ')}]::text[]`;
