@@ -99,11 +99,12 @@ async function main(): Promise<void> {
           results.push(await explain(db, `${plural}: ${name}`, catalogue.plainQuery(query)));
           continue;
         }
-        // The plan the service would run: none for words no item holds; else a walk, which goes on
-        // from its last match while that pays, or is followed by a collect when it falls short.
+        // The plan the service would run: none for words no item holds, alone or together; else a
+        // walk, which goes on from its last match while that pays, or is followed by a collect
+        // when it falls short.
         const looked = await catalogue.vocabulary.lookUp(query);
         if (looked.unmatchable) {
-          results.push({ scenario: `${plural}: ${name} [no item holds a word: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
+          results.push({ scenario: `${plural}: ${name} [the vocabulary rules it out: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
           continue;
         }
         const choice = await catalogue.planner.choose(query);
