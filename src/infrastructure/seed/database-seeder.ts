@@ -222,10 +222,9 @@ export class DatabaseSeeder {
   /**
    * What the vocabulary trigger would have learnt from the items written above (their lexemes and
    * the pairs of lexemes they hold together), and turns it on again (in the load's transaction, so
-   * that no other writer ever sees it off). The items' texts
-   * are the words below and numbers, separated by spaces, and the full-text parser reads each
-   * space-separated part on its own: their lexemes are those of the words (numbers are left out of
-   * the vocabulary anyway).
+   * that no other writer ever sees it off). The items' texts are the words below and numbers,
+   * separated by spaces, and the full-text parser reads each space-separated part on its own:
+   * their lexemes are those of the words (numbers are left out of the vocabulary anyway).
    */
   private async learnVocabulary({ kind, trx }: KindLoad): Promise<void> {
     const { items } = OFFERING_TABLES[kind];

@@ -25,9 +25,9 @@ const WALK_SLACK = 20;
 const CONTINUATION_SLACK = 2;
 const CONTINUATION_EXTRA_MATCHES = 4;
 /**
- * The most the walks that go on may cost in all (µs), whatever the collect's estimate: a rate measured
- * from a few matches is rough, and an entry costs more than `INDEX_ENTRY_COST` under load, so this
- * keeps the walk well inside the statement timeout.
+ * The most the walks that go on may cost in all (µs), whatever the collect's estimate: a rate
+ * measured from a few matches is rough, and an entry costs more than `INDEX_ENTRY_COST` under
+ * load, so this keeps the walks well inside the statement timeout.
  */
 const MAX_CONTINUATION_COST = 6 * MAX_WALK_COST;
 /**
