@@ -6,6 +6,7 @@ import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { filteredOfferings } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
+import * as searchPairsMigration from '../../migrations/20261208000000_search_pairs';
 import { createOffering } from '../support/offerings';
 import { whileTableLocked } from '../support/table-lock';
 import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
@@ -137,6 +138,30 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
       expect((await vocabulary.lookUp({ kind: 'test', words, now })).unmatchable, words.join(' ')).to.equal(undefined);
       expect(await filteredOfferings(db, { kind: 'test', words, now }).pluck('id')).to.deep.equal([id]);
     }
+  });
+
+  it('pairs the words of the items already there when the pairs are added to a catalogue', async () => {
+    const word = uniqueName('before');
+    await createOffering(db, 'course', { title: `${word}one 입문`, description: `${word}two v2.0 2031` });
+    await createOffering(db, 'course', { title: `${word}wide`, description: Array.from({ length: 40 }, (_, i) => `${word}w${i}`).join(' ') });
+    await db.transaction(async (trx) => {
+      await searchPairsMigration.down(trx);
+      await searchPairsMigration.up(trx);
+    });
+    for (const kind of ALL_OFFERING_KINDS) {
+      const table = OFFERING_TABLES[kind].items;
+      // Every two words of an item of at most 32, and every word of a larger one with any other.
+      const { rows: missing } = await db.raw(
+        `WITH items AS (SELECT array(SELECT l FROM unnest(tsvector_to_array(search_vector)) AS l WHERE l ~ '[^0-9]') AS lexemes FROM ??)
+         SELECT DISTINCT a.lexeme, CASE WHEN cardinality(lexemes) > 32 THEN '' ELSE b.lexeme END AS other
+         FROM items, unnest(lexemes) AS a(lexeme), unnest(lexemes) AS b(lexeme) WHERE a.lexeme <> b.lexeme
+         EXCEPT SELECT lexeme, other FROM search_pairs WHERE catalogue = ?`,
+        [table, table],
+      );
+      expect(missing, table).to.deep.equal([]);
+    }
+    expect((await vocabulary.lookUp({ kind: 'course', words: [`${word}one`, `${word}two`], now })).unmatchable).to.equal(undefined);
+    expect((await vocabulary.lookUp({ kind: 'course', words: [`${word}one`, `${word}w1`], now })).unmatchable).to.equal(true);
   });
 
   it('answers a search that the vocabulary rules out with an empty page and an exact count of none', async () => {
