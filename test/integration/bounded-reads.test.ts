@@ -117,6 +117,30 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     return Number(n);
   }
 
+  /**
+   * Runs `work` with a catalogue of its own on this catalogue's database (`overrides` to its
+   * configuration), and the SQL of the statements it sent that `wanted` picks, as they are sent.
+   */
+  async function withRecordedStatements(
+    overrides: Record<string, string>,
+    wanted: (sql: string) => boolean,
+    work: (service: PostgresOfferingCatalogue, recorded: readonly string[]) => Promise<void>,
+  ): Promise<void> {
+    const own = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), ...overrides }), { logger: createLogger('silent') });
+    const recorded: string[] = [];
+    const record = (query: { sql: string }) => {
+      if (wanted(query.sql)) recorded.push(query.sql);
+    };
+    const serviceDb = own.container.get<Knex>(KNEX);
+    serviceDb.on('query', record);
+    try {
+      await work(own.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE), recorded);
+    } finally {
+      serviceDb.off('query', record);
+      await own.dispose();
+    }
+  }
+
   const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((row) => row.id);
   const EVERY_CHOICE_OF_RANGES: readonly BitmapRanges[] = [true, false].flatMap((status) => [true, false].map((price) => ({ status, price })));
 
@@ -423,6 +447,20 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
+  it('looks the words of a search up once for a list and the count after it', () =>
+    // Counts not cached, so that the count below is worked out and asks the vocabulary too.
+    // Recorded: whether items hold the words together (a count that gathers looks its
+    // completions up too, in a statement of its own).
+    withRecordedStatements({ CATALOGUE_COUNT_CACHE_TTL: '0' }, (sql) => sql.startsWith('SELECT catalogue_search_possible'), async (service, lookups) => {
+      // Two listed words, held together: asked whether items hold them together, not ruled out.
+      const filter = { kind: 'test' as const, words: [LEFT_WORDS[0], EVERYWHERE], now: new Date() };
+      expect((await service.list({ ...filter, sort: 'created', limit: 20 })).items).to.have.length(20);
+      expect((await service.count(filter)).value).to.be.greaterThan(0);
+      expect(lookups).to.have.length(1);
+      await service.count({ ...filter, now: new Date(filter.now.getTime() + 1) });
+      expect(lookups, 'another instant asks again').to.have.length(2);
+    }));
+
   it('counts a list from its last page instead of estimating it', async () => {
     // Every count estimated, unless a page tells it.
     const estimating = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), CATALOGUE_EXACT_COUNT_LIMIT: '0' }), { logger: createLogger('silent') });
@@ -445,19 +483,9 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
-  it('estimates the counts of a common word open now from the share of items open now, sampled once for them all', async () => {
+  it('estimates the counts of a common word open now from the share of items open now, sampled once for them all', () =>
     // Every count estimated, none cached: each count below is worked out afresh.
-    const estimating = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), CATALOGUE_EXACT_COUNT_LIMIT: '0', CATALOGUE_COUNT_CACHE_TTL: '0' }), {
-      logger: createLogger('silent'),
-    });
-    const samples: string[] = [];
-    const record = (query: { sql: string }) => {
-      if (query.sql.includes('TABLESAMPLE')) samples.push(query.sql);
-    };
-    const serviceDb = estimating.container.get<Knex>(KNEX);
-    serviceDb.on('query', record);
-    try {
-      const counting = estimating.container.get<PostgresOfferingCatalogue>(OFFERING_CATALOGUE);
+    withRecordedStatements({ CATALOGUE_EXACT_COUNT_LIMIT: '0', CATALOGUE_COUNT_CACHE_TTL: '0' }, (sql) => sql.includes('TABLESAMPLE'), async (counting, samples) => {
       const now = new Date();
       for (const priceMax of [30_000, 55_000, 80_000, 100_000]) {
         const filter = { kind: 'test' as const, words: [EVERYWHERE], status: 'available' as const, now, priceMax: Money.parse(priceMax) };
@@ -467,11 +495,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         expect(count.value, `up to ${priceMax}: ${exact} items`).to.be.within(exact / 2, exact * 2);
       }
       expect(samples).to.have.length(1);
-    } finally {
-      serviceDb.off('query', record);
-      await estimating.dispose();
-    }
-  });
+    }));
 
   it('counts exactly what it collected, and falls back to an estimate when a count runs into the statement timeout', async () => {
     const query = await withStartBounds(db, { kind: 'test' as const, words: ['delta'], status: 'available' as const, sort: 'created' as const, limit: 5, now: new Date() });

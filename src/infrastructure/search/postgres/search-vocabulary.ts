@@ -3,6 +3,10 @@ import { OFFERING_TABLES } from '../../knex/offering-tables';
 import type { SqlFilter } from './catalogue-sql';
 import type { SearchSelectivity } from './search-selectivity';
 import { searchTerms, searchTokens } from './search-terms';
+import { SharedPerInstant } from './shared-per-instant';
+
+/** What the vocabulary told of a search's words. */
+type VocabularyAnswer = Pick<SqlFilter, 'completions' | 'unmatchable'>;
 
 /**
  * The most lexemes a last word's prefix is replaced by: more, and the choice among them costs the
@@ -23,6 +27,8 @@ const MOST_COMPLETIONS = 16;
  *   counts) use the completions.
  */
 export class SearchVocabulary {
+  private readonly recent = new SharedPerInstant<VocabularyAnswer | null>();
+
   constructor(
     private readonly db: Knex,
     private readonly selectivity: SearchSelectivity,
@@ -33,16 +39,24 @@ export class SearchVocabulary {
    * so a search of one listed word is not looked up before it is read (null), and one with a rare
    * or unknown word is. A search of several listed words is asked only whether items hold them
    * together (null where they may, the filter `unmatchable` where none does): its matches are
-   * seldom gathered, so its completions are looked up where they are.
+   * seldom gathered, so its completions are looked up where they are. Asked once per instant
+   * (see `SharedPerInstant`): a list and the count after it ask together.
    */
   async lookUpWhereItMayRuleOut<F extends SqlFilter>(filter: F): Promise<(F & SqlFilter) | null> {
-    const tokens = searchTokens(filter.words);
-    if (tokens.length === 0) return null;
-    if (!(await this.selectivity.listsEvery(filter.kind, tokens))) return this.lookUp(filter);
     const terms = searchTerms(filter.words);
+    if (terms.length === 0) return null;
+    const answer = await this.recent.get(`${filter.kind}:${filter.now.getTime()}:${JSON.stringify(terms)}`, () => this.answerWhereItMayRuleOut(filter, terms));
+    return answer && { ...filter, ...answer };
+  }
+
+  private async answerWhereItMayRuleOut(filter: SqlFilter, terms: readonly string[]): Promise<VocabularyAnswer | null> {
+    if (!(await this.selectivity.listsEvery(filter.kind, searchTokens(filter.words)))) {
+      const { completions, unmatchable } = await this.lookUp(filter);
+      return { ...(completions ? { completions } : {}), ...(unmatchable ? { unmatchable } : {}) };
+    }
     if (terms.length < 2) return null;
     const { rows } = await this.db.raw(`SELECT catalogue_search_possible(?, ${textArray(terms)}) AS possible`, [OFFERING_TABLES[filter.kind].items, ...terms]);
-    return rows[0].possible ? null : { ...filter, unmatchable: true };
+    return rows[0].possible ? null : { unmatchable: true };
   }
 
   /**
