@@ -16,7 +16,7 @@ import { FUNCTION as POSSIBLE_FUNCTION } from './20261207000000_search_possible'
  * word (unless the whole word itself starts with it). A whole word paired with '' (held by an item
  * of more lexemes than are paired) rules out no other word. In PL/pgSQL, unlike the SQL function
  * it replaces, so that each connection plans its statement once (0.6 ms a call planned each
- * time, 0.1 ms with the plan kept).
+ * time, 0.1 ms with the plan kept). A word longer than a pair holds is left to the vocabulary.
  */
 const TABLES = ['tests', 'courses'] as const;
 
@@ -29,8 +29,16 @@ const KEPT = (lexeme: string) => `${lexeme} ~ '[^0-9]'`;
  */
 const MOST_PAIRED_LEXEMES = 32;
 
-/** An item's lexemes with a character other than a digit, as an array, from its search vector. */
-const KEPT_LEXEMES = (vector: string) => `array(SELECT l FROM unnest(tsvector_to_array(${vector})) AS l WHERE ${KEPT('l')})`;
+/**
+ * The characters of a lexeme that a pair holds. A longer lexeme (words of up to 2,047 bytes are
+ * indexed) is paired by its start, so that two fit in an index row (at most 2,704 bytes, and a
+ * character takes four bytes at most): the start still completes every prefix as long, and a
+ * longer search word is checked by the vocabulary alone.
+ */
+export const PAIRED_CHARACTERS = 256;
+
+/** An item's lexemes with a character other than a digit, as an array, from its search vector, each cut to what a pair holds. */
+const KEPT_LEXEMES = (vector: string) => `array(SELECT left(l, ${PAIRED_CHARACTERS}) FROM unnest(tsvector_to_array(${vector})) AS l WHERE ${KEPT('l')})`;
 
 /** The pairs (`pair.lexeme`, `pair.other`) of an item's `lexemes` (an array), a LATERAL FROM item. */
 const PAIRS = (lexemes: string) => `
@@ -92,6 +100,7 @@ export const FUNCTIONS = `
       SELECT 1
       FROM lexemes whole, lexemes o
       WHERE NOT whole.last AND whole.lexeme <> o.lexeme AND (o.last OR whole.lexeme < o.lexeme)
+        AND char_length(whole.lexeme) <= ${PAIRED_CHARACTERS} AND char_length(o.lexeme) <= ${PAIRED_CHARACTERS}
         AND NOT (o.last AND starts_with(whole.lexeme, o.lexeme))
         AND NOT coalesce((
           SELECT CASE WHEN o.last THEN starts_with(p.other, o.lexeme) ELSE p.other = o.lexeme END

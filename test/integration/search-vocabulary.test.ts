@@ -140,6 +140,24 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
     }
   });
 
+  it('writes an item of long words, pairs them by their start, and rules out none of the searches that find it', async () => {
+    const short = uniqueName('short');
+    const long = (letter: string, length: number) => `${short}${letter.repeat(length)}`;
+    // Two words of nearly 2,000 bytes each, one of them Korean (three bytes a character).
+    const [latin, korean] = [long('x', 1_900), long('가', 620)];
+    for (const kind of ALL_OFFERING_KINDS) {
+      const id = await createOffering(db, kind, { title: `${short}title`, description: `${latin} ${korean}` });
+      await createOffering(db, kind, { title: `${short}other` });
+      const { rows } = await db.raw(`SELECT max(char_length(lexeme))::int AS lexeme, max(char_length(other))::int AS other FROM search_pairs WHERE catalogue = ? AND starts_with(lexeme, ?)`, [OFFERING_TABLES[kind].items, short]);
+      expect(rows[0]).to.deep.equal({ lexeme: searchPairsMigration.PAIRED_CHARACTERS, other: searchPairsMigration.PAIRED_CHARACTERS });
+      for (const words of [[latin, korean], [`${short}title`, latin], [korean, `${short}title`], [`${short}title`, latin.slice(0, 200)], [latin, korean.slice(0, 300)]]) {
+        expect((await vocabulary.lookUp({ kind, words, now })).unmatchable, `${kind}: ${words.map((word) => word.length).join(', ')}`).to.equal(undefined);
+        expect(await filteredOfferings(db, { kind, words, now }).pluck('id')).to.deep.equal([id]);
+      }
+      expect((await vocabulary.lookUp({ kind, words: [`${short}title`, `${short}other`], now })).unmatchable).to.equal(true);
+    }
+  });
+
   it('pairs the words of the items already there when the pairs are added to a catalogue', async () => {
     const word = uniqueName('before');
     await createOffering(db, 'course', { title: `${word}one 입문`, description: `${word}two v2.0 2031` });
@@ -152,7 +170,7 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
       const table = OFFERING_TABLES[kind].items;
       // Every two words of an item of at most 32, and every word of a larger one with any other.
       const { rows: missing } = await db.raw(
-        `WITH items AS (SELECT array(SELECT l FROM unnest(tsvector_to_array(search_vector)) AS l WHERE l ~ '[^0-9]') AS lexemes FROM ??)
+        `WITH items AS (SELECT array(SELECT left(l, ${searchPairsMigration.PAIRED_CHARACTERS}) FROM unnest(tsvector_to_array(search_vector)) AS l WHERE l ~ '[^0-9]') AS lexemes FROM ??)
          SELECT DISTINCT a.lexeme, CASE WHEN cardinality(lexemes) > 32 THEN '' ELSE b.lexeme END AS other
          FROM items, unnest(lexemes) AS a(lexeme), unnest(lexemes) AS b(lexeme) WHERE a.lexeme <> b.lexeme
          EXCEPT SELECT lexeme, other FROM search_pairs WHERE catalogue = ?`,
