@@ -9,7 +9,7 @@ import { type AppContainer, createContainer } from '../../src/infrastructure/con
 import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
-import { type BitmapRanges, type SqlQuery, afterCursor, filteredOfferings, keyText, readingOrder, sortColumns, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, type SqlQuery, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { createOffering } from '../support/offerings';
@@ -429,10 +429,66 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(await rowsWalked(startSorted, 100_000), 'a start_at walk enters the index at the earliest start an open item can have').to.be.at.most(ITEMS / 50);
   });
 
+  it('bounds the start of a status by windows of items with it, and reads the few items beyond the bound by id, in the page\'s order by every plan', async () => {
+    // Items added for this test only: rolled back at its end.
+    const trx = await db.transaction();
+    try {
+      const now = new Date();
+      const day = 86_400_000;
+      const at = (days: number) => new Date(now.getTime() + days * day);
+      const item = (title: string, start: number, end: number) => ({ title, description: RARE, price: '10000.00', start_at: at(start), end_at: at(end) });
+      const boundsOf = async (status: 'available' | 'closed') => {
+        const { startBounds } = await withStartBounds(trx, { kind: 'test' as const, words: [], status, now });
+        const bound = status === 'available' ? startBounds?.earliestOpen : startBounds?.latestClosed;
+        return { days: (Date.parse(bound ?? '') - now.getTime()) / day, beyond: startBounds?.beyond.map(Number) };
+      };
+      // Windows of a year that open next month or closed last month, and of a minute that opens
+      // tomorrow or is open now, are no open or closed item's window: the bounds stay at four days
+      // ago (the longest window of this catalogue's open items) and 44 hours ago (the shortest of
+      // its closed ones).
+      await trx('tests').insert([item('upcoming year', 30, 395), item('closed year', -400, -35), item('upcoming minute', 1, 1 + 1 / 1440), item('open minute', -1 / 2880, 1 / 2880)]);
+      expect(await boundsOf('available')).to.deep.equal({ days: -4, beyond: [] });
+      expect(await boundsOf('closed')).to.deep.equal({ days: -44 / 24, beyond: [] });
+      // More long windows than a bound reads, none of them open: the last one read bounds the rest
+      // (after the two of a year, windows of 139 days down to 42).
+      await trx('tests').insert(Array.from({ length: WINDOWS_READ }, (_, i) => item(`upcoming ${i}`, 30, 70 + i)));
+      expect(await boundsOf('available')).to.deep.equal({ days: -42, beyond: [] });
+      // An item open for a year, and one closed after a minute, are named rather than moving the bounds.
+      const [{ id: openYear }] = await trx('tests').insert(item(`${EVERYWHERE} open year`, -365, 1)).returning('id');
+      const [{ id: closedMinute }] = await trx('tests').insert(item(`${EVERYWHERE} closed minute`, -1 / 24, -1 / 24 + 1 / 1440)).returning('id');
+      expect(await boundsOf('available')).to.deep.equal({ days: -43, beyond: [Number(openYear)] });
+      expect(await boundsOf('closed')).to.deep.equal({ days: -44 / 24, beyond: [Number(closedMinute)] });
+      // Found where they belong, first (open now) or last (closed) by start, whichever plan reads
+      // the page, from the start or from a cursor either way.
+      for (const [status, words] of [['available', [EVERYWHERE]], ['closed', [RARE]]] as const) {
+        const unbounded = { kind: 'test' as const, words, status, sort: 'start_at' as const, limit: 30, now };
+        const reference = async (query: SqlQuery) => ids(await afterCursor(filteredOfferings(trx, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+        const everything = await reference({ ...unbounded, limit: 1_000 });
+        expect(everything.map(Number), status).to.include(Number(status === 'available' ? openYear : closedMinute));
+        const bounded = await withStartBounds(trx, unbounded);
+        const cursorAt = async (position: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
+          const [row] = await trx('tests').where({ id: everything[position] }).select('id', trx.raw(`${keyText('start_at', 'timestamp')} AS k0`));
+          return { ...bounded, after: { sort: 'start_at', values: [row.k0], id: row.id, direction } };
+        };
+        const last = everything.length - 1;
+        const queries: SqlQuery[] = [bounded, await cursorAt(1, 'next'), await cursorAt(last, 'previous'), await cursorAt(last - 1, 'next')];
+        for (const query of queries) {
+          const expected = await reference({ ...query, startBounds: undefined });
+          const label = `${status} ${query.after?.direction ?? 'from the start'}`;
+          expect(ids(await walkedOfferings(trx, query, 100_000).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1)), `walked, ${label}`).to.deep.equal(expected);
+          expect(ids(await collectedOfferings(trx, query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1)), `collected, ${label}`).to.deep.equal(expected);
+          expect(await reference(query), `filtered, ${label}`).to.deep.equal(expected);
+        }
+      }
+    } finally {
+      await trx.rollback();
+    }
+  });
+
   it('reads the start bounds of a status once for a list and the count after it', async () => {
     const boundsReads: string[] = [];
     const record = (query: { sql: string }) => {
-      if (query.sql.includes('max(end_at - start_at)')) boundsReads.push(query.sql);
+      if (query.sql.includes('ORDER BY end_at - start_at')) boundsReads.push(query.sql);
     };
     db.on('query', record);
     try {

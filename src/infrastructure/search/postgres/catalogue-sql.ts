@@ -54,12 +54,17 @@ export function filteredOfferings(db: Knex, filter: SqlFilter): Knex.QueryBuilde
 }
 
 /**
- * Where items with a status can start: an item open now started at most the longest window ago,
- * and one closed at least the shortest window ago. Exact text, as PostgreSQL computed it.
+ * Where items with a status can start: an item open now started at most a window ago, and one
+ * closed at least a window ago, with the window's length read from the index on window lengths
+ * (see `withStartBounds`); the few items with the status whose windows are longer (open now) or
+ * shorter (closed) than that are named by id. Exact text, as PostgreSQL computed it; a bound is
+ * null where nothing bounds it, and for the other status.
  */
 export interface StartBounds {
   readonly earliestOpen: string | null;
   readonly latestClosed: string | null;
+  /** Items with the status that start beyond its bound, by id. */
+  readonly beyond: readonly string[];
 }
 
 /**
@@ -75,23 +80,48 @@ export interface SqlFilter extends CatalogueFilter {
 
 export type SqlQuery = CatalogueQuery & SqlFilter;
 
+/** How many windows a start bound reads from the index on window lengths. */
+export const WINDOWS_READ = 100;
+
 /**
- * The filter with the start bounds of its status, read from the window-length index (two index
- * lookups): conditions on `start_at` that its index answers, and that a bitmap can AND with the
- * full-text index, where "open now" and "closed" are otherwise conditions on two columns at once.
+ * How each status's bound is read: the longest windows first for items open now, the shortest
+ * first for closed ones; the bound is the last window read, and the items with the status among
+ * those read that start beyond it are named.
+ */
+const WINDOW_BOUNDS = {
+  available: { field: 'earliestOpen', order: 'DESC', last: 'min', beyond: 'start_at <= instant.now AND end_at >= instant.now AND start_at < bound.at' },
+  closed: { field: 'latestClosed', order: 'ASC', last: 'max', beyond: 'end_at < instant.now AND start_at >= bound.at' },
+} as const;
+
+/**
+ * The filter with the start bounds of its status: conditions on `start_at` that its index
+ * answers, and that a bitmap can AND with the full-text index, where "open now" and "closed" are
+ * otherwise conditions on two columns at once. From the `WINDOWS_READ` longest windows (open
+ * now) or shortest (closed), in one pass of the index on window lengths: every other item has a
+ * window as short as the last one read (or as long), so one open now started at most that long
+ * ago (a closed one, at least); of those read, the items with the status that start beyond the
+ * bound are named. So a few items open for years, or closed after a minute, cost the status a
+ * few ids rather than a range of years.
  */
 export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filter: F): Promise<F & SqlFilter> {
   if (filter.status !== 'available' && filter.status !== 'closed') return filter;
+  const { field, order, last, beyond } = WINDOW_BOUNDS[filter.status];
   // A bound before 1970 bounds nothing (no item starts earlier), and one far enough back is
   // beyond PostgreSQL's timestamps (an item open from 2000 to 9999): either way there is none.
+  // With fewer windows than that to read (a small table) there is none either.
   const { rows } = await db.raw(
-    `SELECT CASE WHEN longest < span THEN (now - longest)::text END AS "earliestOpen",
-            CASE WHEN shortest < span THEN (now - shortest)::text END AS "latestClosed"
-     FROM (SELECT max(end_at - start_at) AS longest, min(end_at - start_at) AS shortest FROM ??) windows,
-          (SELECT ?::timestamptz AS now, ?::timestamptz - 'epoch'::timestamptz AS span) instant`,
-    [OFFERING_TABLES[filter.kind].items, filter.now, filter.now],
+    `WITH instant AS (SELECT ?::timestamptz AS now, ?::timestamptz - 'epoch'::timestamptz AS span),
+     windows AS MATERIALIZED (SELECT id, start_at, end_at, end_at - start_at AS length FROM ?? ORDER BY end_at - start_at ${order} LIMIT ${WINDOWS_READ}),
+     bound AS (
+       SELECT CASE WHEN count(*) = ${WINDOWS_READ} AND ${last}(length) < instant.span THEN instant.now - ${last}(length) END AS at
+       FROM windows, instant GROUP BY instant.now, instant.span)
+     SELECT bound.at::text AS at, array(SELECT id::text FROM windows, instant WHERE ${beyond} ORDER BY id) AS beyond
+     FROM bound`,
+    [filter.now, filter.now, OFFERING_TABLES[filter.kind].items],
   );
-  return { ...filter, startBounds: rows[0] as StartBounds };
+  const read = rows[0] as { at: string | null; beyond: string[] } | undefined;
+  const startBounds: StartBounds = { earliestOpen: null, latestClosed: null, [field]: read?.at ?? null, beyond: read?.at ? read.beyond : [] };
+  return { ...filter, startBounds };
 }
 
 /**
@@ -105,7 +135,8 @@ export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filte
 export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
   const inIndex = indexedColumns(query.sort);
-  const walked = afterCursor(db(table).select([...inIndex, 'search_lexemes']), query);
+  const entries = () => afterCursor(db(table).select([...inIndex, 'search_lexemes']), query);
+  const walked = entries();
   narrowToSortRange(walked, query);
   walked.orderByRaw(readingOrder(query).sql).limit(budget);
   // The LIMIT (an id finds one row anyway) keeps the subquery a lookup per entry that passed
@@ -114,13 +145,31 @@ export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex
     .select(OFFERING_COLUMNS.filter((column) => !inIndex.includes(column)))
     .whereRaw('item.id = ??', [`${table}.id`])
     .limit(1, { skipBinding: true });
-  const source = withoutSearch(db.from(walked.as(table)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
+  const source = withoutSearch(db.from(withItemsBeyondBound(db, walked, entries, query)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
   if (!hasSearchTerms(query.words)) return source;
   // An item whose lexemes are too many for an index entry has none there: its words are tested
   // on its table row.
   const onEntry = searchCondition('search_lexemes', query.words, query.completions);
   const onRow = searchCondition('own.search_vector', query.words, query.completions);
   return source.whereRaw(`COALESCE(${onEntry.sql}, (SELECT ${onRow.sql} FROM ?? AS own WHERE own.id = ??))`, [...onEntry.bindings, ...onRow.bindings, table, `${table}.id`]);
+}
+
+/**
+ * The walk's entries as a FROM item named after the table. A walk by start enters its index at
+ * the status's bound; the items with the status beyond it (see `StartBounds`) start before every
+ * entry of that range (open now) or after them (closed), so they are read by id and put before
+ * or after it, in the page's order.
+ */
+function withItemsBeyondBound(db: Knex, walked: Knex.QueryBuilder, entries: () => Knex.QueryBuilder, query: SqlQuery): Knex.QueryBuilder | Knex.Raw {
+  const table = OFFERING_TABLES[query.kind].items;
+  const beyond = query.startBounds?.beyond ?? [];
+  if (SORT_DEFINITIONS[query.sort].keys[0].field !== 'startAt' || beyond.length === 0) return walked.as(table);
+  const items = entries().whereRaw('id = ANY(?::bigint[])', [[...beyond]]).orderByRaw(readingOrder(query).sql);
+  // Open now and beyond the bound: earlier than the range; closed and beyond it: later.
+  const beforeInStartOrder = query.status === 'available';
+  const first = beforeInStartOrder === (readingOrder(query).direction === 'asc');
+  const [one, other] = first ? [items, walked] : [walked, items];
+  return db.raw('((?) UNION ALL (?)) AS ??', [one, other, table]);
 }
 
 /** What a sort's index holds of each item besides its lexemes: the keys, the window, the price. */
@@ -197,7 +246,7 @@ export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQ
  */
 function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
   const [first] = SORT_DEFINITIONS[query.sort].keys;
-  if (first.field === 'startAt') withStartRange(walked, query);
+  if (first.field === 'startAt') withStartRange(walked, query, { beyondBound: false });
   if (first.field === 'price') withPriceRange(walked, query);
 }
 
@@ -214,15 +263,20 @@ function withoutSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryB
   return withPriceRange(withStartRange(query, filter), filter);
 }
 
-/** What the status says of `start_at`. */
-function withStartRange(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
+/**
+ * What the status says of `start_at`: its bound, or one of the items beyond it (`beyondBound`
+ * false leaves them out, for the range of an index alone).
+ */
+function withStartRange(query: Knex.QueryBuilder, filter: SqlFilter, { beyondBound = true } = {}): Knex.QueryBuilder {
   const { status, now, startBounds } = filter;
+  const orBeyond = beyondBound && startBounds?.beyond.length ? ' OR id = ANY(?::bigint[])' : '';
+  const beyond: Knex.Value[] = orBeyond && startBounds ? [[...startBounds.beyond]] : [];
   if (status === 'upcoming') query.where('start_at', '>', now);
   if (status === 'available') {
     query.where('start_at', '<=', now);
-    if (startBounds?.earliestOpen) query.whereRaw('start_at >= ?::timestamptz', [startBounds.earliestOpen]);
+    if (startBounds?.earliestOpen) query.whereRaw(`(start_at >= ?::timestamptz${orBeyond})`, [startBounds.earliestOpen, ...beyond]);
   }
-  if (status === 'closed') query.whereRaw('start_at < ?::timestamptz', [startBounds?.latestClosed ?? now]);
+  if (status === 'closed') query.whereRaw(`(start_at < ?::timestamptz${orBeyond})`, [startBounds?.latestClosed ?? now, ...beyond]);
   return query;
 }
 

@@ -4,7 +4,7 @@ import { type SqlFilter, withStartBounds } from './catalogue-sql';
 import { SharedPerInstant } from './shared-per-instant';
 
 /**
- * `withStartBounds`, read once per kind and instant (see `SharedPerInstant`): a list and the
+ * `withStartBounds`, read once per kind, status and instant (see `SharedPerInstant`): a list and the
  * count that follows it ask together.
  */
 export class RecentStartBounds {
@@ -14,7 +14,7 @@ export class RecentStartBounds {
 
   async of<F extends CatalogueFilter>(filter: F): Promise<F & SqlFilter> {
     if (filter.status !== 'available' && filter.status !== 'closed') return filter;
-    const read = await this.recent.get(`${filter.kind}:${filter.now.getTime()}`, () => withStartBounds(this.db, filter));
+    const read = await this.recent.get(`${filter.kind}:${filter.status}:${filter.now.getTime()}`, () => withStartBounds(this.db, filter));
     return { ...filter, startBounds: read.startBounds };
   }
 }
