@@ -602,6 +602,27 @@ describe('Bounded reads over HTTP', () => {
       expect((await server.api.get('/api/courses/?page_size=1', { token: user.access })).status).to.equal(200);
     }));
 
+  it('tells a page too deep from a page past the last one by the items themselves where the count is an estimate', () =>
+    // Every count estimated: the words' statistics know nothing of these items.
+    withTestServer({ MAX_RESULT_WINDOW: '100', CATALOGUE_EXACT_COUNT_LIMIT: '0' }, async (server) => {
+      const user = await createUser(server.api);
+      const [few, many] = [uniqueName('few'), uniqueName('many')];
+      for (let i = 0; i < 150; i += 1) await createOffering(server.db, 'course', { title: `${many} ${i}${i < 30 ? ` ${few}` : ''}` });
+      const page = (words: string, n: number, size = 20) => server.api.get(`/api/courses/?search=${words}&page=${n}&page_size=${size}`, { token: user.access });
+      const first = await page(many, 1);
+      expect(first.body, 'the count is estimated, and far off').to.include({ count_is_estimate: true }).and.not.include({ count: 150 });
+      // Read where the page starts, within two windows (200 items).
+      const cases = [[many, 6, 20, 400], [many, 8, 20, 400], [many, 9, 20, 404], [many, 3, 50, 400], [many, 4, 50, 404], [few, 6, 20, 404], [few, 2, 99, 404]] as const;
+      for (const [words, n, size, status] of cases) {
+        const res = await page(words, n, size);
+        expect(res.status, `${words === few ? 30 : 150} items, page ${n} of ${size}`).to.equal(status);
+      }
+      // Deeper, in a list that reaches 200 items, an estimate shown low by them is not trusted
+      // with a 404: the page is too deep, and the client goes on by cursor.
+      await server.db('courses').insert(Array.from({ length: 100 }, (_, i) => ({ title: `${many} more ${i}`, description: '', price: '1000.00', start_at: new Date(), end_at: new Date(Date.now() + 86_400_000) })));
+      expect((await page(many, 13)).status, '250 items, page 13 of 20').to.equal(400);
+    }));
+
   it('refuses page numbers beyond the result window with 400 page_too_deep, keeps 404 past the last page, and serves the window itself', () =>
     withTestServer({ MAX_RESULT_WINDOW: '100' }, async (server) => {
       const user = await createUser(server.api);

@@ -88,6 +88,8 @@ export interface CatalogueSlice {
 export interface OfferingCatalogue {
   list(query: CatalogueQuery): Promise<CatalogueSlice>;
   count(filter: CatalogueFilter): Promise<CatalogueCount>;
+  /** The matches counted exactly, stopping at `limit`; null where that could not be done in time. */
+  countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null>;
   get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null>;
 }
 

@@ -39,6 +39,9 @@ export interface ListOfferingsPolicy {
 
 export const LIST_OFFERINGS_POLICY = Symbol.for('ListOfferingsPolicy');
 
+/** How far, in result windows, matches are counted to tell a page too deep from one past the end. */
+const PROBED_WINDOWS = 2;
+
 /** A page of tests or courses, by page number or by cursor, with the caller's registrations. */
 @injectable()
 export class ListOfferingsHandler {
@@ -54,10 +57,9 @@ export class ListOfferingsHandler {
     const page = query.page ?? 1;
     const offset = (page - 1) * pageSize;
     if (!cursorMode && offset + pageSize > this.policy.maxResultWindow) {
-      // Past the window, page numbers would cost a skip through every earlier result. The count
-      // tells a page past the end (404, as always) from one that exists but is too deep.
-      const count = await this.catalogue.count(filter);
-      throw offset >= count.value ? new PageNotFound() : new PageTooDeep(this.policy.maxResultWindow);
+      // Past the window, page numbers would cost a skip through every earlier result. A page past
+      // the end is a 404, as always; one that exists is too deep.
+      throw (await this.hasItemAt(filter, offset)) ? new PageTooDeep(this.policy.maxResultWindow) : new PageNotFound();
     }
     const slice = await this.catalogue.list({
       ...filter,
@@ -82,6 +84,23 @@ export class ListOfferingsHandler {
       hasPrevious: cursorMode ? (readingBack ? slice.more : Boolean(query.cursor)) : page > 1,
       nextByCursor: !cursorMode && slice.more && offset + 2 * pageSize > this.policy.maxResultWindow,
     };
+  }
+
+  /**
+   * Whether the list has an item at `position` (from 0): told by the count where it is exact;
+   * else by counting the matches up to there, since an estimate may be far off either way, but
+   * no further than `PROBED_WINDOWS` windows. Further than that, in a list that reaches that far,
+   * the estimate decides where it is not proven low; one proven low cannot tell, and the page is
+   * taken as too deep, which sends the client on by cursor, where the list's end shows.
+   */
+  private async hasItemAt(filter: CatalogueFilter, position: number): Promise<boolean> {
+    const count = await this.catalogue.count(filter);
+    if (!count.estimated) return position < count.value;
+    const reach = Math.min(position, PROBED_WINDOWS * this.policy.maxResultWindow) + 1;
+    const counted = await this.catalogue.countUpTo(filter, reach);
+    if (counted === null) return position < count.value;
+    if (counted < reach) return position < counted;
+    return reach > position || count.value < reach || position < count.value;
   }
 }
 

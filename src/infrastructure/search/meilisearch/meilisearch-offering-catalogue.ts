@@ -67,6 +67,11 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return this.postgres.count(filter);
   }
 
+  /** Counted in PostgreSQL, the source of truth, which stops at the limit. */
+  countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null> {
+    return this.postgres.countUpTo(filter, limit);
+  }
+
   get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
     return this.postgres.get(kind, id);
   }

@@ -57,14 +57,24 @@ export class CatalogueCounter {
     const trusted = cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
     // Counting reads every item the words match before the other filters narrow them down.
     if (estimate > trusted || (wordMatches ?? 0) > trusted) return { value: estimate, estimated: true };
-    let counted: number;
+    const counted = await this.countMatchesUpTo(filter, cap + 1, looked);
+    if (counted === null) return { value: estimate, estimated: true };
+    return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(estimate, cap + 1), estimated: true };
+  }
+
+  /** The matches counted exactly, stopping at `limit`; null where that ran into the statement timeout. */
+  async countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null> {
+    const looked = await this.vocabulary.lookUpWhereItMayRuleOut(filter);
+    return looked?.unmatchable ? 0 : this.countMatchesUpTo(filter, limit, looked);
+  }
+
+  private async countMatchesUpTo(filter: CatalogueFilter, limit: number, looked: SqlFilter | null): Promise<number | null> {
     try {
-      counted = await this.countUpTo(filter, cap + 1, looked);
+      return await this.countCapped(filter, limit, looked);
     } catch (error) {
-      if (isQueryTimeout(error)) return { value: estimate, estimated: true };
+      if (isQueryTimeout(error)) return null;
       throw error;
     }
-    return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(estimate, cap + 1), estimated: true };
   }
 
   /** The estimated count, and how many items the words alone match (null without words). */
@@ -83,7 +93,7 @@ export class CatalogueCounter {
    * search of them), with the last word's completions and the ranges that pay for themselves in
    * the bitmap.
    */
-  private async countUpTo(filter: CatalogueFilter, limit: number, looked: SqlFilter | null): Promise<number> {
+  private async countCapped(filter: CatalogueFilter, limit: number, looked: SqlFilter | null): Promise<number> {
     const bounded = await this.startBounds.of(filter);
     let source: Knex.QueryBuilder;
     if (hasSearchTerms(filter.words)) {

@@ -101,6 +101,10 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return this.counter.count(filter);
   }
 
+  countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null> {
+    return this.counter.countUpTo(filter, limit);
+  }
+
   async get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
     const [row] = await this.details.run<ItemRow & { version: number }>(kind, id);
     return row ? Object.assign(toItem(row, 0), { version: row.version }) : null;
