@@ -553,6 +553,24 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(samples).to.have.length(1);
     }));
 
+  it('estimates the count of a word of few matches with a price range as its matches narrowed by the range, not its matches alone', () =>
+    // Every count estimated, none cached. (This catalogue's windows follow its words, so a
+    // status would narrow them by a share that is not theirs.)
+    withRecordedStatements({ CATALOGUE_EXACT_COUNT_LIMIT: '0', CATALOGUE_COUNT_CACHE_TTL: '0' }, () => false, async (counting) => {
+      const now = new Date();
+      const filters = [
+        { kind: 'test' as const, words: [LEFT_WORDS[2]], now, priceMax: Money.parse(20_000) },
+        { kind: 'test' as const, words: [RIGHT_WORDS[2]], now, priceMin: Money.parse(80_000) },
+        { kind: 'test' as const, words: [RIGHT_WORDS[1]], now, priceMin: Money.parse(50_000), priceMax: Money.parse(55_000) },
+      ];
+      for (const filter of filters) {
+        const count = await counting.count(filter);
+        const exact = await expectedCount({ ...filter, sort: 'created', limit: 1 });
+        expect(count.estimated).to.equal(true);
+        expect(count.value, `${JSON.stringify(filter)}: ${exact} items`).to.be.within(exact / 2, exact * 2);
+      }
+    }));
+
   it('counts exactly what it collected, and falls back to an estimate when a count runs into the statement timeout', async () => {
     const query = await withStartBounds(db, { kind: 'test' as const, words: ['delta'], status: 'available' as const, sort: 'created' as const, limit: 5, now: new Date() });
     const [collected] = await catalogue.listQuery(query, { plan: 'collect' });

@@ -56,10 +56,19 @@ export class CatalogueCounter {
     const sampledOnly = wordMatches === null && filter.status === 'available';
     const trusted = cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
     // Counting reads every item the words match before the other filters narrow them down.
-    if (estimate > trusted || (wordMatches ?? 0) > trusted) return { value: estimate, estimated: true };
+    if (estimate > trusted || (wordMatches ?? 0) > trusted) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
     const counted = await this.countMatchesUpTo(filter, cap + 1, looked);
-    if (counted === null) return { value: estimate, estimated: true };
-    return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(estimate, cap + 1), estimated: true };
+    if (counted === null) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
+    return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(await this.narrowed(filter, estimate, wordMatches), cap + 1), estimated: true };
+  }
+
+  /**
+   * The estimate to show: where it is the words' matches alone (a bound, for few matches), those
+   * times the share of the items that the other filters let through.
+   */
+  private async narrowed(filter: CatalogueFilter, estimate: number, wordMatches: number | null): Promise<number> {
+    if (wordMatches === null || wordMatches > FEW_MATCHES) return estimate;
+    return Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter)));
   }
 
   /** The matches counted exactly, stopping at `limit`; null where that ran into the statement timeout. */
