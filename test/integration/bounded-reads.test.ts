@@ -42,7 +42,7 @@ function plansDatabaseUrl(): string {
 /**
  * `ITEMS` tests: half with a left word, half with a right one (so a left and a right word never
  * match together), a rare word in some descriptions, a skewed window (about one in fifty open now, for two to four days, the rest
- * closed or upcoming),
+ * closed or upcoming, and nine of windows unlike the others),
  * created times unrelated to ids, prices in steps of 100 and a few registration counts.
  */
 async function buildCatalogue(db: Knex): Promise<void> {
@@ -58,6 +58,14 @@ async function buildCatalogue(db: Knex): Promise<void> {
             g % 7
      FROM generate_series(1, ?::bigint) g`,
     [ITEMS],
+  );
+  // A few windows unlike the rest: open for a year, closed after a minute, a year from next month.
+  await db.raw(
+    `INSERT INTO tests (title, description, price, start_at, end_at)
+     SELECT ${pick(LEFT_WORDS, 'g')} || ' ${EVERYWHERE} odd ' || g, 'odd window',  10000 + g * 1000,
+            now() + CASE g % 3 WHEN 0 THEN interval '-1 year' WHEN 1 THEN interval '-1 hour' ELSE interval '1 month' END,
+            now() + CASE g % 3 WHEN 0 THEN interval '1 day' WHEN 1 THEN interval '-59 minutes' ELSE interval '13 months' END
+     FROM generate_series(1, 9) g`,
   );
   // As autovacuum would: statistics, and the visibility map that index-only scans need.
   await db.raw('VACUUM (ANALYZE) tests');
@@ -430,44 +438,47 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('bounds the start of a status by windows of items with it, and reads the few items beyond the bound by id, in the page\'s order by every plan', async () => {
-    // Items added for this test only: rolled back at its end.
+    // Courses, which this catalogue has none of, added for this test only: rolled back at its end.
     const trx = await db.transaction();
     try {
       const now = new Date();
       const day = 86_400_000;
       const at = (days: number) => new Date(now.getTime() + days * day);
       const item = (title: string, start: number, end: number) => ({ title, description: RARE, price: '10000.00', start_at: at(start), end_at: at(end) });
+      const add = (items: ReturnType<typeof item>[]) => trx('courses').insert(items).returning('id');
       const boundsOf = async (status: 'available' | 'closed') => {
-        const { startBounds } = await withStartBounds(trx, { kind: 'test' as const, words: [], status, now });
+        const { startBounds } = await withStartBounds(trx, { kind: 'course' as const, words: [], status, now });
         const bound = status === 'available' ? startBounds?.earliestOpen : startBounds?.latestClosed;
         return { days: (Date.parse(bound ?? '') - now.getTime()) / day, beyond: startBounds?.beyond.map(Number) };
       };
+      // Open now for four days, closed after 44 hours.
+      await add(Array.from({ length: WINDOWS_READ }, (_, i) => item(`${EVERYWHERE} open ${i}`, -3, 1)));
+      await add(Array.from({ length: WINDOWS_READ }, (_, i) => item(`closed ${i}`, -10, -10 + 44 / 24)));
       // Windows of a year that open next month or closed last month, and of a minute that opens
       // tomorrow or is open now, are no open or closed item's window: the bounds stay at four days
-      // ago (the longest window of this catalogue's open items) and 44 hours ago (the shortest of
-      // its closed ones).
-      await trx('tests').insert([item('upcoming year', 30, 395), item('closed year', -400, -35), item('upcoming minute', 1, 1 + 1 / 1440), item('open minute', -1 / 2880, 1 / 2880)]);
+      // ago (the longest window of the items open now) and 44 hours ago (the shortest closed).
+      await add([item('upcoming year', 30, 395), item('closed year', -400, -35), item('upcoming minute', 1, 1 + 1 / 1440), item('open minute', -1 / 2880, 1 / 2880)]);
       expect(await boundsOf('available')).to.deep.equal({ days: -4, beyond: [] });
       expect(await boundsOf('closed')).to.deep.equal({ days: -44 / 24, beyond: [] });
       // More long windows than a bound reads, none of them open: the last one read bounds the rest
       // (after the two of a year, windows of 139 days down to 42).
-      await trx('tests').insert(Array.from({ length: WINDOWS_READ }, (_, i) => item(`upcoming ${i}`, 30, 70 + i)));
+      await add(Array.from({ length: WINDOWS_READ }, (_, i) => item(`upcoming ${i}`, 30, 70 + i)));
       expect(await boundsOf('available')).to.deep.equal({ days: -42, beyond: [] });
       // An item open for a year, and one closed after a minute, are named rather than moving the bounds.
-      const [{ id: openYear }] = await trx('tests').insert(item(`${EVERYWHERE} open year`, -365, 1)).returning('id');
-      const [{ id: closedMinute }] = await trx('tests').insert(item(`${EVERYWHERE} closed minute`, -1 / 24, -1 / 24 + 1 / 1440)).returning('id');
+      const [{ id: openYear }] = await add([item(`${EVERYWHERE} open year`, -365, 1)]);
+      const [{ id: closedMinute }] = await add([item('closed minute', -1 / 24, -1 / 24 + 1 / 1440)]);
       expect(await boundsOf('available')).to.deep.equal({ days: -43, beyond: [Number(openYear)] });
       expect(await boundsOf('closed')).to.deep.equal({ days: -44 / 24, beyond: [Number(closedMinute)] });
       // Found where they belong, first (open now) or last (closed) by start, whichever plan reads
       // the page, from the start or from a cursor either way.
       for (const [status, words] of [['available', [EVERYWHERE]], ['closed', [RARE]]] as const) {
-        const unbounded = { kind: 'test' as const, words, status, sort: 'start_at' as const, limit: 30, now };
+        const unbounded = { kind: 'course' as const, words, status, sort: 'start_at' as const, limit: 30, now };
         const reference = async (query: SqlQuery) => ids(await afterCursor(filteredOfferings(trx, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
         const everything = await reference({ ...unbounded, limit: 1_000 });
         expect(everything.map(Number), status).to.include(Number(status === 'available' ? openYear : closedMinute));
         const bounded = await withStartBounds(trx, unbounded);
         const cursorAt = async (position: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
-          const [row] = await trx('tests').where({ id: everything[position] }).select('id', trx.raw(`${keyText('start_at', 'timestamp')} AS k0`));
+          const [row] = await trx('courses').where({ id: everything[position] }).select('id', trx.raw(`${keyText('start_at', 'timestamp')} AS k0`));
           return { ...bounded, after: { sort: 'start_at', values: [row.k0], id: row.id, direction } };
         };
         const last = everything.length - 1;

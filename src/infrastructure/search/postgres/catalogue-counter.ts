@@ -68,7 +68,13 @@ export class CatalogueCounter {
    */
   private async narrowed(filter: CatalogueFilter, estimate: number, wordMatches: number | null): Promise<number> {
     if (wordMatches === null || wordMatches > FEW_MATCHES) return estimate;
-    return Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter)));
+    try {
+      return Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter)));
+    } catch (error) {
+      // The fallback of a count that ran into the statement timeout must not run into it too.
+      if (isQueryTimeout(error)) return estimate;
+      throw error;
+    }
   }
 
   /** The matches counted exactly, stopping at `limit`; null where that ran into the statement timeout. */
