@@ -37,7 +37,10 @@ const MOST_PAIRED_LEXEMES = 32;
  */
 export const PAIRED_CHARACTERS = 256;
 
-/** An item's lexemes with a character other than a digit, as an array, from its search vector, each cut to what a pair holds. */
+/**
+ * An item's lexemes with a character other than a digit, as an array, from its search vector,
+ * each cut to what a pair holds.
+ */
 const KEPT_LEXEMES = (vector: string) => `array(SELECT left(l, ${PAIRED_CHARACTERS}) FROM unnest(tsvector_to_array(${vector})) AS l WHERE ${KEPT('l')})`;
 
 /** The pairs (`pair.lexeme`, `pair.other`) of an item's `lexemes` (an array), a LATERAL FROM item. */

@@ -4,8 +4,8 @@ import { type SqlFilter, withStartBounds } from './catalogue-sql';
 import { SharedPerInstant } from './shared-per-instant';
 
 /**
- * `withStartBounds`, read once per kind, status and instant (see `SharedPerInstant`): a list and the
- * count that follows it ask together.
+ * `withStartBounds`, read once per kind, status and instant (see `SharedPerInstant`): a list and
+ * the count that follows it ask together.
  */
 export class RecentStartBounds {
   private readonly recent = new SharedPerInstant<SqlFilter>();
