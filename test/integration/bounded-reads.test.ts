@@ -168,6 +168,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           for (const ranges of EVERY_CHOICE_OF_RANGES) {
             expect(ids(await catalogue.listQuery(words, { plan: 'collect', ranges })), JSON.stringify(ranges)).to.deep.equal(expected);
           }
+          // So is reading the price range whole (the whole price index, without bounds).
+          expect(ids(await catalogue.listQuery(words, { plan: 'range' })), 'range').to.deep.equal(expected);
           // A walk may run out of budget, but what it found is the start of the right page.
           const walked = ids(await catalogue.listQuery(words, { plan: 'walk', walkBudget: budget }));
           expect(walked).to.deep.equal(expected.slice(0, walked.length));
@@ -213,7 +215,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
           const firstWalk = ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }));
           // Collecting priced beyond any walk: every walk that found something goes on.
-          const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: budget, collectCost: Infinity });
+          const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: budget, collectCost: Infinity, rangeCost: Infinity });
           if (page === null) return;
           expect(ids(page)).to.deep.equal(expected);
           if (firstWalk.length <= query.limit) wentOn += 1;
@@ -237,7 +239,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     const fromBefore: SqlQuery = { ...query, after: { sort: 'created', values: [before.k0], id: before.id, direction: 'next' } };
     const expected = ids(await afterCursor(filteredOfferings(db, fromBefore), fromBefore).select('id').orderByRaw(readingOrder(fromBefore).sql).limit(21));
     const budgets: number[] = [];
-    const page = await catalogue.walkedPage(fromBefore, { plan: 'walk', walkBudget: 1, collectCost: Infinity }, (walk, by) => {
+    const page = await catalogue.walkedPage(fromBefore, { plan: 'walk', walkBudget: 1, collectCost: Infinity, rangeCost: Infinity }, (walk, by) => {
       budgets.push(by.walkBudget);
       return catalogue.listQuery(walk, by);
     });
@@ -245,13 +247,14 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(budgets.length, `walks of ${budgets.join(', ')} entries`).to.be.greaterThan(2);
   });
 
-  it('goes on walking at the rate the walks measured only where that costs less than collecting', () => {
-    const choice = { plan: 'walk', walkBudget: 1_000, collectCost: 10_000 } as const;
+  it('goes on walking at the rate the walks measured only where that costs less than collecting or reading a range', () => {
+    const choice = { plan: 'walk', walkBudget: 1_000, collectCost: 10_000, rangeCost: Infinity } as const;
     // Ten of twenty-one found in 1,000 entries: the eleven others in about 1,100 more, given what
     // twice that and four matches more take.
     expect(catalogue.planner.continuation(choice, { entries: 1_000, found: 10 }, 21)).to.equal(2_600);
     // Collecting for 250 µs costs less than the 1,100 entries (275 µs) the rest should take.
     expect(catalogue.planner.continuation({ ...choice, collectCost: 250 }, { entries: 1_000, found: 10 }, 21), 'collecting costs less').to.equal(null);
+    expect(catalogue.planner.continuation({ ...choice, rangeCost: 250 }, { entries: 1_000, found: 10 }, 21), 'reading the range costs less').to.equal(null);
     expect(catalogue.planner.continuation(choice, { entries: 1_000, found: 0 }, 21), 'nothing found to measure by').to.equal(null);
     // Twenty found in 3,200 entries after going on once: the last one in about 160 more.
     expect(catalogue.planner.continuation(choice, { entries: 3_200, found: 20 }, 21), 'going on again').to.equal(960);
@@ -260,7 +263,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(catalogue.planner.continuation(choice, { entries: 40_000, found: 20 }, 21), 'collecting costs less than going on in all').to.equal(null);
     // One found in 80,000 entries: the rest should take 1.6 million, more than the walks that go
     // on may read in all (480,000).
-    const large = { plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000 } as const;
+    const large = { plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000, rangeCost: Infinity } as const;
     expect(catalogue.planner.continuation(large, { entries: 80_000, found: 1 }, 21), 'beyond the ceiling').to.equal(null);
     // After 420,000 entries read by going on, the 25,000 the last match should take fit within
     // that ceiling, and the budget stops at it; after 470,000, the 27,500 it should take do not.
@@ -303,6 +306,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect([...first.items, ...next.items].map((item) => item.id), sort).to.deep.equal(expected.slice(0, 14));
       const back = await catalogue.list({ ...base, after: { sort, values: next.items[0].position.values, id: next.items[0].id, direction: 'previous' } });
       expect(back.items.map((item) => item.id), sort).to.deep.equal(first.items.map((item) => item.id));
+      // The price range read whole, from the same cursors, in the order each reads.
+      const ranged = async (query: CatalogueQuery) => ids(await catalogue.listQuery(await withStartBounds(db, query), { plan: 'range' })).slice(0, query.limit);
+      expect(await ranged({ ...base, after: { sort, values: last.position.values, id: last.id, direction: 'next' } }), `${sort}, range`).to.deep.equal(next.items.map((item) => item.id));
+      expect(await ranged({ ...base, after: { sort, values: next.items[0].position.values, id: next.items[0].id, direction: 'previous' } }), `${sort}, range`).to.deep.equal(first.items.map((item) => item.id).reverse());
     }
   });
 

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
           OFFERING_SORTS.map((sort): [string, CatalogueQuery] => [`search common noun, status=${status}, sort=${sort}`, base({ words: [commonNoun(kind)], status, sort })]),
         ),
         ['search + price range', base({ words: ['Kotlin'], priceMin: Money.parse('44000'), priceMax: Money.parse('45000'), sort: 'popular' })],
+        ['common word + status + narrow price range', base({ words: [commonNoun(kind)], status: 'closed', priceMin: Money.parse('99000'), priceMax: Money.parse('100000'), sort: 'created' })],
         ['price range + status, sort=price_asc', base({ status: 'available', priceMin: Money.parse('44000'), priceMax: Money.parse('46000'), sort: 'price_asc' })],
       ];
       for (const [name, unbounded] of scenarios) {
@@ -100,8 +101,8 @@ async function main(): Promise<void> {
           continue;
         }
         // The plan the service would run: none for words no item holds, alone or together; else a
-        // walk, which goes on from its last match while that pays, or is followed by a collect
-        // when it falls short.
+        // walk, which goes on from its last match while that pays, or is followed by a collect or
+        // a price range when it falls short.
         const looked = await catalogue.vocabulary.lookUp(query);
         if (looked.unmatchable) {
           results.push({ scenario: `${plural}: ${name} [the vocabulary rules it out: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
@@ -114,9 +115,12 @@ async function main(): Promise<void> {
           return catalogue.listQuery(walk, by);
         };
         const walked = choice.plan === 'walk' ? await catalogue.walkedPage(query, choice, explainWalk) : null;
-        if (!walked) {
+        const ranOut = choice.plan === 'walk' ? 'walk ran out; ' : '';
+        if (!walked && (choice.plan === 'range' || choice.rangeCost < choice.collectCost)) {
+          results.push(await explain(db, `${plural}: ${name} [${ranOut}price range]`, catalogue.listQuery(query, { plan: 'range' })));
+        } else if (!walked) {
           const ranges = await catalogue.planner.bitmapRanges(looked);
-          results.push(await explain(db, `${plural}: ${name} [${choice.plan === 'walk' ? 'walk ran out; ' : ''}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));
+          results.push(await explain(db, `${plural}: ${name} [${ranOut}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));
         }
       }
       results.push(await explain(db, `${plural}: detail by id`, db(OFFERING_TABLES[kind].items).where({ id: atDepth.id })));

@@ -64,9 +64,13 @@ export interface WalkProgress {
   readonly found: number;
 }
 
-/** A choice with what it weighed: the estimated cost of collecting the matches (µs). */
+/**
+ * A choice with what it weighed: the estimated costs (µs) of collecting the matches and of
+ * reading the price range (Infinity without one, or where the walk reads it in order).
+ */
 export interface PlannedRead extends ReadChoice {
   readonly collectCost: number;
+  readonly rangeCost: number;
 }
 
 /**
@@ -92,7 +96,7 @@ export class CatalogueReadPlanner {
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
     const rows = await this.selectivity.rowCount(query.kind);
     const wanted = (query.offset ?? 0) + query.limit + 1;
-    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity };
+    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity, rangeCost: Infinity };
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
     const statusShare = query.status ? await this.statusShare(query.kind, query.status, query.now) : 1;
@@ -107,9 +111,15 @@ export class CatalogueReadPlanner {
     // the status give over the whole index), then the matches are collected.
     const sparsest = ((words?.matches ?? rows) / rows) * statusShare;
     const slackCost = tokens.length > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
-    const budgetCost = Math.min(MAX_WALK_COST, Math.max(collectCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
+    // A narrow price range, read whole in the price index, tests every filter on its entries and
+    // reads the rest of the matches' rows; a sort by price walks that range in order anyway.
+    const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
+    const rangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
+    const fallbackCost = Math.min(collectCost, rangeCost);
+    const budgetCost = Math.min(MAX_WALK_COST, Math.max(fallbackCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
     const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / INDEX_ENTRY_COST));
-    return { plan: walkCost <= collectCost ? 'walk' : 'collect', walkBudget, collectCost };
+    const plan = walkCost <= fallbackCost ? 'walk' : rangeCost < collectCost ? 'range' : 'collect';
+    return { plan, walkBudget, collectCost, rangeCost };
   }
 
   /**
@@ -125,7 +135,7 @@ export class CatalogueReadPlanner {
     if (found <= 0 || found >= wanted) return null;
     const rest = ((wanted - found) * entries) / found;
     const goneOn = Math.max(0, entries - choice.walkBudget);
-    if ((goneOn + rest) * INDEX_ENTRY_COST >= Math.min(choice.collectCost, MAX_CONTINUATION_COST)) return null;
+    if ((goneOn + rest) * INDEX_ENTRY_COST >= Math.min(choice.collectCost, choice.rangeCost, MAX_CONTINUATION_COST)) return null;
     const budget = rest * CONTINUATION_SLACK + (CONTINUATION_EXTRA_MATCHES * entries) / found;
     return Math.ceil(Math.min(budget, MAX_CONTINUATION_COST / INDEX_ENTRY_COST - goneOn));
   }

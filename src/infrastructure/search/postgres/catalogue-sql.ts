@@ -35,10 +35,12 @@ const keyParameter = (type: SortKeyType): string => (type === 'timestamp' ? '?::
  *   a fixed number of rows (the budget) whether or not the page is full;
  * - `collect`: every row that the full-text index selects, with the start and price indexes
  *   where they pay for themselves (one bitmap), the other filters tested on those rows, sorted
- *   afterwards. Its cost is the number of matches, whatever the order.
- * A walk that runs out of budget is followed by a collect, so both give the same page.
+ *   afterwards. Its cost is the number of matches, whatever the order;
+ * - `range`: every entry of the price range in the price index, every filter tested there, the
+ *   matches sorted afterwards. Its cost is the range's entries, whatever the words match.
+ * A walk that runs out of budget is followed by a collect or a range, so all give the same page.
  */
-export type ReadPlan = 'walk' | 'collect';
+export type ReadPlan = 'walk' | 'collect' | 'range';
 
 /** The order of a page in the direction it is read (backwards for a `previous` cursor). */
 export function readingOrder(query: CatalogueQuery): { readonly columns: readonly string[]; readonly direction: 'asc' | 'desc'; readonly sql: string } {
@@ -171,6 +173,20 @@ function withItemsBeyondBound(db: Knex, walked: Knex.QueryBuilder, entries: () =
   const [one, other] = first ? [items, walked] : [walked, items];
   return db.raw('((?) UNION ALL (?)) AS ??', [one, other, table]);
 }
+
+/**
+ * The rows of a `range`: every entry of the filter's price range in the price index (which
+ * carries the window and the lexemes, so every filter is tested on the entries alone), the rest of
+ * each match's row read through the primary key, then the cursor. The page's order is the
+ * caller's to set.
+ */
+export function rangedOfferings(db: Knex, query: SqlQuery): Knex.QueryBuilder {
+  const byPrice: SqlQuery = { ...query, sort: 'price_asc', after: undefined, offset: undefined };
+  return afterCursor(walkedOfferings(db, byPrice, WHOLE_RANGE), query);
+}
+
+/** A walk's budget that no range reaches: the LIMIT of a range read whole. */
+const WHOLE_RANGE = Number.MAX_SAFE_INTEGER;
 
 /** What a sort's index holds of each item besides its lexemes: the keys, the window, the price. */
 function indexedColumns(sort: OfferingSort): string[] {

@@ -28,6 +28,7 @@ import {
   collectedOfferings,
   keyText,
   planDependsOnValues,
+  rangedOfferings,
   readingOrder,
   sortColumns,
   type SqlQuery,
@@ -38,6 +39,11 @@ import {
 interface CollectChoice {
   readonly plan: 'collect';
   readonly ranges?: BitmapRanges;
+}
+
+/** A range: every entry of the price range in its index. */
+interface RangeChoice {
+  readonly plan: 'range';
 }
 
 /** Reads the rows of one walk of a page. */
@@ -112,7 +118,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
   /**
    * A filtered page: none where the vocabulary rules out every item; else walked when the
-   * estimates promise a full page within budget, and collected otherwise or when the walk fell short.
+   * estimates promise a full page within budget, and otherwise, or when the walk fell short, read
+   * by the cheaper of a range of the price index and a collect.
    */
   private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
     const [bounded, looked, choice] = await Promise.all([this.startBounds.of(query), this.vocabulary.lookUpWhereItMayRuleOut(query), this.planner.choose(query)]);
@@ -121,6 +128,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
       const walked = await this.walkedPage(bounded, choice);
       if (walked) return walked;
     }
+    if (choice.plan === 'range' || choice.rangeCost < choice.collectCost) return this.listQuery(bounded, { plan: 'range' });
     const [{ completions }, ranges] = await Promise.all([looked ?? this.vocabulary.lookUp(query), this.planner.bitmapRanges(bounded)]);
     return this.listQuery({ ...bounded, completions }, { plan: 'collect', ranges });
   }
@@ -158,9 +166,10 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   }
 
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */
-  listQuery(query: SqlQuery, choice: ReadChoice | CollectChoice): Knex.QueryBuilder {
+  listQuery(query: SqlQuery, choice: ReadChoice | CollectChoice | RangeChoice): Knex.QueryBuilder {
     if (choice.plan === 'walk') return this.page(walkedOfferings(this.db, query, choice.walkBudget), query).offset(query.offset ?? 0);
-    const collected = this.page(collectedOfferings(this.db, query, 'ranges' in choice ? choice.ranges : undefined), query).offset(query.offset ?? 0);
+    const rows = choice.plan === 'range' ? rangedOfferings(this.db, query) : collectedOfferings(this.db, query, 'ranges' in choice ? choice.ranges : undefined);
+    const collected = this.page(rows, query).offset(query.offset ?? 0);
     // Every match is at hand once collected: counting them on the way spares a count of its own.
     return query.after ? collected : collected.select(this.db.raw('count(*) OVER () AS total'));
   }
