@@ -536,6 +536,19 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(lookups, 'another instant asks again').to.have.length(2);
     }));
 
+  it('asks the planner for the share of a price range once for a list and the count after it', () =>
+    // Counts not cached, so that the count below is worked out and narrowed by the range.
+    withRecordedStatements({ CATALOGUE_COUNT_CACHE_TTL: '0', CATALOGUE_EXACT_COUNT_LIMIT: '0' }, (sql) => /^EXPLAIN .* "price" >= /.test(sql), async (service, estimates) => {
+      // A word of few matches, a price range, sorted by creation: the plan weighs reading the
+      // range, and the count narrows the word's matches by it.
+      const filter = { kind: 'test' as const, words: [LEFT_WORDS[3]], now: new Date(), priceMin: Money.parse(30_000), priceMax: Money.parse(40_000) };
+      await service.list({ ...filter, sort: 'created', limit: 20 });
+      expect((await service.count(filter)).estimated).to.equal(true);
+      expect(estimates).to.have.length(1);
+      await service.count({ ...filter, now: new Date(filter.now.getTime() + 1) });
+      expect(estimates, 'another instant asks again').to.have.length(2);
+    }));
+
   it('counts a list from its last page instead of estimating it', async () => {
     // Every count estimated, unless a page tells it.
     const estimating = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), CATALOGUE_EXACT_COUNT_LIMIT: '0' }), { logger: createLogger('silent') });

@@ -5,6 +5,7 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { type BitmapRanges, EVERY_RANGE, type ReadPlan, type SqlFilter, filteredOfferings, sampledOfferings } from './catalogue-sql';
 import { SearchSelectivity } from './search-selectivity';
+import { SharedPerInstant } from './shared-per-instant';
 import { searchTokens } from './search-terms';
 
 /** The least a walk may read, in index entries, before the matches are collected instead. */
@@ -86,6 +87,7 @@ export interface PlannedRead extends ReadChoice {
 export class CatalogueReadPlanner {
   readonly selectivity: SearchSelectivity;
   private readonly statusShares = new Map<string, { readonly share: Promise<number>; readonly until: number }>();
+  private readonly priceShares = new SharedPerInstant<number>();
 
   constructor(private readonly db: Knex) {
     this.selectivity = new SearchSelectivity(db);
@@ -172,8 +174,17 @@ export class CatalogueReadPlanner {
     return status * price;
   }
 
-  /** The share of the kind's items within the filter's price bounds (the planner's estimate). */
-  private async priceShare(filter: CatalogueFilter): Promise<number> {
+  /**
+   * The share of the kind's items within the filter's price bounds (the planner's estimate), asked
+   * once per instant (see `SharedPerInstant`): a plan's choice, its collect's bitmap and the count
+   * after it ask together.
+   */
+  private priceShare(filter: CatalogueFilter): Promise<number> {
+    const key = `${filter.kind}:${filter.priceMin?.toString()}:${filter.priceMax?.toString()}:${filter.now.getTime()}`;
+    return this.priceShares.get(key, () => this.estimatePriceShare(filter));
+  }
+
+  private async estimatePriceShare(filter: CatalogueFilter): Promise<number> {
     const total = await this.tableRows(filter.kind);
     if (total <= 0) return 1;
     const inRange = await this.plannerEstimate({ kind: filter.kind, words: [], now: filter.now, priceMin: filter.priceMin, priceMax: filter.priceMax });
