@@ -194,6 +194,20 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     });
   });
 
+  it('estimates a word typed again, or the start of a word typed whole before it, as the word once, and walks it like the word', async () => {
+    const [word] = LEFT_WORDS;
+    const { selectivity } = catalogue.planner;
+    const once = await selectivity.estimate('test', [word, word]);
+    for (const tokens of [[word, word, word, word], [word, word.slice(0, 3)], [word, word, word.slice(0, 4)]]) {
+      expect(await selectivity.estimate('test', tokens), tokens.join(' ')).to.deep.equal(once);
+    }
+    // A word of one item in eight, not of one in 4,096 as if typed four times were four words.
+    expect(once!.matches).to.be.within(ITEMS / 16, ITEMS / 4);
+    const repeated: CatalogueQuery = { kind: 'test', words: [word, word, word, word], sort: 'created', limit: 20, now: new Date() };
+    expect((await catalogue.planner.choose(repeated)).plan).to.equal('walk');
+    expect((await catalogue.list(repeated)).items.map((item) => item.id)).to.deep.equal((await expectedIds(repeated)).slice(0, 20));
+  });
+
   it('goes on from the last match of a walk that fell short, to the same page from the start or from a cursor either way', async () => {
     const now = new Date();
     let wentOn = 0;

@@ -112,7 +112,7 @@ export class CatalogueReadPlanner {
     // them may spend `WALK_SLACK` times what its page should take (at the density the words and
     // the status give over the whole index), then the matches are collected.
     const sparsest = ((words?.matches ?? rows) / rows) * statusShare;
-    const slackCost = tokens.length > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
+    const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
     // A narrow price range, read whole in the price index, tests every filter on its entries and
     // reads the rest of the matches' rows; a sort by price walks that range in order anyway.
     const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;

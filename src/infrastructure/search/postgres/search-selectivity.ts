@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { tokenConditions } from './search-terms';
 
 interface LexemeStatistics {
   readonly frequencies: ReadonlyMap<string, number>;
@@ -8,6 +9,16 @@ interface LexemeStatistics {
   readonly unlisted: number;
   readonly rows: number;
   readonly loadedAt: number;
+}
+
+/**
+ * What a search's words are estimated to match, and what the full-text index reads to find them;
+ * `conditions` counts the distinct conditions the estimate took as independent.
+ */
+export interface WordsEstimate {
+  readonly matches: number;
+  readonly postings: number;
+  readonly conditions: number;
 }
 
 const REFRESH_MS = 5 * 60 * 1000;
@@ -37,19 +48,22 @@ export class SearchSelectivity {
   }
 
   /**
-   * Estimated matching rows for the tokens (the last one a prefix), and the entries of the
-   * full-text index read to find them; null without statistics. The index intersects the words'
+   * Estimated matching rows for the tokens (the last one a prefix; each condition once, see
+   * `tokenConditions`), and the entries of the full-text index read to find them; null without
+   * statistics. The index intersects the words'
    * posting lists by skipping through the longer ones to the next entry of the shortest, so a
    * word is read in full only up to `SKIPPED_POSTINGS` times the rarest word's matches.
    */
-  async estimate(kind: OfferingKind, tokens: readonly string[]): Promise<{ readonly matches: number; readonly postings: number } | null> {
+  async estimate(kind: OfferingKind, tokens: readonly string[]): Promise<WordsEstimate | null> {
     const stats = await this.load(kind);
     if (!stats || tokens.length === 0) return null;
-    const shares = tokens.map((token, i) => (i < tokens.length - 1 ? (stats.frequencies.get(token) ?? stats.unlisted) : prefixShare(stats, token)));
+    const conditions = tokenConditions(tokens);
+    const shares = conditions.map(({ token, prefix }) => (prefix ? prefixShare(stats, token) : (stats.frequencies.get(token) ?? stats.unlisted)));
     const rarest = Math.min(...shares);
     return {
       matches: Math.round(shares.reduce((product, share) => product * share, 1) * stats.rows),
       postings: Math.round(shares.reduce((sum, share) => sum + Math.min(share, rarest * SKIPPED_POSTINGS), 0) * stats.rows),
+      conditions: conditions.length,
     };
   }
 

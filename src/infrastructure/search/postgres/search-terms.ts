@@ -7,6 +7,26 @@ export function searchTokens(words: readonly string[]): string[] {
   return words.flatMap((word) => word.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
 }
 
+/** A condition of a search on the items' lexemes: a whole token, or the start of one. */
+export interface TokenCondition {
+  readonly token: string;
+  readonly prefix: boolean;
+}
+
+/**
+ * The conditions a search's tokens (see `searchTokens`) make, each once: a token typed twice is
+ * one condition, and the last token's prefix is none where an earlier whole token starts with it
+ * (`go go` is `go`). Estimates multiply the conditions' shares, as if independent: counted four
+ * times, a common word looked rare enough to collect every item that holds it.
+ */
+export function tokenConditions(tokens: readonly string[]): TokenCondition[] {
+  if (tokens.length === 0) return [];
+  const whole = [...new Set(tokens.slice(0, -1))];
+  const last = tokens[tokens.length - 1];
+  const conditions = whole.map((token) => ({ token, prefix: false }));
+  return whole.some((token) => token.startsWith(last)) ? conditions : [...conditions, { token: last, prefix: true }];
+}
+
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /** Whether a word holds a letter or a digit: one without has no lexeme. */
