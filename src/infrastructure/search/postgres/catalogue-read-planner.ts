@@ -10,7 +10,11 @@ import { searchTokens } from './search-terms';
 
 /** The least a walk may read, in index entries, before the matches are collected instead. */
 const MIN_WALK_ENTRIES = 500;
-/** The most a walk may cost (µs): beyond this, collecting is cheaper whatever the estimates say. */
+/**
+ * The most a walk may cost (µs) before the walks that go on from it (see `continuation`) take over
+ * with a rate they measured. A page number's walk cannot go on: it may cost twice what its page
+ * should take, if that is more (page 500 of a word of a tenth of the items reads 100,000 entries).
+ */
 const MAX_WALK_COST = 20_000;
 /**
  * How many times its estimated cost a walk for several words may spend: one that has read that
@@ -118,7 +122,10 @@ export class CatalogueReadPlanner {
     const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
     const rangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
     const fallbackCost = Math.min(collectCost, rangeCost);
-    const budgetCost = Math.min(MAX_WALK_COST, Math.max(fallbackCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
+    // A walk for a page number cannot go on from where it stopped (the matches it skipped are not
+    // counted): it may read what its page should take, twice, where that is more.
+    const walkCap = query.offset ? Math.max(MAX_WALK_COST, walkCost * CONTINUATION_SLACK) : MAX_WALK_COST;
+    const budgetCost = Math.min(walkCap, Math.max(fallbackCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
     const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / INDEX_ENTRY_COST));
     const plan = walkCost <= fallbackCost ? 'walk' : rangeCost < collectCost ? 'range' : 'collect';
     return { plan, walkBudget, collectCost, rangeCost };
