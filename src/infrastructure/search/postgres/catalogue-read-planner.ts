@@ -110,16 +110,17 @@ export class CatalogueReadPlanner {
     // whole table: a walk is tried first, and collecting is left to walks that run out of budget.
     const matches = (words?.matches ?? rows) * statusShare;
     const collectCost = (words?.postings ?? rows) * POSTING_COST + (words?.matches ?? 0) * BITMAP_ROW_COST + matches * COLLECTED_ROW_COST;
-    const density = ((words?.matches ?? rows) / rows) * (statusInRange ? 1 : statusShare);
+    // A price range thins the matches along the sort's index, but for a sort by price, whose walk
+    // reads the range alone. Read whole in the price index, a narrow range tests every filter on
+    // its entries and reads the rest of the matches' rows.
+    const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
+    const density = ((words?.matches ?? rows) / rows) * (statusInRange ? 1 : statusShare) * (priceShare ?? 1);
     const walkCost = density > 0 ? (wanted / density) * INDEX_ENTRY_COST : Infinity;
     // Several words are estimated as if independent, which they may not be at all: a walk for
     // them may spend `WALK_SLACK` times what its page should take (at the density the words and
-    // the status give over the whole index), then the matches are collected.
-    const sparsest = ((words?.matches ?? rows) / rows) * statusShare;
+    // the status and the price give over the whole index), then the matches are collected.
+    const sparsest = ((words?.matches ?? rows) / rows) * statusShare * (priceShare ?? 1);
     const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
-    // A narrow price range, read whole in the price index, tests every filter on its entries and
-    // reads the rest of the matches' rows; a sort by price walks that range in order anyway.
-    const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
     const rangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
     const fallbackCost = Math.min(collectCost, rangeCost);
     // A walk for a page number cannot go on from where it stopped (the matches it skipped are not
