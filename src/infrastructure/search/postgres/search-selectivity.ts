@@ -50,9 +50,9 @@ export class SearchSelectivity {
   /**
    * Estimated matching rows for the tokens (the last one a prefix; each condition once, see
    * `tokenConditions`), and the entries of the full-text index read to find them; null without
-   * statistics. The index intersects the words'
-   * posting lists by skipping through the longer ones to the next entry of the shortest, so a
-   * word is read in full only up to `SKIPPED_POSTINGS` times the rarest word's matches.
+   * statistics. The index intersects the words' posting lists by skipping through the longer ones
+   * to the next entry of the shortest, so a word is read in full only up to `SKIPPED_POSTINGS`
+   * times the rarest word's matches.
    */
   async estimate(kind: OfferingKind, tokens: readonly string[]): Promise<WordsEstimate | null> {
     const stats = await this.load(kind);
