@@ -285,6 +285,24 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(catalogue.planner.continuation(large, { entries: 550_000, found: 20 }, 21), 'beyond the ceiling after going on').to.equal(null);
   });
 
+  it('lets the walk of a page number deep in the window read what its page should take, at the density the words, the status and the price give', () => {
+    // Five million items and a word of one in ten: page 500 (results 9,981–10,000) is about
+    // 100,000 entries into the index. Such a walk cannot go on from where it stopped, so a budget
+    // capped like a first walk's (80,000 entries) would fall short and every match be collected.
+    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1 }, statusShare: 1, priceShare: null };
+    const page500 = { sort: 'popular', limit: 20, offset: 9_980 } as const;
+    const first = catalogue.planner.weigh({ ...page500, offset: undefined }, estimates);
+    const deep = catalogue.planner.weigh(page500, estimates);
+    expect(deep.plan).to.equal('walk');
+    expect(deep.walkBudget).to.be.at.least(100_010).and.above(first.walkBudget);
+    // A third of the prices leaves one entry in thirty a match: 300,000 entries for that page.
+    const priced = catalogue.planner.weigh(page500, { ...estimates, priceShare: 1 / 3 });
+    expect(priced.plan).to.equal('walk');
+    expect(priced.walkBudget).to.be.at.least(300_030);
+    // Sorted by price, the walk reads the range alone, and the share thins nothing.
+    expect(catalogue.planner.weigh({ ...page500, sort: 'price_asc' }, estimates)).to.deep.equal(deep);
+  });
+
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {
     // One pooled connection, so that every call meets the same prepared statements.
     const single = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), DB_POOL_MAX: '1' }), { logger: createLogger('silent') });

@@ -4,7 +4,7 @@ import type { AvailabilityStatus } from '../../../domain/availability-window';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { type BitmapRanges, EVERY_RANGE, type ReadPlan, type SqlFilter, filteredOfferings, sampledOfferings } from './catalogue-sql';
-import { SearchSelectivity } from './search-selectivity';
+import { SearchSelectivity, type WordsEstimate } from './search-selectivity';
 import { SharedPerInstant } from './shared-per-instant';
 import { searchTokens } from './search-terms';
 
@@ -57,6 +57,21 @@ const SAMPLE_ROWS = 10_000;
 /** How long a status's share of the catalogue is reused for plan choices (it drifts slowly). */
 const STATUS_SHARE_MS = 60_000;
 
+/** What a plan is weighed from: estimates that cost no scan (see `CatalogueReadPlanner.choose`). */
+export interface ReadEstimates {
+  /** The kind's items, as of the last ANALYZE. */
+  readonly rows: number;
+  /** What the search's words match, and the postings read to find them; null without words. */
+  readonly words: WordsEstimate | null;
+  /** The share of the items with the status (1 without one). */
+  readonly statusShare: number;
+  /**
+   * The share of the items within the price bounds, which thins the matches along a sort's index;
+   * null without bounds, and for a sort by price, whose walk reads the range alone.
+   */
+  readonly priceShare: number | null;
+}
+
 export interface ReadChoice {
   readonly plan: ReadPlan;
   /** Entries of the sort index a walk may read before it gives up and the matches are collected. */
@@ -103,17 +118,21 @@ export class CatalogueReadPlanner {
     const rows = await this.selectivity.rowCount(query.kind);
     const wanted = (query.offset ?? 0) + query.limit + 1;
     if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity, rangeCost: Infinity };
+    const statusShare = query.status ? await this.statusShare(query.kind, query.status, query.now) : 1;
+    const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
+    return this.weigh(query, { rows, words, statusShare, priceShare });
+  }
+
+  /** The plan for a page from the estimates `choose` gathered: arithmetic alone. */
+  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare }: ReadEstimates): PlannedRead {
+    const wanted = (query.offset ?? 0) + query.limit + 1;
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
-    const statusShare = query.status ? await this.statusShare(query.kind, query.status, query.now) : 1;
     // Without words a collect gathers what the status and price indexes give, costed here as the
     // whole table: a walk is tried first, and collecting is left to walks that run out of budget.
     const matches = (words?.matches ?? rows) * statusShare;
     const collectCost = (words?.postings ?? rows) * POSTING_COST + (words?.matches ?? 0) * BITMAP_ROW_COST + matches * COLLECTED_ROW_COST;
-    // A price range thins the matches along the sort's index, but for a sort by price, whose walk
-    // reads the range alone. Read whole in the price index, a narrow range tests every filter on
-    // its entries and reads the rest of the matches' rows.
-    const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
+    // A price range thins the matches along the sort's index (see `ReadEstimates.priceShare`).
     const density = ((words?.matches ?? rows) / rows) * (statusInRange ? 1 : statusShare) * (priceShare ?? 1);
     const walkCost = density > 0 ? (wanted / density) * INDEX_ENTRY_COST : Infinity;
     // Several words are estimated as if independent, which they may not be at all: a walk for
@@ -121,6 +140,8 @@ export class CatalogueReadPlanner {
     // the status and the price give over the whole index), then the matches are collected.
     const sparsest = ((words?.matches ?? rows) / rows) * statusShare * (priceShare ?? 1);
     const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
+    // A narrow price range, read whole in the price index, tests every filter on its entries and
+    // reads the rest of the matches' rows.
     const rangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
     const fallbackCost = Math.min(collectCost, rangeCost);
     // A walk for a page number cannot go on from where it stopped (the matches it skipped are not
