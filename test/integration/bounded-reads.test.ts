@@ -170,6 +170,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           }
           // So is reading the price range whole (the whole price index, without bounds).
           expect(ids(await catalogue.listQuery(words, { plan: 'range' })), 'range').to.deep.equal(expected);
+          // And reading the start index over the starts the status allows (all of it without one).
+          expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'start' })), 'start range').to.deep.equal(expected);
           // A walk may run out of budget, but what it found is the start of the right page.
           const walked = ids(await catalogue.listQuery(words, { plan: 'walk', walkBudget: budget }));
           expect(walked).to.deep.equal(expected.slice(0, walked.length));
@@ -289,7 +291,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     // Five million items and a word of one in ten: page 500 (results 9,981–10,000) is about
     // 100,000 entries into the index. Such a walk cannot go on from where it stopped, so a budget
     // capped like a first walk's (80,000 entries) would fall short and every match be collected.
-    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1 }, statusShare: 1, priceShare: null };
+    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1 }, statusShare: 1, priceShare: null, startShare: null };
     const page500 = { sort: 'popular', limit: 20, offset: 9_980 } as const;
     const first = catalogue.planner.weigh({ ...page500, offset: undefined }, estimates);
     const deep = catalogue.planner.weigh(page500, estimates);
@@ -301,6 +303,19 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(priced.walkBudget).to.be.at.least(300_030);
     // Sorted by price, the walk reads the range alone, and the share thins nothing.
     expect(catalogue.planner.weigh({ ...page500, sort: 'price_asc' }, estimates)).to.deep.equal(deep);
+  });
+
+  it('reads the starts a status of few items allows in the start index, where that costs less than collecting a common word', () => {
+    // A million items, a fifth of them with the word, one in a thousand open now, all of those
+    // among the three days of starts (of a thousand) that the longest window allows.
+    const estimates = { rows: 1_000_000, words: { matches: 200_000, postings: 200_000, conditions: 1 }, statusShare: 0.001, priceShare: null, startShare: 0.003 };
+    const byPrice = { sort: 'price_desc', limit: 20 } as const;
+    const chosen = catalogue.planner.weigh(byPrice, estimates);
+    expect(chosen).to.include({ plan: 'range', rangeIndex: 'start' });
+    expect(chosen.rangeCost).to.be.below(chosen.collectCost / 10);
+    // Where the status's starts are half the index, collecting the word after a walk costs less.
+    const wide = catalogue.planner.weigh(byPrice, { ...estimates, statusShare: 0.4, startShare: 0.5 });
+    expect(wide.rangeCost).to.be.above(wide.collectCost);
   });
 
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {

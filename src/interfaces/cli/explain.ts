@@ -102,7 +102,7 @@ async function main(): Promise<void> {
         }
         // The plan the service would run: none for words no item holds, alone or together; else a
         // walk, which goes on from its last match while that pays, or is followed by a collect or
-        // a price range when it falls short.
+        // a range (of prices or of starts) when it falls short.
         const looked = await catalogue.vocabulary.lookUp(query);
         if (looked.unmatchable) {
           results.push({ scenario: `${plural}: ${name} [the vocabulary rules it out: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         const walked = choice.plan === 'walk' ? await catalogue.walkedPage(query, choice, explainWalk) : null;
         const ranOut = choice.plan === 'walk' ? 'walk ran out; ' : '';
         if (!walked && (choice.plan === 'range' || choice.rangeCost < choice.collectCost)) {
-          results.push(await explain(db, `${plural}: ${name} [${ranOut}price range]`, catalogue.listQuery(query, { plan: 'range' })));
+          results.push(await explain(db, `${plural}: ${name} [${ranOut}${choice.rangeIndex} range]`, catalogue.listQuery(query, { plan: 'range', index: choice.rangeIndex })));
         } else if (!walked) {
           const ranges = await catalogue.planner.bitmapRanges(looked);
           results.push(await explain(db, `${plural}: ${name} [${ranOut}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));

@@ -3,7 +3,7 @@ import { type CatalogueFilter, type CatalogueQuery, SORT_DEFINITIONS } from '../
 import type { AvailabilityStatus } from '../../../domain/availability-window';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
-import { type BitmapRanges, EVERY_RANGE, type ReadPlan, type SqlFilter, filteredOfferings, sampledOfferings } from './catalogue-sql';
+import { type BitmapRanges, EVERY_RANGE, type RangeIndex, type ReadPlan, type SqlFilter, filteredOfferings, sampledOfferings, startRangeOfferings } from './catalogue-sql';
 import { SearchSelectivity, type WordsEstimate } from './search-selectivity';
 import { SharedPerInstant } from './shared-per-instant';
 import { searchTokens } from './search-terms';
@@ -54,7 +54,7 @@ const COLLECTED_ROW_COST = 4;
 const RANGE_ENTRY_COST = 0.5;
 /** Rows a sampled estimate reads; its error is then a few per cent. */
 const SAMPLE_ROWS = 10_000;
-/** How long a status's share of the catalogue is reused for plan choices (it drifts slowly). */
+/** How long a status's share of the catalogue, or of its starts, is reused for plan choices (it drifts slowly). */
 const STATUS_SHARE_MS = 60_000;
 
 /** What a plan is weighed from: estimates that cost no scan (see `CatalogueReadPlanner.choose`). */
@@ -70,6 +70,11 @@ export interface ReadEstimates {
    * null without bounds, and for a sort by price, whose walk reads the range alone.
    */
   readonly priceShare: number | null;
+  /**
+   * The share of the items in the start index's range for the status (see `withStartRange`);
+   * null without a status, and for a sort by start, whose walk reads that range alone.
+   */
+  readonly startShare: number | null;
 }
 
 export interface ReadChoice {
@@ -86,9 +91,15 @@ export interface WalkProgress {
 
 /**
  * A choice with what it weighed: the estimated costs (µs) of collecting the matches and of
- * reading the price range (Infinity without one, or where the walk reads it in order).
+ * reading the cheaper range, price or start (Infinity without one, or where the walk reads it in
+ * order), and which range that is.
  */
-export interface PlannedRead extends ReadChoice {
+export interface PlannedRead extends WalkChoice {
+  readonly rangeIndex: RangeIndex;
+}
+
+/** A walk's choice with the costs of what would follow it, which a walk that goes on weighs. */
+export interface WalkChoice extends ReadChoice {
   readonly collectCost: number;
   readonly rangeCost: number;
 }
@@ -105,26 +116,31 @@ export interface PlannedRead extends ReadChoice {
  */
 export class CatalogueReadPlanner {
   readonly selectivity: SearchSelectivity;
-  private readonly statusShares = new Map<string, { readonly share: Promise<number>; readonly until: number }>();
+  private readonly statusShares = new SharesKeptAMinute();
   private readonly priceShares = new SharedPerInstant<number>();
+  private readonly startShares = new SharesKeptAMinute();
 
   constructor(private readonly db: Knex) {
     this.selectivity = new SearchSelectivity(db);
   }
 
-  async choose(query: CatalogueQuery): Promise<PlannedRead> {
+  async choose(query: CatalogueQuery & SqlFilter): Promise<PlannedRead> {
     const tokens = searchTokens(query.words);
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
     const rows = await this.selectivity.rowCount(query.kind);
     const wanted = (query.offset ?? 0) + query.limit + 1;
-    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity, rangeCost: Infinity };
-    const statusShare = query.status ? await this.statusShare(query.kind, query.status, query.now) : 1;
-    const priceShare = hasPriceBounds(query) && SORT_DEFINITIONS[query.sort].keys[0].field !== 'price' ? await this.priceShare(query) : null;
-    return this.weigh(query, { rows, words, statusShare, priceShare });
+    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity, rangeCost: Infinity, rangeIndex: 'price' };
+    const firstKey = SORT_DEFINITIONS[query.sort].keys[0].field;
+    const [statusShare, priceShare, startShare] = await Promise.all([
+      query.status ? this.statusShare(query.kind, query.status, query.now) : 1,
+      hasPriceBounds(query) && firstKey !== 'price' ? this.priceShare(query) : null,
+      query.status && firstKey !== 'startAt' ? this.startShare(query) : null,
+    ]);
+    return this.weigh(query, { rows, words, statusShare, priceShare, startShare });
   }
 
   /** The plan for a page from the estimates `choose` gathered: arithmetic alone. */
-  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare }: ReadEstimates): PlannedRead {
+  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare }: ReadEstimates): PlannedRead {
     const wanted = (query.offset ?? 0) + query.limit + 1;
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
@@ -140,9 +156,12 @@ export class CatalogueReadPlanner {
     // the status and the price give over the whole index), then the matches are collected.
     const sparsest = ((words?.matches ?? rows) / rows) * statusShare * (priceShare ?? 1);
     const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
-    // A narrow price range, read whole in the price index, tests every filter on its entries and
-    // reads the rest of the matches' rows.
-    const rangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
+    // A narrow range, read whole in its index (the price's, or the start's for the status), tests
+    // every filter on its entries and reads the rest of the matches' rows.
+    const priceRangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
+    const startRangeCost = startShare === null ? Infinity : startShare * rows * INDEX_ENTRY_COST + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
+    const rangeIndex: RangeIndex = startRangeCost < priceRangeCost ? 'start' : 'price';
+    const rangeCost = Math.min(priceRangeCost, startRangeCost);
     const fallbackCost = Math.min(collectCost, rangeCost);
     // A walk for a page number cannot go on from where it stopped (the matches it skipped are not
     // counted): it may read what its page should take, twice, where that is more.
@@ -150,7 +169,7 @@ export class CatalogueReadPlanner {
     const budgetCost = Math.min(walkCap, Math.max(fallbackCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
     const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / INDEX_ENTRY_COST));
     const plan = walkCost <= fallbackCost ? 'walk' : rangeCost < collectCost ? 'range' : 'collect';
-    return { plan, walkBudget, collectCost, rangeCost };
+    return { plan, walkBudget, collectCost, rangeCost, rangeIndex };
   }
 
   /**
@@ -161,7 +180,7 @@ export class CatalogueReadPlanner {
    * (`MAX_CONTINUATION_COST`). Null where nothing was found to measure by, or where the rest
    * should take more, after what the walks that went on read, than that or than collecting.
    */
-  continuation(choice: PlannedRead, read: WalkProgress, wanted: number): number | null {
+  continuation(choice: WalkChoice, read: WalkProgress, wanted: number): number | null {
     const { entries, found } = read;
     if (found <= 0 || found >= wanted) return null;
     const rest = ((wanted - found) * entries) / found;
@@ -220,14 +239,25 @@ export class CatalogueReadPlanner {
     return Math.min(1, inRange / total);
   }
 
+  /**
+   * The share of the kind's items in the start index's range for the filter's status (the
+   * planner's estimate), kept for a minute like the status's share: for items upcoming, the
+   * status's own share; for the others, the range from the status's bound (see `withStartBounds`).
+   */
+  private startShare(filter: SqlFilter): Promise<number> {
+    if (filter.status === 'upcoming') return this.statusShare(filter.kind, filter.status, filter.now);
+    return this.startShares.get(`${filter.kind}:${filter.status}`, () => this.estimateStartShare(filter));
+  }
+
+  private async estimateStartShare(filter: SqlFilter): Promise<number> {
+    const total = await this.tableRows(filter.kind);
+    if (total <= 0) return 1;
+    return Math.min(1, (await this.explainedRows(startRangeOfferings(this.db, filter))) / total);
+  }
+
   /** The share of the kind's items with the status, estimated and kept for a minute. */
   private statusShare(kind: OfferingKind, status: AvailabilityStatus, now: Date): Promise<number> {
-    const key = `${kind}:${status}`;
-    const known = this.statusShares.get(key);
-    if (known && known.until > Date.now()) return known.share;
-    const share = this.estimateStatusShare({ kind, status, words: [], now }).catch(() => 1);
-    this.statusShares.set(key, { share, until: Date.now() + STATUS_SHARE_MS });
-    return share;
+    return this.statusShares.get(`${kind}:${status}`, () => this.estimateStatusShare({ kind, status, words: [], now }));
   }
 
   private async estimateStatusShare(filter: CatalogueFilter): Promise<number> {
@@ -254,8 +284,13 @@ export class CatalogueReadPlanner {
   }
 
   /** The planner's row estimate for the filter: the cost of planning, not of scanning. */
-  private async plannerEstimate(filter: CatalogueFilter): Promise<number> {
-    const { sql, bindings } = filteredOfferings(this.db, filter).select(this.db.raw('1')).toSQL();
+  private plannerEstimate(filter: CatalogueFilter): Promise<number> {
+    return this.explainedRows(filteredOfferings(this.db, filter));
+  }
+
+  /** The planner's row estimate for the rows of `source`. */
+  private async explainedRows(source: Knex.QueryBuilder): Promise<number> {
+    const { sql, bindings } = source.select(this.db.raw('1')).toSQL();
     const { rows } = await this.db.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
     return Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number);
   }
@@ -263,6 +298,22 @@ export class CatalogueReadPlanner {
   private async tableRows(kind: OfferingKind): Promise<number> {
     const { rows } = await this.db.raw('SELECT reltuples FROM pg_class WHERE oid = ?::regclass', [OFFERING_TABLES[kind].items]);
     return Number(rows[0]?.reltuples ?? 0);
+  }
+}
+
+/**
+ * Shares of the catalogue by key, each estimated once a minute (they drift slowly); one whose
+ * estimate fails counts as the whole catalogue.
+ */
+class SharesKeptAMinute {
+  private readonly kept = new Map<string, { readonly share: Promise<number>; readonly until: number }>();
+
+  get(key: string, estimate: () => Promise<number>): Promise<number> {
+    const known = this.kept.get(key);
+    if (known && known.until > Date.now()) return known.share;
+    const share = estimate().catch(() => 1);
+    this.kept.set(key, { share, until: Date.now() + STATUS_SHARE_MS });
+    return share;
   }
 }
 

@@ -175,14 +175,27 @@ function withItemsBeyondBound(db: Knex, walked: Knex.QueryBuilder, entries: () =
 }
 
 /**
- * The rows of a `range`: every entry of the filter's price range in the price index (which
- * carries the window and the lexemes, so every filter is tested on the entries alone), the rest of
- * each match's row read through the primary key, then the cursor. The page's order is the
- * caller's to set.
+ * The index a `range` reads: the price index over the price bounds, or the start index over the
+ * starts the status allows (see `withStartRange`).
  */
-export function rangedOfferings(db: Knex, query: SqlQuery): Knex.QueryBuilder {
-  const byPrice: SqlQuery = { ...query, sort: 'price_asc', after: undefined, offset: undefined };
-  return afterCursor(walkedOfferings(db, byPrice, WHOLE_RANGE), query);
+export type RangeIndex = 'price' | 'start';
+
+const RANGE_SORTS: Readonly<Record<RangeIndex, OfferingSort>> = { price: 'price_asc', start: 'start_at' };
+
+/**
+ * The rows of a `range`: every entry of the filter's range in its index (which carries the window,
+ * the price and the lexemes, so every filter is tested on the entries alone; for the start index,
+ * with the items beyond the status's bound read by id), the rest of each match's row read through
+ * the primary key, then the cursor. The page's order is the caller's to set.
+ */
+export function rangedOfferings(db: Knex, query: SqlQuery, index: RangeIndex = 'price'): Knex.QueryBuilder {
+  const inRangeOrder: SqlQuery = { ...query, sort: RANGE_SORTS[index], after: undefined, offset: undefined };
+  return afterCursor(walkedOfferings(db, inRangeOrder, WHOLE_RANGE), query);
+}
+
+/** The entries of the start index that a `range` by start reads for the filter (for estimates). */
+export function startRangeOfferings(db: Knex, filter: SqlFilter): Knex.QueryBuilder {
+  return withStartRange(db(OFFERING_TABLES[filter.kind].items), filter, { beyondBound: false });
 }
 
 /** A walk's budget that no range reaches: the LIMIT of a range read whole. */

@@ -19,11 +19,12 @@ import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { PreparedRead } from '../../knex/prepared-statement';
 import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
-import { CatalogueReadPlanner, type PlannedRead, type ReadChoice } from './catalogue-read-planner';
+import { CatalogueReadPlanner, type ReadChoice, type WalkChoice } from './catalogue-read-planner';
 import { RecentStartBounds } from './recent-start-bounds';
 import { SearchVocabulary } from './search-vocabulary';
 import {
   type BitmapRanges,
+  type RangeIndex,
   afterCursor,
   collectedOfferings,
   keyText,
@@ -41,9 +42,10 @@ interface CollectChoice {
   readonly ranges?: BitmapRanges;
 }
 
-/** A range: every entry of the price range in its index. */
+/** A range: every entry of a range in its index (the price's by default). */
 interface RangeChoice {
   readonly plan: 'range';
+  readonly index?: RangeIndex;
 }
 
 /** Reads the rows of one walk of a page. */
@@ -122,13 +124,15 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * by the cheaper of a range of the price index and a collect.
    */
   private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
-    const [bounded, looked, choice] = await Promise.all([this.startBounds.of(query), this.vocabulary.lookUpWhereItMayRuleOut(query), this.planner.choose(query)]);
+    // The plan weighs the start index's range for the status, which starts at the status's bound.
+    const bounding = this.startBounds.of(query);
+    const [bounded, looked, choice] = await Promise.all([bounding, this.vocabulary.lookUpWhereItMayRuleOut(query), bounding.then((filter) => this.planner.choose(filter))]);
     if (looked?.unmatchable) return [];
     if (choice.plan === 'walk') {
       const walked = await this.walkedPage(bounded, choice);
       if (walked) return walked;
     }
-    if (choice.plan === 'range' || choice.rangeCost < choice.collectCost) return this.listQuery(bounded, { plan: 'range' });
+    if (choice.plan === 'range' || choice.rangeCost < choice.collectCost) return this.listQuery(bounded, { plan: 'range', index: choice.rangeIndex });
     const [{ completions }, ranges] = await Promise.all([looked ?? this.vocabulary.lookUp(query), this.planner.bitmapRanges(bounded)]);
     return this.listQuery({ ...bounded, completions }, { plan: 'collect', ranges });
   }
@@ -141,7 +145,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * counted, so only a page read from the start or from a cursor does). The walk keeps the last
    * word's prefix (see `SearchVocabulary`). Each walk is read by `read` (EXPLAIN shows them).
    */
-  async walkedPage(query: SqlQuery, choice: PlannedRead, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
+  async walkedPage(query: SqlQuery, choice: WalkChoice, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
     let rows: ItemRow[] = await read(query, choice);
     let entries = choice.walkBudget;
     while (rows.length <= query.limit) {
@@ -159,7 +163,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * The walk that goes on after walks that read `entries` index entries and found `walked`, or
    * null where none does.
    */
-  continuationOf(query: SqlQuery, choice: PlannedRead, walked: readonly ItemRow[], entries: number): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
+  continuationOf(query: SqlQuery, choice: WalkChoice, walked: readonly ItemRow[], entries: number): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
     const budget = query.offset ? null : this.planner.continuation(choice, { entries, found: walked.length }, query.limit + 1);
     if (budget === null) return null;
     return { query: { ...query, after: positionAfter(walked[walked.length - 1], query) }, choice: { plan: 'walk', walkBudget: budget } };
@@ -168,7 +172,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */
   listQuery(query: SqlQuery, choice: ReadChoice | CollectChoice | RangeChoice): Knex.QueryBuilder {
     if (choice.plan === 'walk') return this.page(walkedOfferings(this.db, query, choice.walkBudget), query).offset(query.offset ?? 0);
-    const rows = choice.plan === 'range' ? rangedOfferings(this.db, query) : collectedOfferings(this.db, query, 'ranges' in choice ? choice.ranges : undefined);
+    const rows = choice.plan === 'range' ? rangedOfferings(this.db, query, 'index' in choice ? choice.index : undefined) : collectedOfferings(this.db, query, 'ranges' in choice ? choice.ranges : undefined);
     const collected = this.page(rows, query).offset(query.offset ?? 0);
     // Every match is at hand once collected: counting them on the way spares a count of its own.
     return query.after ? collected : collected.select(this.db.raw('count(*) OVER () AS total'));
