@@ -121,7 +121,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   /**
    * A filtered page: none where the vocabulary rules out every item; else walked when the
    * estimates promise a full page within budget, and otherwise, or when the walk fell short, read
-   * by the cheaper of a range of the price index and a collect.
+   * by the cheaper of a range (of the price index or the start index) and a collect.
    */
   private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
     // The plan weighs the start index's range for the status, which starts at the status's bound.
