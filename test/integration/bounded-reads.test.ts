@@ -596,6 +596,20 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(estimates, 'another instant asks again').to.have.length(2);
     }));
 
+  it('weighs the starts a status allows from its bound, and keeps that estimate for the lists after it', () =>
+    withRecordedStatements({}, (sql) => /^EXPLAIN .*"start_at" <= /.test(sql), async (service, estimates) => {
+      const query: CatalogueQuery = { kind: 'test', words: [EVERYWHERE], status: 'available', sort: 'price_desc', limit: 20, now: new Date() };
+      // Without its bound the range would be every start before now: it is not weighed at all.
+      expect((await service.planner.choose(query)).rangeIndex).to.equal('price');
+      expect(estimates).to.have.length(0);
+      // A list reads the bound first; the range's estimate is then kept for the next ones.
+      await service.list(query);
+      expect(estimates).to.have.length(1);
+      expect(estimates[0]).to.match(/start_at >= /);
+      await service.list({ ...query, sort: 'popular', now: new Date(query.now.getTime() + 1) });
+      expect(estimates).to.have.length(1);
+    }));
+
   it('counts a list from its last page instead of estimating it', async () => {
     // Every count estimated, unless a page tells it.
     const estimating = createContainer(testConfig({ DATABASE_URL: plansDatabaseUrl(), CATALOGUE_EXACT_COUNT_LIMIT: '0' }), { logger: createLogger('silent') });

@@ -124,6 +124,11 @@ export class CatalogueReadPlanner {
     this.selectivity = new SearchSelectivity(db);
   }
 
+  /**
+   * The plan for a page, from estimates that cost no scan. The start index's range is weighed for
+   * a status only with its bound read (`withStartBounds`; items upcoming need none), so that a
+   * share kept for a minute is never that of an unbounded range.
+   */
   async choose(query: CatalogueQuery & SqlFilter): Promise<PlannedRead> {
     const tokens = searchTokens(query.words);
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
@@ -134,7 +139,7 @@ export class CatalogueReadPlanner {
     const [statusShare, priceShare, startShare] = await Promise.all([
       query.status ? this.statusShare(query.kind, query.status, query.now) : 1,
       hasPriceBounds(query) && firstKey !== 'price' ? this.priceShare(query) : null,
-      query.status && firstKey !== 'startAt' ? this.startShare(query) : null,
+      query.status && firstKey !== 'startAt' && (query.status === 'upcoming' || query.startBounds) ? this.startShare(query) : null,
     ]);
     return this.weigh(query, { rows, words, statusShare, priceShare, startShare });
   }
