@@ -9,6 +9,7 @@ import { type AppContainer, createContainer } from '../../src/infrastructure/con
 import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
+import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { type BitmapRanges, type SqlQuery, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
@@ -231,7 +232,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
           const firstWalk = ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }));
           // Collecting priced beyond any walk: every walk that found something goes on.
-          const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: budget, collectCost: Infinity, rangeCost: Infinity });
+          const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: budget, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
           if (page === null) return;
           expect(ids(page)).to.deep.equal(expected);
           if (firstWalk.length <= query.limit) wentOn += 1;
@@ -255,7 +256,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     const fromBefore: SqlQuery = { ...query, after: { sort: 'created', values: [before.k0], id: before.id, direction: 'next' } };
     const expected = ids(await afterCursor(filteredOfferings(db, fromBefore), fromBefore).select('id').orderByRaw(readingOrder(fromBefore).sql).limit(21));
     const budgets: number[] = [];
-    const page = await catalogue.walkedPage(fromBefore, { plan: 'walk', walkBudget: 1, collectCost: Infinity, rangeCost: Infinity }, (walk, by) => {
+    const page = await catalogue.walkedPage(fromBefore, { plan: 'walk', walkBudget: 1, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 }, (walk, by) => {
       budgets.push(by.walkBudget);
       return catalogue.listQuery(walk, by);
     });
@@ -264,7 +265,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('goes on walking at the rate the walks measured only where that costs less than collecting or reading a range', () => {
-    const choice = { plan: 'walk', walkBudget: 1_000, collectCost: 10_000, rangeCost: Infinity } as const;
+    const choice = { plan: 'walk', walkBudget: 1_000, collectCost: 10_000, rangeCost: Infinity, entryCost: 0.25 } as const;
     // Ten of twenty-one found in 1,000 entries: the eleven others in about 1,100 more, given what
     // twice that and four matches more take.
     expect(catalogue.planner.continuation(choice, { entries: 1_000, found: 10 }, 21)).to.equal(2_600);
@@ -279,7 +280,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(catalogue.planner.continuation(choice, { entries: 40_000, found: 20 }, 21), 'collecting costs less than going on in all').to.equal(null);
     // One found in 80,000 entries: the rest should take 1.6 million, more than the walks that go
     // on may read in all (480,000).
-    const large = { plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000, rangeCost: Infinity } as const;
+    const large = { plan: 'walk', walkBudget: 80_000, collectCost: 10_000_000, rangeCost: Infinity, entryCost: 0.25 } as const;
     expect(catalogue.planner.continuation(large, { entries: 80_000, found: 1 }, 21), 'beyond the ceiling').to.equal(null);
     // After 420,000 entries read by going on, the 25,000 the last match should take fit within
     // that ceiling, and the budget stops at it; after 470,000, the 27,500 it should take do not.
@@ -291,7 +292,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     // Five million items and a word of one in ten: page 500 (results 9,981–10,000) is about
     // 100,000 entries into the index. Such a walk cannot go on from where it stopped, so a budget
     // capped like a first walk's (80,000 entries) would fall short and every match be collected.
-    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1 }, statusShare: 1, priceShare: null, startShare: null };
+    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1, testedOnRows: 0 }, statusShare: 1, priceShare: null, startShare: null };
     const page500 = { sort: 'popular', limit: 20, offset: 9_980 } as const;
     const first = catalogue.planner.weigh({ ...page500, offset: undefined }, estimates);
     const deep = catalogue.planner.weigh(page500, estimates);
@@ -308,7 +309,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   it('reads the starts a status of few items allows in the start index, where that costs less than collecting a common word', () => {
     // A million items, a fifth of them with the word, one in a thousand open now, all of those
     // among the three days of starts (of a thousand) that the longest window allows.
-    const estimates = { rows: 1_000_000, words: { matches: 200_000, postings: 200_000, conditions: 1 }, statusShare: 0.001, priceShare: null, startShare: 0.003 };
+    const estimates = { rows: 1_000_000, words: { matches: 200_000, postings: 200_000, conditions: 1, testedOnRows: 0 }, statusShare: 0.001, priceShare: null, startShare: 0.003 };
     const byPrice = { sort: 'price_desc', limit: 20 } as const;
     const chosen = catalogue.planner.weigh(byPrice, estimates);
     expect(chosen).to.include({ plan: 'range', rangeIndex: 'start' });
@@ -316,6 +317,46 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     // Where the status's starts are half the index, collecting the word after a walk costs less.
     const wide = catalogue.planner.weigh(byPrice, { ...estimates, statusShare: 0.4, startShare: 0.5 });
     expect(wide.rangeCost).to.be.above(wide.collectCost);
+  });
+
+  it('costs each entry a walk reads with the words it tests on table rows, for items whose words are too many for an index entry', () => {
+    // A million items, a word of one in five hundred: a walk to its first page reads about
+    // 10,500 entries, which costs less than collecting the word's 2,000 rows.
+    const estimates = { rows: 1_000_000, words: { matches: 2_000, postings: 2_000, conditions: 1, testedOnRows: 0 }, statusShare: 1, priceShare: null, startShare: null };
+    const byDate = { sort: 'created', limit: 20 } as const;
+    expect(catalogue.planner.weigh(byDate, estimates)).to.include({ plan: 'walk', entryCost: 0.25 });
+    // Where half the items hold their words on their table rows only, one entry in two is a
+    // row's test: walking to the page costs more than collecting.
+    const halfOnRows = (words: typeof estimates.words) => ({ ...words, testedOnRows: 0.5 });
+    expect(catalogue.planner.weigh(byDate, { ...estimates, words: halfOnRows(estimates.words) }).plan).to.equal('collect');
+    // A word of one in ten and a status of one in twenty: the row is tested only for the entries
+    // with the status, and the walk's budget is the same time in fewer entries.
+    const common = { ...estimates, words: { ...estimates.words, matches: 100_000, postings: 100_000 }, statusShare: 0.05 };
+    const short = catalogue.planner.weigh(byDate, common);
+    const long = catalogue.planner.weigh(byDate, { ...common, words: halfOnRows(common.words) });
+    expect([short.plan, long.plan]).to.deep.equal(['walk', 'walk']);
+    expect(long.entryCost).to.be.closeTo(0.25 + 0.05 * 0.5 * 6, 1e-9);
+    expect(long.walkBudget).to.be.below(short.walkBudget);
+    expect(long.walkBudget * long.entryCost).to.be.closeTo(short.walkBudget * short.entryCost, 1);
+  });
+
+  it('estimates the share of items whose words no index entry holds from the statistics', async () => {
+    const word = uniqueName('longtext');
+    // Three hundred different words: more than an index entry is given for them.
+    const long = Array.from({ length: 300 }, (_, i) => `w${i.toString(36)}x`).join(' ');
+    const start_at = new Date();
+    const end_at = new Date(start_at.getTime() + 3_600_000);
+    await db
+      .transaction(async (trx) => {
+        await trx('courses').insert(Array.from({ length: 400 }, (_, i) => ({ title: `${word} ${i}`, description: i % 4 === 0 ? long : 'short', price: '1000.00', start_at, end_at })));
+        await trx.raw('ANALYZE courses');
+        const words = await new SearchSelectivity(trx).estimate('course', [word]);
+        expect(words?.testedOnRows).to.equal(0.25);
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => {
+        if (error.message !== 'roll back') throw error;
+      });
   });
 
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {

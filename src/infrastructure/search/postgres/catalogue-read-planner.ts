@@ -52,6 +52,12 @@ const COLLECTED_ROW_COST = 4;
  * entry for a sort index, whose entries carry the lexemes (the window's own index costs less).
  */
 const RANGE_ENTRY_COST = 0.5;
+/**
+ * Testing the words of an item on its table row, for an entry read by a walk or a range that
+ * carries no lexemes (the item's words are too many for an index entry): a lookup by primary key
+ * and the test, measured at ~6 µs for items of long texts.
+ */
+const ROW_WORDS_TEST_COST = 6;
 /** Rows a sampled estimate reads; its error is then a few per cent. */
 const SAMPLE_ROWS = 10_000;
 /** How long a status's share of the catalogue, or of its starts, is reused for plan choices (it drifts slowly). */
@@ -98,10 +104,14 @@ export interface PlannedRead extends WalkChoice {
   readonly rangeIndex: RangeIndex;
 }
 
-/** A walk's choice with the costs of what would follow it, which a walk that goes on weighs. */
+/**
+ * A walk's choice with the costs of what would follow it, which a walk that goes on weighs, and
+ * what each entry it reads costs (µs).
+ */
 export interface WalkChoice extends ReadChoice {
   readonly collectCost: number;
   readonly rangeCost: number;
+  readonly entryCost: number;
 }
 
 /**
@@ -134,7 +144,7 @@ export class CatalogueReadPlanner {
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
     const rows = await this.selectivity.rowCount(query.kind);
     const wanted = (query.offset ?? 0) + query.limit + 1;
-    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity, rangeCost: Infinity, rangeIndex: 'price' };
+    if (!rows) return { plan: 'walk', walkBudget: Math.min(MAX_WALK_COST / INDEX_ENTRY_COST, wanted * MIN_WALK_ENTRIES), collectCost: Infinity, rangeCost: Infinity, entryCost: INDEX_ENTRY_COST, rangeIndex: 'price' };
     const firstKey = SORT_DEFINITIONS[query.sort].keys[0].field;
     const [statusShare, priceShare, startShare] = await Promise.all([
       query.status ? this.statusShare(query.kind, query.status, query.now) : 1,
@@ -153,28 +163,34 @@ export class CatalogueReadPlanner {
     // whole table: a walk is tried first, and collecting is left to walks that run out of budget.
     const matches = (words?.matches ?? rows) * statusShare;
     const collectCost = (words?.postings ?? rows) * POSTING_COST + (words?.matches ?? 0) * BITMAP_ROW_COST + matches * COLLECTED_ROW_COST;
+    // An entry read in an index costs more where `passing` of them pass every filter but the
+    // words, and some of those carry no lexemes: their words are tested on their table rows.
+    const entryCost = (passing: number) => INDEX_ENTRY_COST + Math.min(1, passing) * (words?.testedOnRows ?? 0) * ROW_WORDS_TEST_COST;
     // A price range thins the matches along the sort's index (see `ReadEstimates.priceShare`).
-    const density = ((words?.matches ?? rows) / rows) * (statusInRange ? 1 : statusShare) * (priceShare ?? 1);
-    const walkCost = density > 0 ? (wanted / density) * INDEX_ENTRY_COST : Infinity;
+    const passingWalk = (statusInRange ? 1 : statusShare) * (priceShare ?? 1);
+    const walkEntryCost = entryCost(passingWalk);
+    const density = ((words?.matches ?? rows) / rows) * passingWalk;
+    const walkCost = density > 0 ? (wanted / density) * walkEntryCost : Infinity;
     // Several words are estimated as if independent, which they may not be at all: a walk for
     // them may spend `WALK_SLACK` times what its page should take (at the density the words and
     // the status and the price give over the whole index), then the matches are collected.
     const sparsest = ((words?.matches ?? rows) / rows) * statusShare * (priceShare ?? 1);
-    const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * INDEX_ENTRY_COST * WALK_SLACK : Infinity;
+    const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * walkEntryCost * WALK_SLACK : Infinity;
     // A narrow range, read whole in its index (the price's, or the start's for the status), tests
     // every filter on its entries and reads the rest of the matches' rows.
-    const priceRangeCost = priceShare === null ? Infinity : priceShare * rows * INDEX_ENTRY_COST + matches * priceShare * COLLECTED_ROW_COST;
-    const startRangeCost = startShare === null ? Infinity : startShare * rows * INDEX_ENTRY_COST + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
+    const priceRangeCost = priceShare === null ? Infinity : priceShare * rows * entryCost(statusShare) + matches * priceShare * COLLECTED_ROW_COST;
+    const startRangeCost =
+      startShare === null ? Infinity : startShare * rows * entryCost((statusShare / startShare) * (priceShare ?? 1)) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
     const rangeIndex: RangeIndex = startRangeCost < priceRangeCost ? 'start' : 'price';
     const rangeCost = Math.min(priceRangeCost, startRangeCost);
     const fallbackCost = Math.min(collectCost, rangeCost);
     // A walk for a page number cannot go on from where it stopped (the matches it skipped are not
     // counted): it may read what its page should take, twice, where that is more.
     const walkCap = query.offset ? Math.max(MAX_WALK_COST, walkCost * CONTINUATION_SLACK) : MAX_WALK_COST;
-    const budgetCost = Math.min(walkCap, Math.max(fallbackCost, wanted * 5 * INDEX_ENTRY_COST), slackCost);
-    const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / INDEX_ENTRY_COST));
+    const budgetCost = Math.min(walkCap, Math.max(fallbackCost, wanted * 5 * walkEntryCost), slackCost);
+    const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / walkEntryCost));
     const plan = walkCost <= fallbackCost ? 'walk' : rangeCost < collectCost ? 'range' : 'collect';
-    return { plan, walkBudget, collectCost, rangeCost, rangeIndex };
+    return { plan, walkBudget, collectCost, rangeCost, entryCost: walkEntryCost, rangeIndex };
   }
 
   /**
@@ -190,9 +206,9 @@ export class CatalogueReadPlanner {
     if (found <= 0 || found >= wanted) return null;
     const rest = ((wanted - found) * entries) / found;
     const goneOn = Math.max(0, entries - choice.walkBudget);
-    if ((goneOn + rest) * INDEX_ENTRY_COST >= Math.min(choice.collectCost, choice.rangeCost, MAX_CONTINUATION_COST)) return null;
+    if ((goneOn + rest) * choice.entryCost >= Math.min(choice.collectCost, choice.rangeCost, MAX_CONTINUATION_COST)) return null;
     const budget = rest * CONTINUATION_SLACK + (CONTINUATION_EXTRA_MATCHES * entries) / found;
-    return Math.ceil(Math.min(budget, MAX_CONTINUATION_COST / INDEX_ENTRY_COST - goneOn));
+    return Math.ceil(Math.min(budget, MAX_CONTINUATION_COST / choice.entryCost - goneOn));
   }
 
   /**

@@ -8,6 +8,8 @@ interface LexemeStatistics {
   /** Frequency assumed for a lexeme the statistics do not list (half the least listed one). */
   readonly unlisted: number;
   readonly rows: number;
+  /** The share of rows whose words no index entry carries (see `WordsEstimate.testedOnRows`). */
+  readonly testedOnRows: number;
   readonly loadedAt: number;
 }
 
@@ -19,6 +21,11 @@ export interface WordsEstimate {
   readonly matches: number;
   readonly postings: number;
   readonly conditions: number;
+  /**
+   * The share of items whose words are too many for an index entry (their `search_lexemes` is
+   * null): a walk or a range tests those items' words on their table rows, a random page each.
+   */
+  readonly testedOnRows: number;
 }
 
 const REFRESH_MS = 5 * 60 * 1000;
@@ -64,6 +71,7 @@ export class SearchSelectivity {
       matches: Math.round(shares.reduce((product, share) => product * share, 1) * stats.rows),
       postings: Math.round(shares.reduce((sum, share) => sum + Math.min(share, rarest * SKIPPED_POSTINGS), 0) * stats.rows),
       conditions: conditions.length,
+      testedOnRows: stats.testedOnRows,
     };
   }
 
@@ -99,17 +107,18 @@ export class SearchSelectivity {
   private async read(kind: OfferingKind): Promise<LexemeStatistics | null> {
     const table = OFFERING_TABLES[kind].items;
     const { rows } = await this.db.raw(
-      `SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS frequencies, c.reltuples AS rows
+      `SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS frequencies, c.reltuples AS rows,
+              (SELECT e.null_frac FROM pg_stats e WHERE e.schemaname = s.schemaname AND e.tablename = s.tablename AND e.attname = 'search_lexemes') AS tested_on_rows
        FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = current_schema()::regnamespace
        WHERE s.schemaname = current_schema() AND s.tablename = ? AND s.attname = 'search_vector'`,
       [table],
     );
-    const row = rows[0] as { lexemes: string[] | null; frequencies: number[] | null; rows: number } | undefined;
+    const row = rows[0] as { lexemes: string[] | null; frequencies: number[] | null; rows: number; tested_on_rows: number | null } | undefined;
     if (!row?.lexemes || !row.frequencies || row.rows <= 0) return null;
     const frequencies = new Map(row.lexemes.map((lexeme, i) => [lexeme, row.frequencies![i]]));
     // After the per-lexeme frequencies come the minimum, the maximum and the null frequency.
     const minimum = row.frequencies[row.lexemes.length];
-    return { frequencies, unlisted: minimum / 2, rows: row.rows, loadedAt: Date.now() };
+    return { frequencies, unlisted: minimum / 2, rows: row.rows, testedOnRows: Number(row.tested_on_rows ?? 0), loadedAt: Date.now() };
   }
 }
 
