@@ -342,13 +342,13 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 
   it('estimates the share of items whose words no index entry holds from the statistics', async () => {
     const word = uniqueName('longtext');
-    // Three hundred different words: more than an index entry is given for them.
-    const long = Array.from({ length: 300 }, (_, i) => `w${i.toString(36)}x`).join(' ');
+    // Six hundred different words: more than an index entry holds.
+    const long = Array.from({ length: 600 }, (_, i) => `w${i.toString(36)}x`).join(' ');
     const start_at = new Date();
     const end_at = new Date(start_at.getTime() + 3_600_000);
     await db
       .transaction(async (trx) => {
-        await trx('courses').insert(Array.from({ length: 400 }, (_, i) => ({ title: `${word} ${i}`, description: i % 4 === 0 ? long : 'short', price: '1000.00', start_at, end_at })));
+        await trx('courses').insert(Array.from({ length: 80 }, (_, i) => ({ title: `${word} ${i}`, description: i % 4 === 0 ? long : 'short', price: '1000.00', start_at, end_at })));
         await trx.raw('ANALYZE courses');
         const words = await new SearchSelectivity(trx).estimate('course', [word]);
         expect(words?.testedOnRows).to.equal(0.25);
@@ -518,6 +518,35 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       }
     } finally {
       await db('tests').where({ id }).delete();
+    }
+  });
+
+  it('carries in the sort indexes the words of every item whose stripped vector fits an index entry, however long its text', async () => {
+    const marker = uniqueName('fits');
+    const texts = [
+      // Long texts of few words: a phrase said forty times, a Korean text of a few hundred characters.
+      Array.from({ length: 40 }, () => 'Kotlin 실무 프로젝트 기반 실습과 설명 포함.').join(' '),
+      Array.from({ length: 120 }, (_, i) => `문법${i.toString(36)}을`).join(' '),
+      // Words enough to fill an entry, around its limit, and far beyond it.
+      ...[300, 420, 460, 520, 2_000].map((words) => Array.from({ length: words }, (_, i) => `w${i.toString(36)}`).join(' ')),
+    ];
+    const rows = await db('tests')
+      .insert(texts.map((description) => ({ title: marker, description, price: '25000', start_at: new Date(), end_at: new Date(Date.now() + 3_600_000) })))
+      .returning('id');
+    try {
+      const { rows: carried } = await db.raw(
+        `SELECT search_lexemes IS NOT NULL AS carried, pg_column_size(strip(search_vector)) AS size, search_lexemes = strip(search_vector) AS same
+         FROM tests WHERE id = ANY(?) ORDER BY id`,
+        [rows.map((row: { id: number }) => row.id)],
+      );
+      for (const row of carried as Array<{ carried: boolean; size: number; same: boolean | null }>) {
+        expect(row.carried, `a vector of ${row.size} bytes`).to.equal(row.size <= 2_600);
+        if (row.carried) expect(row.same).to.equal(true);
+      }
+      expect(carried.slice(0, 2).map((row: { carried: boolean }) => row.carried)).to.deep.equal([true, true]);
+      expect(new Set(carried.map((row: { carried: boolean }) => row.carried))).to.deep.equal(new Set([true, false]));
+    } finally {
+      await db('tests').whereIn('id', rows.map((row: { id: number }) => row.id)).delete();
     }
   });
 
