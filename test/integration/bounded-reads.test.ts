@@ -314,6 +314,9 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     const chosen = catalogue.planner.weigh(byPrice, estimates);
     expect(chosen).to.include({ plan: 'range', rangeIndex: 'start' });
     expect(chosen.rangeCost).to.be.below(chosen.collectCost / 10);
+    // A status estimated to hold nothing, in a start range estimated empty: every cost a number.
+    const empty = catalogue.planner.weigh(byPrice, { ...estimates, statusShare: 0, startShare: 0 });
+    expect([empty.collectCost, empty.rangeCost, empty.walkBudget, empty.entryCost].every(Number.isFinite), JSON.stringify(empty)).to.equal(true);
     // Where the status's starts are half the index, collecting the word after a walk costs less.
     const wide = catalogue.planner.weigh(byPrice, { ...estimates, statusShare: 0.4, startShare: 0.5 });
     expect(wide.rangeCost).to.be.above(wide.collectCost);

@@ -179,8 +179,10 @@ export class CatalogueReadPlanner {
     // A narrow range, read whole in its index (the price's, or the start's for the status), tests
     // every filter on its entries and reads the rest of the matches' rows.
     const priceRangeCost = priceShare === null ? Infinity : priceShare * rows * entryCost(statusShare) + matches * priceShare * COLLECTED_ROW_COST;
+    // Of the start range's entries, those with the status (all of them, for an empty range).
+    const statusInStartRange = startShare ? statusShare / startShare : 1;
     const startRangeCost =
-      startShare === null ? Infinity : startShare * rows * entryCost((statusShare / startShare) * (priceShare ?? 1)) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
+      startShare === null ? Infinity : startShare * rows * entryCost(statusInStartRange * (priceShare ?? 1)) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
     const rangeIndex: RangeIndex = startRangeCost < priceRangeCost ? 'start' : 'price';
     const rangeCost = Math.min(priceRangeCost, startRangeCost);
     const fallbackCost = Math.min(collectCost, rangeCost);
