@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/infrastructure/config/config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, loadMeilisearchKeysConfig } from '../../src/infrastructure/config/config';
 
 describe('configuration', () => {
   const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', JWT_SECRET: DEVELOPMENT_JWT_SECRET };
@@ -87,6 +87,15 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, PASSWORD_HASH_MEMORY_KIB: '256' }).passwordHashMemoryKib).to.equal(256);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: strong, PASSWORD_HASH_MEMORY_KIB: '256' })).to.throw(ConfigError, /PASSWORD_HASH_MEMORY_KIB/);
     expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: strong }).passwordHashMemoryKib).to.equal(19_456);
+  });
+
+  it('makes the Meilisearch keys from Meilisearch\'s settings alone, without the database or the JWT secret', () => {
+    const keys = { MEILISEARCH_URL: 'http://meilisearch:7700', MEILI_MASTER_KEY: 'master-key-0123456789' };
+    expect(loadMeilisearchKeysConfig({ ...keys, NODE_ENV: 'production' })).to.deep.equal({ url: 'http://meilisearch:7700', masterKey: 'master-key-0123456789', indexPrefix: '' });
+    expect(loadMeilisearchKeysConfig({ ...keys, MEILISEARCH_INDEX_PREFIX: 'staging_' }).indexPrefix).to.equal('staging_');
+    expect(() => loadMeilisearchKeysConfig({ MEILISEARCH_URL: keys.MEILISEARCH_URL })).to.throw(ConfigError, /MEILI_MASTER_KEY/);
+    expect(() => loadMeilisearchKeysConfig({ MEILI_MASTER_KEY: keys.MEILI_MASTER_KEY })).to.throw(ConfigError, /MEILISEARCH_URL/);
+    expect(() => loadMeilisearchKeysConfig({ ...keys, MEILISEARCH_INDEX_PREFIX: 'no spaces' })).to.throw(ConfigError, /MEILISEARCH_INDEX_PREFIX/);
   });
 
   it('refuses malformed values with a message naming them', () => {

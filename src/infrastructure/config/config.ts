@@ -62,8 +62,6 @@ export interface Config {
   readonly searchEngine: 'postgres' | 'meilisearch';
   readonly meilisearchUrl: string | null;
   readonly meilisearchApiKey: string | null;
-  /** Only for `npm run meili-keys`, which makes the scoped keys; no process of the service holds it. */
-  readonly meilisearchMasterKey: string | null;
   readonly searchSync: {
     readonly indexPrefix: string;
     readonly batchSize: number;
@@ -187,7 +185,6 @@ const schema = Joi.object({
   }),
   MEILISEARCH_API_KEY: Joi.string().allow('').default(''),
   MEILISEARCH_API_KEY_FILE: Joi.string().allow('').default(''),
-  MEILI_MASTER_KEY: Joi.string().allow('').default(''),
   MEILISEARCH_INDEX_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_-]*$/).allow('').default(''),
   SEARCH_SYNC_BATCH_SIZE: Joi.number().integer().min(1).max(10_000).default(500),
   SEARCH_SYNC_INTERVAL: duration.default('1s'),
@@ -209,6 +206,30 @@ const schema = Joi.object({
 }).unknown(true);
 
 export class ConfigError extends Error {}
+
+/** What making the Meilisearch keys needs: the master key, and none of the service's own secrets. */
+export interface MeilisearchKeysConfig {
+  readonly url: string;
+  readonly masterKey: string;
+  readonly indexPrefix: string;
+}
+
+const meilisearchKeysSchema = Joi.object({
+  MEILISEARCH_URL: Joi.string().uri({ scheme: ['http', 'https'] }).required(),
+  MEILI_MASTER_KEY: Joi.string().required(),
+  MEILISEARCH_INDEX_PREFIX: schema.extract('MEILISEARCH_INDEX_PREFIX'),
+}).unknown(true);
+
+/**
+ * The settings of `meili-keys` alone. It runs where the master key is (a one-shot container of its
+ * own), so it neither needs nor is given the database URL or the JWT secret that `loadConfig`
+ * requires.
+ */
+export function loadMeilisearchKeysConfig(env: NodeJS.ProcessEnv = process.env): MeilisearchKeysConfig {
+  const { value, error } = meilisearchKeysSchema.validate(env, { abortEarly: false, convert: true });
+  if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+  return { url: value.MEILISEARCH_URL, masterKey: value.MEILI_MASTER_KEY, indexPrefix: value.MEILISEARCH_INDEX_PREFIX };
+}
 
 /** By default, deployments differ by their database: its host, port and name. */
 function defaultKeyPrefix(databaseUrl: string): string {
@@ -279,7 +300,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchEngine: value.SEARCH_ENGINE,
     meilisearchUrl: value.MEILISEARCH_URL || null,
     meilisearchApiKey: value.MEILISEARCH_API_KEY_FILE ? readSecretFile('MEILISEARCH_API_KEY_FILE', value.MEILISEARCH_API_KEY_FILE) : value.MEILISEARCH_API_KEY || null,
-    meilisearchMasterKey: value.MEILI_MASTER_KEY || null,
     searchSync: {
       indexPrefix: value.MEILISEARCH_INDEX_PREFIX,
       batchSize: value.SEARCH_SYNC_BATCH_SIZE,

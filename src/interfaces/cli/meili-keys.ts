@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../infrastructure/config/config';
+import { ConfigError, type MeilisearchKeysConfig, loadMeilisearchKeysConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createMeilisearchClient } from '../../infrastructure/search/meilisearch/create-meilisearch-client';
 import { ensureScopedKeys } from '../../infrastructure/search/meilisearch/meilisearch-keys';
@@ -17,10 +17,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['out', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   loadEnvFile();
-  const config = loadConfig();
-  const masterKey = config.meilisearchMasterKey;
-  if (!config.meilisearchUrl || !masterKey) throw new Error(`MEILISEARCH_URL and MEILI_MASTER_KEY are required\n${USAGE}`);
-  const keys = await ensureScopedKeys(createMeilisearchClient(config.meilisearchUrl, masterKey), config.searchSync.indexPrefix);
+  const config = readConfig();
+  const keys = await ensureScopedKeys(createMeilisearchClient(config.url, config.masterKey), config.indexPrefix);
   const out = args.get('out');
   if (!out) {
     console.log(`MEILISEARCH_API_KEY=${keys.search}   # the API\nMEILISEARCH_API_KEY=${keys.write}   # the worker and npm run reindex`);
@@ -30,6 +28,15 @@ async function main(): Promise<void> {
   writeFileSync(path.join(out, 'api.key'), keys.search, { mode: 0o644 });
   writeFileSync(path.join(out, 'worker.key'), keys.write, { mode: 0o644 });
   console.log(`wrote ${path.join(out, 'api.key')} and ${path.join(out, 'worker.key')}`);
+}
+
+function readConfig(): MeilisearchKeysConfig {
+  try {
+    return loadMeilisearchKeysConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${error.message}\n${USAGE}`);
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {
