@@ -805,6 +805,11 @@ describe('Bounded reads over HTTP', () => {
       // with a 404: the page is too deep, and the client goes on by cursor.
       await server.db('courses').insert(Array.from({ length: 100 }, (_, i) => ({ title: `${many} more ${i}`, description: '', price: '1000.00', start_at: new Date(), end_at: new Date(Date.now() + 86_400_000) })));
       expect((await page(many, 13)).status, '250 items, page 13 of 20').to.equal(400);
+      // Unless the page lies beyond every course there is: that is past the end of any list.
+      const [{ largest }] = await server.db('courses').max({ largest: 'id' });
+      const beyondAll = Math.floor(Number(largest) / 20) + 2;
+      expect((await page(many, beyondAll)).status, `page ${beyondAll} of 20, past ${largest} courses in all`).to.equal(404);
+      expect((await page(many, 1_000_000_000)).status).to.equal(404);
     }));
 
   it('refuses page numbers beyond the result window with 400 page_too_deep, keeps 404 past the last page, and serves the window itself', () =>

@@ -90,6 +90,8 @@ export interface OfferingCatalogue {
   count(filter: CatalogueFilter): Promise<CatalogueCount>;
   /** The matches counted exactly, stopping at `limit`; null where that could not be done in time. */
   countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null>;
+  /** A number of items no list of the kind exceeds, found without counting them. */
+  mostItems(kind: OfferingKind): Promise<number>;
   get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null>;
 }
 

@@ -41,7 +41,8 @@ const ROUTE_MODULES: ReadonlyArray<(context: RouteContext) => void> = [
 
 /** Every route of the service on one router. */
 export function buildRouter(container: Container, requireAuth: Middleware): Router {
-  const router = new Router();
+  // Paths are matched as written, as the service it replaces matched them: `/API/tests/` is a 404.
+  const router = new Router({ sensitive: true });
   const { readsPerMinute, anonymousReadsPerMinute } = container.get<Config>(CONFIG).rateLimits;
   // Reads keep working without Redis: their limits then let requests through.
   const context: RouteContext = {

@@ -1,10 +1,10 @@
 import type { Context } from 'koa';
-import Joi from 'joi';
+import { queryInteger } from './schemas/query-integer';
 
 /** `page` and `page_size` as every list endpoint accepts them. */
 export const pageParams = {
-  page: Joi.number().integer().min(1).max(1_000_000_000).default(1),
-  page_size: Joi.number().integer().min(1).max(100).default(20),
+  page: queryInteger(1, 1_000_000_000).default(1),
+  page_size: queryInteger(1, 100).default(20),
 };
 
 export interface Envelope<T> {

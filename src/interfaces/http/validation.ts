@@ -14,6 +14,16 @@ const OPTIONS: Joi.ValidationOptions = {
 /** What each schema makes of an empty input (its defaults): the commonest query string, validated once. */
 const emptyInputValues = new WeakMap<Joi.Schema, unknown>();
 
+/**
+ * Validates a query string: each parameter given once (none of the API's takes a list), then
+ * against `schema`.
+ */
+export function validateQuery<T>(schema: Joi.Schema<T>, query: Readonly<Record<string, string | string[] | undefined>>): T {
+  const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
+  if (repeated.length > 0) throw new ValidationFailed(fieldErrors(new Map(repeated.map((name) => [name, [sentence(`${name} must be given once`)]]))));
+  return validate(schema, query);
+}
+
 /** Validates `input` against `schema`; throws `ValidationFailed` with messages per field. */
 export function validate<T>(schema: Joi.Schema<T>, input: unknown): T {
   if (isEmptyObject(input)) {
@@ -32,6 +42,9 @@ function validateInput<T>(schema: Joi.Schema<T>, input: unknown): T {
   const add = (field: string, message: string) => errors.set(field, [...(errors.get(field) ?? []), message]);
   // PostgreSQL text cannot hold NUL characters: refuse them here rather than fail in the driver.
   for (const field of fieldsWithNul(input, [])) add(field, 'Must not contain NUL characters.');
+  // Joi passes over a key named `__proto__` (an own key of a parsed query string or JSON body),
+  // where it refuses every other name it does not know.
+  for (const field of fieldsNamedProto(input, [])) add(field, sentence(`${field.split('.').pop()} is not allowed`));
   if (errors.size > 0) throw new ValidationFailed(fieldErrors(errors));
 
   const { value, error } = schema.validate(input ?? {}, OPTIONS);
@@ -49,6 +62,11 @@ const sentence = (message: string): string => {
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   return text.endsWith('.') ? text : `${text}.`;
 };
+
+function fieldsNamedProto(value: unknown, path: string[]): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === '__proto__' ? [[...path, key].join('.')] : fieldsNamedProto(inner, [...path, key])));
+}
 
 function fieldsWithNul(value: unknown, path: string[]): string[] {
   if (typeof value === 'string') return value.includes('\u0000') ? [path.join('.') || NON_FIELD_ERRORS] : [];

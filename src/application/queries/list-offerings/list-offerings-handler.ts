@@ -91,7 +91,8 @@ export class ListOfferingsHandler {
    * else by counting the matches up to there, since an estimate may be far off either way, but
    * no further than `PROBED_WINDOWS` windows. Further than that, in a list that reaches that far,
    * the estimate decides where it is not proven low; one proven low cannot tell, and the page is
-   * taken as too deep, which sends the client on by cursor, where the list's end shows.
+   * taken as too deep, which sends the client on by cursor, where the list's end shows, unless
+   * the kind has fewer items than the position in all.
    */
   private async hasItemAt(filter: CatalogueFilter, position: number): Promise<boolean> {
     const count = await this.catalogue.count(filter);
@@ -100,7 +101,9 @@ export class ListOfferingsHandler {
     const counted = await this.catalogue.countUpTo(filter, reach);
     if (counted === null) return position < count.value;
     if (counted < reach) return position < counted;
-    return reach > position || count.value < reach || position < count.value;
+    if (reach > position) return true;
+    if (count.value >= reach) return position < count.value;
+    return position < (await this.catalogue.mostItems(filter.kind));
   }
 }
 

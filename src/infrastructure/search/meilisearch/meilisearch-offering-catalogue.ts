@@ -72,6 +72,10 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return this.postgres.countUpTo(filter, limit);
   }
 
+  mostItems(kind: OfferingKind): Promise<number> {
+    return this.postgres.mostItems(kind);
+  }
+
   get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
     return this.postgres.get(kind, id);
   }

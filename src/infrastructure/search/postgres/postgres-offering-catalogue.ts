@@ -113,6 +113,12 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return this.counter.countUpTo(filter, limit);
   }
 
+  /** The largest id: ids are distinct positive integers, so no more items than that exist (one index probe). */
+  async mostItems(kind: OfferingKind): Promise<number> {
+    const [row] = await this.db(OFFERING_TABLES[kind].items).max({ id: 'id' });
+    return Number(row?.id ?? 0);
+  }
+
   async get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
     const [row] = await this.details.run<ItemRow & { version: number }>(kind, id);
     return row ? Object.assign(toItem(row, 0), { version: row.version }) : null;

@@ -56,6 +56,7 @@ function schemaSummary(schema: Json | undefined): string {
   if (schema.enum) parts.push(`one of ${schema.enum.map((v: unknown) => `\`${v}\``).join(', ')}`);
   if (schema.minimum !== undefined) parts.push(`≥ ${schema.minimum}`);
   if (schema.maximum !== undefined) parts.push(`≤ ${schema.maximum}`);
+  if (schema.maxLength !== undefined) parts.push(`at most ${schema.maxLength} characters`);
   if (schema.default !== undefined) parts.push(`default \`${schema.default}\``);
   return parts.join(', ');
 }

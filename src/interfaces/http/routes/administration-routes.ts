@@ -16,7 +16,7 @@ import { parseId } from '../path-params';
 import { type DetailsBody, auditListQuery, changeOfferingBody, createOfferingBody } from '../schemas/administration-schemas';
 import { serializeAuditEntry } from '../serializers/audit-serializer';
 import { serializeOffering } from '../serializers/offering-serializer';
-import { validate } from '../validation';
+import { validate, validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
 /** Staff create, change, close and delete tests and courses, and read the audit log. */
@@ -69,7 +69,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
   }
 
   router.get('/api/admin/audit', requireAuth, staffOnly, async (ctx) => {
-    const query = validate(auditListQuery, ctx.query);
+    const query = validateQuery(auditListQuery, ctx.query);
     const page = await auditTrail.execute({
       filter: { kind: query.item_kind, itemId: query.item_id, staffUserId: query.staff_user_id },
       page: query.page,

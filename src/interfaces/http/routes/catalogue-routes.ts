@@ -10,7 +10,7 @@ import { parseId } from '../path-params';
 import { catalogueListQuery } from '../schemas/catalogue-schemas';
 import { searchWords } from '../schemas/common-schemas';
 import { serializeOffering } from '../serializers/offering-serializer';
-import { validate } from '../validation';
+import { validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
 
@@ -24,7 +24,7 @@ export function registerCatalogueRoutes({ router, container, requireAuth, limitR
     const { plural } = OFFERING_KINDS[kind];
 
     router.get(`/api/${plural}`, requireAuth, limitReads, async (ctx) => {
-      const query = validate(catalogueListQuery, ctx.query);
+      const query = validateQuery(catalogueListQuery, ctx.query);
       const cursorMode = query.cursor !== undefined;
       const result = await listOfferings.execute({
         filter: {

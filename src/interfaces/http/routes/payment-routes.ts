@@ -8,7 +8,7 @@ import { parseId } from '../path-params';
 import { searchWords } from '../schemas/common-schemas';
 import { cancelBody, paymentListQuery } from '../schemas/payment-schemas';
 import { serializePayment } from '../serializers/payment-serializer';
-import { validate } from '../validation';
+import { validate, validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
 
@@ -18,7 +18,7 @@ export function registerPaymentRoutes({ router, container, requireAuth, limitRea
   const getMyPayment = container.get(GetMyPaymentHandler);
   const cancelPayment = container.get(CancelPaymentHandler);
   router.get('/api/me/payments', requireAuth, limitReads, async (ctx) => {
-    const query = validate(paymentListQuery, ctx.query);
+    const query = validateQuery(paymentListQuery, ctx.query);
     const page = await listMyPayments.execute({
       userId: currentUserId(ctx),
       filter: {

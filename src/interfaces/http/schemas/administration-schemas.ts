@@ -5,6 +5,7 @@ import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-
 import { parseInstant } from '../calendar';
 import { pageParams } from '../pagination';
 import { envelopeOf, positiveMoney, responseObject, timestamp } from './common-schemas';
+import { queryInteger } from './query-integer';
 
 /** An item's details as a request body names them, once validated (money and instants parsed). */
 export interface DetailsBody {
@@ -73,8 +74,8 @@ export const ifMatchHeader = Joi.object({
 export const auditListQuery = Joi.object<AuditListQuery>({
   ...pageParams,
   item_kind: Joi.string().valid(...ALL_OFFERING_KINDS).description('Only changes of this kind of item'),
-  item_id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).description('Only changes of this item (with item_kind)'),
-  staff_user_id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).description('Only changes made by this staff user'),
+  item_id: queryInteger(1, Number.MAX_SAFE_INTEGER).description('Only changes of this item (with item_kind)'),
+  staff_user_id: queryInteger(1, Number.MAX_SAFE_INTEGER).description('Only changes made by this staff user'),
 }).with('item_id', 'item_kind');
 
 const auditedFields = Joi.object().pattern(Joi.string(), Joi.string()).allow(null);

@@ -12,7 +12,7 @@ import { envelopeOf, moneyOut, responseObject, timestamp } from './common-schema
 const priceBound = Joi.alternatives()
   .try(Joi.string().max(32), Joi.number())
   .custom((value, helpers) => Money.tryParse(value) ?? helpers.error('any.invalid'))
-  .messages({ 'any.invalid': '{{#label}} must be a non-negative decimal with at most 2 decimal places' });
+  .messages({ 'any.invalid': '{{#label}} must be a non-negative decimal of at most 99999999.99: at most 8 digits before the point and 2 after' });
 
 /** A catalogue list's query string, once validated (defaults applied, money parsed). */
 export interface CatalogueListQuery {
@@ -44,8 +44,11 @@ export const catalogueListQuery = Joi.object<CatalogueListQuery>({
     .allow('')
     .max(200)
     .custom((value: string, helpers) => (searchTokens([value]).length > MAX_SEARCH_WORDS ? helpers.error('search.words') : value))
-    .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words` })
-    .description(`Words that must all appear in the title or description, the last one also as a prefix; at most ${MAX_SEARCH_WORDS} words`),
+    .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words, counted as runs of letters and digits (\`node.js\` is two)` })
+    .description(
+      `Words that must all appear in the title or description, the last one also as a prefix; at most ${MAX_SEARCH_WORDS} words, ` +
+        'counted as runs of letters and digits (`node.js` and `real-time` count two each)',
+    ),
   sort: Joi.string()
     .valid(...OFFERING_SORTS)
     .default('created')

@@ -18,7 +18,7 @@ const LIST_DESCRIPTION =
   'with few matches), otherwise up to `CATALOGUE_EXACT_COUNT_LIMIT` (default 1,000) items; beyond, it is an estimate ' +
   '(from statistics, or for `status=available` from a sample of the table). Counts are cached for up to a minute and a ' +
   'few seconds. Every read is bounded: one that still runs past the statement timeout is a 503 `query_timeout` with ' +
-  '`Retry-After`. Unknown parameters and malformed values are a 400 naming the parameter.';
+  '`Retry-After`. Unknown parameters, parameters given twice and malformed values are a 400 naming the parameter.';
 
 export const catalogueOperations: readonly OperationDoc[] = ALL_OFFERING_KINDS.flatMap((kind): OperationDoc[] => {
   const { plural } = OFFERING_KINDS[kind];
