@@ -109,6 +109,20 @@ for (const kind of ALL_OFFERING_KINDS) {
         expect(detail.headers.get('etag')).to.equal('"1"');
       });
 
+      it('answers a retry with the same Idempotency-Key with the same item, Location and ETag, creating nothing more', async () => {
+        const body = newItem();
+        const headers = { 'idempotency-key': `create-${Date.now()}-${Math.random()}` };
+        const first = await server.api.post(paths.list, body, { token: staff.access, headers });
+        expect(first.status).to.equal(201);
+        const retry = await server.api.post(paths.list, body, { token: staff.access, headers });
+        expect(retry.status).to.equal(201);
+        expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+        expect(retry.body).to.deep.equal(first.body);
+        expect(retry.headers.get('location')).to.equal(first.headers.get('location'));
+        expect(retry.headers.get('etag')).to.equal('"1"');
+        expect(await server.db(items).where({ title: body.title }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+      });
+
       it('shows the new item at once in lists and in searches by its English and Korean words', async () => {
         const body = newItem();
         const { id } = (await created(body)).body;

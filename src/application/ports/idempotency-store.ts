@@ -1,6 +1,8 @@
 export interface StoredResponse {
   readonly status: number;
   readonly body: unknown;
+  /** The headers a replay gives again, by name. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export type IdempotencyClaim =

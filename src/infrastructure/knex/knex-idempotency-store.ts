@@ -16,6 +16,7 @@ interface IdempotencyRow {
   state: 'in_progress' | 'completed';
   response_status: number | null;
   response_body: unknown;
+  response_headers: Record<string, string> | null;
   created_at: Date;
   expires_at: Date;
 }
@@ -39,18 +40,18 @@ export class KnexIdempotencyStore implements IdempotencyStore {
       // Take the record over only if nobody else did meanwhile.
       const taken = await this.db('idempotency_records')
         .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
-        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) });
+        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) });
       return taken === 1 ? { outcome: 'claimed' } : this.claim(userId, key, requestHash, now);
     }
     if (row.request_hash !== requestHash) return { outcome: 'mismatch' };
     if (row.state === 'in_progress') return { outcome: 'in_progress' };
-    return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_body } };
+    return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_body, headers: row.response_headers ?? {} } };
   }
 
   async complete(userId: number, key: string, response: StoredResponse): Promise<void> {
     await this.db('idempotency_records')
       .where({ user_id: userId, key })
-      .update({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body) });
+      .update({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body), response_headers: JSON.stringify(response.headers) });
   }
 
   async release(userId: number, key: string): Promise<void> {

@@ -13,6 +13,9 @@ const HEADER = 'Idempotency-Key';
 /** Statuses that must not be replayed: the client should be able to retry them for real. */
 const NOT_REPLAYED = new Set([401, 409, 429]);
 
+/** Headers of a response that belong to what it answered, and are given again with it. */
+const REPLAYED_HEADERS = ['Location', 'ETag'] as const;
+
 /**
  * `Idempotency-Key` support: the first completed response for (user, key) is stored and
  * replayed for a retry of the same request (`Idempotent-Replayed: true`) without performing
@@ -36,6 +39,7 @@ export function idempotent(container: Container): Middleware {
       ctx.status = claim.response.status;
       if (claim.response.status >= 400) ctx.type = PROBLEM_CONTENT_TYPE;
       ctx.body = withRequestId(claim.response.body, claim.response.status, ctx.state.requestId);
+      for (const [name, value] of Object.entries(claim.response.headers)) if ((REPLAYED_HEADERS as readonly string[]).includes(name)) ctx.set(name, value);
       ctx.set('Idempotent-Replayed', 'true');
       return;
     }
@@ -43,11 +47,11 @@ export function idempotent(container: Container): Middleware {
     let response: StoredResponse | null = null;
     try {
       await next();
-      response = { status: ctx.status, body: ctx.body ?? null };
+      response = { status: ctx.status, body: ctx.body ?? null, headers: replayedHeaders(ctx.response.headers) };
     } catch (error) {
       if (error instanceof DomainError) {
         const problem = problemFromDomainError(error);
-        response = { status: problem.status, body: problem };
+        response = { status: problem.status, body: problem, headers: {} };
       }
       throw error;
     } finally {
@@ -70,6 +74,15 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+function replayedHeaders(headers: Readonly<Record<string, unknown>>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = headers[name.toLowerCase()];
+    if (typeof value === 'string') kept[name] = value;
+  }
+  return kept;
 }
 
 function withRequestId(body: unknown, status: number, requestId: string): unknown {
