@@ -221,6 +221,21 @@ for (const kind of ALL_OFFERING_KINDS) {
         expect((await row(item.id)).version).to.equal(2);
       });
 
+      it('answers each change with the item as that change left it, whatever changes follow at once', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const { body: item } = await created(newItem({ price: '40000' }));
+          // The first sends the price the item has: a change of nothing, at version 1 if it comes first.
+          const prices = Array.from({ length: 12 }, (_, i) => `${40000 + i}.00`);
+          const answers = await Promise.all(prices.map((price) => patch(item.id, { price }, { 'if-match': '"1"' })));
+          for (const [i, res] of answers.entries()) {
+            if (res.status !== 200) continue;
+            expect(res.body.price, `round ${round}, change ${i}`).to.equal(prices[i]);
+            expect(res.headers.get('etag'), `round ${round}, change ${i}`).to.equal(i === 0 ? '"1"' : '"2"');
+          }
+          expect(answers.filter((res, i) => i > 0 && res.status === 200)).to.have.length(1);
+        }
+      });
+
       it('checks the window as changed: an end moved before the start is a 400 naming end_at', async () => {
         const { body: item } = await created();
         const res = await patch(item.id, { end_at: iso(-2 * DAY_MS) }, { 'if-match': '"1"' });

@@ -42,6 +42,6 @@ export class ChangeOfferingHandler {
       return { changed: true, result: updated };
     });
     if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'update', kind, itemId: id });
-    return { id: result.id, version: result.version };
+    return { id: result.id, version: result.version, details: result.details };
   }
 }

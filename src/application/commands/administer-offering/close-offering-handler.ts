@@ -40,6 +40,6 @@ export class CloseOfferingHandler {
       return { changed: true, result: updated };
     });
     if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'close', kind, itemId: id });
-    return { id: result.id, version: result.version };
+    return { id: result.id, version: result.version, details: result.details };
   }
 }

@@ -32,6 +32,6 @@ export class CreateOfferingHandler {
       return item;
     });
     await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'create', kind, itemId: created.id });
-    return { id: created.id, version: created.version };
+    return { id: created.id, version: created.version, details: created.details };
   }
 }

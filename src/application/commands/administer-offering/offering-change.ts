@@ -27,10 +27,14 @@ export function audited(details: OfferingDetails, fields: readonly (typeof OFFER
 
 const auditText = (value: OfferingDetails[keyof OfferingDetails]): string => (value instanceof Date ? value.toISOString() : value.toString());
 
-/** What a change returns: the item's id and its version after the change. */
+/**
+ * What a change returns: the item's id, and its version and details as the change left them (a
+ * later change may already have followed it when the answer is written).
+ */
 export interface ChangedOffering {
   readonly id: number;
   readonly version: number;
+  readonly details: OfferingDetails;
 }
 
 const EVENT_OF_ACTION = {

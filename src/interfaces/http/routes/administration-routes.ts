@@ -3,6 +3,7 @@ import { ChangeOfferingHandler } from '../../../application/commands/administer-
 import { CloseOfferingHandler } from '../../../application/commands/administer-offering/close-offering-handler';
 import { CreateOfferingHandler } from '../../../application/commands/administer-offering/create-offering-handler';
 import { DeleteOfferingHandler } from '../../../application/commands/administer-offering/delete-offering-handler';
+import type { ChangedOffering } from '../../../application/commands/administer-offering/offering-change';
 import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
 import { ListAuditTrailHandler } from '../../../application/queries/list-audit-trail/list-audit-trail-handler';
 import type { OfferingDetails } from '../../../domain/offering-details';
@@ -29,11 +30,15 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
   const getOffering = container.get(GetOfferingHandler);
   const auditTrail = container.get(ListAuditTrailHandler);
 
-  /** Answers with the item as it is now, and its version as the ETag. */
-  const respondWithItem = async (ctx: Context, kind: OfferingKind, id: number) => {
-    const item = await getOffering.execute({ kind, id, userId: currentUserId(ctx) });
-    ctx.set('ETag', entityTag(item.version));
-    ctx.body = serializeOffering(item);
+  /**
+   * Answers with the item as the change left it, and that version as the ETag: a change made by
+   * someone else just after is not shown as this one's. Its registrations are as they are now.
+   */
+  const respondWithItem = async (ctx: Context, kind: OfferingKind, changed: ChangedOffering) => {
+    const item = await getOffering.execute({ kind, id: changed.id, userId: currentUserId(ctx) });
+    const { title, description, price, startAt, endAt } = changed.details;
+    ctx.set('ETag', entityTag(changed.version));
+    ctx.body = serializeOffering(Object.assign(item, { title, description, price: price.toString(), startAt, endAt, version: changed.version }));
   };
 
   for (const kind of ALL_OFFERING_KINDS) {
@@ -44,21 +49,19 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
       const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails });
       ctx.status = 201;
       ctx.set('Location', `/api/${plural}/${created.id}/`);
-      await respondWithItem(ctx, kind, created.id);
+      await respondWithItem(ctx, kind, created);
     });
 
     router.patch(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
       const versions = expectedVersions(ctx.get('If-Match') || undefined, { required: true });
       const body = validate(changeOfferingBody, ctx.request.body);
-      await change.execute({ staffUserId: currentUserId(ctx), kind, id, changes: toDetails(body), expectedVersions: versions });
-      await respondWithItem(ctx, kind, id);
+      await respondWithItem(ctx, kind, await change.execute({ staffUserId: currentUserId(ctx), kind, id, changes: toDetails(body), expectedVersions: versions }));
     });
 
     router.post(`/api/${plural}/:id/close`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
-      await close.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) });
-      await respondWithItem(ctx, kind, id);
+      await respondWithItem(ctx, kind, await close.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) }));
     });
 
     router.delete(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
