@@ -94,6 +94,21 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     expect(isCalendarTimestamp('2026-11-28T24:00:00.000000Z')).to.equal(false);
   });
 
+  it('says why a JSON body is refused: malformed, not an object, or holding __proto__', async () => {
+    const cases: ReadonlyArray<readonly [string, RegExp]> = [
+      ['{"email": ', /not valid JSON/],
+      ['null', /must be a JSON object/],
+      ['"x"', /must be a JSON object/],
+      ['5', /must be a JSON object/],
+      ['{"email": "a@example.com", "password": "x", "__proto__": {"admin": true}}', /__proto__/],
+    ];
+    for (const [rawBody, detail] of cases) {
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody, headers: { 'content-type': 'application/json' } });
+      expect(res.status, rawBody).to.equal(400);
+      expect(res.body.detail, rawBody).to.match(detail);
+    }
+  });
+
   it('reads a whole number of a query string only in digits, and each parameter only once', async () => {
     for (const path of ['/api/courses/', '/api/me/payments/']) {
       for (const [name, value] of [['page', '1e2'], ['page', '2.0'], ['page', '%2B2'], ['page', '%202'], ['page', '2%0A'], ['page_size', '0x10'], ['page_size', '1E1'], ['page', '']]) {

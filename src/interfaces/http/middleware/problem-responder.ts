@@ -64,7 +64,7 @@ export function problemResponder(logger: Logger): Middleware {
       const status = clientErrorStatus(error as HttpLikeError);
       if (status) {
         if (status === 401) ctx.set('WWW-Authenticate', 'Bearer');
-        send(ctx, problemFromStatus(status, clientErrorDetail(status)));
+        send(ctx, problemFromStatus(status, clientErrorDetail(status, error)));
         return;
       }
       logger.error({ err: error }, 'unhandled error');
@@ -78,10 +78,18 @@ function clientErrorStatus(error: HttpLikeError): number | null {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
 }
 
-function clientErrorDetail(status: number): string {
+/** What the JSON body parser refuses besides malformed JSON, by its error's message. */
+const BODY_REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/only supports object and array/, 'The request body must be a JSON object.'],
+  [/forbidden prototype property/, 'The request body must not hold a "__proto__" key.'],
+];
+
+function clientErrorDetail(status: number, error: unknown): string {
   switch (status) {
-    case 400:
-      return 'The request body is not valid JSON.';
+    case 400: {
+      const message = error instanceof Error ? error.message : '';
+      return BODY_REFUSALS.find(([pattern]) => pattern.test(message))?.[1] ?? 'The request body is not valid JSON.';
+    }
     case 401:
       return 'A valid access token is required (Authorization: Bearer <token>).';
     case 413:
