@@ -284,6 +284,25 @@ describe('Auth', () => {
       expect(await server.db('payments').count<{ n: string }[]>({ n: '*' })).to.deep.equal(before);
     });
 
+    it('refuses the token of a deactivated account at once where a payment or a registration would change, with 401 and nothing written', async () => {
+      const user = await createUser(api());
+      const [id, other] = [await createOffering(server.db, 'test'), await createOffering(server.db, 'test')];
+      const pay = { amount: '45000.00', payment_method: 'card' };
+      const paid = await api().post(kindPaths('test').register(id), pay, { token: user.access });
+      expect(paid.status).to.equal(201);
+      await server.db('users').where({ id: user.id }).update({ is_active: false });
+      const payments = () => server.db('payments').where({ user_id: user.id }).orderBy('id').select('id', 'status');
+      const before = await payments();
+      const refused = [
+        await api().post(kindPaths('test').register(other), pay, { token: user.access }),
+        await api().post(`/api/payments/${paid.body.payment_id}/cancel/`, {}, { token: user.access }),
+        await api().post(kindPaths('test').complete(id), undefined, { token: user.access }),
+      ];
+      expect(refused.map((res) => [res.status, res.body.code])).to.deep.equal(Array(3).fill([401, 'invalid_token']));
+      expect(await payments()).to.deep.equal(before);
+      expect((await api().get('/api/tests/?page_size=1', { token: user.access })).status, 'reads trust the token until it expires').to.equal(200);
+    });
+
     it('accepts a valid access token', async () => {
       const user = await createUser(api());
       const res = await callProtected(user.access, user.refresh);

@@ -9,6 +9,7 @@ import { HttpMetrics } from '../../infrastructure/metrics/http-metrics';
 import { authenticate } from './middleware/authenticate';
 import { problemResponder } from './middleware/problem-responder';
 import { rateLimit } from './middleware/rate-limit';
+import { requireActiveUser } from './middleware/require-active-user';
 import { guardRequestLine } from './middleware/request-line-guard';
 import { requestContext } from './middleware/request-context';
 import { requestId } from './middleware/request-id';
@@ -49,6 +50,7 @@ export function buildRouter(container: Container, requireAuth: Middleware): Rout
     router,
     container,
     requireAuth,
+    requireActiveUser: requireActiveUser(container),
     limitReads: rateLimit(container, { name: 'reads', limit: readsPerMinute, windowSeconds: 60, per: 'user', whenUnavailable: 'open' }),
     limitAnonymousReads: rateLimit(container, { name: 'anonymous-reads', limit: anonymousReadsPerMinute, windowSeconds: 60, per: 'address', whenUnavailable: 'open' }),
   };

@@ -12,7 +12,7 @@ import { validate, validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
 
-export function registerPaymentRoutes({ router, container, requireAuth, limitReads }: RouteContext): void {
+export function registerPaymentRoutes({ router, container, requireAuth, requireActiveUser, limitReads }: RouteContext): void {
   // Use cases resolved once, when the routes are built.
   const listMyPayments = container.get(ListMyPaymentsHandler);
   const getMyPayment = container.get(GetMyPaymentHandler);
@@ -39,7 +39,7 @@ export function registerPaymentRoutes({ router, container, requireAuth, limitRea
     ctx.body = serializePayment(entry);
   });
 
-  router.post('/api/payments/:id/cancel', requireAuth, idempotent(container), async (ctx) => {
+  router.post('/api/payments/:id/cancel', requireAuth, requireActiveUser, idempotent(container), async (ctx) => {
     const paymentId = parseId(ctx.params.id);
     const body = validate(cancelBody, ctx.request.body);
     const cancelled = await cancelPayment.execute({

@@ -15,7 +15,7 @@ import { validate } from '../validation';
 import type { RouteContext } from './route-context';
 
 /** Apply / enroll and complete, for tests and courses alike; names come from the kinds table. */
-export function registerRegistrationRoutes({ router, container, requireAuth }: RouteContext): void {
+export function registerRegistrationRoutes({ router, container, requireAuth, requireActiveUser }: RouteContext): void {
   const offerings = container.get<OfferingSnapshots>(OFFERING_SNAPSHOTS);
   const idempotency = idempotent(container);
   const registerForOffering = container.get(RegisterForOfferingHandler);
@@ -27,7 +27,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth }: R
   for (const kind of ALL_OFFERING_KINDS) {
     const names = OFFERING_RESOURCES[kind];
 
-    router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, idempotency, throttle, async (ctx) => {
+    router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, requireActiveUser, idempotency, throttle, async (ctx) => {
       const itemId = parseId(ctx.params.id);
       let body: RegisterBody;
       try {
@@ -55,7 +55,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth }: R
       };
     });
 
-    router.post(`/api/${names.plural}/:id/complete`, requireAuth, async (ctx) => {
+    router.post(`/api/${names.plural}/:id/complete`, requireAuth, requireActiveUser, async (ctx) => {
       const itemId = parseId(ctx.params.id);
       const completed = await completeRegistration.execute({ kind, itemId, userId: currentUserId(ctx) });
       ctx.body = {
