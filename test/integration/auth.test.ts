@@ -416,6 +416,19 @@ describe('Auth', () => {
       }
     });
 
+    it('refuses a refresh token past its end without taking it for a reused one: the session is not revoked', async () => {
+      const user = await createUser(api());
+      const rotated = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });
+      expect(rotated.status).to.equal(200);
+      // The stored end passes while the token is still within its own (a clock a little ahead).
+      const familyOf = (token: string) => (jwt.decode(token) as { fam: string }).fam;
+      await server.db('refresh_tokens').where({ family_id: familyOf(rotated.body.refresh) }).whereNull('revoked_at').update({ expires_at: new Date(Date.now() - 1_000) });
+      const late = await api().post('/api/auth/token/refresh/', { refresh: rotated.body.refresh });
+      expect(late.status).to.equal(401);
+      expect(late.body.detail).to.not.match(/already used/);
+      expect(await server.db('refresh_tokens').where({ family_id: familyOf(rotated.body.refresh) }).whereNotNull('revoked_at').count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+    });
+
     it('lets only one of two concurrent rotations of one token succeed', async () => {
       const user = await createUser(api());
       const answers = await Promise.all([

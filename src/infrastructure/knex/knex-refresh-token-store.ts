@@ -47,6 +47,9 @@ export class KnexRefreshTokenStore implements RefreshTokenStore {
         await this.save(userId, replacement, trx);
         return 'rotated';
       }
+      // A token past its end that was never used is refused, and is no sign of theft.
+      const unused = await trx('refresh_tokens').where({ token_hash: hashToken(presented), user_id: userId }).whereNull('revoked_at').first('id');
+      if (unused) return 'unknown';
       await this.revokeFamilyIn(trx, family.family_id, now);
       return 'reused';
     });
