@@ -147,6 +147,24 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     }
   });
 
+  it('with ALLOWED_HOSTS, serves only the hosts named there, so that no link names another', () =>
+    withTestServer({ ALLOWED_HOSTS: 'api.example.com, .example.org, 127.0.0.1' }, async (own) => {
+      const reader = await createUser(own.api);
+      await createOffering(own.db, 'course');
+      await createOffering(own.db, 'course');
+      const get = (host: string) => rawGet(own.running.port, '/api/courses/?page_size=1', { host, authorization: `Bearer ${reader.access}` });
+      for (const host of ['api.example.com', 'API.Example.com:8443', 'example.org', 'www.example.org:80']) {
+        const res = await get(host);
+        expect(res.status, host).to.equal(200);
+        expect(new URL(JSON.parse(res.body).next).host, host).to.equal(new URL(`http://${host}`).host);
+      }
+      for (const host of ['evil.example', 'api.example.com.evil.example', 'notexample.org', 'localhost:8000']) {
+        const res = await get(host);
+        expect(res.status, host).to.equal(400);
+        expect(JSON.parse(res.body).detail, host).to.match(/ALLOWED_HOSTS/);
+      }
+    }));
+
   it('refuses request targets longer than a URL of the API with 414, and oversized request lines with a problem too', async () => {
     const long = await server.api.get(`/api/tests/?search=${'x'.repeat(5_000)}`, { token: user.access });
     expect(long.status).to.equal(414);

@@ -102,6 +102,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).to.throw(ConfigError, /PORT/);
     expect(() => loadConfig({ ...base, ACCESS_TOKEN_TTL: 'soon' })).to.throw(ConfigError, /ACCESS_TOKEN_TTL/);
     expect(() => loadConfig({ ...base, SEARCH_ENGINE: 'meilisearch' })).to.throw(ConfigError, /MEILISEARCH_URL/);
+    expect(() => loadConfig({ ...base, ALLOWED_HOSTS: 'https://api.example.com/' })).to.throw(ConfigError, /ALLOWED_HOSTS/);
+    expect(loadConfig({ ...base, ALLOWED_HOSTS: ' API.example.com, .example.org ,,' }).allowedHosts).to.deep.equal(['api.example.com', '.example.org']);
   });
 
   it('serves metrics on ports of their own, 9464 for the API and 9465 for the worker, off with 0 or empty, never on PORT', () => {

@@ -49,6 +49,11 @@ export interface Config {
   };
   /** Origins allowed to call the API from a browser; empty disables CORS, `*` allows any. */
   readonly corsOrigins: readonly string[];
+  /**
+   * The host names requests may name (`Host`, or `X-Forwarded-Host` behind a trusted proxy), as
+   * Django's `ALLOWED_HOSTS`: a name, `.example.com` for it and its subdomains, or `*`. Empty: any.
+   */
+  readonly allowedHosts: readonly string[];
   readonly lock: {
     readonly waitMs: number;
     readonly leaseMs: number;
@@ -169,6 +174,7 @@ const schema = Joi.object({
   SIGNUP_MAX_PER_IP: Joi.number().integer().min(1).default(20),
   SIGNUP_THROTTLE_WINDOW: duration.default('1h'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  ALLOWED_HOSTS: Joi.string().pattern(/^[A-Za-z0-9.*:[\], -]*$/).allow('').default(''),
   REGISTRATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
   READS_PER_MINUTE: Joi.number().integer().min(0).default(600),
   ANONYMOUS_READS_PER_MINUTE: Joi.number().integer().min(0).default(300),
@@ -294,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymousReadsPerMinute: value.ANONYMOUS_READS_PER_MINUTE,
     },
     corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
+    allowedHosts: (value.ALLOWED_HOSTS as string).split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },
     maxResultWindow: value.MAX_RESULT_WINDOW,

@@ -74,7 +74,7 @@ export function createApp({ container }: AppContainer): Koa {
     .use(requestLogger(logger))
     .use(problemResponder(logger))
     .use(corsPolicy(config.corsOrigins))
-    .use(requestSteps(securityHeaders(), guardRequestLine(), ignoreTrailingSlash(), requireJsonBody()))
+    .use(requestSteps(securityHeaders(), guardRequestLine(config.allowedHosts), ignoreTrailingSlash(), requireJsonBody()))
     .use(jsonBody({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))
     .use(limitJsonDepth())
     .use(router.routes())
