@@ -31,19 +31,27 @@ export async function runWriteLoadThroughACrash(options: {
   const since = new Date();
   const baseUrl = `http://127.0.0.1:${port}`;
   let api = await startApi(baseUrl, port);
-  const crash = setTimeout(() => {
-    api.kill('SIGKILL');
-    void once(api, 'exit').then(async () => {
-      api = await startApi(baseUrl, port);
-    });
-  }, (options.durationSeconds * 1000) / 2);
+  const restart = { done: Promise.resolve() };
+  let crash: NodeJS.Timeout | undefined;
+  // Halfway through the timed load, after the users have logged in.
+  const crashHalfway = () => {
+    crash = setTimeout(() => {
+      const killed = once(api, 'exit');
+      api.kill('SIGKILL');
+      restart.done = killed.then(async () => {
+        api = await startApi(baseUrl, port);
+      });
+    }, (options.durationSeconds * 1000) / 2);
+  };
   let result: WriteLoadResult;
   try {
-    result = await runWriteLoad({ baseUrl, db, users: options.users, connections: options.connections, durationSeconds: options.durationSeconds });
+    result = await runWriteLoad({ baseUrl, db, users: options.users, connections: options.connections, durationSeconds: options.durationSeconds, onLoadStart: crashHalfway });
   } finally {
     clearTimeout(crash);
-    api.kill('SIGTERM');
-    await once(api, 'exit');
+    // A restart still under way when the load ends (a slow start) finishes first, so that the
+    // process stopped here is the last one started, not the killed one, whose exit has passed.
+    await restart.done.catch(() => undefined);
+    await stopApi(api);
   }
 
   const reconciler = createContainer({ ...config, reconcile: { ...config.reconcile, afterMs: 0 } }, { logger: createLogger('warn') });
@@ -62,6 +70,13 @@ export async function runWriteLoadThroughACrash(options: {
   const emails = Array.from({ length: options.users }, (_, i) => seedUserEmail(i + 2));
   const userIds = (await db('users').whereIn('email', emails).select('id')).map((row: { id: number }) => row.id);
   return { ...result, reconciled, moneyViolations: await moneyInvariantViolations(db, userIds, since) };
+}
+
+async function stopApi(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function startApi(baseUrl: string, port: number): Promise<ChildProcess> {

@@ -35,6 +35,8 @@ export async function runWriteLoad(options: {
   readonly users: number;
   readonly connections: number;
   readonly durationSeconds: number;
+  /** Called when the timed load begins, once the users are logged in. */
+  readonly onLoadStart?: () => void;
 }): Promise<WriteLoadResult> {
   const { baseUrl, db } = options;
   const post = (path: string, body: unknown, token?: string) =>
@@ -72,6 +74,7 @@ export async function runWriteLoad(options: {
   const statuses: Record<number, number> = {};
   let errors = 0;
   const deadline = Date.now() + options.durationSeconds * 1000;
+  options.onLoadStart?.();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)];
 
   const worker = async () => {
