@@ -3,7 +3,7 @@ import type { OfferingKind } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { requestHash } from '../../src/interfaces/http/middleware/idempotency';
 import { createOffering, kindPaths } from '../support/offerings';
-import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
 import { type TestUser, createUser, uniqueName } from '../support/users';
 
 const PAY = { amount: '45000.00', payment_method: 'card' };
@@ -121,16 +121,27 @@ describe('Payments', () => {
       expect((await list('?payment_type=test&status=paid')).body.count).to.equal(0);
     });
 
-    it('filters by from and to, inclusive, on the UTC date of paid_at', async () => {
+    it('filters by from and to, inclusive, on the UTC date of paid_at, whatever time zone the database is set to', async () => {
       const { paymentId } = await buy('test');
       await server.db('payments').where({ id: paymentId }).update({ paid_at: new Date('2026-03-10T23:59:59.999Z') });
       const other = await buy('test');
       await server.db('payments').where({ id: other.paymentId }).update({ paid_at: new Date('2026-03-11T00:00:00.000Z') });
-      const ids = async (query: string) => (await list(query)).body.results.map((p: { id: number }) => p.id);
-      expect(await ids('?from=2026-03-10&to=2026-03-10')).to.deep.equal([paymentId]);
-      expect(await ids('?from=2026-03-11&to=2026-03-11')).to.deep.equal([other.paymentId]);
-      expect(await ids('?from=2026-03-10&to=2026-03-11')).to.deep.equal([other.paymentId, paymentId]);
-      expect(await ids('?to=2026-03-09')).to.deep.equal([]);
+      const expectDays = async (api: TestServer['api']) => {
+        const ids = async (query: string) => (await api.get(`/api/me/payments/${query}`, { token: user.access })).body.results.map((p: { id: number }) => p.id);
+        expect(await ids('?from=2026-03-10&to=2026-03-10')).to.deep.equal([paymentId]);
+        expect(await ids('?from=2026-03-11&to=2026-03-11')).to.deep.equal([other.paymentId]);
+        expect(await ids('?from=2026-03-10&to=2026-03-11')).to.deep.equal([other.paymentId, paymentId]);
+        expect(await ids('?to=2026-03-09')).to.deep.equal([]);
+      };
+      await expectDays(server.api);
+      // A database (or a managed server) set to another zone: new connections start in it.
+      const database = new URL(server.config.databaseUrl).pathname.slice(1);
+      await server.db.raw(`ALTER DATABASE ?? SET timezone = 'Asia/Seoul'`, [database]);
+      try {
+        await withTestServer({}, (seoul) => expectDays(seoul.api));
+      } finally {
+        await server.db.raw('ALTER DATABASE ?? RESET timezone', [database]);
+      }
     });
 
     it('searches words in the item title, all of them, case-insensitively', async () => {

@@ -33,9 +33,10 @@ export interface KnexOptions {
  * JIT compilation is off for every connection: PostgreSQL compiles a query whose estimated cost
  * crosses `jit_above_cost`, which a bounded catalogue read's estimate does (its walk is costed as
  * if it read the whole index), and the compilation alone took 40–80 ms for reads that run in a
- * few milliseconds.
+ * few milliseconds. The session's time zone is UTC whatever the server's or the database's is, so
+ * that dates and instants mean the same on every deployment (and arrive as `+00`).
  */
-const SESSION_OPTIONS = '-c jit=off';
+const SESSION_OPTIONS = '-c jit=off -c timezone=UTC';
 
 export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs, workMem }: KnexOptions = {}): Knex {
   return knex({

@@ -91,8 +91,10 @@ export class KnexPaymentHistory implements PaymentHistory {
     // Written as literals: a generic plan rebuilds a bound list for every row it tests.
     else query.whereRaw(`p.status in (${sqlStringList(PAYMENT_STATUSES)})`);
     if (filter.kind) query.where('p.payment_type', hiddenFromPlanner(this.db, filter.kind, 'text'));
-    if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`? AT TIME ZONE 'UTC'`, [hiddenFromPlanner(this.db, filter.from, 'date')]));
-    if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(? + 1) AT TIME ZONE 'UTC'`, [hiddenFromPlanner(this.db, filter.to, 'date')]));
+    // Midnight UTC of each day: a date read `AT TIME ZONE` would be taken as midnight of the
+    // session's zone first, so it is made a timestamp without one.
+    if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`(?)::timestamp AT TIME ZONE 'UTC'`, [hiddenFromPlanner(this.db, filter.from, 'date')]));
+    if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(? + 1)::timestamp AT TIME ZONE 'UTC'`, [hiddenFromPlanner(this.db, filter.to, 'date')]));
     for (const word of filter.words) query.where('p.item_title', 'ilike', `%${escapeLike(word)}%`);
     return query;
   }
