@@ -147,6 +147,19 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     }
   });
 
+  it('builds links from the checked Host, not from a request target in absolute form', async () => {
+    await createOffering(server.db, 'course');
+    await createOffering(server.db, 'course');
+    for (const target of ['http://256.0.0.1/api/courses/?page_size=1', 'http://evil.example/api/courses/?page_size=1', 'http://[x]/api/courses/?page_size=1']) {
+      const res = await rawGet(server.running.port, target, { host: 'api.example.com', authorization: `Bearer ${user.access}` });
+      expect(res.status, target).to.equal(200);
+      const next = new URL(JSON.parse(res.body).next);
+      expect(next.host, target).to.equal('api.example.com');
+      expect(next.pathname, target).to.match(/^\/api\/courses\/?$/);
+      expect(next.searchParams.get('page_size'), target).to.equal('1');
+    }
+  });
+
   it('with ALLOWED_HOSTS, serves only the hosts named there, so that no link names another', () =>
     withTestServer({ ALLOWED_HOSTS: 'api.example.com, .example.org, 127.0.0.1' }, async (own) => {
       const reader = await createUser(own.api);

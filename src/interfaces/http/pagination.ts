@@ -19,7 +19,10 @@ export interface Envelope<T> {
  * the parameter); the other parameters are kept as the client sent them.
  */
 export function linkWith(ctx: Context, changes: Readonly<Record<string, string | number | null>>): string {
-  const url = new URL(ctx.originalUrl, `${ctx.protocol}://${ctx.host}`);
+  // A request target in absolute form (`GET http://other.example/api/tests/`) names a host of
+  // its own, unchecked and possibly no URL's: links keep to the path and the checked `Host`.
+  const target = ctx.originalUrl.startsWith('/') ? ctx.originalUrl : `${ctx.path}${ctx.search}`;
+  const url = new URL(`${ctx.protocol}://${ctx.host}${target}`);
   for (const [name, value] of Object.entries(changes)) {
     if (value === null) url.searchParams.delete(name);
     else url.searchParams.set(name, String(value));
