@@ -94,6 +94,22 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     expect(isCalendarTimestamp('2026-11-28T24:00:00.000000Z')).to.equal(false);
   });
 
+  it('refuses a lone surrogate in a field or its name with a 400 naming it, replayed under its Idempotency-Key', async () => {
+    const id = await createOffering(server.db, 'test');
+    for (const [rawBody, field] of [
+      ['{"amount": "45000", "payment_method": "card", "\\ud800": 1}', 'non_field_errors'],
+      ['{"amount": "45000", "payment_method": "card\\udc00"}', 'payment_method'],
+    ] as const) {
+      const headers = { 'content-type': 'application/json', 'idempotency-key': `surrogate-${Math.random()}` };
+      const first = await server.api.post(`/api/tests/${id}/apply/`, undefined, { token: user.access, rawBody, headers });
+      expect(first.status, rawBody).to.equal(400);
+      expect(first.body.code, rawBody).to.equal('validation_failed');
+      expect(Object.keys(first.body.errors), rawBody).to.deep.equal([field]);
+      const retry = await server.api.post(`/api/tests/${id}/apply/`, undefined, { token: user.access, rawBody, headers });
+      expect([retry.status, retry.headers.get('idempotent-replayed')], rawBody).to.deep.equal([400, 'true']);
+    }
+  });
+
   it('says why a JSON body is refused: malformed, not an object, or holding __proto__', async () => {
     const cases: ReadonlyArray<readonly [string, RegExp]> = [
       ['{"email": ', /not valid JSON/],

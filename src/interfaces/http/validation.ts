@@ -40,8 +40,10 @@ function validateInput<T>(schema: Joi.Schema<T>, input: unknown): T {
   // looked up on an object.
   const errors = new Map<string, string[]>();
   const add = (field: string, message: string) => errors.set(field, [...(errors.get(field) ?? []), message]);
-  // PostgreSQL text cannot hold NUL characters: refuse them here rather than fail in the driver.
-  for (const field of fieldsWithNul(input, [])) add(field, 'Must not contain NUL characters.');
+  // PostgreSQL text cannot hold NUL characters, nor JSON a lone surrogate (`"\ud800"`): refuse
+  // them here rather than fail in the driver, or when the answer naming them is stored.
+  for (const field of fieldsWith(holdsNul, input, [])) add(field, 'Must not contain NUL characters.');
+  for (const field of fieldsWith(holdsLoneSurrogate, input, [])) add(field, 'Must be valid Unicode text: it holds a lone surrogate.');
   // Joi passes over a key named `__proto__` (an own key of a parsed query string or JSON body),
   // where it refuses every other name it does not know.
   for (const field of fieldsNamedProto(input, [])) add(field, sentence(`${field.split('.').pop()} is not allowed`));
@@ -68,10 +70,13 @@ function fieldsNamedProto(value: unknown, path: string[]): string[] {
   return Object.entries(value).flatMap(([key, inner]) => (key === '__proto__' ? [[...path, key].join('.')] : fieldsNamedProto(inner, [...path, key])));
 }
 
-function fieldsWithNul(value: unknown, path: string[]): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path.join('.') || NON_FIELD_ERRORS] : [];
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const holdsNul = (text: string): boolean => text.includes('\u0000');
+const holdsLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+
+/** The fields whose text `holds` something; a field whose name does is reported as the input's. */
+function fieldsWith(holds: (text: string) => boolean, value: unknown, path: string[]): string[] {
+  if (typeof value === 'string') return holds(value) ? [path.join('.') || NON_FIELD_ERRORS] : [];
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) =>
-    key.includes('\u0000') ? [NON_FIELD_ERRORS] : fieldsWithNul(inner, [...path, key]),
-  );
+  return Object.entries(value).flatMap(([key, inner]) => (holds(key) ? [NON_FIELD_ERRORS] : fieldsWith(holds, inner, [...path, key])));
 }

@@ -6,6 +6,7 @@ import { IDEMPOTENCY_STORE, type IdempotencyStore, type StoredResponse } from '.
 import { DomainError, ValidationFailed } from '../../../domain/errors';
 import { IdempotencyKeyReused, IdempotentRequestInProgress } from '../request-errors';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError } from '../problem';
+import { LOGGER, type Logger } from '../../../infrastructure/logging/logger';
 import { currentUserId } from './authenticate';
 
 const HEADER = 'Idempotency-Key';
@@ -25,6 +26,7 @@ const REPLAYED_HEADERS = ['Location', 'ETag'] as const;
 export function idempotent(container: Container): Middleware {
   const store = container.get<IdempotencyStore>(IDEMPOTENCY_STORE);
   const clock = container.get<Clock>(CLOCK);
+  const logger = container.get<Logger>(LOGGER);
 
   return async (ctx, next) => {
     if (ctx.headers['idempotency-key'] === undefined) return next();
@@ -55,10 +57,25 @@ export function idempotent(container: Container): Middleware {
       }
       throw error;
     } finally {
-      if (response && response.status < 500 && !NOT_REPLAYED.has(response.status)) await store.complete(userId, key, response);
-      else await store.release(userId, key);
+      await settleClaim(userId, key, response);
     }
   };
+
+  /**
+   * Stores the answer for replays, or forgets the claim so that a retry runs. An answer that
+   * cannot be stored is not replayed: its claim is forgotten, and the answer is still given.
+   */
+  async function settleClaim(userId: number, key: string, response: StoredResponse | null): Promise<void> {
+    if (response && response.status < 500 && !NOT_REPLAYED.has(response.status)) {
+      try {
+        await store.complete(userId, key, response);
+        return;
+      } catch (error) {
+        logger.warn({ err: error }, 'an idempotent answer could not be stored; its key is released');
+      }
+    }
+    await store.release(userId, key);
+  }
 }
 
 /** Same method, path (with or without its trailing slash) and JSON body, whatever the key order. */
