@@ -47,7 +47,7 @@ export const catalogueListQuery = Joi.object<CatalogueListQuery>({
     .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words, counted as runs of letters and digits (\`node.js\` is two)` })
     .description(
       `Words that must all appear in the title or description, the last one also as a prefix; at most ${MAX_SEARCH_WORDS} words, ` +
-        'counted as runs of letters and digits (`node.js` and `real-time` count two each)',
+        'counted as runs of letters and digits of the lower-cased text (`node.js` and `real-time` count two each)',
     ),
   sort: Joi.string()
     .valid(...OFFERING_SORTS)

@@ -18,13 +18,17 @@ export const authOperations: readonly OperationDoc[] = [
     summary: 'Create an account',
     description:
       'Emails are unique case-insensitively and stored as given. Usernames: 1–150 letters, digits and `.@+-_`. ' +
-      'Passwords: 8–128 characters with at least one letter and one digit.',
+      'Passwords: 8–128 characters with at least one letter and one digit. Sign-ups from one address are limited ' +
+      '(`SIGNUP_MAX_PER_IP` per `SIGNUP_THROTTLE_WINDOW`), then 429 with `Retry-After`.',
     tag: 'auth',
     auth: false,
     body: signUpBody,
     bodyExample: { email: 'student@example.com', username: 'student', password: 'secret123' },
     success: { status: 201, description: 'The account was created.', schema: signUpResponse, example: { user } },
-    problems: [{ status: 400, codes: ['validation_failed'] }],
+    problems: [
+      { status: 400, codes: ['validation_failed'] },
+      { status: 429, codes: ['too_many_requests'] },
+    ],
   },
   {
     method: 'post',
