@@ -1,10 +1,15 @@
 import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { PaymentSettlement } from '../../src/application/payments/payment-settlement';
+import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
+import { KNEX } from '../../src/infrastructure/knex/create-knex';
+import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
 import { type TransactionalRepositories, UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work';
 import { type KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
 import { createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, startTestServer, withTestServer } from '../support/test-server';
-import { createUser } from '../support/users';
+import { type TestUser, createUser } from '../support/users';
 
 describe('Crash safety and per-user limits', () => {
   describe('a registration whose last transaction fails after the charge', () => {
@@ -76,6 +81,91 @@ describe('Crash safety and per-user limits', () => {
         expect(last?.body.code).to.equal('too_many_requests');
         expect(Number(last?.headers.get('retry-after'))).to.be.greaterThan(0);
         expect(await server.db('payments').where({ user_id: user.id })).to.have.length(3);
+      });
+    });
+  });
+
+  describe('a registration whose payment the reconciler settles while its charge is under way (its lock lost)', () => {
+    /** What the reconciler does meanwhile, given the payment's id and, once it exists, the charge. */
+    type Meanwhile = (settlement: PaymentSettlement, paymentId: number, charge: ChargeReceipt | null) => Promise<void>;
+
+    const registerWhile = async (when: 'before the charge is recorded' | 'after the charge is recorded', meanwhile: Meanwhile) => {
+      let server: TestServer | undefined;
+      try {
+        server = await startTestServer({}, {
+          configure: (container) => {
+            const real = container.get<PaymentGateway>(PAYMENT_GATEWAY);
+            const paymentOf = async (chargeKey: string) => (await container.get<Knex>(KNEX)('payments').where({ charge_key: chargeKey }).first()).id as number;
+            const racing: PaymentGateway = {
+              charge: async (request) => {
+                const settlement = container.get(PaymentSettlement);
+                const paymentId = await paymentOf(request.idempotencyKey);
+                if (when === 'before the charge is recorded') await meanwhile(settlement, paymentId, null);
+                const receipt = await real.charge(request);
+                if (when === 'after the charge is recorded') await meanwhile(settlement, paymentId, receipt);
+                return receipt;
+              },
+              refund: (request) => real.refund(request),
+              outcome: (key) => real.outcome(key),
+            };
+            container.unbind(PAYMENT_GATEWAY);
+            container.bind(PAYMENT_GATEWAY).toConstantValue(racing);
+          },
+        });
+        const user: TestUser = await createUser(server.api);
+        const id = await createOffering(server.db, 'test');
+        const res = await server.api.post(kindPaths('test').register(id), { amount: '45000', payment_method: 'card' }, { token: user.access });
+        const [payment] = await server.db('payments').where({ user_id: user.id });
+        const ledger = await server.db('simulated_gateway_ledger').whereIn('transaction_id', [payment.gateway_transaction_id ?? '']);
+        return {
+          res,
+          payment,
+          ledger: ledger.map((entry: { operation: string }) => entry.operation).sort(),
+          registrations: await server.db('test_registrations').where({ user_id: user.id, test_id: id }),
+          count: (await server.db('tests').where({ id }).first()).registration_count as number,
+          violations: await moneyInvariantViolations(server.db, [user.id]),
+        };
+      } finally {
+        await server?.running.close();
+      }
+    };
+
+    it('found uncharged before the charge was recorded: the charge is refunded, the client told so with 409, and nothing is kept', async () => {
+      const outcome = await registerWhile('before the charge is recorded', (settlement, paymentId) => settlement.failUncharged(paymentId));
+      expect(outcome.res.status).to.equal(409);
+      expect(outcome.res.body.detail).to.match(/refunded/);
+      expect(outcome.payment.status).to.equal('failed');
+      expect(outcome.payment.refunded_at, 'the charge was refunded').to.not.equal(null);
+      expect(outcome.ledger).to.deep.equal(['charge', 'refund']);
+      expect(outcome.registrations).to.have.length(0);
+      expect(outcome.count).to.equal(0);
+      expect(outcome.violations).to.deep.equal([]);
+    });
+
+    it('completed by the reconciler with the charge: the client gets that registration, made once', async () => {
+      const outcome = await registerWhile('after the charge is recorded', async (settlement, paymentId, charge) => {
+        await settlement.complete(paymentId, charge as ChargeReceipt);
+      });
+      expect(outcome.res.status).to.equal(201);
+      expect(outcome.registrations).to.have.length(1);
+      expect(outcome.res.body).to.include({ payment_id: outcome.payment.id, registration_id: outcome.registrations[0].id });
+      expect(outcome.payment.status).to.equal('paid');
+      expect(outcome.ledger).to.deep.equal(['charge']);
+      expect(outcome.count).to.equal(1);
+      expect(outcome.violations).to.deep.equal([]);
+    });
+
+    it('a cancel finished by another (its lock lost) is already_cancelled to the second, as to any later cancel', async () => {
+      await withTestServer({}, async (server) => {
+        const user = await createUser(server.api);
+        const id = await createOffering(server.db, 'test');
+        const paid = await server.api.post(kindPaths('test').register(id), { amount: '45000', payment_method: 'card' }, { token: user.access });
+        const cancelled = await server.api.post(`/api/payments/${paid.body.payment_id}/cancel/`, {}, { token: user.access });
+        expect(cancelled.status).to.equal(200);
+        let error: unknown;
+        await server.running.app.container.get(PaymentSettlement).finishCancel(paid.body.payment_id).catch((caught: unknown) => (error = caught));
+        expect((error as { code?: string }).code).to.equal('already_cancelled');
+        expect((await server.db('tests').where({ id }).first()).registration_count).to.equal(0);
       });
     });
   });

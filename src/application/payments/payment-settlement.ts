@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { DomainError, NotFound } from '../../domain/errors';
+import { AlreadyCancelled, DomainError, LockLost, NotFound } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
 import { assertCanSettle } from '../../domain/registration';
 import { EVENT_RECORDER, type EventRecorder } from '../ports/event-recorder';
@@ -39,12 +39,21 @@ export class PaymentSettlement {
    * was decided by (a price change or a close made during the charge applies to later
    * registrations); or, when the user holds an active registration for the item already, failed
    * and refunded, and the rule's error thrown.
+   *
+   * Settled meanwhile by the reconciler (the command's lock lost during a long charge): already
+   * completed with this charge, its registration is the answer; marked failed as never charged
+   * (asked before this charge was recorded), this charge is refunded and `LockLost` thrown.
    */
   async complete(paymentId: number, charge: ChargeReceipt): Promise<SettledRegistration> {
     const now = this.clock.now();
     try {
-      const { settled, payment } = await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
+      const { settled, payment, completedNow } = await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
         const payment = await payments.findForUpdate(paymentId);
+        if (payment?.status === 'paid' && payment.gatewayTransactionId === charge.transactionId) {
+          const registration = await registrations.findByPaymentForUpdate(payment.kind, payment.id);
+          if (registration) return { settled: { paymentId: payment.id, registrationId: registration.id, paidAt: payment.paidAt }, payment, completedNow: false };
+        }
+        if (payment?.status === 'failed') throw new LockLost('The request lost its hold on the payment while charging; the charge is refunded. Retry it.');
         if (!payment || payment.status !== 'pending') throw new Error(`payment ${paymentId} is not pending`);
         const offering = await offerings.find(payment.kind, payment.targetId);
         if (!offering) throw new NotFound('The item no longer exists.');
@@ -56,9 +65,9 @@ export class PaymentSettlement {
         await offerings.adjustRegistrationCount(payment.kind, payment.targetId, 1);
         await outbox.record(payment.kind, payment.targetId);
         this.failpoints.reach('register.before-commit');
-        return { settled: { paymentId: payment.id, registrationId: registration.id, paidAt: now }, payment };
+        return { settled: { paymentId: payment.id, registrationId: registration.id, paidAt: now }, payment, completedNow: true };
       });
-      this.events.record({ name: 'payment.charged', ...paymentFacts(payment) });
+      if (completedNow) this.events.record({ name: 'payment.charged', ...paymentFacts(payment) });
       return settled;
     } catch (error) {
       if (error instanceof DomainError) await this.failAndRefund(paymentId, charge);
@@ -74,11 +83,15 @@ export class PaymentSettlement {
     });
   }
 
-  /** A pending payment that was charged but will not go through: failed, then refunded. */
+  /**
+   * A payment charged that will not go through: failed, then refunded. Pending, or already marked
+   * failed without this charge (the reconciler found it uncharged before the charge was recorded).
+   */
   async failAndRefund(paymentId: number, charge: ChargeReceipt): Promise<void> {
     const payment = await this.unitOfWork.run(async ({ payments }) => {
       const found = await payments.findForUpdate(paymentId);
-      if (found?.status === 'pending') await payments.markFailed(paymentId, this.clock.now(), { transactionId: charge.transactionId, refundKey: randomUUID() });
+      const refundable = found?.status === 'pending' || (found?.status === 'failed' && !found.gatewayTransactionId);
+      if (refundable) await payments.markFailed(paymentId, this.clock.now(), { transactionId: charge.transactionId, refundKey: randomUUID() });
       return payments.findForUpdate(paymentId);
     });
     if (payment) await this.refundDecided(payment);
@@ -94,11 +107,16 @@ export class PaymentSettlement {
     }
   }
 
-  /** The writes of a cancel whose refund was made: payment and registration cancelled, count down. */
+  /**
+   * The writes of a cancel whose refund was made: payment and registration cancelled, count down.
+   * A payment another cancel finished meanwhile (its lock lost) is `AlreadyCancelled`, as it is to
+   * a cancel that comes after.
+   */
   async finishCancel(paymentId: number): Promise<Date> {
     const { cancelledAt, cancelled } = await this.unitOfWork.run(async ({ offerings, payments, registrations, outbox }) => {
       const payment = await payments.findForUpdate(paymentId);
       if (!payment) throw new Error(`payment ${paymentId} does not exist`);
+      if (payment.status === 'cancelled') throw new AlreadyCancelled();
       const now = this.clock.now();
       if (payment.status !== 'paid') return { cancelledAt: now, cancelled: null };
       const registration = await registrations.findByPaymentForUpdate(payment.kind, payment.id);
