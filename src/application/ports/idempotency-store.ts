@@ -6,7 +6,8 @@ export interface StoredResponse {
 }
 
 export type IdempotencyClaim =
-  | { readonly outcome: 'claimed' }
+  /** `claimedAt` names this claim: a claim taken over after it was abandoned is another one. */
+  | { readonly outcome: 'claimed'; readonly claimedAt: Date }
   | { readonly outcome: 'replay'; readonly response: StoredResponse }
   | { readonly outcome: 'in_progress' }
   | { readonly outcome: 'mismatch' };
@@ -19,9 +20,10 @@ export interface IdempotencyStore {
    * the first is still running, `mismatch` when the key was used for a different request.
    */
   claim(userId: number, key: string, requestHash: string, now: Date): Promise<IdempotencyClaim>;
-  complete(userId: number, key: string, response: StoredResponse): Promise<void>;
-  /** Forgets a claim whose outcome must not be replayed (the client should retry). */
-  release(userId: number, key: string): Promise<void>;
+  /** Stores the response of the claim made at `claimedAt`; nothing if it was taken over since. */
+  complete(userId: number, key: string, claimedAt: Date, response: StoredResponse): Promise<void>;
+  /** Forgets a claim whose outcome must not be replayed (the client should retry); nothing if it was taken over since. */
+  release(userId: number, key: string, claimedAt: Date): Promise<void>;
   /** Deletes up to `limit` records that expired before `now`; returns how many it deleted. */
   purgeExpired(now: Date, limit: number): Promise<number>;
 }

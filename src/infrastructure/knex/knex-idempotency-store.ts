@@ -31,7 +31,7 @@ export class KnexIdempotencyStore implements IdempotencyStore {
       .onConflict(['user_id', 'key'])
       .ignore()
       .returning('key');
-    if (inserted.length === 1) return { outcome: 'claimed' };
+    if (inserted.length === 1) return { outcome: 'claimed', claimedAt: now };
 
     const row = await this.db<IdempotencyRow>('idempotency_records').where({ user_id: userId, key }).first();
     if (!row) return this.claim(userId, key, requestHash, now);
@@ -41,21 +41,21 @@ export class KnexIdempotencyStore implements IdempotencyStore {
       const taken = await this.db('idempotency_records')
         .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
         .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) });
-      return taken === 1 ? { outcome: 'claimed' } : this.claim(userId, key, requestHash, now);
+      return taken === 1 ? { outcome: 'claimed', claimedAt: now } : this.claim(userId, key, requestHash, now);
     }
     if (row.request_hash !== requestHash) return { outcome: 'mismatch' };
     if (row.state === 'in_progress') return { outcome: 'in_progress' };
     return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_body, headers: row.response_headers ?? {} } };
   }
 
-  async complete(userId: number, key: string, response: StoredResponse): Promise<void> {
+  async complete(userId: number, key: string, claimedAt: Date, response: StoredResponse): Promise<void> {
     await this.db('idempotency_records')
-      .where({ user_id: userId, key })
+      .where({ user_id: userId, key, state: 'in_progress', created_at: claimedAt })
       .update({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body), response_headers: JSON.stringify(response.headers) });
   }
 
-  async release(userId: number, key: string): Promise<void> {
-    await this.db('idempotency_records').where({ user_id: userId, key, state: 'in_progress' }).delete();
+  async release(userId: number, key: string, claimedAt: Date): Promise<void> {
+    await this.db('idempotency_records').where({ user_id: userId, key, state: 'in_progress', created_at: claimedAt }).delete();
   }
 
   purgeExpired(now: Date, limit: number): Promise<number> {

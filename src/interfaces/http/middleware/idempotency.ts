@@ -57,7 +57,7 @@ export function idempotent(container: Container): Middleware {
       }
       throw error;
     } finally {
-      await settleClaim(userId, key, response);
+      await settleClaim(userId, key, claim.claimedAt, response);
     }
   };
 
@@ -65,16 +65,16 @@ export function idempotent(container: Container): Middleware {
    * Stores the answer for replays, or forgets the claim so that a retry runs. An answer that
    * cannot be stored is not replayed: its claim is forgotten, and the answer is still given.
    */
-  async function settleClaim(userId: number, key: string, response: StoredResponse | null): Promise<void> {
+  async function settleClaim(userId: number, key: string, claimedAt: Date, response: StoredResponse | null): Promise<void> {
     if (response && response.status < 500 && !NOT_REPLAYED.has(response.status)) {
       try {
-        await store.complete(userId, key, response);
+        await store.complete(userId, key, claimedAt, response);
         return;
       } catch (error) {
         logger.warn({ err: error }, 'an idempotent answer could not be stored; its key is released');
       }
     }
-    await store.release(userId, key);
+    await store.release(userId, key, claimedAt);
   }
 }
 
