@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { PaymentSettlement } from '../../src/application/payments/payment-settlement';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
 import { KNEX } from '../../src/infrastructure/knex/create-knex';
 import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
-import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
+import { type ReconcileEntry, ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
+import { LOCK_PORT, type LockPort } from '../../src/application/ports/lock-port';
+import { createContainer } from '../../src/infrastructure/container/create-container';
+import { createLogger } from '../../src/infrastructure/logging/logger';
+import { testConfig } from '../support/test-config';
 import { type TransactionalRepositories, UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work';
 import { type KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
 import { createOffering, kindPaths } from '../support/offerings';
@@ -153,6 +158,38 @@ describe('Crash safety and per-user limits', () => {
       expect(outcome.ledger).to.deep.equal(['charge']);
       expect(outcome.count).to.equal(1);
       expect(outcome.violations).to.deep.equal([]);
+    });
+
+    it('a second reconciler that listed a payment before the first settled it finds nothing left to do', async () => {
+      await withTestServer({}, async (server) => {
+        const user = await createUser(server.api);
+        const id = await createOffering(server.db, 'test');
+        const paid = await server.api.post(kindPaths('test').register(id), { amount: '45000', payment_method: 'card' }, { token: user.access });
+        // A cancel cut off after deciding its refund.
+        await server.db('payments').where({ id: paid.body.payment_id }).update({ refund_key: randomUUID(), refund_requested_at: new Date(Date.now() - 1_000) });
+        const first = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent') });
+        let firstEntries: ReconcileEntry[] = [];
+        const realLock = first.container.get<LockPort>(LOCK_PORT);
+        // The second has listed the payment; the first runs whole before the second takes its lock.
+        const afterTheFirst: LockPort = {
+          withLock: async (resource, work) => {
+            if (firstEntries.length === 0) firstEntries = await first.container.get(ReconcilePaymentsHandler).execute();
+            return realLock.withLock(resource, work);
+          },
+        };
+        const second = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent'), lock: afterTheFirst });
+        try {
+          const secondEntries = await second.container.get(ReconcilePaymentsHandler).execute();
+          expect(firstEntries.find((entry) => entry.paymentId === paid.body.payment_id)?.decision).to.equal('cancel_finished');
+          expect(secondEntries.find((entry) => entry.paymentId === paid.body.payment_id)).to.equal(undefined);
+        } finally {
+          await second.dispose();
+          await first.dispose();
+        }
+        expect((await server.db('payments').where({ id: paid.body.payment_id }).first()).status).to.equal('cancelled');
+        expect((await server.db('tests').where({ id }).first()).registration_count).to.equal(0);
+        expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
+      });
     });
 
     it('a cancel finished by another (its lock lost) is already_cancelled to the second, as to any later cancel', async () => {

@@ -57,12 +57,24 @@ export class ReconcilePaymentsHandler {
     const before = new Date(this.clock.now().getTime() - this.policy.afterMs);
     const unsettled = await this.unitOfWork.run(({ payments }) => payments.findUnsettled(before, BATCH));
     const entries: ReconcileEntry[] = [];
-    for (const payment of unsettled) {
-      const key = payment.status === 'pending' ? registrationLockKey(payment.kind, payment.targetId, payment.userId) : `payment:${payment.id}`;
+    for (const listed of unsettled) {
+      const key = listed.status === 'pending' ? registrationLockKey(listed.kind, listed.targetId, listed.userId) : `payment:${listed.id}`;
       // A payment whose lock is held, or whose gateway is unreachable, is left to the next run.
-      entries.push(await this.lock.withLock(key, () => this.settle(payment)).catch((error: unknown) => deferred(payment.id, error)));
+      const entry = await this.lock.withLock(key, () => this.settleAsItIsNow(listed.id)).catch((error: unknown) => deferred(listed.id, error));
+      if (entry) entries.push(entry);
     }
     return entries;
+  }
+
+  /**
+   * Settles the payment as it is once its lock is held: the list was read before, and another run
+   * (the worker's beside `npm run reconcile`) or a command may have settled it since, in which case
+   * there is nothing to do, and nothing to report.
+   */
+  private async settleAsItIsNow(paymentId: number): Promise<ReconcileEntry | null> {
+    const payment = await this.unitOfWork.run(({ payments }) => payments.findForUpdate(paymentId));
+    const unsettled = payment && (payment.status === 'pending' || (payment.refundKey !== null && payment.refundedAt === null));
+    return unsettled ? this.settle(payment) : null;
   }
 
   private async settle(payment: Payment): Promise<ReconcileEntry> {
