@@ -1,12 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
 import { SyncSearchIndexHandler } from '../../src/application/commands/sync-search-index/sync-search-index-handler';
-import { REINDEX_REGISTRY, RebuildAlreadyRunning, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
+import { REINDEX_REGISTRY, RebuildAlreadyRunning, RebuildRegistrationLost, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../src/application/ports/search-outbox';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
 import type { OfferingKind } from '../../src/domain/offering-kind';
+import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { type RunningWorker, startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
 import { InMemorySearchIndex } from '../support/in-memory-search-index';
 import { kindPaths } from '../support/offerings';
@@ -251,6 +253,29 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
       index.failNextWrites = 0;
       expect(await registry.stagingIndex('test')).to.equal(null);
       expect([...index.indexes.keys()].filter((name) => name.includes('rebuild'))).to.deep.equal([]);
+    });
+
+    it('does not swap in a rebuild that lost its registration while loading, whose index may miss changes', async () => {
+      const id = await createItem('course');
+      const before = index.documents('courses').get(id);
+      const redis = server.running.app.container.get<Redis>(REDIS);
+      let lost = false;
+      const outcome = await server.running.app.container
+        .get(RebuildSearchIndexHandler)
+        .execute({
+          kind: 'course',
+          batchSize: 1_000,
+          maxInFlight: 1,
+          // Redis emptied during the load: the registration is gone, and drains stop writing the staging index.
+          onProgress: () => {
+            if (!lost) void redis.del('search:reindex:course:staging');
+            lost = true;
+          },
+        })
+        .catch((error: unknown) => error);
+      expect(outcome).to.be.instanceOf(RebuildRegistrationLost);
+      expect(index.documents('courses').get(id), 'the live index is left as it was').to.deep.equal(before);
+      expect([...index.indexes.keys()].filter((name) => name.includes('rebuild')), 'the staging index is dropped').to.deep.equal([]);
     });
 
     it('writes changes made during the rebuild to both indexes and replays them', async () => {

@@ -30,4 +30,11 @@ export class RebuildAlreadyRunning extends Error {
   }
 }
 
+export class RebuildRegistrationLost extends Error {
+  constructor(kind: OfferingKind, stagingIndex: string) {
+    super(`the rebuild of the ${kind} index into ${stagingIndex} lost its registration (Redis emptied, or out of reach for longer than it lasts): changes made meanwhile may be missing from it, so it is not swapped in; run it again`);
+    this.name = 'RebuildRegistrationLost';
+  }
+}
+
 export const REINDEX_REGISTRY = Symbol.for('ReindexRegistry');

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../ports/offering-snapshots';
-import { REGISTRATION_TTL_SECONDS, REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
+import { REGISTRATION_TTL_SECONDS, REINDEX_REGISTRY, RebuildRegistrationLost, type ReindexRegistry } from '../../ports/reindex-registry';
 import { SEARCH_INDEX, type SearchIndex } from '../../ports/search-index';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../ports/search-outbox';
 import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName, stagingIndexName } from '../../search/index-names';
@@ -59,6 +59,11 @@ export class RebuildSearchIndexHandler {
       // and its own second write would send a change to the old index, or re-create the dropped
       // one by writing to it.
       const replayed = await this.outbox.exclusive(async () => {
+        // Drains write to the staging index, and record what they wrote, only while this rebuild
+        // is registered: a registration lost meanwhile (Redis emptied, or out of reach for longer
+        // than it lasts) means changes that reached only the live index, and the new one would
+        // not have them.
+        if ((await this.reindex.stagingIndex(kind)) !== staging) throw new RebuildRegistrationLost(kind, staging);
         const count = await this.replayChanges(kind, staging);
         await this.index.swap(live, staging);
         await this.reindex.finish(kind, staging);
