@@ -5,6 +5,14 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { explainFailure } from '../explain-failure';
 import { startWorker } from './start-worker';
 
+/**
+ * How long a stop may take: the current job finishes first, but a job's end is written to Redis,
+ * and with Redis out of reach that write waits for it. Past this, or at a second signal, the
+ * process exits anyway; the job's transaction has committed or rolled back, and BullMQ gives a
+ * job whose worker vanished to another.
+ */
+const STOP_DEADLINE_MS = 60_000;
+
 async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
@@ -22,9 +30,16 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'worker stopping at a second signal, without waiting for the current job');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'worker shutting down: finishing the current job');
+    setTimeout(() => {
+      logger.error({ deadline_ms: STOP_DEADLINE_MS }, 'worker did not stop in time (is Redis reachable?); exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     await running.close();
     logger.info('worker stopped');
     process.exit(0);
