@@ -67,6 +67,9 @@ export async function startFakeMeilisearch(): Promise<FakeMeilisearch> {
       }
       if (path === '/indexes' && req.method === 'POST') {
         const { uid } = JSON.parse(raw) as { uid: string };
+        // As the engine does: creating an index that exists is a failed task.
+        const refused = failure() ?? (indexes.has(uid) ? { type: 'invalid_request' as const, code: 'index_already_exists' } : null);
+        if (refused) return enqueue(uid, { status: 'failed', error: refused });
         indexes.add(uid);
         return enqueue(uid, { status: 'succeeded', error: null });
       }

@@ -63,6 +63,13 @@ describe('The Meilisearch index adapter (against a fake of the documented HTTP A
     }
   });
 
+  it('takes an index another process created between its look and its creation as created', async () => {
+    // The look finds no index; the creation then fails as the engine fails it for an existing one.
+    fake.failNext(/^\/indexes$/, { type: 'invalid_request', code: 'index_already_exists' });
+    await index.ensure('tests');
+    expect(fake.requests).to.include('PATCH /indexes/tests/settings');
+  });
+
   it('takes documents of an index that does not exist as deleted already', async () => {
     await index.remove('courses_gone', [1, 2]);
   });

@@ -31,7 +31,8 @@ export class MeilisearchSearchIndex implements SearchIndex {
         if (error?.cause?.code === 'index_not_found') return false;
         throw error;
       });
-    if (!exists) await this.settle(this.client.createIndex(index, { primaryKey: 'id' }));
+    // Another process (a second worker, or reindex) may create it between the two calls.
+    if (!exists) await this.settle(this.client.createIndex(index, { primaryKey: 'id' }), { existingIndexIsDone: true });
     await this.settle(this.client.index(index).updateSettings(offeringIndexSettings(this.resultWindow)));
   }
 
@@ -54,11 +55,12 @@ export class MeilisearchSearchIndex implements SearchIndex {
     await this.settle(this.client.index(index).delete(), { missingIndexIsDone: true });
   }
 
-  private async settle(enqueued: EnqueuedTaskPromise, { missingIndexIsDone = false } = {}): Promise<void> {
+  private async settle(enqueued: EnqueuedTaskPromise, { missingIndexIsDone = false, existingIndexIsDone = false } = {}): Promise<void> {
     const task = await enqueued.waitTask({ timeout: TASK_TIMEOUT_MS });
     if (task.status === 'succeeded') return;
     const reason = `search task ${task.uid} ${task.status}: ${task.error?.message ?? 'no reason given'}`;
     if (missingIndexIsDone && task.error?.code === 'index_not_found') return;
+    if (existingIndexIsDone && task.error?.code === 'index_already_exists') return;
     // Only a refusal of the request itself is about the documents; anything else is the engine's.
     if (task.error?.type === 'invalid_request') throw new SearchDocumentsRejected(reason);
     throw new Error(reason);
