@@ -6,12 +6,46 @@ import { testConfig } from '../support/test-config';
 import { expect } from 'chai';
 import { OWASP_MEMORY_KIB } from '../../src/infrastructure/config/config';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
+import { redisProbe } from '../../src/infrastructure/health/core-probes';
+import { createRedis, waitForRedis } from '../../src/infrastructure/redis/create-redis';
 import { RedisInstance, waitUntil } from '../support/redis-instance';
 import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { createOffering, kindPaths } from '../support/offerings';
 import { createUser, uniqueName } from '../support/users';
 
 describe('Faults of the backing services', () => {
+  describe('a REDIS_URL naming a database the Redis server does not have', () => {
+    const beyond = () => {
+      const url = new URL(testConfig().redisUrl);
+      url.pathname = '/99';
+      return url.toString();
+    };
+
+    it('refuses to start, naming REDIS_URL, instead of going on in database 0', async () => {
+      const started = await startTestServer({ REDIS_URL: beyond() }).then(
+        async (server) => {
+          await server.running.close();
+          return null;
+        },
+        (error: unknown) => error,
+      );
+      expect(String(started)).to.match(/REDIS_URL names database 99/);
+    });
+
+    it('is a Redis that is down, to the readiness probe', async () => {
+      const client = createRedis(beyond());
+      client.on('error', () => undefined);
+      try {
+        await waitForRedis(client, 2_000);
+        let failure: unknown;
+        await redisProbe(client).check().catch((error: unknown) => (failure = error));
+        expect(String(failure)).to.match(/REDIS_URL names database 99/);
+      } finally {
+        client.disconnect();
+      }
+    });
+  });
+
   describe('Redis unreachable', () => {
     let redis: RedisInstance;
     let server: TestServer;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { assertSelectedDatabase } from '../redis/create-redis';
 import type { DependencyProbe } from './dependency-probe';
 
 export function postgresProbe(db: Knex): DependencyProbe {
@@ -7,5 +8,11 @@ export function postgresProbe(db: Knex): DependencyProbe {
 }
 
 export function redisProbe(redis: Redis): DependencyProbe {
-  return { name: 'redis', check: async () => void (await redis.ping()) };
+  return {
+    name: 'redis',
+    check: async () => {
+      await redis.ping();
+      await assertSelectedDatabase(redis);
+    },
+  };
 }

@@ -37,3 +37,19 @@ export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boo
     redis.once('ready', onReady);
   });
 }
+
+/**
+ * Throws unless the client works in the database its URL names. Redis refuses to select a
+ * database past its `databases` setting, and the client then goes on in database 0, where the
+ * throttles, caches, locks and queues of the deployment would not be where its other processes
+ * look for them. Servers older than 6.2 cannot say (no `CLIENT INFO`) and are trusted.
+ */
+export async function assertSelectedDatabase(redis: Redis): Promise<void> {
+  const wanted = redis.options.db ?? 0;
+  if (wanted === 0) return;
+  const info = await (redis.call('CLIENT', 'INFO') as Promise<string>).catch(() => null);
+  const selected = info === null ? null : Number(/\bdb=(\d+)/.exec(info)?.[1]);
+  if (selected !== null && selected !== wanted) {
+    throw new Error(`REDIS_URL names database ${wanted}, which this Redis does not have (its databases setting is lower); the client is on database ${selected}`);
+  }
+}

@@ -5,7 +5,7 @@ import { type AppContainer, type ContainerOverrides, createContainer } from '../
 import type { Config } from '../../infrastructure/config/config';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
-import { REDIS, waitForRedis } from '../../infrastructure/redis/create-redis';
+import { REDIS, assertSelectedDatabase, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
 import { answerClientErrorsWithProblems } from './client-error-response';
 import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
@@ -25,7 +25,15 @@ export interface RunningServer {
 
 export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
   const appContainer = createContainer(config, overrides);
-  await waitForRedis(appContainer.container.get<Redis>(REDIS), REDIS_STARTUP_WAIT_MS);
+  const redis = appContainer.container.get<Redis>(REDIS);
+  // A Redis that is down at start is not waited for (reads need none); one that answers in
+  // another database than REDIS_URL names is a misconfiguration, refused at once.
+  if (await waitForRedis(redis, REDIS_STARTUP_WAIT_MS)) {
+    await assertSelectedDatabase(redis).catch(async (error: unknown) => {
+      await appContainer.dispose();
+      throw error;
+    });
+  }
   const koa = createApp(appContainer);
   const server = koa.listen(config.port);
   server.keepAliveTimeout = 65_000;
