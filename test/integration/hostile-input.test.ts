@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Context } from 'koa';
+import { GrantStaffHandler } from '../../src/application/commands/grant-staff/grant-staff-handler';
 import { ignoreTrailingSlash } from '../../src/interfaces/http/middleware/trailing-slash';
 import { MAX_JSON_DEPTH } from '../../src/interfaces/http/middleware/json-depth';
 import { isCalendarDate, isCalendarTimestamp } from '../../src/interfaces/http/calendar';
@@ -224,6 +225,12 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
       expect(statuses).to.deep.equal([200, 200, 200, 429]);
       const limited = await own.api.get('/api/me/payments/', { token: reader.access });
       expect(limited.status).to.equal(429);
+      // Staff reads of the audit log count alike.
+      const staff = await createUser(own.api);
+      await own.running.app.container.get(GrantStaffHandler).execute({ email: staff.email, revoke: false });
+      const audit = [];
+      for (let i = 0; i < 4; i += 1) audit.push((await own.api.get('/api/admin/audit/?page_size=1', { token: staff.access })).status);
+      expect(audit).to.deep.equal([200, 200, 200, 429]);
       expect(Number(limited.headers.get('retry-after'))).to.be.greaterThan(0);
       expect((await own.api.get('/api/courses/?page_size=1', { token: other.access })).status, 'another user is not affected').to.equal(200);
       const address = { 'x-forwarded-for': '203.0.113.9' };

@@ -21,7 +21,7 @@ import { validate, validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
 /** Staff create, change, close and delete tests and courses, and read the audit log. */
-export function registerAdministrationRoutes({ router, container, requireAuth }: RouteContext): void {
+export function registerAdministrationRoutes({ router, container, requireAuth, limitReads }: RouteContext): void {
   const staffOnly = requireStaff(container);
   const create = container.get(CreateOfferingHandler);
   const change = container.get(ChangeOfferingHandler);
@@ -71,7 +71,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth }:
     });
   }
 
-  router.get('/api/admin/audit', requireAuth, staffOnly, async (ctx) => {
+  router.get('/api/admin/audit', requireAuth, limitReads, staffOnly, async (ctx) => {
     const query = validateQuery(auditListQuery, ctx.query);
     const page = await auditTrail.execute({
       filter: { kind: query.item_kind, itemId: query.item_id, staffUserId: query.staff_user_id },
