@@ -120,7 +120,11 @@ describe('Logs: the lines of a request carry its id; security and payment events
     const rid = requestId();
     const secret = `s3cret-${randomUUID()}`;
     const { lines } = await logs.during(() =>
-      server.api.get(`/api/tests/?search=python&access_token=${secret}&Password=${secret}&api_key=${secret}`, { token: user.access, headers: { 'X-Request-Id': rid } }),
+      Promise.all([
+        server.api.get(`/api/tests/?search=python&access_token=${secret}&Password=${secret}&api_key=${secret}`, { token: user.access, headers: { 'X-Request-Id': rid } }),
+        // A name percent-encoded, alone: `to%6Ben` is `token`.
+        server.api.get(`/api/tests/?search=python&to%6Ben=${secret}`, { token: user.access }),
+      ]),
     );
     const request = lines.find((line) => line.msg === 'request' && line.request_id === rid);
     expect(request?.path).to.be.a('string');

@@ -28,10 +28,15 @@ export function requestLogger(logger: Logger): Middleware {
 /** Query parameters whose values look like credentials: no route takes one, but a client may send it. */
 const CREDENTIAL_NAME = /pass|token|secret|key|auth|refresh|access|session/i;
 
-/** The request's path and query as logged: the values of credential-like parameters replaced. */
+/**
+ * The request's path and query as logged: the values of credential-like parameters replaced,
+ * whether their names are written plainly or percent-encoded (`to%6Ben`).
+ */
 export function loggedPath(url: string): string {
   const query = url.indexOf('?');
-  if (query < 0 || !CREDENTIAL_NAME.test(url.slice(query))) return url;
+  if (query < 0) return url;
+  const tail = url.slice(query);
+  if (!CREDENTIAL_NAME.test(tail) && !tail.includes('%')) return url;
   const params = new URLSearchParams(url.slice(query + 1));
   for (const name of new Set(params.keys())) if (CREDENTIAL_NAME.test(name)) params.set(name, '[redacted]');
   return `${url.slice(0, query)}?${params.toString()}`;
