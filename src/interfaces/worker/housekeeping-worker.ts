@@ -53,7 +53,9 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
       }),
     { connection, prefix, concurrency: 1 },
   );
-  worker.on('failed', (_job, error) => logger.warn({ err: error.message }, 'housekeeping job failed; it runs again at its next time'));
+  worker.on('failed', (job, error) =>
+    logger.warn({ queue: HOUSEKEEPING_QUEUE_NAME, job_id: job?.id, job: job?.name, err: error.message }, 'housekeeping job failed; it runs again at its next time'),
+  );
   // Without a listener BullMQ prints these to the console; they go to the log like everything else.
   worker.on('error', (error) => logger.error({ err: error.message }, 'housekeeping worker error'));
   await worker.waitUntilReady();

@@ -58,7 +58,7 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
     { connection, prefix: queuePrefix(config.redisKeyPrefix), concurrency: config.searchSync.workerConcurrency, autorun: true },
   );
   worker.on('failed', (job, error) =>
-    logger.warn({ job_id: job?.id, attempts: job?.attemptsMade, err: error.message }, 'search sync job failed; it will be retried'),
+    logger.warn({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job?.id, attempts: job?.attemptsMade, err: error.message }, 'search sync job failed; it will be retried'),
   );
   worker.on('error', (error) => logger.error({ err: error.message }, 'search sync worker error'));
   await worker.waitUntilReady();
