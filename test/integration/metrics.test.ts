@@ -81,6 +81,9 @@ describe('Metrics of the API process, on a port of their own', () => {
     const outcome = (name: string) => `payments_total{outcome="${name}"}`;
     const before = await read();
     for (const name of ['charged', 'declined', 'refunded', 'cancelled']) expect(before.value(outcome(name)), name).to.be.a('number');
+    // The security and catalogue events too, before any has happened: an alert counts the first.
+    for (const event of ['auth.login_locked_out', 'auth.refresh_reuse_detected', 'auth.family_revoked']) expect(before.value(`security_events_total{event="${event}"}`), event).to.be.a('number');
+    for (const event of ['created', 'changed', 'closed', 'deleted']) expect(before.value(`catalogue_changes_total{event="catalogue.item_${event}"}`), event).to.be.a('number');
 
     const paid = await server.api.post(paths.register(await createOffering(server.db, 'course')), { amount: '45000.00', payment_method: 'card' }, { token: user.access });
     expect(paid.status).to.equal(201);

@@ -2,6 +2,8 @@ import { Counter, type Registry } from 'prom-client';
 import type { RecordedEvent, EventRecorder } from '../../application/ports/event-recorder';
 
 const PAYMENT_OUTCOMES = ['charged', 'declined', 'refunded', 'cancelled'] as const;
+const SECURITY_EVENTS = ['auth.login_locked_out', 'auth.refresh_reuse_detected', 'auth.family_revoked'] as const satisfies readonly RecordedEvent['name'][];
+const CATALOGUE_EVENTS = ['catalogue.item_created', 'catalogue.item_changed', 'catalogue.item_closed', 'catalogue.item_deleted'] as const satisfies readonly RecordedEvent['name'][];
 
 /** Counts the recorded events: payments by outcome, security and administration events by name. */
 export class EventMetrics implements EventRecorder {
@@ -28,8 +30,11 @@ export class EventMetrics implements EventRecorder {
       labelNames: ['event'],
       registers: [registry],
     });
-    // Every outcome is present from the start, so that rates and alerts see a zero, not nothing.
+    // Every outcome and event is present from the start, so that rates and alerts see a zero, not
+    // nothing, and count the first one.
     for (const outcome of PAYMENT_OUTCOMES) this.payments.inc({ outcome }, 0);
+    for (const event of SECURITY_EVENTS) this.security.inc({ event }, 0);
+    for (const event of CATALOGUE_EVENTS) this.administration.inc({ event }, 0);
   }
 
   record(event: RecordedEvent): void {
