@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { closedWindow } from '../../../domain/offering-details';
+import { changedFields, closedWindow } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
@@ -35,7 +35,8 @@ export class CloseOfferingHandler {
       if (item.details.endAt.getTime() < now.getTime()) return { changed: false, result: item };
       const details = { ...item.details, ...closedWindow(item.details, now) };
       const updated = await repositories.offerings.update(kind, id, details, now);
-      const fields = ['startAt', 'endAt'] as const;
+      // The end, and the start of an item not started yet: only what the close moved.
+      const fields = changedFields(item.details, details);
       await recordChange(repositories, { staffUserId, action: 'close', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at: now });
       return { changed: true, result: updated };
     });
