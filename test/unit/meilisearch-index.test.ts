@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { SearchDocumentsRejected } from '../../src/application/ports/search-index';
 import { isDependencyFailure } from '../../src/infrastructure/errors/dependency-failure';
 import { createMeilisearchClient } from '../../src/infrastructure/search/meilisearch/create-meilisearch-client';
-import { MeilisearchSearchIndex } from '../../src/infrastructure/search/meilisearch/meilisearch-search-index';
+import { MeilisearchSearchIndex, payloadChunks } from '../../src/infrastructure/search/meilisearch/meilisearch-search-index';
 import { opaqueText } from '../../src/infrastructure/search/meilisearch/opaque-words';
 import { type FakeMeilisearch, startFakeMeilisearch } from '../support/fake-meilisearch';
 
@@ -68,6 +68,16 @@ describe('The Meilisearch index adapter (against a fake of the documented HTTP A
     fake.failNext(/^\/indexes$/, { type: 'invalid_request', code: 'index_already_exists' });
     await index.ensure('tests');
     expect(fake.requests).to.include('PATCH /indexes/tests/settings');
+  });
+
+  it('splits a write whose JSON would pass the payload limit, in order, never splitting a document', () => {
+    const documents = Array.from({ length: 10 }, (_, i) => ({ id: i, text: 'x'.repeat(i === 4 ? 500 : 90) }));
+    const chunks = payloadChunks(documents, 300);
+    expect(chunks.flat()).to.deep.equal(documents);
+    for (const chunk of chunks) expect(chunk.length === 1 || JSON.stringify(chunk).length <= 300, JSON.stringify(chunk.map((d) => d.id))).to.equal(true);
+    expect(chunks.find((chunk) => chunk.some((d) => d.id === 4))).to.have.length(1);
+    expect(payloadChunks(documents, 1_000_000)).to.deep.equal([documents]);
+    expect(payloadChunks([], 300)).to.deep.equal([]);
   });
 
   it('takes documents of an index that does not exist as deleted already', async () => {

@@ -7,6 +7,32 @@ import { offeringIndexSettings } from './offering-index-settings';
 
 const TASK_TIMEOUT_MS = 120_000;
 
+/**
+ * The JSON one write sends at most. Meilisearch refuses a larger payload than its limit (100 MB
+ * by default) with a 413; a batch of items with long texts (each character of an opaque word
+ * takes four bytes) can pass it, so a batch is written in as many requests as its size needs.
+ */
+const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+/** Documents in consecutive groups whose JSON stays within `maxBytes` (a larger document alone). */
+export function payloadChunks<T>(documents: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let bytes = 2;
+  for (const document of documents) {
+    const size = Buffer.byteLength(JSON.stringify(document)) + 1;
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 2;
+    }
+    chunk.push(document);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 /** How many results page numbers reach, so that the index returns at least that many hits. */
 export const MEILISEARCH_RESULT_WINDOW = Symbol.for('MeilisearchResultWindow');
 
@@ -38,7 +64,9 @@ export class MeilisearchSearchIndex implements SearchIndex {
 
   async upsert(index: string, items: readonly OfferingSnapshot[]): Promise<void> {
     if (items.length === 0) return;
-    await this.settle(this.client.index(index).addDocuments(items.map(toOfferingDocument), { primaryKey: 'id' }));
+    for (const chunk of payloadChunks(items.map(toOfferingDocument), MAX_PAYLOAD_BYTES)) {
+      await this.settle(this.client.index(index).addDocuments(chunk, { primaryKey: 'id' }));
+    }
   }
 
   async remove(index: string, ids: readonly number[]): Promise<void> {
