@@ -1,13 +1,14 @@
 import { ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
-import { createContainer } from '../../src/infrastructure/container/create-container';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
+import { reconcilerContainer } from '../support/reconciler';
 import { testConfig } from '../support/test-config';
 import { expect } from 'chai';
 import { OWASP_MEMORY_KIB } from '../../src/infrastructure/config/config';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { redisProbe } from '../../src/infrastructure/health/core-probes';
 import { createRedis, waitForRedis } from '../../src/infrastructure/redis/create-redis';
+import { startWorker } from '../../src/interfaces/worker/start-worker';
 import { RedisInstance, waitUntil } from '../support/redis-instance';
 import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { createOffering, kindPaths } from '../support/offerings';
@@ -21,15 +22,23 @@ describe('Faults of the backing services', () => {
       return url.toString();
     };
 
-    it('refuses to start, naming REDIS_URL, instead of going on in database 0', async () => {
-      const started = await startTestServer({ REDIS_URL: beyond() }).then(
+    it('refuses to start the API or the worker, naming REDIS_URL, instead of going on in database 0', async () => {
+      const api = await startTestServer({ REDIS_URL: beyond() }).then(
         async (server) => {
           await server.running.close();
           return null;
         },
         (error: unknown) => error,
       );
-      expect(String(started)).to.match(/REDIS_URL names database 99/);
+      expect(String(api)).to.match(/REDIS_URL names database 99/);
+      const worker = await startWorker(testConfig({ REDIS_URL: beyond(), WORKER_METRICS_PORT: '0' }), { logger: createLogger('silent') }).then(
+        async (running) => {
+          await running.close();
+          return null;
+        },
+        (error: unknown) => error,
+      );
+      expect(String(worker)).to.match(/REDIS_URL names database 99/);
     });
 
     it('is a Redis that is down, to the readiness probe', async () => {
@@ -149,7 +158,7 @@ describe('Faults of the backing services', () => {
       expect(item.registration_count).to.equal(registrations.length);
       expect(registrations.length).to.be.at.least(statuses.filter((s) => s === 201).length);
       // Payments cut off mid-way are settled by the reconciler; then every money invariant holds.
-      const reconciler = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent') });
+      const reconciler = reconcilerContainer();
       try {
         await reconciler.container.get(ReconcilePaymentsHandler).execute();
       } finally {

@@ -6,7 +6,7 @@ import { WorkerMetrics } from '../../infrastructure/metrics/worker-metrics';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { KNEX } from '../../infrastructure/knex/create-knex';
-import { REDIS } from '../../infrastructure/redis/create-redis';
+import { REDIS, assertSelectedDatabase } from '../../infrastructure/redis/create-redis';
 import { withinScrapeTimeout } from '../../infrastructure/metrics/scrape-timeout';
 import { type HealthChecks, type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
 import { startHousekeeping } from './housekeeping-worker';
@@ -29,7 +29,7 @@ export async function startWorker(config: Config, overrides: ContainerOverrides 
   const app = createContainer(config, overrides);
   // PostgreSQL and Redis first: a worker that cannot reach them says so and stops, rather than
   // starting queues that would only log connection errors.
-  await Promise.all([app.container.get<Knex>(KNEX).raw('SELECT 1'), connected(app.container.get<Redis>(REDIS))]).catch(async (error: unknown) => {
+  await Promise.all([app.container.get<Knex>(KNEX).raw('SELECT 1'), connected(app.container.get<Redis>(REDIS)).then(() => assertSelectedDatabase(app.container.get<Redis>(REDIS)))]).catch(async (error: unknown) => {
     await app.dispose();
     throw error;
   });
@@ -46,7 +46,10 @@ export async function startWorker(config: Config, overrides: ContainerOverrides 
     const consumers = [searchSync.worker, housekeeping.worker];
     // Alive when Redis answers and every queue still has its consumer running.
     const health = async (): Promise<HealthChecks> => ({
-      redis: (await withinScrapeTimeout(() => redis.ping())) === 'PONG' ? 'up' : 'down',
+      redis: (await withinScrapeTimeout(async () => {
+        await assertSelectedDatabase(redis);
+        return redis.ping();
+      })) === 'PONG' ? 'up' : 'down',
       consumers: consumers.every((worker) => worker.isRunning()) ? 'up' : 'down',
     });
     const options = { port: config.metrics.workerPort, token: config.metrics.token, health };
