@@ -130,6 +130,11 @@ describe('Logs: the lines of a request carry its id; security and payment events
     expect(request?.path).to.be.a('string');
     expect(JSON.stringify(lines)).to.not.contain(secret);
     expect(request?.path).to.contain('search=python').and.to.contain('access_token=%5Bredacted%5D');
+    // A query holding no credential is logged as it was sent, encoded as the client encoded it.
+    const plain = `/api/tests/?search=${encodeURIComponent('자격 시험')}&sort=created`;
+    const other = requestId();
+    const { lines: plainLines } = await logs.during(() => server.api.get(plain, { token: user.access, headers: { 'X-Request-Id': other } }));
+    expect(plainLines.find((line) => line.msg === 'request' && line.request_id === other)?.path).to.equal(plain);
   });
 
   it('logs auth.family_revoked at logout', async () => {

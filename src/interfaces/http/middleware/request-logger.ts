@@ -38,6 +38,9 @@ export function loggedPath(url: string): string {
   const tail = url.slice(query);
   if (!CREDENTIAL_NAME.test(tail) && !tail.includes('%')) return url;
   const params = new URLSearchParams(url.slice(query + 1));
-  for (const name of new Set(params.keys())) if (CREDENTIAL_NAME.test(name)) params.set(name, '[redacted]');
+  const credentials = [...new Set(params.keys())].filter((name) => CREDENTIAL_NAME.test(name));
+  // A query with none (a search typed in Korean, say) is logged as it was sent, not re-encoded.
+  if (credentials.length === 0) return url;
+  for (const name of credentials) params.set(name, '[redacted]');
   return `${url.slice(0, query)}?${params.toString()}`;
 }
