@@ -7,9 +7,7 @@ import { KNEX } from '../../src/infrastructure/knex/create-knex';
 import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { type ReconcileEntry, ReconcilePaymentsHandler } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
 import { LOCK_PORT, type LockPort } from '../../src/application/ports/lock-port';
-import { createContainer } from '../../src/infrastructure/container/create-container';
-import { createLogger } from '../../src/infrastructure/logging/logger';
-import { testConfig } from '../support/test-config';
+import { reconcilerContainer } from '../support/reconciler';
 import { type TransactionalRepositories, UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work';
 import { type KnexUnitOfWork } from '../../src/infrastructure/knex/knex-unit-of-work';
 import { createOffering, kindPaths } from '../support/offerings';
@@ -167,7 +165,7 @@ describe('Crash safety and per-user limits', () => {
         const paid = await server.api.post(kindPaths('test').register(id), { amount: '45000', payment_method: 'card' }, { token: user.access });
         // A cancel cut off after deciding its refund.
         await server.db('payments').where({ id: paid.body.payment_id }).update({ refund_key: randomUUID(), refund_requested_at: new Date(Date.now() - 1_000) });
-        const first = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent') });
+        const first = reconcilerContainer();
         let firstEntries: ReconcileEntry[] = [];
         const realLock = first.container.get<LockPort>(LOCK_PORT);
         // The second has listed the payment; the first runs whole before the second takes its lock.
@@ -177,7 +175,7 @@ describe('Crash safety and per-user limits', () => {
             return realLock.withLock(resource, work);
           },
         };
-        const second = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent'), lock: afterTheFirst });
+        const second = reconcilerContainer({ lock: afterTheFirst });
         try {
           const secondEntries = await second.container.get(ReconcilePaymentsHandler).execute();
           expect(firstEntries.find((entry) => entry.paymentId === paid.body.payment_id)?.decision).to.equal('cancel_finished');

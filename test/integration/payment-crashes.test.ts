@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { expect } from 'chai';
 import { ReconcilePaymentsHandler, type ReconcileDecision } from '../../src/application/commands/reconcile-payments/reconcile-payments-handler';
 import type { FailpointName } from '../../src/application/ports/failpoints';
-import { type AppContainer, createContainer } from '../../src/infrastructure/container/create-container';
-import { createLogger } from '../../src/infrastructure/logging/logger';
+import type { AppContainer } from '../../src/infrastructure/container/create-container';
 import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import { createOffering, kindPaths } from '../support/offerings';
+import { reconcilerContainer } from '../support/reconciler';
 import { testConfig } from '../support/test-config';
 import { freePort } from '../support/free-port';
 import { type TestServer, sharedServer } from '../support/test-server';
@@ -72,7 +72,7 @@ describe('Payments survive the API process dying (SIGKILL) at any point', functi
   let reconciler: AppContainer;
   before(async () => {
     server = await sharedServer();
-    reconciler = createContainer(testConfig({ RECONCILE_AFTER: '0' }), { logger: createLogger('silent') });
+    reconciler = reconcilerContainer();
   });
   after(async () => {
     await reconciler?.dispose();
