@@ -29,7 +29,7 @@ export async function startWorker(config: Config, overrides: ContainerOverrides 
   const app = createContainer(config, overrides);
   // PostgreSQL and Redis first: a worker that cannot reach them says so and stops, rather than
   // starting queues that would only log connection errors.
-  await Promise.all([app.container.get<Knex>(KNEX).raw('SELECT 1'), connected(app.container.get<Redis>(REDIS)).then(() => assertSelectedDatabase(app.container.get<Redis>(REDIS)))]).catch(async (error: unknown) => {
+  await Promise.all([app.container.get<Knex>(KNEX).raw('SELECT 1'), connected(app.container.get<Redis>(REDIS))]).catch(async (error: unknown) => {
     await app.dispose();
     throw error;
   });
@@ -70,7 +70,7 @@ export async function startWorker(config: Config, overrides: ContainerOverrides 
   };
 }
 
-/** Resolves once the client is connected; rejects with its first connection error. */
+/** Resolves once the client is connected; rejects with its first connection error (one naming a database the server does not have included). */
 function connected(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
