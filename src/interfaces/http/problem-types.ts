@@ -32,6 +32,7 @@ export const PROBLEM_TYPES: ReadonlyMap<string, { readonly title: string; readon
   ['payload_too_large', { title: 'Payload too large', description: 'The request body is larger than the service accepts.' }],
   ['uri_too_long', { title: 'URI too long', description: 'The request target is longer than 4,096 characters.' }],
   ['unsupported_media_type', { title: 'Unsupported media type', description: 'Request bodies must be JSON (`Content-Type: application/json`).' }],
+  ['request_timeout', { title: 'Request timeout', description: 'The request line and headers, or the whole request, did not arrive within the server\'s time limit; the connection is closed. Send the request again.' }],
   ['request_header_fields_too_large', { title: 'Request header fields too large', description: 'The request headers are larger than the server accepts.' }],
   ['too_many_requests', { title: 'Too many requests', description: 'A rate limit was reached (logins, sign-ups, registrations or reads); `Retry-After` says how many seconds to wait.' }],
   ['internal_error', { title: 'Internal server error', description: 'Something failed inside the service. Quote the `request_id` when reporting it.' }],

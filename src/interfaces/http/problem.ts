@@ -22,6 +22,7 @@ export const HTTP_PROBLEMS: Readonly<Record<number, { code: string; title: strin
   401: { code: 'invalid_token', title: 'Invalid or expired token' },
   404: { code: 'not_found', title: 'Not found' },
   405: { code: 'method_not_allowed', title: 'Method not allowed' },
+  408: { code: 'request_timeout', title: 'Request timeout' },
   413: { code: 'payload_too_large', title: 'Payload too large' },
   414: { code: 'uri_too_long', title: 'URI too long' },
   415: { code: 'unsupported_media_type', title: 'Unsupported media type' },
