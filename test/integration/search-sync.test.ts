@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
 import { SyncSearchIndexHandler } from '../../src/application/commands/sync-search-index/sync-search-index-handler';
 import { REINDEX_REGISTRY, RebuildAlreadyRunning, RebuildRegistrationLost, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
+import { SearchIndexMissing } from '../../src/application/ports/search-index';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../src/application/ports/search-outbox';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
 import type { OfferingKind } from '../../src/domain/offering-kind';
@@ -145,6 +146,20 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     expect(index.documents('courses').has(id)).to.equal(false);
   });
 
+  it('creates a live index found missing again, with its settings, and reports it, rather than let a write create it bare', async () => {
+    const id = await createItem('course');
+    await recordChange('course', id);
+    await drainAll();
+    index.indexes.delete('courses'); // deleted by hand, or lost by the engine
+    const other = await createItem('course');
+    await recordChange('course', other);
+    const result = await sync.execute();
+    expect(result.recreatedIndexes).to.deep.equal(['courses']);
+    expect([...index.documents('courses').keys()], 'what changed since; the rest waits for a rebuild').to.deep.equal([other]);
+    await recordChange('course', id);
+    expect((await sync.execute()).recreatedIndexes).to.deep.equal([]);
+  });
+
   it('changes nothing when a batch is replayed', async () => {
     const ids = [await createItem('test'), await createItem('test')];
     for (const id of ids) await recordChange('test', id);
@@ -278,9 +293,45 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
       expect([...index.indexes.keys()].filter((name) => name.includes('rebuild')), 'the staging index is dropped').to.deep.equal([]);
     });
 
+    it('fails a rebuild whose new index goes missing while loading, and still writes changes to the live index', async () => {
+      const id = await createItem('course');
+      const registry = server.running.app.container.get<ReindexRegistry>(REINDEX_REGISTRY);
+      let staging: string | null = null;
+      const outcome = await server.running.app.container
+        .get(RebuildSearchIndexHandler)
+        .execute({
+          kind: 'course',
+          batchSize: 1_000,
+          maxInFlight: 1,
+          onProgress: () => {
+            if (staging) return;
+            staging = [...index.indexes.keys()].find((name) => name.includes('rebuild')) ?? null;
+            if (staging) index.indexes.delete(staging);
+          },
+        })
+        .catch((error: unknown) => error);
+      expect(outcome).to.be.instanceOf(SearchIndexMissing);
+      expect(await registry.stagingIndex('course'), 'the failed rebuild is no longer registered').to.equal(null);
+
+      // A drain that meets a registered rebuild's index missing passes it by.
+      await index.ensure('courses_rebuild_gone');
+      await registry.start('course', 'courses_rebuild_gone');
+      try {
+        index.indexes.delete('courses_rebuild_gone');
+        await db('courses').where({ id }).update({ registration_count: 4 });
+        await recordChange('course', id);
+        await drainAll();
+        expect(index.documents('courses').get(id)?.registrationCount).to.equal(4);
+        expect(index.indexes.has('courses_rebuild_gone'), 'not created by the drain').to.equal(false);
+      } finally {
+        await registry.finish('course', 'courses_rebuild_gone');
+      }
+    });
+
     it('writes changes made during the rebuild to both indexes and replays them', async () => {
       const id = await createItem('test');
       const registry = server.running.app.container.get<ReindexRegistry>(REINDEX_REGISTRY);
+      await index.ensure('tests_rebuild_manual');
       await registry.start('test', 'tests_rebuild_manual');
       try {
         await db('tests').where({ id }).update({ registration_count: 3 });

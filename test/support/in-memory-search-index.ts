@@ -1,4 +1,4 @@
-import { type OfferingSnapshot, type SearchIndex, SearchDocumentsRejected } from '../../src/application/ports/search-index';
+import { type OfferingSnapshot, type SearchIndex, SearchDocumentsRejected, SearchIndexMissing } from '../../src/application/ports/search-index';
 
 export interface IndexWrite {
   readonly operation: 'upsert' | 'remove';
@@ -32,7 +32,8 @@ export class InMemorySearchIndex implements SearchIndex {
     this.startedWrites += 1;
     if (this.writeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
     this.check(items.map((item) => item.id));
-    const target = this.documents(index);
+    const target = this.indexes.get(index);
+    if (!target) throw new SearchIndexMissing(index);
     for (const item of items) target.set(item.id, item);
     this.writes.push({ operation: 'upsert', index, ids: items.map((item) => item.id) });
   }
@@ -45,6 +46,7 @@ export class InMemorySearchIndex implements SearchIndex {
   }
 
   async swap(first: string, second: string): Promise<void> {
+    for (const index of [first, second]) if (!this.indexes.has(index)) throw new SearchIndexMissing(index);
     const a = this.documents(first);
     this.indexes.set(first, this.documents(second));
     this.indexes.set(second, a);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SearchDocumentsRejected } from '../../src/application/ports/search-index';
+import { SearchDocumentsRejected, SearchIndexMissing } from '../../src/application/ports/search-index';
 import { isDependencyFailure } from '../../src/infrastructure/errors/dependency-failure';
 import { createMeilisearchClient } from '../../src/infrastructure/search/meilisearch/create-meilisearch-client';
 import { MeilisearchSearchIndex, payloadChunks } from '../../src/infrastructure/search/meilisearch/meilisearch-search-index';
@@ -78,6 +78,14 @@ describe('The Meilisearch index adapter (against a fake of the documented HTTP A
     expect(chunks.find((chunk) => chunk.some((d) => d.id === 4))).to.have.length(1);
     expect(payloadChunks(documents, 1_000_000)).to.deep.equal([documents]);
     expect(payloadChunks([], 300)).to.deep.equal([]);
+  });
+
+  it('writes no document to an index that does not exist, which the engine would create without its settings', async () => {
+    let refused: unknown;
+    await index.upsert('tests', [snapshot(1)]).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(SearchIndexMissing);
+    expect(fake.requests).not.to.include('POST /indexes/tests/documents');
+    expect(fake.indexes.has('tests')).to.equal(false);
   });
 
   it('takes documents of an index that does not exist as deleted already', async () => {

@@ -52,6 +52,9 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
     (job) =>
       withLogContext({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job.id }, async () => {
         const result = await handler.execute();
+        for (const index of result.recreatedIndexes) {
+          logger.warn({ index }, 'search index was missing: created again with its settings; it holds only what changed since until `npm run reindex` rebuilds it');
+        }
         if (result.more) await trigger.nudge();
         return result;
       }),

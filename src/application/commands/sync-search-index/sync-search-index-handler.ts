@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../ports/offering-snapshots';
 import { REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
-import { SEARCH_INDEX, type SearchIndex, SearchDocumentsRejected } from '../../ports/search-index';
+import { SEARCH_INDEX, type SearchIndex, SearchDocumentsRejected, SearchIndexMissing } from '../../ports/search-index';
 import { type DrainOutcome, type OutboxEntry, SEARCH_OUTBOX, type SearchOutbox } from '../../ports/search-outbox';
 import { SEARCH_INDEX_NAMING, type SearchIndexNaming, liveIndexName } from '../../search/index-names';
 
@@ -18,6 +18,11 @@ export interface SyncResult {
   readonly drained: number;
   /** True when the batch was full, so more entries are probably waiting. */
   readonly more: boolean;
+  /**
+   * Live indexes found missing (deleted, or lost by the engine) and created again with their
+   * settings: they hold only what was written since, until the index is rebuilt.
+   */
+  readonly recreatedIndexes: readonly string[];
 }
 
 /**
@@ -37,52 +42,66 @@ export class SyncSearchIndexHandler {
   ) {}
 
   async execute(): Promise<SyncResult> {
-    const drained = await this.outbox.drain(this.policy.batchSize, this.policy.maxAttempts, (entries) => this.apply(entries));
-    return { drained, more: drained >= this.policy.batchSize };
+    const recreated = new Set<string>();
+    const drained = await this.outbox.drain(this.policy.batchSize, this.policy.maxAttempts, (entries) => this.apply(entries, recreated));
+    return { drained, more: drained >= this.policy.batchSize, recreatedIndexes: [...recreated] };
   }
 
   /**
    * An unavailable index throws out of here, so that nothing is deleted or counted and the job
    * is retried with backoff; only documents the engine refuses are counted against their entries.
    */
-  private async apply(entries: readonly OutboxEntry[]): Promise<DrainOutcome> {
+  private async apply(entries: readonly OutboxEntry[], recreated: Set<string>): Promise<DrainOutcome> {
     const failedEntryIds: number[] = [];
     let lastError: string | undefined;
     for (const kind of ALL_OFFERING_KINDS) {
       const ofKind = entries.filter((entry) => entry.kind === kind);
       const ids = [...new Set(ofKind.map((entry) => entry.itemId))];
       if (ids.length === 0) continue;
-      const refusedIds = await this.writeItems(kind, ids)
+      const refusedIds = await this.writeItems(kind, ids, recreated)
         .then(() => new Set<number>())
         .catch(async (error: unknown) => {
           if (!(error instanceof SearchDocumentsRejected)) throw error;
           lastError = describe(error);
-          return this.writeOneByOne(kind, ids);
+          return this.writeOneByOne(kind, ids, recreated);
         });
       failedEntryIds.push(...ofKind.filter((entry) => refusedIds.has(entry.itemId)).map((entry) => entry.id));
     }
     return { failedEntryIds, lastError };
   }
 
-  /** Writes the items to the live index, and to the index being rebuilt if there is one. */
-  private async writeItems(kind: OfferingKind, ids: readonly number[]): Promise<void> {
+  /**
+   * Writes the items to the live index, and to the index being rebuilt if there is one. A live
+   * index found missing is created again with its settings and written; an index being rebuilt
+   * found missing is passed by, since its rebuild then fails at its own next write or its swap.
+   */
+  private async writeItems(kind: OfferingKind, ids: readonly number[], recreated: Set<string>): Promise<void> {
     const found = await this.snapshots.findByIds(kind, ids);
     const foundIds = new Set(found.map((item) => item.id));
     const gone = ids.filter((id) => !foundIds.has(id));
-    const staging = await this.reindex.stagingIndex(kind);
-    // The index being rebuilt first: it is the one that becomes live.
-    for (const target of [...(staging ? [staging] : []), liveIndexName(this.naming, kind)]) {
+    const write = async (target: string) => {
       if (found.length > 0) await this.index.upsert(target, found);
       if (gone.length > 0) await this.index.remove(target, gone);
-    }
+    };
+    const staging = await this.reindex.stagingIndex(kind);
+    // The index being rebuilt first: it is the one that becomes live.
+    if (staging) await write(staging).catch(whenIndexMissing(() => undefined));
+    const live = liveIndexName(this.naming, kind);
+    await write(live).catch(
+      whenIndexMissing(async () => {
+        await this.index.ensure(live);
+        recreated.add(live);
+        await write(live);
+      }),
+    );
     if (staging) await this.reindex.recordChanged(kind, ids);
   }
 
   /** Isolates the items the index refuses, so that one bad item cannot block the others. */
-  private async writeOneByOne(kind: OfferingKind, ids: readonly number[]): Promise<Set<number>> {
+  private async writeOneByOne(kind: OfferingKind, ids: readonly number[], recreated: Set<string>): Promise<Set<number>> {
     const refused = new Set<number>();
     for (const id of ids) {
-      await this.writeItems(kind, [id]).catch((error: unknown) => {
+      await this.writeItems(kind, [id], recreated).catch((error: unknown) => {
         if (!(error instanceof SearchDocumentsRejected)) throw error;
         refused.add(id);
       });
@@ -90,5 +109,13 @@ export class SyncSearchIndexHandler {
     return refused;
   }
 }
+
+/** Handles a `SearchIndexMissing` with `then`, and throws any other error again. */
+const whenIndexMissing =
+  (then: () => Promise<void> | void) =>
+  async (error: unknown): Promise<void> => {
+    if (!(error instanceof SearchIndexMissing)) throw error;
+    await then();
+  };
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 1000);

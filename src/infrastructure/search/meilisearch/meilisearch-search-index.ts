@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { EnqueuedTaskPromise, Meilisearch } from 'meilisearch';
-import { type OfferingSnapshot, type SearchIndex, SearchDocumentsRejected } from '../../../application/ports/search-index';
+import { type OfferingSnapshot, type SearchIndex, SearchDocumentsRejected, SearchIndexMissing } from '../../../application/ports/search-index';
 import { MEILISEARCH } from './create-meilisearch-client';
 import { toOfferingDocument } from './offering-document';
 import { offeringIndexSettings } from './offering-index-settings';
@@ -50,20 +50,16 @@ export class MeilisearchSearchIndex implements SearchIndex {
   ) {}
 
   async ensure(index: string): Promise<void> {
-    const exists = await this.client
-      .getRawIndex(index)
-      .then(() => true)
-      .catch((error: { cause?: { code?: string } }) => {
-        if (error?.cause?.code === 'index_not_found') return false;
-        throw error;
-      });
     // Another process (a second worker, or reindex) may create it between the two calls.
-    if (!exists) await this.settle(this.client.createIndex(index, { primaryKey: 'id' }), { existingIndexIsDone: true });
+    if (!(await this.exists(index))) await this.settle(this.client.createIndex(index, { primaryKey: 'id' }), { existingIndexIsDone: true });
     await this.settle(this.client.index(index).updateSettings(offeringIndexSettings(this.resultWindow)));
   }
 
   async upsert(index: string, items: readonly OfferingSnapshot[]): Promise<void> {
     if (items.length === 0) return;
+    // The engine creates a missing index on a write, with its default settings (no filters, no
+    // sorts, typos on): an index deleted or lost meanwhile is reported instead.
+    if (!(await this.exists(index))) throw new SearchIndexMissing(index);
     for (const chunk of payloadChunks(items.map(toOfferingDocument), MAX_PAYLOAD_BYTES)) {
       await this.settle(this.client.index(index).addDocuments(chunk, { primaryKey: 'id' }));
     }
@@ -76,11 +72,22 @@ export class MeilisearchSearchIndex implements SearchIndex {
   }
 
   async swap(first: string, second: string): Promise<void> {
+    for (const index of [first, second]) if (!(await this.exists(index))) throw new SearchIndexMissing(index);
     await this.settle(this.client.swapIndexes([{ indexes: [first, second], rename: false }]));
   }
 
   async drop(index: string): Promise<void> {
     await this.settle(this.client.index(index).delete(), { missingIndexIsDone: true });
+  }
+
+  private exists(index: string): Promise<boolean> {
+    return this.client
+      .getRawIndex(index)
+      .then(() => true)
+      .catch((error: { cause?: { code?: string } }) => {
+        if (error?.cause?.code === 'index_not_found') return false;
+        throw error;
+      });
   }
 
   private async settle(enqueued: EnqueuedTaskPromise, { missingIndexIsDone = false, existingIndexIsDone = false } = {}): Promise<void> {
