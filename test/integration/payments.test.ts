@@ -268,6 +268,28 @@ describe('Payments', () => {
       });
     }
 
+    it('gives an answer that cannot be stored and releases its key, so that a retry runs for real rather than wait or replay', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const key = uniqueName('unstorable');
+      // The database refuses to store this key's answer, as it would a write in a failing moment.
+      await server.db.raw(`CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'answer refused'; END $$`);
+      await server.db.raw(`CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_records FOR EACH ROW WHEN (NEW.key = '${key}') EXECUTE FUNCTION refuse_answer()`);
+      try {
+        const headers = { 'idempotency-key': key };
+        const first = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers });
+        expect(first.status, 'the answer is still given').to.equal(201);
+        expect(await server.db('idempotency_records').where({ user_id: user.id, key }), 'the key is released').to.have.length(0);
+        const retry = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers });
+        expect(retry.status).to.equal(400);
+        expect(retry.body.code, 'run for real: the registration exists').to.equal('already_registered');
+        expect(retry.headers.get('idempotent-replayed')).to.equal(null);
+        expect(await server.db('payments').where({ user_id: user.id, payment_type: 'test', target_id: itemId }), 'charged once').to.have.length(1);
+      } finally {
+        await server.db.raw('DROP TRIGGER refuse_answer ON idempotency_records');
+        await server.db.raw('DROP FUNCTION refuse_answer()');
+      }
+    });
+
     it('lets a request whose claim was taken over (abandoned for a minute) neither store nor forget the claim of the one that took it', async () => {
       const store = server.running.app.container.get<IdempotencyStore>(IDEMPOTENCY_STORE);
       const key = uniqueName('slow');
