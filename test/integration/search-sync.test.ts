@@ -11,6 +11,7 @@ import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/applicati
 import type { OfferingKind } from '../../src/domain/offering-kind';
 import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { type RunningWorker, startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
+import { CapturedLogs } from '../support/captured-logs';
 import { InMemorySearchIndex } from '../support/in-memory-search-index';
 import { kindPaths } from '../support/offerings';
 import { waitUntil } from '../support/redis-instance';
@@ -25,10 +26,11 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
   let index: InMemorySearchIndex;
   let db: Knex;
   let sync: SyncSearchIndexHandler;
+  const logs = new CapturedLogs('info');
 
   before(async () => {
     index = new InMemorySearchIndex();
-    server = await startTestServer({ SEARCH_SYNC_MAX_ATTEMPTS: String(MAX_ATTEMPTS), SEARCH_SYNC_INTERVAL: '1s' }, { searchIndex: index });
+    server = await startTestServer({ SEARCH_SYNC_MAX_ATTEMPTS: String(MAX_ATTEMPTS), SEARCH_SYNC_INTERVAL: '1s' }, { searchIndex: index, logger: logs.logger });
     db = server.db;
     sync = server.running.app.container.get(SyncSearchIndexHandler);
     await db('search_outbox').delete();
@@ -105,6 +107,18 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
       index.failNextWrites = 0;
       await waitUntil(async () => index.documents('courses').has(id), 15_000);
       await waitUntil(async () => (await outboxRowsFor(id)).length === 0);
+      const failed = logs.lines.find((line) => line.msg === 'search sync job failed; it will be retried');
+      expect(failed, 'each failure is logged with its queue and job').to.include({ queue: 'search-sync', err: 'search engine unavailable' });
+      expect(failed?.job_id).to.be.a('string').and.not.equal('');
+    });
+
+    it('warns when it creates a live index found missing again, which then waits for a rebuild', async () => {
+      const id = await createItem('test');
+      index.indexes.delete('tests');
+      await recordChange('test', id);
+      await server.running.app.container.get<SearchSyncTrigger>(SEARCH_SYNC_TRIGGER).nudge();
+      await waitUntil(async () => logs.lines.some((line) => line.index === 'tests' && /^search index was missing/.test(String(line.msg))));
+      expect(index.documents('tests').has(id)).to.equal(true);
     });
   });
 
