@@ -226,6 +226,17 @@ describe('Auth', () => {
       expect(Number(blocked.headers.get('retry-after'))).to.be.greaterThan(0);
     });
 
+    it('takes the address the proxy appended to X-Forwarded-For, not the entries a client wrote before it', async () => {
+      const user = await createUser(api());
+      const client = randomIp();
+      for (let i = 0; i < server.config.loginThrottle.maxFailuresPerAccountAndIp; i += 1) {
+        const headers = { 'x-forwarded-for': `${randomIp()}, ${client}` };
+        expect((await api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers })).status).to.equal(401);
+      }
+      const blocked = await api().post('/api/auth/login/', { email: user.email, password: user.password }, { headers: { 'x-forwarded-for': `${randomIp()}, ${client}` } });
+      expect(blocked.status, 'the same client, whatever it wrote first').to.equal(429);
+    });
+
     it('throttles repeated failures from one address across accounts', async () => {
       const headers = { 'x-forwarded-for': randomIp() };
       const limit = server.config.loginThrottle.maxFailuresPerIp;

@@ -32,6 +32,14 @@ describe('configuration', () => {
     }
   });
 
+  it('trusts no proxy unless told how many append to X-Forwarded-For; true and false mean one and none', () => {
+    expect(loadConfig(base).trustedProxies).to.equal(0);
+    for (const [value, hops] of [['0', 0], ['1', 1], ['2', 2], ['true', 1], ['false', 0]] as const) {
+      expect(loadConfig({ ...base, TRUST_PROXY: value }).trustedProxies, value).to.equal(hops);
+    }
+    for (const bad of ['-1', '1.5', '11', 'yes']) expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
+  });
+
   it('holds 5 database connections per process unless told otherwise, between 1 and 200', () => {
     expect(loadConfig(base).dbPoolMax).to.equal(5);
     expect(loadConfig({ ...base, DB_POOL_MAX: '12' }).dbPoolMax).to.equal(12);

@@ -86,7 +86,11 @@ export interface Config {
   readonly logLevel: string;
   /** Load the demo data set at start when the catalogue is empty. */
   readonly demoData: boolean;
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of the service append to `X-Forwarded-For` (0: none, the peer is
+   * the client). The client's address is the one the outermost of them saw.
+   */
+  readonly trustedProxies: number;
   readonly bodyLimit: string;
   /** The Prometheus endpoints, on listeners of their own (never the API's port). */
   readonly metrics: {
@@ -202,7 +206,8 @@ const schema = Joi.object({
   FAILPOINT: Joi.string().allow('').default(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: Joi.boolean().truthy('1').falsy('0'),
-  TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  // A count of proxies; `true`/`false` as before mean one and none.
+  TRUST_PROXY: Joi.alternatives(Joi.number().integer().min(0).max(10), Joi.boolean()).default(0),
   BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/).default('100kb'),
   // 0 or empty: no metrics listener.
   METRICS_PORT: Joi.number().integer().min(0).max(65535).allow('').default(9464),
@@ -319,7 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcile: { afterMs: parseDurationMs(value.RECONCILE_AFTER) as number, everyMs: seconds(value.RECONCILE_INTERVAL) * 1000 },
     logLevel: value.LOG_LEVEL,
     demoData: value.DEMO_DATA ?? value.NODE_ENV !== 'production',
-    trustProxy: value.TRUST_PROXY,
+    trustedProxies: Number(value.TRUST_PROXY),
     bodyLimit: value.BODY_LIMIT,
     metrics: {
       port: value.METRICS_PORT || null,

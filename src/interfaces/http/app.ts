@@ -62,7 +62,9 @@ export function buildRouter(container: Container, requireAuth: Middleware): Rout
 export function createApp({ container }: AppContainer): Koa {
   const config = container.get<Config>(CONFIG);
   const logger = container.get<Logger>(LOGGER);
-  const app = new Koa({ proxy: config.trustProxy });
+  // Behind proxies, only the addresses they appended to X-Forwarded-For are believed: the
+  // entries before them are the client's to write.
+  const app = new Koa({ proxy: config.trustedProxies > 0, maxIpsCount: config.trustedProxies });
   app.silent = true;
 
   const router = buildRouter(container, authenticate(config.jwt));
