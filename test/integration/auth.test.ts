@@ -237,6 +237,18 @@ describe('Auth', () => {
       expect(blocked.status, 'the same client, whatever it wrote first').to.equal(429);
     });
 
+    it('does not count attempts refused for one account against the address, whose other users still log in', async () => {
+      const user = await createUser(api());
+      const neighbour = await createUser(api());
+      const headers = { 'x-forwarded-for': randomIp() };
+      const { maxFailuresPerIp } = server.config.loginThrottle;
+      for (let i = 0; i < maxFailuresPerIp + 5; i += 1) {
+        await api().post('/api/auth/login/', { email: user.email, password: 'wrong-password-1' }, { headers });
+      }
+      const other = await api().post('/api/auth/login/', { email: neighbour.email, password: neighbour.password }, { headers });
+      expect(other.status, 'only the first few attempts reached a password check').to.equal(200);
+    });
+
     it('throttles repeated failures from one address across accounts', async () => {
       const headers = { 'x-forwarded-for': randomIp() };
       const limit = server.config.loginThrottle.maxFailuresPerIp;

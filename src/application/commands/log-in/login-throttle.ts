@@ -35,6 +35,7 @@ export class LoginThrottle {
   /** Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is reached. */
   async countAttempt(email: string, ip: string): Promise<void> {
     const { maxFailuresPerIp, maxFailuresPerAccountAndIp, maxFailuresPerAccount, windowSeconds } = this.policy;
+    const counted: string[] = [];
     for (const [key, limit, scope] of [
       [ipKey(ip), maxFailuresPerIp, 'address'],
       [pairKey(email, ip), maxFailuresPerAccountAndIp, 'account_and_address'],
@@ -42,9 +43,13 @@ export class LoginThrottle {
     ] as const) {
       const state = await this.limiter.hit(key, limit, windowSeconds);
       if (state.blocked) {
+        // Refused here, the attempt is taken back where it was counted before: an address that
+        // keeps retrying one account it is blocked for does not use up its allowance for others.
+        await Promise.all(counted.map((earlier) => this.limiter.release(earlier)));
         this.events.record({ name: 'auth.login_locked_out', limit: scope, ip, retryAfterSeconds: state.retryAfterSeconds });
         throw new TooManyRequests(state.retryAfterSeconds, 'Too many failed logins. Try again later.');
       }
+      counted.push(key);
     }
   }
 
