@@ -122,6 +122,17 @@ describe('Auth', () => {
       expect(res.body.user).to.deep.equal(created.user);
     });
 
+    it('logs in by the email as it was signed up, where JavaScript and PostgreSQL lower-case letters differently', async () => {
+      for (const local of ['İnci', 'KİM', 'ΟΔΟΣ', 'οδος']) {
+        const body = signupBody({ email: `${local}.${uniqueName()}@example.com` });
+        const created = await api().post('/api/auth/signup/', body);
+        expect(created.status, local).to.equal(201);
+        const res = await api().post('/api/auth/login/', { email: body.email, password: body.password }, { headers: { 'x-forwarded-for': randomIp() } });
+        expect(res.status, local).to.equal(200);
+        expect(res.body.user.id, `${local}: its own account`).to.equal(created.body.user.id);
+      }
+    });
+
     it('compares the email case-insensitively', async () => {
       const body = signupBody();
       await api().post('/api/auth/signup/', body);

@@ -32,10 +32,13 @@ export class LogInHandler {
   ) {}
 
   async execute(command: LogInCommand): Promise<Session> {
-    const email = normalizeEmail(command.email);
-    await this.throttle.countAttempt(email, command.ip);
+    // The store compares emails as it made them unique (its own lower-casing, which differs from
+    // JavaScript's for some letters), so it is given the email as typed.
+    const user = await this.users.findByEmail(command.email.trim());
+    // Attempts are counted per account as the store tells them apart, whichever form was typed.
+    const account = user ? `user:${user.id}` : `email:${normalizeEmail(command.email)}`;
+    await this.throttle.countAttempt(account, command.ip);
 
-    const user = await this.users.findByEmail(email);
     // The password is checked whether or not the account exists or is active, so that no answer
     // comes measurably sooner than another.
     const valid = user
@@ -43,7 +46,7 @@ export class LogInHandler {
       : (await this.hasher.verifyAgainstDummy(command.password), false);
     if (!user || !valid) throw new InvalidCredentials();
 
-    await this.throttle.recordSuccess(email, command.ip);
+    await this.throttle.recordSuccess(account, command.ip);
     await this.users.recordLogin(user.id, this.clock.now());
     const refresh = this.tokens.issueRefreshToken(user.id, this.tokens.newFamily(this.clock.now()));
     await this.refreshTokens.save(user.id, refresh);

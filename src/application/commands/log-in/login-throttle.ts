@@ -33,13 +33,13 @@ export class LoginThrottle {
   ) {}
 
   /** Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is reached. */
-  async countAttempt(email: string, ip: string): Promise<void> {
+  async countAttempt(account: string, ip: string): Promise<void> {
     const { maxFailuresPerIp, maxFailuresPerAccountAndIp, maxFailuresPerAccount, windowSeconds } = this.policy;
     const counted: string[] = [];
     for (const [key, limit, scope] of [
       [ipKey(ip), maxFailuresPerIp, 'address'],
-      [pairKey(email, ip), maxFailuresPerAccountAndIp, 'account_and_address'],
-      [accountKey(email), maxFailuresPerAccount, 'account'],
+      [pairKey(account, ip), maxFailuresPerAccountAndIp, 'account_and_address'],
+      [accountKey(account), maxFailuresPerAccount, 'account'],
     ] as const) {
       const state = await this.limiter.hit(key, limit, windowSeconds);
       if (state.blocked) {
@@ -54,11 +54,11 @@ export class LoginThrottle {
   }
 
   /** A successful login: its attempt was not a failure, and the account's failures are forgotten. */
-  async recordSuccess(email: string, ip: string): Promise<void> {
-    await Promise.all([this.limiter.reset(pairKey(email, ip)), this.limiter.reset(accountKey(email)), this.limiter.release(ipKey(ip))]);
+  async recordSuccess(account: string, ip: string): Promise<void> {
+    await Promise.all([this.limiter.reset(pairKey(account, ip)), this.limiter.reset(accountKey(account)), this.limiter.release(ipKey(ip))]);
   }
 }
 
-const accountKey = (email: string): string => `login-failures:account:${email}`;
-const pairKey = (email: string, ip: string): string => `login-failures:account-ip:${ip}:${email}`;
+const accountKey = (account: string): string => `login-failures:account:${account}`;
+const pairKey = (account: string, ip: string): string => `login-failures:account-ip:${ip}:${account}`;
 const ipKey = (ip: string): string => `login-failures:ip:${ip}`;
