@@ -94,6 +94,20 @@ describe('Logs: the lines of a request carry its id; security and payment events
     expect(event(logout.lines, 'auth.family_revoked'), 'a session already revoked is not revoked again').to.equal(undefined);
   });
 
+  it('reports no reuse for the token of a session already ended (logged out, or revoked at a reuse): it is only refused', async () => {
+    const user = await createUser(server.api);
+    expect((await server.api.post('/api/auth/logout/', { refresh: user.refresh }, { token: user.access })).status).to.equal(204);
+    const reused = await createUser(server.api);
+    expect((await server.api.post('/api/auth/token/refresh/', { refresh: reused.refresh })).status).to.equal(200);
+    expect((await server.api.post('/api/auth/token/refresh/', { refresh: reused.refresh })).status, 'the reuse that revokes').to.equal(401);
+    for (const token of [user.refresh, user.refresh, reused.refresh]) {
+      const { result: res, lines } = await logs.during(() => server.api.post('/api/auth/token/refresh/', { refresh: token }));
+      expect(res.status).to.equal(401);
+      expect(res.body).to.include({ code: 'invalid_token', detail: 'This session has ended; log in again.' });
+      expect(lines.filter((line) => line.event !== undefined), 'no security event').to.deep.equal([]);
+    }
+  });
+
   it('logs each administrative change of the catalogue under its name, with the staff user and the item', async () => {
     const staff = await createUser(server.api);
     await server.running.app.container.get(GrantStaffHandler).execute({ email: staff.email });

@@ -50,8 +50,9 @@ export class KnexRefreshTokenStore implements RefreshTokenStore {
       // A token past its end that was never used is refused, and is no sign of theft.
       const unused = await trx('refresh_tokens').where({ token_hash: hashToken(presented), user_id: userId }).whereNull('revoked_at').first('id');
       if (unused) return 'unknown';
-      await this.revokeFamilyIn(trx, family.family_id, now);
-      return 'reused';
+      // Nothing left to revoke: the session ended before (a logout, or an earlier reuse), and a
+      // client presenting its last token again is no sign of theft.
+      return (await this.revokeFamilyIn(trx, family.family_id, now)) > 0 ? 'reused' : 'ended';
     });
   }
 

@@ -38,6 +38,7 @@ export class RefreshSessionHandler {
       this.events.record({ name: 'auth.family_revoked', userId: user.id, familyId: claims.family.id, reason: 'refresh_reuse' });
       throw new InvalidToken('This refresh token was already used; the session has been revoked.');
     }
+    if (outcome === 'ended') throw new InvalidToken('This session has ended; log in again.');
     if (outcome !== 'rotated') throw new InvalidToken();
 
     return { access: this.tokens.issueAccessToken(user.id), refresh: replacement.token };
