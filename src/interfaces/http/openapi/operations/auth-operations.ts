@@ -59,7 +59,7 @@ export const authOperations: readonly OperationDoc[] = [
     path: '/api/auth/token/refresh/',
     operationId: 'refreshTokens',
     summary: 'Exchange a refresh token for a new access and refresh token',
-    description: 'Each refresh token works once. Presenting an already used one revokes the whole session.',
+    description: 'Each refresh token works once. Presenting an already used one revokes the whole session. A token of a session already over (logged out, or revoked so) is refused with `invalid_token` ("This session has ended; log in again.") and reported as nothing more.',
     tag: 'auth',
     auth: false,
     body: refreshBody,
