@@ -719,6 +719,18 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(samples).to.have.length(1);
     }));
 
+  it('estimates the counts of items open now and of items closed from a sample, not as if their start and end were independent', () =>
+    withRecordedStatements({ CATALOGUE_EXACT_COUNT_LIMIT: '0', CATALOGUE_COUNT_CACHE_TTL: '0' }, (sql) => sql.includes('TABLESAMPLE'), async (counting, samples) => {
+      for (const status of ['available', 'closed'] as const) {
+        const filter = { kind: 'test' as const, words: [], status, now: new Date() };
+        const count = await counting.count(filter);
+        const exact = await expectedCount({ ...filter, sort: 'created', limit: 1 });
+        expect(count.estimated, status).to.equal(true);
+        expect(count.value, `${status}: ${exact} items`).to.be.within(exact * 0.8, exact * 1.25);
+      }
+      expect(samples).to.have.length(2);
+    }));
+
   it('estimates the count of a word of few matches with a price range as its matches narrowed by the range, not its matches alone', () =>
     // Every count estimated, none cached. (This catalogue's windows follow its words, so a
     // status would narrow them by a share that is not theirs.)

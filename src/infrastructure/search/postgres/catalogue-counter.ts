@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../../application/ports/offering-catalogue';
 import { isQueryTimeout } from '../../errors/query-timeout';
-import type { CatalogueReadPlanner } from './catalogue-read-planner';
+import { type CatalogueReadPlanner, isSampled } from './catalogue-read-planner';
 import { type SqlFilter, filteredOfferings, gatheredMatches } from './catalogue-sql';
 import type { RecentStartBounds } from './recent-start-bounds';
 import type { SearchVocabulary } from './search-vocabulary';
@@ -53,7 +53,7 @@ export class CatalogueCounter {
     const cap = this.policy.exactUpTo;
     const [looked, { estimate, wordMatches }] = await Promise.all([this.vocabulary.lookUpWhereItMayRuleOut(filter), this.estimate(filter)]);
     if (looked?.unmatchable) return { value: 0, estimated: false };
-    const sampledOnly = wordMatches === null && filter.status === 'available';
+    const sampledOnly = wordMatches === null && isSampled(filter);
     const trusted = cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
     // Counting reads every item the words match before the other filters narrow them down.
     if (estimate > trusted || (wordMatches ?? 0) > trusted) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
