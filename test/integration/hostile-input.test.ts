@@ -111,6 +111,24 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     }
   });
 
+  it('counts a length limit in characters as the database does, an emoji as one', async () => {
+    const emoji = (n: number) => '\u{1F642}'.repeat(n);
+    for (const path of ['/api/tests/', '/api/me/payments/']) {
+      const within = await server.api.get(`${path}?search=${encodeURIComponent(emoji(200))}`, { token: user.access });
+      expect(within.status, path).to.equal(200);
+      const beyond = await server.api.get(`${path}?search=${encodeURIComponent(emoji(201))}`, { token: user.access });
+      expect(beyond.status, path).to.equal(400);
+      expect(beyond.body.errors.search, path).to.deep.equal(['Search length must be less than or equal to 200 characters long.']);
+    }
+    const staff = await createUser(server.api);
+    await server.running.app.container.get(GrantStaffHandler).execute({ email: staff.email });
+    const item = (title: string) => ({ title, price: '55000', start_at: '2027-01-01T00:00:00Z', end_at: '2027-02-01T00:00:00Z' });
+    const created = await server.api.post('/api/tests/', item(emoji(255)), { token: staff.access });
+    expect(created.status).to.equal(201);
+    expect(created.body.title).to.equal(emoji(255));
+    expect((await server.api.post('/api/tests/', item(emoji(256)), { token: staff.access })).status).to.equal(400);
+  });
+
   it('says why a JSON body is refused: malformed, not an object, or holding __proto__', async () => {
     const cases: ReadonlyArray<readonly [string, RegExp]> = [
       ['{"email": ', /not valid JSON/],

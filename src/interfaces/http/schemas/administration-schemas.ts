@@ -4,7 +4,7 @@ import type { Money } from '../../../domain/money';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
 import { parseInstant } from '../calendar';
 import { pageParams } from '../pagination';
-import { envelopeOf, positiveMoney, responseObject, timestamp } from './common-schemas';
+import { envelopeOf, positiveMoney, responseObject, timestamp, withMaxCharacters } from './common-schemas';
 import { queryInteger } from './query-integer';
 
 /** An item's details as a request body names them, once validated (money and instants parsed). */
@@ -42,13 +42,10 @@ const text = Joi.string()
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 const details = {
-  title: text
-    .trim()
-    .min(1)
-    .max(TITLE_MAX_LENGTH)
+  title: withMaxCharacters(text.trim().min(1), TITLE_MAX_LENGTH)
     .pattern(VISIBLE)
     .messages({ 'string.pattern.base': '{{#label}} must contain a letter, digit, punctuation mark or symbol' }),
-  description: text.allow('').max(DESCRIPTION_MAX_LENGTH),
+  description: withMaxCharacters(text.allow(''), DESCRIPTION_MAX_LENGTH),
   price: positiveMoney.description(
     `Decimal with at most 2 places; between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts`,
   ),

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { responseObject } from './common-schemas';
+import { responseObject, withMaxCharacters } from './common-schemas';
 
 /**
  * Emails and usernames are compared in Unicode's compatibility form (NFKC): a composed `é` and an
@@ -7,10 +7,7 @@ import { responseObject } from './common-schemas';
  * accounts. Emails are also compared without regard to case.
  */
 export const email = Joi.string().trim().normalize('NFKC').max(254).email({ tlds: { allow: false } });
-export const username = Joi.string()
-  .normalize('NFKC')
-  .min(1)
-  .max(150)
+export const username = withMaxCharacters(Joi.string().normalize('NFKC').min(1), 150)
   .pattern(/^[\p{L}\p{N}_.@+-]+$/u)
   .messages({ 'string.pattern.base': 'username may contain only letters, digits and . @ + - _' });
 export const newPassword = Joi.string()

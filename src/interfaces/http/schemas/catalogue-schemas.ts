@@ -7,7 +7,7 @@ import { pageParams } from '../pagination';
 
 /** Meilisearch reads only the first 10 words of a query: both engines refuse more, alike. */
 export const MAX_SEARCH_WORDS = 10;
-import { envelopeOf, moneyOut, responseObject, timestamp } from './common-schemas';
+import { envelopeOf, moneyOut, responseObject, timestamp, withMaxCharacters } from './common-schemas';
 
 const priceBound = Joi.alternatives()
   .try(Joi.string().max(32), Joi.number())
@@ -40,9 +40,7 @@ export const catalogueListQuery = Joi.object<CatalogueListQuery>({
   status: Joi.string()
     .valid(...AVAILABILITY_STATUSES)
     .description('available: start_at ≤ now ≤ end_at; upcoming: now < start_at; closed: end_at < now'),
-  search: Joi.string()
-    .allow('')
-    .max(200)
+  search: withMaxCharacters(Joi.string().allow(''), 200)
     .custom((value: string, helpers) => (searchTokens([value]).length > MAX_SEARCH_WORDS ? helpers.error('search.words') : value))
     .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words, counted as runs of letters and digits (\`node.js\` is two)` })
     .description(

@@ -12,6 +12,24 @@ export const positiveMoney = Joi.alternatives()
   .description('Decimal with at most 2 places, as a string or a number')
   .example('45000.00');
 
+/** How many characters (Unicode code points) `value` holds; a UTF-16 length counts an emoji twice. */
+function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
+}
+
+/**
+ * `schema` holding at most `max` characters, counted as PostgreSQL's `varchar(n)` and JSON
+ * Schema's `maxLength` count them (code points): Joi's own `max` counts UTF-16 units, so 101
+ * emoji would pass 200.
+ */
+export function withMaxCharacters<T extends Joi.StringSchema>(schema: T, max: number): T {
+  return schema
+    .custom((value: string, helpers) => (value.length > max && characterCount(value) > max ? helpers.error('string.max', { limit: max }) : value))
+    .meta({ swagger: { maxLength: max } }) as T;
+}
+
 /** Money out: always a string with two places. */
 export const moneyOut = Joi.string().pattern(/^\d+\.\d{2}$/).example('45000.00');
 

@@ -4,7 +4,7 @@ import { PAYMENT_STATUSES, type SettledPaymentStatus } from '../../../domain/pay
 import { PAYMENT_METHODS } from '../../../domain/payment-method';
 import { isCalendarDate } from '../calendar';
 import { pageParams } from '../pagination';
-import { envelopeOf, moneyOut, responseObject, timestamp } from './common-schemas';
+import { envelopeOf, moneyOut, responseObject, timestamp, withMaxCharacters } from './common-schemas';
 
 const isoDate = Joi.string()
   .pattern(/^\d{4}-\d{2}-\d{2}$/)
@@ -28,11 +28,11 @@ export const paymentListQuery = Joi.object<PaymentListQuery>({
   payment_type: Joi.string().valid('test', 'course'),
   from: isoDate.description('Inclusive lower bound on the UTC date of paid_at'),
   to: isoDate.description('Inclusive upper bound on the UTC date of paid_at'),
-  search: Joi.string().allow('').max(200).description('Words that must all appear in the item title'),
+  search: withMaxCharacters(Joi.string().allow(''), 200).description('Words that must all appear in the item title'),
 });
 
 export const cancelBody = Joi.object<{ readonly reason?: string }>({
-  reason: Joi.string().allow('').max(500),
+  reason: withMaxCharacters(Joi.string().allow(''), 500),
 });
 
 export const paymentItem = responseObject({
