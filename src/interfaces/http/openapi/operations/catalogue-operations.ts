@@ -11,12 +11,15 @@ const item = {
 
 const LIST_DESCRIPTION =
   'Page-number paging (`page`, `page_size`) covers the first `MAX_RESULT_WINDOW` (default 10,000) results: a page ' +
-  'inside the results but reaching beyond that window is a 400 `page_too_deep`, a page past the last one a 404, and ' +
+  'inside the results but reaching beyond that window is a 400 `page_too_deep`, a page past the last one a 404 (where ' +
+  '`count` is an estimate, a page past the last one that starts more than twice the window deep may be a 400 ' +
+  '`page_too_deep` instead: the list reads no further to tell), and ' +
   'the last page of the window links its `next` by cursor. Keyset paging ' +
   '(`cursor`) reaches every result at constant cost: pass an empty `cursor=` to start, then follow `next`/`previous`. ' +
   '`count` is exact when `count_is_estimate` is false: always when the matches were gathered to read the page (searches ' +
-  'with few matches), otherwise up to `CATALOGUE_EXACT_COUNT_LIMIT` (default 1,000) items; beyond, it is an estimate ' +
-  '(from statistics, or for `status=available` from a sample of the table). Counts are cached for up to a minute and a ' +
+  'with few matches), otherwise for sets the estimate calls small: up to `CATALOGUE_EXACT_COUNT_LIMIT` (default 1,000) ' +
+  'items, and, with search words, words that alone match at most five times as many; beyond, it is an estimate ' +
+  '(from statistics, or for `status=available` and `closed` from a sample of the table). Counts are cached for up to a minute and a ' +
   'few seconds. Every read is bounded: one that still runs past the statement timeout is a 503 `query_timeout` with ' +
   '`Retry-After`. Unknown parameters, parameters given twice and malformed values are a 400 naming the parameter.';
 
