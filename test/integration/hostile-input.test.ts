@@ -135,11 +135,14 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
       ['null', /must be a JSON object/],
       ['"x"', /must be a JSON object/],
       ['5', /must be a JSON object/],
+      ['[]', /must be a JSON object/],
+      ['[{"email": "a@example.com", "password": "x"}]', /must be a JSON object/],
       ['{"email": "a@example.com", "password": "x", "__proto__": {"admin": true}}', /__proto__/],
     ];
     for (const [rawBody, detail] of cases) {
       const res = await server.api.post('/api/auth/login/', undefined, { rawBody, headers: { 'content-type': 'application/json' } });
       expect(res.status, rawBody).to.equal(400);
+      expect(res.body.code, rawBody).to.equal('bad_request');
       expect(res.body.detail, rawBody).to.match(detail);
     }
   });

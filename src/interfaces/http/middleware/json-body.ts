@@ -8,8 +8,8 @@ type BodyParserOptions = NonNullable<Parameters<typeof bodyParser>[0]>;
  * JSON request bodies, parsed by `bodyParser`. Reading a body fails only for the client's
  * reasons: a body its `Content-Encoding` cannot decode (corrupt or cut gzip, deflate or br data)
  * is refused with a 400, where zlib's error, which carries no status, would be taken for a fault
- * of the server. Errors with a status (bad JSON, too large, an unknown encoding) and errors of
- * the handlers after it pass unchanged.
+ * of the server; so is a JSON array, since every request takes an object. Errors with a status
+ * (bad JSON, too large, an unknown encoding) and errors of the handlers after it pass unchanged.
  */
 export function jsonBody(options: BodyParserOptions): Middleware {
   const parse = bodyParser(options);
@@ -18,6 +18,8 @@ export function jsonBody(options: BodyParserOptions): Middleware {
     try {
       await parse(ctx, () => {
         parsed = true;
+        // The parser's strict mode lets arrays through as well as objects; no request takes one.
+        if (Array.isArray(ctx.request.body)) throw new RequestRefused(400, 'The request body must be a JSON object.');
         return next();
       });
     } catch (error) {
