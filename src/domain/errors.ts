@@ -244,7 +244,7 @@ export class ItemHasRegistrations extends DomainError {
   readonly code = 'has_registrations';
   readonly category = 'conflict';
 
-  constructor(detail = 'Someone has registered or paid for this item: it cannot be deleted. Close it instead.') {
+  constructor(detail = 'Someone has applied or enrolled for this item (a payment of it exists, even a failed one): it cannot be deleted. Close it instead.') {
     super(detail);
   }
 }

@@ -91,7 +91,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         path: `/api/${plural}/{id}/`,
         operationId: `delete${noun}`,
         summary: `Delete a ${kind} nobody registered for (staff)`,
-        description: 'Only an item that was never paid for can be deleted (409 `has_registrations` otherwise: close it instead). `If-Match` is optional; a stale one is a 412.',
+        description: 'Only an item nobody ever applied or enrolled for can be deleted: any payment of it, even a declined or failed one, keeps it, since payment records name it (409 `has_registrations`: close it instead). `If-Match` is optional; a stale one is a 412.',
         tag: plural,
         auth: true,
         pathParams: idParam,
