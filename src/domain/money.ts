@@ -1,6 +1,6 @@
 import { ValidationFailed } from './errors';
 
-/** At most 10 digits with at most 2 after the point: the range of numeric(10,2). */
+/** At most 8 digits before the point and 2 after it: the range of numeric(10,2). */
 const DECIMAL = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
 
 /**
@@ -32,7 +32,7 @@ export class Money {
   static parse(input: unknown, field = 'amount'): Money {
     const money = Money.tryParse(input);
     if (!money) {
-      throw ValidationFailed.field(field, 'Must be a decimal with at most 2 decimal places and 10 digits.');
+      throw ValidationFailed.field(field, 'Must be a decimal of at most 99999999.99: at most 8 digits before the point and 2 after.');
     }
     return money;
   }

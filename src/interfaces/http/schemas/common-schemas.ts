@@ -8,7 +8,7 @@ export const positiveMoney = Joi.alternatives()
     const money = Money.tryParse(value);
     return money && money.isPositive() ? money : helpers.error('any.invalid');
   })
-  .messages({ 'any.invalid': '{{#label}} must be a positive decimal with at most 2 decimal places and 10 digits' })
+  .messages({ 'any.invalid': '{{#label}} must be a positive decimal of at most 99999999.99: at most 8 digits before the point and 2 after' })
   .description('Decimal with at most 2 places, as a string or a number')
   .example('45000.00');
 
