@@ -64,9 +64,13 @@ export const createOfferingBody = Joi.object<Required<DetailsBody>>({
 
 export const changeOfferingBody = Joi.object<DetailsBody>(details).min(1).messages({ 'object.min': 'Send at least one field to change' });
 
-export const ifMatchHeader = Joi.object({
-  'if-match': Joi.string().description('The ETag of the item as you read it; a stale one is refused with 412'),
-});
+const ifMatch = Joi.string().description('The ETag of the item as you read it; a stale one is refused with 412');
+
+/** A change names the version it was made against (428 without it). */
+export const requiredIfMatchHeader = Joi.object({ 'if-match': ifMatch.required() });
+
+/** A close or a deletion checks the version it names, if any. */
+export const optionalIfMatchHeader = Joi.object({ 'if-match': ifMatch });
 
 export const auditListQuery = Joi.object<AuditListQuery>({
   ...pageParams,

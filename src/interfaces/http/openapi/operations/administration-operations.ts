@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../../domain/offering-kind';
-import { auditListQuery, auditPage, changeOfferingBody, createOfferingBody, ifMatchHeader } from '../../schemas/administration-schemas';
+import { auditListQuery, auditPage, changeOfferingBody, createOfferingBody, optionalIfMatchHeader, requiredIfMatchHeader } from '../../schemas/administration-schemas';
 import { offeringItem } from '../../schemas/catalogue-schemas';
 import { idempotencyKeyHeader } from '../../schemas/common-schemas';
 import { AUTH_PROBLEMS, type OperationDoc, type ProblemDoc } from '../operation-doc';
@@ -58,7 +58,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         tag: plural,
         auth: true,
         pathParams: idParam,
-        headers: ifMatchHeader,
+        headers: requiredIfMatchHeader,
         body: changeOfferingBody,
         bodyExample: { price: '60000.00' },
         success: { status: 200, description: `The ${kind} as changed.`, schema: offeringItem, example: { ...item, price: '60000.00' }, headers: ['ETag'] },
@@ -82,7 +82,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         tag: plural,
         auth: true,
         pathParams: idParam,
-        headers: ifMatchHeader,
+        headers: optionalIfMatchHeader,
         success: { status: 200, description: `The ${kind}, closed.`, schema: offeringItem, example: item, headers: ['ETag'] },
         problems: [...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 412, codes: ['version_mismatch'] }],
       },
@@ -95,7 +95,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         tag: plural,
         auth: true,
         pathParams: idParam,
-        headers: ifMatchHeader,
+        headers: optionalIfMatchHeader,
         success: { status: 204, description: 'Deleted.' },
         problems: [...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 409, codes: ['has_registrations'] }, { status: 412, codes: ['version_mismatch'] }],
       },
