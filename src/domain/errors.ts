@@ -186,6 +186,8 @@ export class AlreadyCancelled extends DomainError {
 export class LockBusy extends DomainError {
   readonly code = 'lock_busy';
   readonly category = 'conflict';
+  /** The other request ends within the lock's lease; a retry soon is how a client waits for it. */
+  readonly retryAfterSeconds = 1;
 
   constructor(detail = 'Another request for the same resource is in progress. Retry shortly.') {
     super(detail);
@@ -215,6 +217,7 @@ export class DependencyUnavailable extends DomainError {
 export class LockLost extends DomainError {
   readonly code = 'lock_busy';
   readonly category = 'conflict';
+  readonly retryAfterSeconds = 1;
 
   constructor(detail = 'The request lost its hold on the resource before finishing; nothing was charged. Retry it.') {
     super(detail);

@@ -111,6 +111,7 @@ describe('Metrics of the API process, on a port of their own', () => {
       const refused = await server.api.post(kindPaths('test').register(id), { amount: '45000.00', payment_method: 'card' }, { token: user.access });
       expect(refused.status).to.equal(409);
       expect(refused.body.code).to.equal('lock_busy');
+      expect(refused.headers.get('retry-after'), 'when to try again').to.equal('1');
     });
     const after = await read();
     expect((after.value('lock_busy_total') ?? 0) - (before.value('lock_busy_total') ?? 0)).to.equal(1);

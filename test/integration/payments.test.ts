@@ -234,6 +234,7 @@ describe('Payments', () => {
       const res = await server.api.post(path, PAY, { token: user.access, headers: { 'idempotency-key': key } });
       expect(res.status).to.equal(409);
       expect(res.body.code).to.equal('idempotency_request_in_progress');
+      expect(res.headers.get('retry-after'), 'when to try again').to.equal('1');
       expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
     });
 

@@ -18,6 +18,8 @@ export class IdempotencyKeyReused extends DomainError {
 export class IdempotentRequestInProgress extends DomainError {
   readonly code = 'idempotency_request_in_progress';
   readonly category = 'conflict';
+  /** The first request's answer is replayed once it ends; a retry soon is how a client waits for it. */
+  readonly retryAfterSeconds = 1;
 
   constructor(detail = 'A request with this Idempotency-Key is still being processed.') {
     super(detail);

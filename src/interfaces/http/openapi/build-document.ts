@@ -39,9 +39,12 @@ const HEADERS: Readonly<Record<HeaderName, Json>> = {
 const headersObject = (names: readonly HeaderName[]): Json => ({ headers: Object.fromEntries(names.map((name) => [name, HEADERS[name]])) });
 
 /** Headers of a problem response with the status. */
-const problemHeaders = (status: number): HeaderName[] => [
+/** Conflicts that end by themselves, answered with `Retry-After`. */
+const PASSING_CONFLICTS: ReadonlySet<string> = new Set(['lock_busy', 'idempotency_request_in_progress']);
+
+const problemHeaders = (status: number, codes: readonly string[]): HeaderName[] => [
   'X-Request-Id',
-  ...(status === 429 || status === 503 ? (['Retry-After'] as const) : []),
+  ...(status === 429 || status === 503 || codes.some((code) => PASSING_CONFLICTS.has(code)) ? (['Retry-After'] as const) : []),
   ...(status === 401 ? (['WWW-Authenticate'] as const) : []),
 ];
 
@@ -124,7 +127,7 @@ function operationObject(op: OperationDoc, toSchema: (schema: Joi.Schema) => Jso
     const list = [...codes];
     responses[status] = {
       description: `${STATUS_TEXT[status] ?? 'Problem'}: ${list.map((code) => `\`${code}\``).join(', ')}`,
-      ...headersObject(problemHeaders(status)),
+      ...headersObject(problemHeaders(status, list)),
       content: {
         'application/problem+json': {
           schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { type: 'object', properties: { code: { type: 'string', enum: list } } }] },
