@@ -48,7 +48,7 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
   it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels before validating it`, async () => {
     const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     for (const path of ['/api/auth/signup/', '/api/auth/login/', '/api/auth/token/refresh/']) {
-      for (const raw of [deep(10_000), `[${'['.repeat(10_000)}${']'.repeat(10_000)}]`, `{"email":${deep(5_000)}}`]) {
+      for (const raw of [deep(10_000), `{"email":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, `{"email":${deep(5_000)}}`]) {
         const res = await server.api.post(path, undefined, { rawBody: raw });
         expect(res.status, path).to.equal(400);
         expect(res.body.detail).to.match(/nest/);
