@@ -243,6 +243,28 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(wentOn, 'pages completed by going on').to.be.greaterThan(10);
   });
 
+  it('takes what a walk found as the page where it read to the end of the index: the last page, and the first read back to', async () => {
+    for (const [sort, status] of OFFERING_SORTS.flatMap((sort) => [undefined, ...AVAILABILITY_STATUSES].map((status) => [sort, status] as const))) {
+      const start = await withStartBounds(db, { kind: 'test', words: [], status, sort, limit: 20, now: new Date(), priceMin: Money.parse('20000') } as CatalogueQuery);
+      const keys = sortColumns(sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
+      const all: Array<Record<string, string> & { id: number }> = await filteredOfferings(db, start).select('id', ...keys).orderByRaw(readingOrder(start).sql);
+      const cursorAt = (row: Record<string, string> & { id: number }, direction: 'next' | 'previous'): SqlQuery => ({
+        ...start,
+        after: { sort, values: sortColumns(sort).map((_, i) => row[`k${i}`]), id: row.id, direction },
+      });
+      for (const [name, query] of [
+        ['the last page', cursorAt(all[all.length - 6], 'next')],
+        ['back to the first page', cursorAt(all[5], 'previous')],
+      ] as const) {
+        const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(21));
+        // A budget past the end of the index, and collecting priced beyond any walk.
+        const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: 1_000_000, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
+        expect(page && ids(page), `${sort}, ${status ?? 'any status'}: ${name}`).to.deep.equal(expected);
+        expect(expected, `${sort}, ${status ?? 'any status'}: ${name}`).to.have.length(5);
+      }
+    }
+  });
+
   it('goes on again where going on once fell short, to the same page', async () => {
     const query = await withStartBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
     // A walk of one entry that starts just before a match finds one match in one entry: a rate

@@ -157,6 +157,25 @@ export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex
 }
 
 /**
+ * The count of the entries a walk of `budget` reads, counting one more where there is one: at
+ * most `budget` means the walk read to the end of the sort's index (or of the range of it that
+ * the filters allow), so what it found is every match after its cursor. Only the index's keys are
+ * read (an index-only scan), and no filter is tested.
+ */
+export function walkableEntries(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[query.kind].items;
+  const entries = afterCursor(db(table).select('id'), query);
+  narrowToSortRange(entries, query);
+  entries.orderByRaw(readingOrder(query).sql).limit(budget + 1);
+  return db.from(entries.as('entries')).count({ n: '*' });
+}
+
+/** Whether a walk reads the item by id, apart from the entries of its range (see below). */
+export function walkReadsApart(query: SqlQuery, id: number | string): boolean {
+  return SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt' && (query.startBounds?.beyond ?? []).includes(String(id));
+}
+
+/**
  * The walk's entries as a FROM item named after the table. A walk by start enters its index at
  * the status's bound; the items with the status beyond it (see `StartBounds`) start before every
  * entry of that range (open now) or after them (closed), so they are read by id and put before

@@ -33,6 +33,8 @@ import {
   readingOrder,
   sortColumns,
   type SqlQuery,
+  walkReadsApart,
+  walkableEntries,
   walkedOfferings,
 } from './catalogue-sql';
 
@@ -153,16 +155,27 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    */
   async walkedPage(query: SqlQuery, choice: WalkChoice, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
     let rows: ItemRow[] = await read(query, choice);
+    let last = { query, budget: choice.walkBudget };
     let entries = choice.walkBudget;
     while (rows.length <= query.limit) {
+      // Short of a page: the budget ran out, or the walk read to the end of the index, as the
+      // last page does, or a page read back to the first; then what it found is the page.
+      if (await this.walkedToTheEnd(last.query, last.budget)) return rows;
       const next = this.continuationOf(query, choice, rows, entries);
       if (!next) return null;
       const more: ItemRow[] = await read(next.query, next.choice);
-      if (more.length === 0) return null;
+      last = { query: next.query, budget: next.choice.walkBudget };
+      if (more.length === 0) return (await this.walkedToTheEnd(last.query, last.budget)) ? rows : null;
       rows = [...rows, ...more];
       entries += next.choice.walkBudget;
     }
     return rows.slice(0, query.limit + 1);
+  }
+
+  /** Whether a walk of `budget` from the query's cursor reads to the end of the sort's index. */
+  private async walkedToTheEnd(query: SqlQuery, budget: number): Promise<boolean> {
+    const [{ n }] = await walkableEntries(this.db, query, budget);
+    return Number(n) <= budget;
   }
 
   /**
@@ -170,9 +183,13 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * null where none does.
    */
   continuationOf(query: SqlQuery, choice: WalkChoice, walked: readonly ItemRow[], entries: number): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
+    const last = walked[walked.length - 1];
+    // An item read apart from the walk's range: going on after it would pass by the range's
+    // entries that the walk did not read.
+    if (!last || walkReadsApart(query, last.id)) return null;
     const budget = query.offset ? null : this.planner.continuation(choice, { entries, found: walked.length }, query.limit + 1);
     if (budget === null) return null;
-    return { query: { ...query, after: positionAfter(walked[walked.length - 1], query) }, choice: { plan: 'walk', walkBudget: budget } };
+    return { query: { ...query, after: positionAfter(last, query) }, choice: { plan: 'walk', walkBudget: budget } };
   }
 
   /** The SQL of one filtered page by the given plan (one row more than asked); also for EXPLAIN. */
