@@ -23,6 +23,19 @@ describe('Commands failing on a dependency tell the operator what to fix', funct
     expect(result.stderr + result.stdout).not.to.match(/\n\s+at /);
   });
 
+  for (const [entry, name] of [
+    ['interfaces/cli/migrate', 'migration failed'],
+    ['interfaces/cli/seed', 'seed failed'],
+    ['interfaces/http/main', 'api failed to start'],
+  ] as const) {
+    it(`says "${name}" naming PostgreSQL, its address and DATABASE_URL when it cannot be reached, in one line without a stack trace`, () => {
+      const result = run(entry, { DATABASE_URL: 'postgres://postgres@127.0.0.1:5999/exam_course_test', PORT: '0', METRICS_PORT: '0' });
+      expect(result.status).to.equal(1);
+      expect(result.stderr).to.equal(`${name}: PostgreSQL at 127.0.0.1:5999 could not be reached (ECONNREFUSED); is it running? See DATABASE_URL.\n`);
+      expect(result.stdout).not.to.match(/\n\s+at /);
+    });
+  }
+
   const worker = (env: NodeJS.ProcessEnv) => run('interfaces/worker/main', { DATABASE_URL: testConfig().databaseUrl, REDIS_URL: testConfig().redisUrl, WORKER_METRICS_PORT: '0', ...env });
   const failures: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
     ['PostgreSQL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5999/exam_course_test' }, /worker failed to start: PostgreSQL at 127\.0\.0\.1:5999 could not be reached \(ECONNREFUSED\); is it running\? See DATABASE_URL\./],

@@ -48,8 +48,24 @@ export function createKnex(databaseUrl: string, poolMax: number, { log, statemen
     },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
-    ...(log
-      ? { log: { warn: (m: string) => log.warn(m), error: (m: string) => log.error(m), deprecate: (m: string) => log.warn(m), debug: () => undefined } }
-      : {}),
+    log: knexLog(log ?? FIRST_LINES_TO_STDERR),
   });
+}
+
+/** Without a logger of the service's, knex's messages go to stderr, their first line only (no stack). */
+const FIRST_LINES_TO_STDERR: KnexLog = {
+  warn: (message) => void process.stderr.write(`${message.split('\n')[0]}\n`),
+  error: (message) => void process.stderr.write(`${message.split('\n')[0]}\n`),
+};
+
+/**
+ * Knex's messages to `log`, but for a connection it could not acquire: knex reports that with its
+ * stack, and also rejects the statement that asked for it, whose caller says what to fix
+ * (`explainFailure`, or a 503 `dependency_unavailable`), so the message would only repeat it.
+ */
+function knexLog(log: KnexLog): Knex.Config['log'] {
+  const warn = (message: string) => {
+    if (!message.startsWith('Acquire connection error')) log.warn(message);
+  };
+  return { warn, error: (message: string) => log.error(message), deprecate: warn, debug: () => undefined };
 }
