@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -87,6 +87,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).to.throw(ConfigError, /weak/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'abcd'.repeat(10) })).to.throw(ConfigError, /weak/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'q8V2mZ0rT5yL1xN7cB4wE9kH3sJ6uA0dF2gP8' })).not.to.throw();
+  });
+
+  it('refuses in production every JWT secret this repository publishes, in .env and .env.example', () => {
+    for (const file of ['.env', '.env.example']) {
+      const [, secret] = /^JWT_SECRET=(.*)$/m.exec(readFileSync(path.join(__dirname, '../..', file), 'utf8')) ?? [];
+      expect(secret, file).to.be.a('string').and.not.equal('');
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: secret }), file).to.throw(ConfigError, /published/);
+    }
   });
 
   it('hashes passwords at the OWASP cost unless told otherwise, and never below it in production', () => {

@@ -110,7 +110,7 @@ export const OWASP_MEMORY_KIB = 19_456;
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
 
 /** Secrets that have been published (this repository's defaults, past and present): never valid in production. */
-const KNOWN_SECRETS = new Set([DEVELOPMENT_JWT_SECRET, 'compose-local-secret-change-me-0123456789']);
+const KNOWN_SECRETS = new Set([DEVELOPMENT_JWT_SECRET, 'change-me-to-a-long-random-string', 'compose-local-secret-change-me-0123456789']);
 /** 32 random bytes, written in any common alphabet, hold at least this many distinct characters. */
 const MIN_DISTINCT_CHARACTERS = 12;
 
