@@ -24,5 +24,13 @@ if (fromSources) {
   require('tsx/cjs');
   require(path.join(__dirname, '../src', `${entry}.ts`));
 } else {
-  require(path.join(__dirname, '../dist/src', `${entry}.js`));
+  const compiled = path.join(__dirname, '../dist/src', `${entry}.js`);
+  try {
+    require.resolve(compiled);
+  } catch {
+    // The benchmark and explain tools are development tools, left out of the compiled build.
+    process.stderr.write(`${entry} is not in this build (dist/): it is a development tool; run it from a development checkout (npm ci)\n`);
+    process.exit(2);
+  }
+  require(compiled);
 }

@@ -3,10 +3,14 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { parseArgs } from '../cli/cli-args';
 import { explainFailure } from '../explain-failure';
 import { startServer } from './server';
 
+const USAGE = 'usage: npm start\nMigrates the database, then serves the API; configured by the environment (docs/configuration.md).';
+
 async function main(): Promise<void> {
+  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void console.log(USAGE);
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createLogger } from '../../infrastructure/logging/logger';
+import { parseArgs } from '../cli/cli-args';
 import { explainFailure } from '../explain-failure';
 import { startWorker } from './start-worker';
 
@@ -13,7 +14,10 @@ import { startWorker } from './start-worker';
  */
 const STOP_DEADLINE_MS = 60_000;
 
+const USAGE = 'usage: npm run worker\nDrains the search outbox, runs the housekeeping and reconciles payments; configured by the environment (docs/configuration.md).';
+
 async function main(): Promise<void> {
+  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void console.log(USAGE);
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
