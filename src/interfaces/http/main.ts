@@ -10,7 +10,7 @@ import { startServer } from './server';
 const USAGE = 'usage: npm start\nMigrates the database, then serves the API; configured by the environment (docs/configuration.md).';
 
 async function main(): Promise<void> {
-  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void console.log(USAGE);
+  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void process.stdout.write(`${USAGE}\n`);
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);

@@ -17,7 +17,7 @@ const STOP_DEADLINE_MS = 60_000;
 const USAGE = 'usage: npm run worker\nDrains the search outbox, runs the housekeeping and reconciles payments; configured by the environment (docs/configuration.md).';
 
 async function main(): Promise<void> {
-  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void console.log(USAGE);
+  if (parseArgs(process.argv.slice(2), ['help']).has('help')) return void process.stdout.write(`${USAGE}\n`);
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
