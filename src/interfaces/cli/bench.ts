@@ -59,7 +59,12 @@ const FLOOR_PAIRS = 3;
 type Json = Record<string, unknown> & { access?: string; next?: string | null; count?: number; count_is_estimate?: boolean };
 
 async function api(baseUrl: string, pathname: string, init: RequestInit = {}): Promise<Json> {
-  const response = await fetch(baseUrl + pathname, init);
+  const response = await fetch(baseUrl + pathname, init).catch((error: Error & { cause?: { code?: string } }) => {
+    throw new Error(`${baseUrl} did not answer (${error.cause?.code ?? error.message}); is the server running there? See --url.`);
+  });
+  if (response.status === 429) {
+    throw new Error(`${init.method ?? 'GET'} ${pathname} answered 429: the server limits reads; benchmark one started with READS_PER_MINUTE=0 (and ANONYMOUS_READS_PER_MINUTE=0).`);
+  }
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as Json;
 }
