@@ -40,6 +40,15 @@ describe('configuration', () => {
     for (const bad of ['-1', '1.5', '11', 'yes']) expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
   });
 
+  it('takes CORS origins as browsers send them, or *, and refuses anything else', () => {
+    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).corsOrigins).to.deep.equal(['https://app.example.com', 'http://localhost:3000']);
+    expect(loadConfig({ ...base, CORS_ORIGINS: '*' }).corsOrigins).to.deep.equal(['*']);
+    expect(loadConfig(base).corsOrigins).to.deep.equal([]);
+    for (const bad of ['not a url', 'app.example.com', 'https://app.example.com/', 'https://app.example.com/path', 'ftp://files.example.com', 'https://APP.example.com']) {
+      expect(() => loadConfig({ ...base, CORS_ORIGINS: bad }), bad).to.throw(ConfigError, /CORS_ORIGINS/);
+    }
+  });
+
   it('holds 5 database connections per process unless told otherwise, between 1 and 200', () => {
     expect(loadConfig(base).dbPoolMax).to.equal(5);
     expect(loadConfig({ ...base, DB_POOL_MAX: '12' }).dbPoolMax).to.equal(12);

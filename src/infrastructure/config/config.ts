@@ -106,6 +106,18 @@ export interface Config {
 /** argon2id's memory in KiB: OWASP's recommended minimum (19 MiB, with 2 passes and 1 lane). */
 export const OWASP_MEMORY_KIB = 19_456;
 
+const corsOrigins = (list: string): string[] => list.split(',').map((origin) => origin.trim()).filter(Boolean);
+
+function isOrigin(origin: string): boolean {
+  if (origin === '*') return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin;
+  } catch {
+    return false;
+  }
+}
+
 /** The development default, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
 
@@ -177,7 +189,12 @@ const schema = Joi.object({
   LOGIN_THROTTLE_WINDOW: duration.default('15m'),
   SIGNUP_MAX_PER_IP: Joi.number().integer().min(1).default(20),
   SIGNUP_THROTTLE_WINDOW: duration.default('1h'),
-  CORS_ORIGINS: Joi.string().allow('').default(''),
+  // `*`, or origins as browsers send them: a scheme, a host and a port, no path.
+  CORS_ORIGINS: Joi.string()
+    .allow('')
+    .default('')
+    .custom((value: string, helpers) => (corsOrigins(value).every(isOrigin) ? value : helpers.error('any.invalid')))
+    .messages({ 'any.invalid': '{{#label}} must be `*` or comma-separated origins such as https://app.example.com (a scheme, a host and a port, no path)' }),
   ALLOWED_HOSTS: Joi.string().pattern(/^[A-Za-z0-9.*:[\], -]*$/).allow('').default(''),
   REGISTRATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
   READS_PER_MINUTE: Joi.number().integer().min(0).default(600),
@@ -304,7 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       readsPerMinute: value.READS_PER_MINUTE,
       anonymousReadsPerMinute: value.ANONYMOUS_READS_PER_MINUTE,
     },
-    corsOrigins: (value.CORS_ORIGINS as string).split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: corsOrigins(value.CORS_ORIGINS),
     allowedHosts: (value.ALLOWED_HOSTS as string).split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },
