@@ -16,7 +16,7 @@ export const paymentOperations: readonly OperationDoc[] = [
     path: '/api/me/payments/',
     operationId: 'listMyPayments',
     summary: 'The caller’s payments, newest first',
-    description: 'Ordered by `paid_at` descending, then `id`. `count` is exact (it counts only the caller’s payments).',
+    description: 'Ordered by `paid_at` descending, then `id` descending. `count` is exact (it counts only the caller’s payments).',
     tag: 'payments',
     auth: true,
     query: paymentListQuery,
