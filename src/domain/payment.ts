@@ -31,6 +31,8 @@ export interface Payment {
   readonly refundKey: string | null;
   /** When the refund was done, once the gateway confirmed it. */
   readonly refundedAt: Date | null;
+  /** The `Idempotency-Key` of the request that made it, if that request sent one. */
+  readonly requestKey: string | null;
 }
 
 export function assertCanRefund(payment: Payment): void {

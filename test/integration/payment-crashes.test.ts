@@ -112,4 +112,48 @@ describe('Payments survive the API process dying (SIGKILL) at any point', functi
       expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
     });
   }
+
+  for (const { failpoint, settled } of SCENARIOS.filter((scenario) => scenario.failpoint.startsWith('register.'))) {
+    it(`${failpoint}: a retry under the same Idempotency-Key gets the answer the dead request never gave, charging nothing again`, async () => {
+      const user = await createUser(server.api);
+      const itemId = await createOffering(server.db, 'test');
+      const pay = { amount: '45000.00', payment_method: 'card' };
+      const key = `crash-${failpoint}-${user.id}`;
+      const doomed = await startDoomedApi(failpoint);
+      const exited = once(doomed.process, 'exit');
+      const headers = { authorization: `Bearer ${user.access}`, 'content-type': 'application/json', 'idempotency-key': key };
+      await fetch(`${doomed.url}${kindPaths('test').register(itemId)}`, { method: 'POST', headers, body: JSON.stringify(pay) }).catch(() => undefined);
+      await exited;
+      const retry = () => server.api.post(kindPaths('test').register(itemId), pay, { token: user.access, headers: { 'idempotency-key': key } });
+      expect((await retry()).body.code, 'the dead request still holds the key').to.equal('idempotency_request_in_progress');
+      // A minute later the key is taken over (the claim is aged here rather than waited for).
+      const abandon = () => server.db('idempotency_records').where({ user_id: user.id, key }).update({ created_at: new Date(Date.now() - 120_000) });
+      await abandon();
+      const [payment] = await server.db('payments').where({ user_id: user.id });
+      if (payment.status === 'pending') {
+        const unsettled = await retry();
+        expect([unsettled.status, unsettled.body.code], 'until the reconciler settles the payment').to.deep.equal([409, 'lock_busy']);
+        expect(unsettled.headers.get('retry-after')).to.equal('1');
+      }
+      await reconciler.container.get(ReconcilePaymentsHandler).execute();
+      const answered = await retry();
+      expect(answered.status).to.equal(201);
+      expect(answered.headers.get('idempotent-replayed'), 'run again, not replayed').to.equal(null);
+      const payments = await server.db('payments').where({ user_id: user.id }).orderBy('id');
+      if (settled === 'paid') {
+        expect(answered.body.payment_id, 'the payment the dead request made').to.equal(payment.id);
+        expect(payments, 'nothing charged again').to.have.length(1);
+      } else {
+        expect(payments.map((row) => row.status), 'charged once, by the retry').to.deep.equal(['failed', 'paid']);
+        expect(answered.body.payment_id).to.equal(payments[1].id);
+      }
+      const [registration] = await server.db('test_registrations').where({ user_id: user.id, test_id: itemId }).whereNot({ status: 'cancelled' });
+      expect(answered.body.registration_id).to.equal(registration.id);
+      expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
+      // Stored now: the next retry is a replay of the same answer.
+      const replayed = await retry();
+      expect([replayed.status, replayed.headers.get('idempotent-replayed')]).to.deep.equal([201, 'true']);
+      expect(replayed.body).to.deep.equal(answered.body);
+    });
+  }
 });

@@ -269,7 +269,7 @@ describe('Payments', () => {
       });
     }
 
-    it('gives an answer that cannot be stored and releases its key, so that a retry runs for real rather than wait or replay', async () => {
+    it('gives an answer that cannot be stored and releases its key, so that a retry runs for real (finding what its first run made) rather than wait or replay', async () => {
       const itemId = await createOffering(server.db, 'test');
       const key = uniqueName('unstorable');
       // The database refuses to store this key's answer, as it would a write in a failing moment.
@@ -281,9 +281,13 @@ describe('Payments', () => {
         expect(first.status, 'the answer is still given').to.equal(201);
         expect(await server.db('idempotency_records').where({ user_id: user.id, key }), 'the key is released').to.have.length(0);
         const retry = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers });
-        expect(retry.status).to.equal(400);
-        expect(retry.body.code, 'run for real: the registration exists').to.equal('already_registered');
+        expect(retry.status, 'run for real: it finds the registration its first run made').to.equal(201);
+        expect(retry.body).to.deep.equal(first.body);
         expect(retry.headers.get('idempotent-replayed')).to.equal(null);
+        const other = await server.api.post(kindPaths('test').register(itemId), PAY, { token: user.access, headers: { 'idempotency-key': `${key}-other` } });
+        expect(other.body.code, 'another request finds it registered').to.equal('already_registered');
+        const changed = await server.api.post(kindPaths('test').register(itemId), { ...PAY, payment_method: 'kakaopay' }, { token: user.access, headers });
+        expect(changed.body.code, 'the key, released, sent again with another request: not a retry of the first').to.equal('already_registered');
         expect(await server.db('payments').where({ user_id: user.id, payment_type: 'test', target_id: itemId }), 'charged once').to.have.length(1);
       } finally {
         await server.db.raw('DROP TRIGGER refuse_answer ON idempotency_records');

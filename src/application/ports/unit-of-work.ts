@@ -40,6 +40,8 @@ export interface NewPayment {
   readonly amount: Money;
   readonly method: PaymentMethod;
   readonly createdAt: Date;
+  /** The `Idempotency-Key` of the request making it, if it sent one. */
+  readonly requestKey?: string;
 }
 
 export interface PaymentRepository {

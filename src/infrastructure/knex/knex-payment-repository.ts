@@ -21,11 +21,12 @@ interface PaymentRow {
   charge_key: string;
   refund_key: string | null;
   refunded_at: Date | null;
+  request_key: string | null;
 }
 
 const COLUMNS: (keyof PaymentRow)[] = [
   'id', 'user_id', 'payment_type', 'target_id', 'amount', 'payment_method', 'gateway_transaction_id', 'status', 'paid_at',
-  'charge_key', 'refund_key', 'refunded_at',
+  'charge_key', 'refund_key', 'refunded_at', 'request_key',
 ];
 
 export class KnexPaymentRepository implements PaymentRepository {
@@ -42,6 +43,7 @@ export class KnexPaymentRepository implements PaymentRepository {
         payment_method: payment.method,
         status: 'pending',
         charge_key: randomUUID(),
+        request_key: payment.requestKey ?? null,
         paid_at: payment.createdAt,
         created_at: payment.createdAt,
       } as Partial<PaymentRow>)
@@ -123,4 +125,5 @@ const toPayment = (row: PaymentRow): Payment => ({
   chargeKey: row.charge_key,
   refundKey: row.refund_key,
   refundedAt: row.refunded_at,
+  requestKey: row.request_key,
 });

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { LockLost, NotFound, PaymentDeclined } from '../../../domain/errors';
 import type { Money } from '../../../domain/money';
 import type { OfferingKind } from '../../../domain/offering-kind';
+import type { Payment } from '../../../domain/payment';
 import type { PaymentMethod } from '../../../domain/payment-method';
 import { assertCanRegister } from '../../../domain/registration';
 import { paymentFacts } from '../../payments/payment-facts';
@@ -21,6 +22,8 @@ export interface RegisterForOfferingCommand {
   readonly userId: number;
   readonly amount: Money;
   readonly method: PaymentMethod;
+  /** The request's `Idempotency-Key`, if it sent one: kept on the payment (see below). */
+  readonly requestKey?: string;
 }
 
 export interface RegistrationReceipt {
@@ -40,6 +43,9 @@ export interface RegistrationReceipt {
  *    partial unique index on active registrations is the final guard) — or marks it failed and
  *    refunds it under a key of its own.
  * A crash between any two steps leaves a payment the reconciler settles by asking the gateway.
+ * The payment keeps the request's `Idempotency-Key`: a retry under that key, once it takes the key
+ * over from the run that died, finds the registration that run made (itself, or the reconciler
+ * for it) and answers with it, as the first answer would have.
  */
 @injectable()
 export class RegisterForOfferingHandler {
@@ -63,19 +69,34 @@ export class RegisterForOfferingHandler {
   }
 
   private async registerAndPay(command: RegisterForOfferingCommand, lease: LockLease): Promise<RegistrationReceipt> {
-    const { kind, itemId, userId, amount, method } = command;
-    const pending = await this.unitOfWork.run(async ({ offerings, registrations, payments }) => {
-      const offering = await offerings.find(kind, itemId);
-      if (!offering) throw new NotFound();
-      const now = this.clock.now();
-      // The pending payment first: its unique index makes a concurrent attempt wait for this
-      // one's outcome, so the check below sees a registration committed meanwhile. A refusal
-      // rolls the pending payment back with everything else.
-      const pending = await payments.insertPending({ userId, kind, targetId: itemId, itemTitle: offering.title, amount, method, createdAt: now });
-      const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
-      assertCanRegister({ offering, amount, method, existing, now });
-      return pending;
-    });
+    const { kind, itemId, userId, amount, method, requestKey } = command;
+    let pending: Payment;
+    try {
+      pending = await this.unitOfWork.run(async ({ offerings, registrations, payments }) => {
+        const offering = await offerings.find(kind, itemId);
+        if (!offering) throw new NotFound();
+        const now = this.clock.now();
+        // The pending payment first: its unique index makes a concurrent attempt wait for this
+        // one's outcome, so the check below sees a registration committed meanwhile. A refusal
+        // rolls the pending payment back with everything else.
+        const pending = await payments.insertPending({ userId, kind, targetId: itemId, itemTitle: offering.title, amount, method, createdAt: now, requestKey });
+        const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
+        if (existing && requestKey) {
+          // Made by an earlier run of this very request (its key, its amount and method), which
+          // died before its answer was stored: this run answers with it, and rolls its own
+          // pending payment back.
+          const earlier = await payments.find(existing.paymentId);
+          if (earlier && earlier.requestKey === requestKey && earlier.amount.equals(amount) && earlier.method === method) {
+            throw new MadeByAnEarlierRun({ paymentId: earlier.id, registrationId: existing.id, method, amount, paidAt: earlier.paidAt });
+          }
+        }
+        assertCanRegister({ offering, amount, method, existing, now });
+        return pending;
+      });
+    } catch (error) {
+      if (error instanceof MadeByAnEarlierRun) return error.receipt;
+      throw error;
+    }
     this.failpoints.reach('register.after-pending');
 
     let charge: ChargeReceipt;
@@ -95,5 +116,12 @@ export class RegisterForOfferingHandler {
     const settled = await this.settlement.complete(pending.id, charge);
     this.failpoints.reach('register.after-commit');
     return { paymentId: settled.paymentId, registrationId: settled.registrationId, method, amount, paidAt: settled.paidAt };
+  }
+}
+
+/** The registration a request asked for, made by an earlier run of that request (same key). */
+class MadeByAnEarlierRun extends Error {
+  constructor(readonly receipt: RegistrationReceipt) {
+    super('made by an earlier run of the same request');
   }
 }

@@ -44,6 +44,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth, req
         userId: currentUserId(ctx),
         amount: body.amount,
         method: body.payment_method,
+        requestKey: ctx.get('Idempotency-Key') || undefined,
       });
       ctx.status = 201;
       ctx.body = {
