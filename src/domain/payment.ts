@@ -33,6 +33,10 @@ export interface Payment {
   readonly refundedAt: Date | null;
   /** The `Idempotency-Key` of the request that made it, if that request sent one. */
   readonly requestKey: string | null;
+  /** When it was cancelled, once it is. */
+  readonly cancelledAt: Date | null;
+  /** The `Idempotency-Key` of the cancel that decided its refund, if that cancel sent one. */
+  readonly cancelRequestKey: string | null;
 }
 
 export function assertCanRefund(payment: Payment): void {

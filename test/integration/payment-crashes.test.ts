@@ -156,4 +156,30 @@ describe('Payments survive the API process dying (SIGKILL) at any point', functi
       expect(replayed.body).to.deep.equal(answered.body);
     });
   }
+
+  for (const { failpoint } of SCENARIOS.filter((scenario) => scenario.failpoint.startsWith('cancel.'))) {
+    it(`${failpoint}: a retry under the same Idempotency-Key, after the reconciler finished the cancel, gets the answer the dead request never gave`, async () => {
+      const user = await createUser(server.api);
+      const itemId = await createOffering(server.db, 'test');
+      const registered = await server.api.post(kindPaths('test').register(itemId), { amount: '45000.00', payment_method: 'card' }, { token: user.access });
+      const paymentId: number = registered.body.payment_id;
+      const key = `crash-${failpoint}-${user.id}`;
+      const doomed = await startDoomedApi(failpoint);
+      const exited = once(doomed.process, 'exit');
+      const headers = { authorization: `Bearer ${user.access}`, 'content-type': 'application/json', 'idempotency-key': key };
+      await fetch(`${doomed.url}/api/payments/${paymentId}/cancel/`, { method: 'POST', headers, body: '{}' }).catch(() => undefined);
+      await exited;
+      await server.db('idempotency_records').where({ user_id: user.id, key }).update({ created_at: new Date(Date.now() - 120_000) });
+      await reconciler.container.get(ReconcilePaymentsHandler).execute();
+      const payment = await server.db('payments').where({ id: paymentId }).first();
+      expect(payment.status).to.equal('cancelled');
+
+      const retry = await server.api.post(`/api/payments/${paymentId}/cancel/`, {}, { token: user.access, headers: { 'idempotency-key': key } });
+      expect(retry.status).to.equal(200);
+      expect(retry.body).to.deep.equal({ payment_id: paymentId, status: 'cancelled', cancelled_at: payment.cancelled_at.toISOString() });
+      const other = await server.api.post(`/api/payments/${paymentId}/cancel/`, {}, { token: user.access, headers: { 'idempotency-key': `${key}-other` } });
+      expect(other.body.code, 'another request finds it cancelled').to.equal('already_cancelled');
+      expect(await moneyInvariantViolations(server.db, [user.id]), 'refunded once').to.deep.equal([]);
+    });
+  }
 });

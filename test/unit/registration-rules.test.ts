@@ -71,7 +71,7 @@ describe('registration rules', () => {
     expect(refusal(() => assertCanCancel(registration('registered')))).to.equal(null);
     expect(refusal(() => assertCanCancel(registration('completed')))).to.be.instanceOf(CompletedRegistrationNotCancellable);
     const payment = (status: Payment['status']): Payment => ({
-      id: 1, userId: 1, kind: 'test', targetId: 1, amount: Money.parse('45000'), method: 'card', gatewayTransactionId: 'tx', status, paidAt: now, chargeKey: 'k', refundKey: null, refundedAt: null, requestKey: null,
+      id: 1, userId: 1, kind: 'test', targetId: 1, amount: Money.parse('45000'), method: 'card', gatewayTransactionId: 'tx', status, paidAt: now, chargeKey: 'k', refundKey: null, refundedAt: null, requestKey: null, cancelledAt: null, cancelRequestKey: null,
     });
     expect(refusal(() => assertCanRefund(payment('paid')))).to.equal(null);
     expect(refusal(() => assertCanRefund(payment('cancelled')))).to.be.instanceOf(AlreadyCancelled);

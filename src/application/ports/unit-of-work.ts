@@ -56,8 +56,11 @@ export interface PaymentRepository {
   markPaid(id: number, gatewayTransactionId: string, at: Date): Promise<void>;
   /** A payment that will not go through; `refundKey` when it had been charged and must be refunded. */
   markFailed(id: number, at: Date, charged: { readonly transactionId: string; readonly refundKey: string } | null): Promise<void>;
-  /** Decides the refund of a paid payment (a cancel), with its key, before the gateway is asked. */
-  requestRefund(id: number, refundKey: string, at: Date, reason: string | null): Promise<void>;
+  /**
+   * Decides the refund of a paid payment (a cancel), with its key, before the gateway is asked;
+   * `requestKey` is the cancel's `Idempotency-Key`, if it sent one.
+   */
+  requestRefund(id: number, refundKey: string, at: Date, reason: string | null, requestKey?: string): Promise<void>;
   markRefunded(id: number, at: Date): Promise<void>;
   markCancelled(id: number, at: Date): Promise<void>;
   /**

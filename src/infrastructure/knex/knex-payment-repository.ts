@@ -22,11 +22,13 @@ interface PaymentRow {
   refund_key: string | null;
   refunded_at: Date | null;
   request_key: string | null;
+  cancelled_at: Date | null;
+  cancel_request_key: string | null;
 }
 
 const COLUMNS: (keyof PaymentRow)[] = [
   'id', 'user_id', 'payment_type', 'target_id', 'amount', 'payment_method', 'gateway_transaction_id', 'status', 'paid_at',
-  'charge_key', 'refund_key', 'refunded_at', 'request_key',
+  'charge_key', 'refund_key', 'refunded_at', 'request_key', 'cancelled_at', 'cancel_request_key',
 ];
 
 export class KnexPaymentRepository implements PaymentRepository {
@@ -84,8 +86,10 @@ export class KnexPaymentRepository implements PaymentRepository {
       .update({ status: 'failed', updated_at: at, ...(charged ? { gateway_transaction_id: charged.transactionId, refund_key: charged.refundKey, refund_requested_at: at } : {}) });
   }
 
-  async requestRefund(id: number, refundKey: string, at: Date, reason: string | null): Promise<void> {
-    await this.db('payments').where({ id }).update({ refund_key: refundKey, refund_requested_at: at, refund_reason: reason, updated_at: at });
+  async requestRefund(id: number, refundKey: string, at: Date, reason: string | null, requestKey?: string): Promise<void> {
+    await this.db('payments')
+      .where({ id })
+      .update({ refund_key: refundKey, refund_requested_at: at, refund_reason: reason, cancel_request_key: requestKey ?? null, updated_at: at });
   }
 
   async markRefunded(id: number, at: Date): Promise<void> {
@@ -126,4 +130,6 @@ const toPayment = (row: PaymentRow): Payment => ({
   refundKey: row.refund_key,
   refundedAt: row.refunded_at,
   requestKey: row.request_key,
+  cancelledAt: row.cancelled_at,
+  cancelRequestKey: row.cancel_request_key,
 });

@@ -46,6 +46,7 @@ export function registerPaymentRoutes({ router, container, requireAuth, requireA
       userId: currentUserId(ctx),
       paymentId,
       reason: body.reason ? body.reason : null,
+      requestKey: ctx.get('Idempotency-Key') || undefined,
     });
     ctx.body = { payment_id: cancelled.paymentId, status: 'cancelled', cancelled_at: cancelled.cancelledAt.toISOString() };
   });
