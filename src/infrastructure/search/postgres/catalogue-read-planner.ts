@@ -319,7 +319,8 @@ export class CatalogueReadPlanner {
     return Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number);
   }
 
-  private async tableRows(kind: OfferingKind): Promise<number> {
+  /** The kind's items, as the last ANALYZE counted them. */
+  async tableRows(kind: OfferingKind): Promise<number> {
     const { rows } = await this.db.raw('SELECT reltuples FROM pg_class WHERE oid = ?::regclass', [OFFERING_TABLES[kind].items]);
     return Number(rows[0]?.reltuples ?? 0);
   }

@@ -170,6 +170,14 @@ export function walkableEntries(db: Knex, query: SqlQuery, budget: number): Knex
   return db.from(entries.as('entries')).count({ n: '*' });
 }
 
+/** Whether the filters name a range of the sort's index for a walk to read (see `narrowToSortRange`). */
+export function narrowsSortRange(query: SqlQuery): boolean {
+  const [first] = SORT_DEFINITIONS[query.sort].keys;
+  if (first.field === 'startAt') return query.status !== undefined;
+  if (first.field === 'price') return Boolean(query.priceMin || query.priceMax);
+  return false;
+}
+
 /** Whether a walk reads the item by id, apart from the entries of its range (see below). */
 export function walkReadsApart(query: SqlQuery, id: number | string): boolean {
   return SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt' && (query.startBounds?.beyond ?? []).includes(String(id));

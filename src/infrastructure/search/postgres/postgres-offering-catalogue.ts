@@ -28,6 +28,7 @@ import {
   afterCursor,
   collectedOfferings,
   keyText,
+  narrowsSortRange,
   planDependsOnValues,
   rangedOfferings,
   readingOrder,
@@ -174,6 +175,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
   /** Whether a walk of `budget` from the query's cursor reads to the end of the sort's index. */
   private async walkedToTheEnd(query: SqlQuery, budget: number): Promise<boolean> {
+    // From the index's first entry, through the whole of it, only where the table is that small.
+    if (!query.after && !narrowsSortRange(query) && (await this.planner.tableRows(query.kind)) > budget) return false;
     const [{ n }] = await walkableEntries(this.db, query, budget);
     return Number(n) <= budget;
   }
