@@ -238,6 +238,19 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
   });
 
   describe('rebuilding an index', () => {
+    /** Rebuilds the courses' index, doing `happen` once its first batch is loaded; its outcome, or what it threw. */
+    const rebuildCoursesDuring = (happen: () => void): Promise<unknown> => {
+      let happened = false;
+      const onProgress = () => {
+        if (!happened) happen();
+        happened = true;
+      };
+      return server.running.app.container
+        .get(RebuildSearchIndexHandler)
+        .execute({ kind: 'course', batchSize: 1_000, maxInFlight: 1, onProgress })
+        .catch((error: unknown) => error);
+    };
+
     it('fills a new index from PostgreSQL, swaps it in and drops the old contents', async () => {
       const ids = [await createItem('course'), await createItem('course'), await createItem('course')];
       index.documents('courses').clear();
@@ -288,20 +301,8 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
       const id = await createItem('course');
       const before = index.documents('courses').get(id);
       const redis = server.running.app.container.get<Redis>(REDIS);
-      let lost = false;
-      const outcome = await server.running.app.container
-        .get(RebuildSearchIndexHandler)
-        .execute({
-          kind: 'course',
-          batchSize: 1_000,
-          maxInFlight: 1,
-          // Redis emptied during the load: the registration is gone, and drains stop writing the staging index.
-          onProgress: () => {
-            if (!lost) void redis.del('search:reindex:course:staging');
-            lost = true;
-          },
-        })
-        .catch((error: unknown) => error);
+      // Redis emptied during the load: the registration is gone, and drains stop writing the staging index.
+      const outcome = await rebuildCoursesDuring(() => void redis.del('search:reindex:course:staging'));
       expect(outcome).to.be.instanceOf(RebuildRegistrationLost);
       expect(index.documents('courses').get(id), 'the live index is left as it was').to.deep.equal(before);
       expect([...index.indexes.keys()].filter((name) => name.includes('rebuild')), 'the staging index is dropped').to.deep.equal([]);
@@ -310,20 +311,10 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     it('fails a rebuild whose new index goes missing while loading, and still writes changes to the live index', async () => {
       const id = await createItem('course');
       const registry = server.running.app.container.get<ReindexRegistry>(REINDEX_REGISTRY);
-      let staging: string | null = null;
-      const outcome = await server.running.app.container
-        .get(RebuildSearchIndexHandler)
-        .execute({
-          kind: 'course',
-          batchSize: 1_000,
-          maxInFlight: 1,
-          onProgress: () => {
-            if (staging) return;
-            staging = [...index.indexes.keys()].find((name) => name.includes('rebuild')) ?? null;
-            if (staging) index.indexes.delete(staging);
-          },
-        })
-        .catch((error: unknown) => error);
+      const outcome = await rebuildCoursesDuring(() => {
+        const staging = [...index.indexes.keys()].find((name) => name.includes('rebuild'));
+        if (staging) index.indexes.delete(staging);
+      });
       expect(outcome).to.be.instanceOf(SearchIndexMissing);
       expect(await registry.stagingIndex('course'), 'the failed rebuild is no longer registered').to.equal(null);
 
