@@ -17,7 +17,7 @@ import type { Config } from '../config/config';
 import { CONFIG } from '../config/config-token';
 import { postgresProbe, redisProbe } from '../health/core-probes';
 import { DEPENDENCY_PROBES } from '../health/dependency-probe';
-import { KNEX, createKnex } from '../knex/create-knex';
+import { KNEX, createKnex, firstLine } from '../knex/create-knex';
 import { RECORD_SEARCH_CHANGES } from '../knex/knex-unit-of-work';
 import { FAILPOINTS } from '../../application/ports/failpoints';
 import { RECONCILE_POLICY } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
@@ -139,4 +139,3 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   };
 }
 
-const firstLine = (text: string): string => text.split('\n', 1)[0];

@@ -52,10 +52,13 @@ export function createKnex(databaseUrl: string, poolMax: number, { log, statemen
   });
 }
 
-/** Without a logger of the service's, knex's messages go to stderr, their first line only (no stack). */
+/** The first line of a driver's message, without the stack trace that follows it. */
+export const firstLine = (text: string): string => text.split('\n', 1)[0];
+
+/** Without a logger of the service's, knex's messages go to stderr, their first line only. */
 const FIRST_LINES_TO_STDERR: KnexLog = {
-  warn: (message) => void process.stderr.write(`${message.split('\n')[0]}\n`),
-  error: (message) => void process.stderr.write(`${message.split('\n')[0]}\n`),
+  warn: (message) => void process.stderr.write(`${firstLine(message)}\n`),
+  error: (message) => void process.stderr.write(`${firstLine(message)}\n`),
 };
 
 /**
