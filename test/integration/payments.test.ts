@@ -209,6 +209,23 @@ describe('Payments', () => {
       expect(await server.db('payments').where({ user_id: user.id })).to.have.length(1);
     });
 
+    it('takes an amount written another way for the same request: 45000, "45000" and "45000.00" are one amount', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const headers = { 'idempotency-key': uniqueName('key') };
+      const path = kindPaths('test').register(itemId);
+      const first = await server.api.post(path, { amount: 45000, payment_method: 'card' }, { token: user.access, headers });
+      expect(first.status).to.equal(201);
+      for (const amount of ['45000', '45000.00', 45000.0, '45000.0']) {
+        const retry = await server.api.post(path, { payment_method: 'card', amount }, { token: user.access, headers });
+        expect(retry.status, `amount ${JSON.stringify(amount)}`).to.equal(201);
+        expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+        expect(retry.body).to.deep.equal(first.body);
+      }
+      const other = await server.api.post(path, { amount: '45000.01', payment_method: 'card' }, { token: user.access, headers });
+      expect(other.body.code).to.equal('idempotency_key_reused');
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(1);
+    });
+
     it('replays a rule failure too, and answers 422 for the same key with another request', async () => {
       const itemId = await createOffering(server.db, 'course', { price: '30000.00' });
       const headers = { 'idempotency-key': uniqueName('key') };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
+import type Joi from 'joi';
 import type { Middleware } from 'koa';
 import { CLOCK, type Clock } from '../../../application/ports/clock';
 import { IDEMPOTENCY_STORE, type IdempotencyStore, type StoredResponse } from '../../../application/ports/idempotency-store';
@@ -7,6 +8,7 @@ import { DomainError, ValidationFailed } from '../../../domain/errors';
 import { IdempotencyKeyReused, IdempotentRequestInProgress } from '../request-errors';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError } from '../problem';
 import { LOGGER, type Logger } from '../../../infrastructure/logging/logger';
+import { validate } from '../validation';
 import { currentUserId } from './authenticate';
 
 const HEADER = 'Idempotency-Key';
@@ -22,8 +24,10 @@ const REPLAYED_HEADERS = ['Location', 'ETag'] as const;
  * replayed for a retry of the same request (`Idempotent-Replayed: true`) without performing
  * anything; the same key with another request is a 422, and a retry while the first is still
  * running a 409. Server errors and conflicts are not stored, so retrying them really retries.
+ * Given the route's body schema, requests are compared by what their bodies mean: `45000` and
+ * `"45000.00"` are one amount.
  */
-export function idempotent(container: Container): Middleware {
+export function idempotent(container: Container, bodySchema?: Joi.Schema): Middleware {
   const store = container.get<IdempotencyStore>(IDEMPOTENCY_STORE);
   const clock = container.get<Clock>(CLOCK);
   const logger = container.get<Logger>(LOGGER);
@@ -34,7 +38,7 @@ export function idempotent(container: Container): Middleware {
     if (key.length < 1 || key.length > 255) throw ValidationFailed.field(HEADER, 'Must be 1 to 255 characters.');
 
     const userId = currentUserId(ctx);
-    const claim = await store.claim(userId, key, requestHash(ctx.method, ctx.path, ctx.request.body), clock.now());
+    const claim = await store.claim(userId, key, requestHash(ctx.method, ctx.path, meaningOf(ctx.request.body, bodySchema)), clock.now());
     if (claim.outcome === 'mismatch') throw new IdempotencyKeyReused();
     if (claim.outcome === 'in_progress') throw new IdempotentRequestInProgress();
     if (claim.outcome === 'replay') {
@@ -82,6 +86,20 @@ export function idempotent(container: Container): Middleware {
 export function requestHash(method: string, path: string, body: unknown): string {
   const canonical = `${method} ${path.replace(/\/+$/, '')} ${canonicalJson(body ?? {})}`;
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * A body as the route understands it, where its schema accepts it (money and instants in their
+ * one written form); the body as sent otherwise, which the route will refuse.
+ */
+function meaningOf(body: unknown, schema: Joi.Schema | undefined): unknown {
+  if (!schema) return body;
+  try {
+    return JSON.parse(JSON.stringify(validate(schema, body))) as unknown;
+  } catch (error) {
+    if (error instanceof ValidationFailed) return body;
+    throw error;
+  }
 }
 
 function canonicalJson(value: unknown): string {

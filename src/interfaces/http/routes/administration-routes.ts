@@ -44,7 +44,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
   for (const kind of ALL_OFFERING_KINDS) {
     const { plural } = OFFERING_KINDS[kind];
 
-    router.post(`/api/${plural}`, requireAuth, staffOnly, idempotent(container), async (ctx) => {
+    router.post(`/api/${plural}`, requireAuth, staffOnly, idempotent(container, createOfferingBody), async (ctx) => {
       const body = validate(createOfferingBody, ctx.request.body);
       const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails });
       ctx.status = 201;

@@ -39,7 +39,7 @@ export function registerPaymentRoutes({ router, container, requireAuth, requireA
     ctx.body = serializePayment(entry);
   });
 
-  router.post('/api/payments/:id/cancel', requireAuth, requireActiveUser, idempotent(container), async (ctx) => {
+  router.post('/api/payments/:id/cancel', requireAuth, requireActiveUser, idempotent(container, cancelBody), async (ctx) => {
     const paymentId = parseId(ctx.params.id);
     const body = validate(cancelBody, ctx.request.body);
     const cancelled = await cancelPayment.execute({

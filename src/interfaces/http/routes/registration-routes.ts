@@ -17,7 +17,7 @@ import type { RouteContext } from './route-context';
 /** Apply / enroll and complete, for tests and courses alike; names come from the kinds table. */
 export function registerRegistrationRoutes({ router, container, requireAuth, requireActiveUser }: RouteContext): void {
   const offerings = container.get<OfferingSnapshots>(OFFERING_SNAPSHOTS);
-  const idempotency = idempotent(container);
+  const idempotency = idempotent(container, registerBody);
   const registerForOffering = container.get(RegisterForOfferingHandler);
   const completeRegistration = container.get(CompleteRegistrationHandler);
   const { registrationsPerMinute } = container.get<Config>(CONFIG).rateLimits;
