@@ -82,11 +82,17 @@ describe('HTTP conventions', () => {
     expect(res.body.code).to.equal('payload_too_large');
   });
 
-  it('echoes a client X-Request-Id and assigns one otherwise', async () => {
-    const echoed = await api().get('/healthz', { headers: { 'x-request-id': 'client-id-123' } });
-    expect(echoed.headers.get('x-request-id')).to.equal('client-id-123');
+  it('echoes a client X-Request-Id as tracing systems write them, and assigns one otherwise', async () => {
+    for (const id of ['client-id-123', 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1', 'q1w2e3+/r4t5==', 'x'.repeat(200)]) {
+      const echoed = await api().get('/healthz', { headers: { 'x-request-id': id } });
+      expect(echoed.headers.get('x-request-id')).to.equal(id);
+    }
     const assigned = await api().get('/healthz');
     expect(assigned.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+    for (const id of ['x'.repeat(201), 'with space', 'caf\u00e9']) {
+      const replaced = await api().get('/healthz', { headers: { 'x-request-id': id } });
+      expect(replaced.headers.get('x-request-id'), id).to.match(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('puts the request id in problem bodies', async () => {
