@@ -145,15 +145,20 @@ describe('Payments', () => {
       }
     });
 
-    it('searches words in the item title, all of them, case-insensitively', async () => {
+    it('searches words in the item title, all of them, case-insensitively, the last one also as a prefix, as the catalogue does', async () => {
       const marker = uniqueName('w');
       const match = await buy('test', { title: `Django 고급 ${marker} 시험` });
-      await buy('course', { title: `React 입문 과정` });
+      const other = await buy('course', { title: `React 입문 과정` });
       const ids = async (search: string) => (await list(`?search=${encodeURIComponent(search)}`)).body.results.map((p: { id: number }) => p.id);
       expect(await ids(`django ${marker}`)).to.deep.equal([match.paymentId]);
       expect(await ids(`${marker.toUpperCase()} 고급`)).to.deep.equal([match.paymentId]);
       expect(await ids(`${marker} react`)).to.deep.equal([]);
-      expect(await ids('100%_')).to.deep.equal([]);
+      expect(await ids(`${marker} Djan`), 'the last word as a prefix').to.deep.equal([match.paymentId]);
+      expect(await ids(`Djan ${marker}`), 'an earlier word whole').to.deep.equal([]);
+      expect(await ids('jango'), 'words, not any part of the title').to.deep.equal([]);
+      expect(await ids(`(django), ${marker}!`), 'punctuation around words').to.deep.equal([match.paymentId]);
+      expect(await ids('100%_'), 'no such word').to.deep.equal([]);
+      expect(await ids('% _ !'), 'no letter or digit: no filter').to.deep.equal([other.paymentId, match.paymentId]);
     });
 
     it('pages with page and page_size, keeping the other parameters in the links', async () => {

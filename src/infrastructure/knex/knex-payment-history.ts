@@ -9,6 +9,7 @@ import { hiddenFromPlanner } from './hidden-from-planner';
 import { OFFERING_TABLES } from './offering-tables';
 import { PreparedRead } from './prepared-statement';
 import { sqlStringList } from './sql-literal';
+import { searchTerms } from '../search/postgres/search-terms';
 
 interface HistoryRow {
   id: number;
@@ -23,8 +24,6 @@ interface HistoryRow {
   registered_at: Date | null;
   refund_reason: string | null;
 }
-
-const escapeLike = (word: string): string => word.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * One query per page: the page of payments is chosen first (on the user's paid_at index), and
@@ -79,7 +78,8 @@ export class KnexPaymentHistory implements PaymentHistory {
   }
 
   /**
-   * The user's payments that pass the filters (title words match the title kept on the payment).
+   * The user's payments that pass the filters (title words match the title kept on the payment,
+   * as a catalogue search matches an item's).
    * The user and the filters' values are hidden from the planner (planned for a user with
    * thousands of payments, or for one status, a page looked cheaper than its generic plan, and
    * was planned anew on every call); every plan walks the user's payments in the history index.
@@ -95,7 +95,9 @@ export class KnexPaymentHistory implements PaymentHistory {
     // session's zone first, so it is made a timestamp without one.
     if (filter.from) query.where('p.paid_at', '>=', this.db.raw(`(?)::timestamp AT TIME ZONE 'UTC'`, [hiddenFromPlanner(this.db, filter.from, 'date')]));
     if (filter.to) query.where('p.paid_at', '<', this.db.raw(`(? + 1)::timestamp AT TIME ZONE 'UTC'`, [hiddenFromPlanner(this.db, filter.to, 'date')]));
-    for (const word of filter.words) query.where('p.item_title', 'ilike', `%${escapeLike(word)}%`);
+    // Words as the catalogue's search reads them: whole words, the last one also as a prefix.
+    const terms = searchTerms(filter.words);
+    if (terms.length > 0) query.whereRaw(`to_tsvector('simple', p.item_title) @@ catalogue_search_query(?::text[])`, [terms]);
     return query;
   }
 

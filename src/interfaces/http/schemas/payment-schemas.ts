@@ -28,7 +28,7 @@ export const paymentListQuery = Joi.object<PaymentListQuery>({
   payment_type: Joi.string().valid('test', 'course'),
   from: isoDate.description('Inclusive lower bound on the UTC date of paid_at'),
   to: isoDate.description('Inclusive upper bound on the UTC date of paid_at'),
-  search: withMaxCharacters(Joi.string().allow(''), 200).description('Words that must all appear in the item title'),
+  search: withMaxCharacters(Joi.string().allow(''), 200).description('Words that must all appear in the item title, case-insensitive, the last one also as a prefix, read as the catalogue search reads them; at most 200 characters'),
 });
 
 export const cancelBody = Joi.object<{ readonly reason?: string }>({
