@@ -109,6 +109,52 @@ describe('Faults of the backing services', () => {
     });
   });
 
+  describe('Redis not answering, its connections open (paused, partitioned)', () => {
+    let redis: RedisInstance;
+    let server: TestServer;
+
+    before(async () => {
+      redis = await RedisInstance.start();
+      server = await startTestServer({ REDIS_URL: redis.url, READS_PER_MINUTE: '600' });
+    });
+    after(async () => {
+      redis?.resume();
+      await server?.running.close();
+      await redis?.stop();
+    });
+
+    it('answers commands and logins 503 within seconds, serves reads, and goes on once Redis answers again', async () => {
+      const user = await createUser(server.api);
+      const itemId = await createOffering(server.db, 'test');
+      redis.pause();
+      try {
+        const timed = async <T>(request: () => Promise<T>): Promise<[T, number]> => {
+          const started = Date.now();
+          const result = await request();
+          return [result, Date.now() - started];
+        };
+        const [apply, applyMs] = await timed(() => server.api.post(kindPaths('test').register(itemId), { amount: '45000', payment_method: 'card' }, { token: user.access }));
+        expect(apply.status).to.equal(503);
+        expect(apply.body.code).to.equal('dependency_unavailable');
+        expect(applyMs, 'a command does not wait for Redis').to.be.below(5_000);
+        expect(await server.db('payments').where({ user_id: user.id }), 'no payment written').to.have.length(0);
+
+        const [login, loginMs] = await timed(() => server.api.post('/api/auth/login/', { email: user.email, password: user.password }));
+        expect(login.status).to.equal(503);
+        expect(loginMs).to.be.below(5_000);
+
+        const [list, listMs] = await timed(() => server.api.get('/api/tests/?page_size=1', { token: user.access }));
+        expect(list.status, 'reads go on, their limit open').to.equal(200);
+        expect(listMs).to.be.below(5_000);
+      } finally {
+        redis.resume();
+      }
+      await waitUntil(async () => (await server.api.post('/api/auth/login/', { email: user.email, password: user.password })).status === 200);
+      const apply = await server.api.post(kindPaths('test').register(itemId), { amount: '45000', payment_method: 'card' }, { token: user.access });
+      expect(apply.status).to.equal(201);
+    });
+  });
+
   describe('PostgreSQL connections lost', () => {
     it('recovers the pool after every backend connection is killed, without a restart', async () => {
       const server = await sharedServer();

@@ -36,6 +36,15 @@ export class RedisInstance {
     });
   }
 
+  /** Stops the server answering while its connections stay open (SIGSTOP), as a paused or partitioned Redis does. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     if (!child) return;
@@ -43,6 +52,7 @@ export class RedisInstance {
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
+      child.kill('SIGCONT');
     });
   }
 }

@@ -8,6 +8,8 @@ const MESSAGES = [
   /Connection is closed/i,
   /enableOfflineQueue options is false/i,
   /Client has encountered a connection error/i,
+  // ioredis, when Redis leaves a command unanswered past the client's command timeout.
+  /^Command timed out$/,
 ];
 
 interface ErrorLike {

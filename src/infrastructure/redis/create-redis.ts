@@ -3,9 +3,17 @@ import { Redis } from 'ioredis';
 export const REDIS = Symbol.for('Redis');
 
 /**
- * Commands fail fast while Redis is unreachable (no offline queue, one retry per request) and
- * the client keeps reconnecting in the background, so the service recovers by itself. Every key
- * carries the deployment's prefix.
+ * How long a command may go unanswered. A Redis that stops answering without closing its
+ * connections (paused, partitioned away, failing over) leaves the client connected: without
+ * this bound every command, and every request waiting on one, would wait as long as it does.
+ * Commands take well under a millisecond; a second is room for a loaded event loop.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+
+/**
+ * Commands fail fast while Redis is unreachable or unresponsive (no offline queue, one retry per
+ * request, a bound on each command's wait) and the client keeps reconnecting in the background,
+ * so the service recovers by itself. Every key carries the deployment's prefix.
  */
 export function createRedis(url: string, keyPrefix = ''): Redis {
   return new Redis(url, {
@@ -13,6 +21,7 @@ export function createRedis(url: string, keyPrefix = ''): Redis {
     lazyConnect: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

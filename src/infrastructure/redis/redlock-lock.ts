@@ -27,26 +27,15 @@ export class RedlockLock implements LockPort {
     @inject(LOCK_SETTINGS) private readonly settings: LockSettings,
     @inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.redlock = new Redlock([redis], {
-      retryCount: Math.max(1, Math.ceil(settings.waitMs / RETRY_DELAY_MS)),
-      retryDelay: RETRY_DELAY_MS,
-      retryJitter: RETRY_DELAY_MS / 2,
-    });
+    // Attempts are made one at a time here (`acquire`), so that a Redis that fails is told
+    // from a lock held elsewhere.
+    this.redlock = new Redlock([redis], { retryCount: 0 });
     // Failed attempts while waiting are expected; they surface as the error of `acquire`.
     this.redlock.on('error', () => undefined);
   }
 
   async withLock<T>(resource: string, work: (lease: LockLease) => Promise<T>): Promise<T> {
-    // Without Redis every attempt would fail slowly: answer at once instead.
-    if (this.redis.status !== 'ready') throw new DependencyUnavailable('The lock service is unavailable.');
-    let lock: Lock;
-    try {
-      lock = await this.redlock.acquire([`lock:${resource}`], this.settings.leaseMs);
-    } catch (error) {
-      if (!isLockContention(error)) throw error;
-      if (this.redis.status !== 'ready') throw new DependencyUnavailable('The lock service is unavailable.');
-      throw new LockBusy();
-    }
+    let lock = await this.acquire(resource);
     // The lease is extended halfway through each period while the work runs; one failed
     // extension and the lock can no longer be counted on.
     let lost = false;
@@ -75,16 +64,54 @@ export class RedlockLock implements LockPort {
       });
     }
   }
+
+  /**
+   * Takes the lock, trying again every `RETRY_DELAY_MS` (with jitter) while it is held elsewhere,
+   * for at most the configured wait: then `LockBusy`. An attempt that fails otherwise (Redis
+   * down, or not answering within its command timeout) ends the wait at once with
+   * `DependencyUnavailable`: waiting on would only fail slowly.
+   */
+  private async acquire(resource: string): Promise<Lock> {
+    const giveUpAt = Date.now() + this.settings.waitMs;
+    for (;;) {
+      if (this.redis.status !== 'ready') throw new DependencyUnavailable('The lock service is unavailable.');
+      try {
+        return await this.redlock.acquire([`lock:${resource}`], this.settings.leaseMs);
+      } catch (error) {
+        if (!(await isHeldElsewhere(error))) {
+          if (isRedlockError(error)) throw new DependencyUnavailable('The lock service is unavailable.');
+          throw error;
+        }
+      }
+      if (Date.now() >= giveUpAt) throw new LockBusy();
+      await delay(RETRY_DELAY_MS + Math.floor((Math.random() - 0.5) * RETRY_DELAY_MS));
+    }
+  }
 }
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Extensions are retried briefly: a lease that cannot be extended soon is lost anyway. */
 const EXTEND_RETRIES = 2;
 
 /**
- * redlock reports a lock held elsewhere as `ResourceLockedError` or, once its retries are spent,
- * as `ExecutionError`. Matched by name: the classes differ between its CommonJS and ESM builds.
+ * Whether a failed attempt found the lock held elsewhere: redlock reports an attempt as an
+ * `ExecutionError` whose votes against are each Redis' refusal (`ResourceLockedError`), or else
+ * the error of the command (a timeout, a lost connection). Matched by name: the classes differ
+ * between its CommonJS and ESM builds.
  */
-function isLockContention(error: unknown): boolean {
-  const name = (error as Error | null)?.name;
-  return name === 'ResourceLockedError' || name === 'ExecutionError';
+async function isHeldElsewhere(error: unknown): Promise<boolean> {
+  if ((error as Error | null)?.name === 'ResourceLockedError') return true;
+  if ((error as Error | null)?.name !== 'ExecutionError') return false;
+  const { attempts } = error as RedlockExecutionError;
+  const last = attempts.length > 0 ? await attempts[attempts.length - 1] : undefined;
+  const reasons = last ? [...last.votesAgainst.values()] : [];
+  return reasons.length > 0 && reasons.every((reason) => reason.name === 'ResourceLockedError');
 }
+
+/** What `ExecutionError` carries: each attempt's votes, those against with their reasons. */
+interface RedlockExecutionError extends Error {
+  readonly attempts: readonly Promise<{ readonly votesAgainst: ReadonlyMap<unknown, Error> }>[];
+}
+
+const isRedlockError = (error: unknown): boolean => (error as Error | null)?.name === 'ExecutionError';
