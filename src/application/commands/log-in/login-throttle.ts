@@ -16,11 +16,11 @@ export interface LoginThrottlePolicy {
 export const LOGIN_THROTTLE_POLICY = Symbol.for('LoginThrottlePolicy');
 
 /**
- * Limits login attempts so that guessing is slow and nobody can lock an owner out of an account:
- * attempts are counted per (account, address), which blocks the guesser's address for that
- * account but not the owner elsewhere; per account from all addresses, with a ceiling many times
- * higher, against guessing from many addresses; and per address, against one address trying many
- * accounts. Each attempt is counted atomically before the password is checked, so concurrent
+ * Limits login attempts so that guessing is slow: attempts are counted per (account, address),
+ * which blocks the guesser's address for that account but not the owner elsewhere; per account
+ * from all addresses, with a ceiling many times higher, against guessing from many addresses (a
+ * guesser who reaches it shuts the account, the owner included, until the window ends: the price
+ * of the ceiling); and per address, against one address trying many accounts. Each attempt is counted atomically before the password is checked, so concurrent
  * attempts cannot slip past a limit, and a refused attempt counts only where it was refused (an
  * address blocked for an account adds nothing to the account's ceiling).
  */
