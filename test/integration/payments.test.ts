@@ -211,6 +211,7 @@ describe('Payments', () => {
       expect(retry.status).to.equal(201);
       expect(retry.headers.get('idempotent-replayed')).to.equal('true');
       expect(retry.body).to.deep.equal(first.body);
+      expect(Object.keys(retry.body), 'the body as first given, its keys in their order').to.deep.equal(Object.keys(first.body));
       expect(await server.db('payments').where({ user_id: user.id })).to.have.length(1);
     });
 
