@@ -8,7 +8,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createKnex } from '../../infrastructure/knex/create-knex';
 import { SEED_PASSWORD, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
-import { parseArgs, positiveInt } from './cli-args';
+import { exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { searchMix } from './search-mix';
 import { runWriteLoadThroughACrash } from './crash-write-load';
 import { runWriteLoad } from './write-load';
@@ -316,6 +316,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'bench', USAGE);
   console.error(`bench failed: ${explainFailure(error)}`);
   process.exit(1);
 });

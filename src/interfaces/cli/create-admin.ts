@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import Joi from 'joi';
 import { GrantStaffHandler } from '../../application/commands/grant-staff/grant-staff-handler';
+import { USER_REPOSITORY, type UserRepository } from '../../application/ports/user-repository';
 import { ValidationFailed } from '../../domain/errors';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
@@ -9,34 +10,53 @@ import { createContainer } from '../../infrastructure/container/create-container
 import { createLogger } from '../../infrastructure/logging/logger';
 import { email, newPassword, username } from '../http/schemas/auth-schemas';
 import { validate } from '../http/validation';
-import { parseArgs } from './cli-args';
+import { UsageError, exitOnUsageError, parseArgs } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run create-admin -- --email admin@example.com [--username admin] [--revoke]
 
 Makes the account staff (it may then administer the catalogue), creating it if it does not exist.
 A new account's password is read from ADMIN_PASSWORD, or asked for when run on a terminal.
+--username names a new account (the email's local part by default); an existing account keeps its
+own, and the command says so. A deactivated account is refused (exit 2): it could not log in.
 --revoke withdraws the right; either change takes effect on the account's next request.`;
 
-const options = Joi.object({ email: email.required(), username, revoke: Joi.boolean() });
+const options = Joi.object({ email: email.required(), username });
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['email', 'username', 'revoke', 'help']);
-  if (args.has('help') || !args.has('email')) {
-    console.log(USAGE);
-    process.exit(args.has('help') ? 0 : 2);
-  }
-  const input = validate(options, Object.fromEntries(args)) as { email: string; username?: string; revoke?: boolean };
+  const args = parseArgs(process.argv.slice(2), ['email', 'username', 'revoke', 'help'], ['revoke', 'help']);
+  if (args.has('help')) return void console.log(USAGE);
+  if (!args.has('email')) throw new UsageError('--email is required');
+  const input = validOptions({ email: args.get('email'), username: args.get('username') });
+  const revoke = args.has('revoke');
   loadEnvFile();
   const app = createContainer(loadConfig(), { logger: createLogger('warn') });
   try {
-    const handler = app.container.get(GrantStaffHandler);
-    const password = input.revoke || (await handler.exists(input.email)) ? undefined : await newAccountPassword();
-    const { user, created } = await handler.execute({ ...input, password });
-    const change = input.revoke ? 'is no longer staff' : created ? 'created as staff' : 'is now staff';
+    const existing = await app.container.get<UserRepository>(USER_REPOSITORY).findByEmail(input.email);
+    // Staff rights on an account that cannot log in would do nothing now, and come to life
+    // unnoticed whenever it is reactivated; withdrawing them is always allowed.
+    if (existing && !existing.isActive && !revoke) {
+      throw ValidationFailed.field('email', `The account ${existing.email} (user ${existing.id}) is deactivated and cannot log in: it was not made staff. Reactivate it (users.is_active) first.`);
+    }
+    const password = revoke || existing ? undefined : await newAccountPassword();
+    const { user, created } = await app.container.get(GrantStaffHandler).execute({ ...input, revoke, password });
+    const change = revoke ? 'is no longer staff' : created ? 'created as staff' : 'is now staff';
     console.log(`${user.email} (user ${user.id}, ${user.username}) ${change}`);
+    if (!created && input.username !== undefined && input.username !== user.username) {
+      console.error(`create-admin: the account existed already and keeps its username "${user.username}": --username ${input.username} names a new account only`);
+    }
   } finally {
     await app.dispose();
+  }
+}
+
+/** The options checked as a sign-up's fields are; a bad one is a usage error. */
+function validOptions(raw: { email?: string; username?: string }): { email: string; username?: string } {
+  try {
+    return validate(options, raw) as { email: string; username?: string };
+  } catch (error) {
+    if (!(error instanceof ValidationFailed)) throw error;
+    throw new UsageError(Object.entries(error.errors).map(([field, messages]) => `--${field}: ${messages.join(' ')}`).join(' '));
   }
 }
 
@@ -73,6 +93,7 @@ function askHidden(prompt: string): Promise<string> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'create-admin', USAGE);
   if (error instanceof ValidationFailed) {
     for (const [field, messages] of Object.entries(error.errors)) console.error(`create-admin: ${field}: ${messages.join(' ')}`);
     process.exit(2);

@@ -20,10 +20,16 @@ import { planDependsOnValues, withStartBounds } from '../../infrastructure/searc
 import { PostgresOfferingCatalogue, type WalkReader } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
 import { COURSE_NOUNS, TEST_NOUNS } from '../../infrastructure/seed/seed-vocabulary';
 import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
-import { parseArgs, positiveInt } from './cli-args';
+import { UsageError, exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
-const USAGE = 'usage: npm run explain -- [--deep-page 500] [--out explain-results]';
+const DEFAULT_DEEP_PAGE = 500;
+const PAGE_SIZE = 20;
+const USAGE = `usage: npm run explain -- [--deep-page 500] [--out explain-results]
+
+Writes the EXPLAIN (ANALYZE, BUFFERS) of every class of query to --out/explain.md, and exits 3 if
+any scans a large table sequentially. A deep page is read by page number and by cursor: the page
+given, or without --deep-page the deepest page of each kind up to ${DEFAULT_DEEP_PAGE}.`;
 const LARGE_TABLES = ['tests', 'courses', 'payments'];
 /** A word in a fifth of the seeded titles of the kind. */
 const commonNoun = (kind: OfferingKind): string => (kind === 'test' ? TEST_NOUNS : COURSE_NOUNS)[0];
@@ -51,7 +57,7 @@ async function explain(db: Knex, scenario: string, query: Knex.QueryBuilder): Pr
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['deep-page', 'out', 'help']);
   if (args.has('help')) return void console.log(USAGE);
-  const deepPage = positiveInt(args, 'deep-page', 500);
+  const askedDeepPage = args.has('deep-page') ? positiveInt(args, 'deep-page', DEFAULT_DEEP_PAGE) : null;
   const outDir = path.resolve(args.get('out') ?? 'explain-results');
 
   loadEnvFile();
@@ -68,13 +74,26 @@ async function main(): Promise<void> {
     const user = await db('users').where({ email: seedUserEmail(1) }).first('id');
     if (!user) throw new Error('no seeded data: run npm run seed first');
     const now = new Date();
-    const results: Explained[] = [];
+    const deepPages: Array<[OfferingKind, number]> = [];
     for (const kind of ALL_OFFERING_KINDS) {
       const plural = OFFERING_KINDS[kind].plural;
-      const base = (overrides: Partial<CatalogueQuery> = {}): CatalogueQuery => ({ kind, words: [], now, sort: 'created', limit: 20, ...overrides });
-      const deepOffset = (deepPage - 1) * 20;
+      const deepPage = await deepestPage(catalogue, { kind, words: [], now, sort: 'created', limit: PAGE_SIZE }, askedDeepPage ?? DEFAULT_DEEP_PAGE);
+      if (deepPage === 0) throw new Error(`no ${plural} to explain: run npm run seed first`);
+      if (askedDeepPage !== null && deepPage < askedDeepPage) {
+        throw new UsageError(`page ${askedDeepPage} of ${plural} does not exist: the last is page ${deepPage}; pass a smaller --deep-page, or leave it out`);
+      }
+      if (askedDeepPage === null) {
+        console.log(`${plural}: deep page ${deepPage}${deepPage < DEFAULT_DEEP_PAGE ? `, the last there is (fewer than ${DEFAULT_DEEP_PAGE} pages of ${PAGE_SIZE})` : ''}`);
+      }
+      deepPages.push([kind, deepPage]);
+    }
+    const results: Explained[] = [];
+    for (const [kind, deepPage] of deepPages) {
+      const plural = OFFERING_KINDS[kind].plural;
+      const base = (overrides: Partial<CatalogueQuery> = {}): CatalogueQuery => ({ kind, words: [], now, sort: 'created', limit: PAGE_SIZE, ...overrides });
+      const deepOffset = (deepPage - 1) * PAGE_SIZE;
+      // The cursor of the deep page: the last item of the page before it.
       const [atDepth] = await catalogue.list({ ...base(), offset: Math.max(deepOffset - 1, 0), limit: 1 }).then((slice) => slice.items);
-      if (!atDepth) throw new Error(`page ${deepPage} starts after ${deepOffset} ${plural}, and there are fewer: pass a smaller --deep-page`);
       const scenarios: Array<[string, CatalogueQuery]> = [
         ['page 1', base()],
         [`page ${deepPage} (page number)`, base({ offset: deepOffset })],
@@ -146,14 +165,28 @@ async function main(): Promise<void> {
     console.log(`plans written to ${path.relative(process.cwd(), path.join(outDir, 'explain.md'))}`);
     if (flagged.length > 0) {
       console.error(`sequential scans on large tables in: ${flagged.map((r) => r.scenario).join('; ')}`);
-      process.exitCode = 2;
+      process.exitCode = 3;
     }
   } finally {
     await app.dispose();
   }
 }
 
+/** The deepest page from 1 up to `atMost` with an item on it, 0 when there is none: a binary search of page-number reads. */
+async function deepestPage(catalogue: OfferingCatalogue, query: CatalogueQuery, atMost: number): Promise<number> {
+  const exists = async (page: number): Promise<boolean> => (await catalogue.list({ ...query, offset: (page - 1) * PAGE_SIZE, limit: 1 })).items.length > 0;
+  if (await exists(atMost)) return atMost;
+  let [found, missing] = [0, atMost];
+  while (missing - found > 1) {
+    const page = Math.floor((found + missing) / 2);
+    if (await exists(page)) found = page;
+    else missing = page;
+  }
+  return found;
+}
+
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'explain', USAGE);
   console.error(`explain failed: ${explainFailure(error)}`);
   process.exit(1);
 });

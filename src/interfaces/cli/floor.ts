@@ -1,8 +1,10 @@
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
-import { parseArgs, positiveInt } from './cli-args';
+import { UsageError, exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 import { startFloorServer } from './floor-server';
+
+const USAGE = 'usage: node scripts/run-entry.cjs interfaces/cli/floor [--port N] [--framework node|koa]';
 
 /**
  * Runs the benchmark's floor server in a process of its own (`npm run bench` starts it), so that
@@ -11,7 +13,7 @@ import { startFloorServer } from './floor-server';
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['port', 'framework']);
   const framework = args.get('framework') ?? 'node';
-  if (framework !== 'node' && framework !== 'koa') throw new Error('--framework is node or koa');
+  if (framework !== 'node' && framework !== 'koa') throw new UsageError('--framework is node or koa');
   loadEnvFile();
   const floor = await startFloorServer(loadConfig(), args.has('port') ? positiveInt(args, 'port', 0) : 0, framework);
   console.log(floor.url);
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'floor', USAGE);
   console.error(`floor failed: ${explainFailure(error)}`);
   process.exit(1);
 });

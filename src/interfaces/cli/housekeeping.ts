@@ -5,7 +5,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { explainFailure } from '../explain-failure';
-import { parseArgs } from './cli-args';
+import { exitOnUsageError, parseArgs } from './cli-args';
 
 const USAGE = 'usage: npm run housekeeping\nDeletes expired idempotency records and refresh tokens once (the worker does it on a schedule).';
 
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'housekeeping', USAGE);
   console.error(`housekeeping failed: ${explainFailure(error)}`);
   process.exit(1);
 });

@@ -4,7 +4,7 @@ import { ConfigError, type MeilisearchKeysConfig, loadMeilisearchKeysConfig } fr
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createMeilisearchClient } from '../../infrastructure/search/meilisearch/create-meilisearch-client';
 import { ensureScopedKeys } from '../../infrastructure/search/meilisearch/meilisearch-keys';
-import { parseArgs } from './cli-args';
+import { exitOnUsageError, parseArgs } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: MEILI_MASTER_KEY=… npm run meili-keys -- [--out DIR]
@@ -40,6 +40,7 @@ function readConfig(): MeilisearchKeysConfig {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'meili-keys', USAGE);
   console.error(`meili-keys failed: ${explainFailure(error)}`);
   process.exit(1);
 });

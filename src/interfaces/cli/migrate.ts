@@ -3,7 +3,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { explainFailure } from '../explain-failure';
-import { parseArgs } from './cli-args';
+import { exitOnUsageError, parseArgs } from './cli-args';
 
 const USAGE = 'usage: npm run migrate\nCreates the database if needed and applies the pending migrations.';
 
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'migrate', USAGE);
   process.stderr.write(`migration failed: ${explainFailure(error)}\n`);
   process.exit(1);
 });

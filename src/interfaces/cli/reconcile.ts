@@ -5,7 +5,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { explainFailure } from '../explain-failure';
-import { parseArgs } from './cli-args';
+import { exitOnUsageError, parseArgs } from './cli-args';
 
 const USAGE = 'usage: npm run reconcile\nSettles, once, the payments left unsettled for longer than RECONCILE_AFTER (the worker does it on a schedule).';
 
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'reconcile', USAGE);
   console.error(`reconcile failed: ${explainFailure(error)}`);
   process.exit(1);
 });

@@ -6,7 +6,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { progress } from './progress';
-import { parseArgs, positiveInt } from './cli-args';
+import { UsageError, exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run reindex -- [--kind test|course|all] [--batch-size 10000] [--in-flight 4]`;
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['kind', 'batch-size', 'in-flight', 'help']);
   if (args.has('help')) return void console.log(USAGE);
   const kindArg = args.get('kind') ?? 'all';
-  if (kindArg !== 'all' && !ALL_OFFERING_KINDS.includes(kindArg as OfferingKind)) throw new Error(`--kind must be test, course or all\n${USAGE}`);
+  if (kindArg !== 'all' && !ALL_OFFERING_KINDS.includes(kindArg as OfferingKind)) throw new UsageError('--kind must be test, course or all');
   const kinds = kindArg === 'all' ? ALL_OFFERING_KINDS : [kindArg as OfferingKind];
   const batchSize = positiveInt(args, 'batch-size', 10_000);
   const maxInFlight = positiveInt(args, 'in-flight', 4);
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'reindex', USAGE);
   console.error(`reindex failed: ${explainFailure(error)}`);
   process.exit(1);
 });

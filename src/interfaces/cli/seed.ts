@@ -8,7 +8,7 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/database-seeder';
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { type Progress, progress } from './progress';
-import { parseArgs, positiveInt } from './cli-args';
+import { exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--force]
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'seed', USAGE);
   console.error(`seed failed: ${explainFailure(error)}`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { parseArgs } from '../cli/cli-args';
+import { exitOnUsageError, parseArgs } from '../cli/cli-args';
 import { explainFailure } from '../explain-failure';
 import { startServer } from './server';
 
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'api', USAGE);
   // The logger may not exist yet (configuration errors), so report plainly and exit.
   process.stderr.write(`api failed to start: ${explainFailure(error)}${portInUse(error)}\n`);
   process.exit(1);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { parseArgs } from '../cli/cli-args';
+import { exitOnUsageError, parseArgs } from '../cli/cli-args';
 import { explainFailure } from '../explain-failure';
 import { startWorker } from './start-worker';
 
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error, 'worker', USAGE);
   process.stderr.write(`worker failed to start: ${explainFailure(error)}\n`);
   process.exit(1);
 });
