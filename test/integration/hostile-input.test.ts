@@ -80,6 +80,85 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     }
   });
 
+  it('reads a Content-Encoding in any case, and x-gzip as gzip', async () => {
+    const login = JSON.stringify({ email: user.email, password: user.password });
+    for (const [encoding, rawBody] of [['GZIP', gzipSync(login)], ['Gzip', gzipSync(login)], ['x-gzip', gzipSync(login)], ['X-GZip', gzipSync(login)], ['Deflate', deflateSync(login)], ['BR', brotliCompressSync(login)], ['IDENTITY', login], [' gzip ', gzipSync(login)]] as const) {
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody, headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect(res.status, encoding).to.equal(200);
+    }
+    const unknown = await server.api.post('/api/auth/login/', undefined, { rawBody: login, headers: { 'content-type': 'application/json', 'content-encoding': 'compress' } });
+    expect(unknown.status).to.equal(415);
+  });
+
+  it('refuses a JSON body that is not UTF-8 with a 400 problem, and stores nothing of it', async () => {
+    const staff = await createUser(server.api);
+    await server.running.app.container.get(GrantStaffHandler).execute({ email: staff.email });
+    const item = (title: string) => JSON.stringify({ title, price: '55000', start_at: '2027-01-01T00:00:00Z', end_at: '2027-02-01T00:00:00Z' });
+    const mark = String(Math.random());
+    const title = `Caf\u00e9 cr\u00e8me ${mark}`;
+    // The title's bytes in latin-1 (é is E9, è is E8): not UTF-8.
+    const latin1 = Buffer.from(item(title), 'latin1');
+    for (const [encoding, rawBody] of [['identity', latin1], ['gzip', gzipSync(latin1)], ['br', brotliCompressSync(latin1)]] as const) {
+      const res = await server.api.post('/api/tests/', undefined, { token: staff.access, rawBody, headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect(res.status, encoding).to.equal(400);
+      expect(res.headers.get('content-type'), encoding).to.match(/^application\/problem\+json/);
+      expect(res.body.code, encoding).to.equal('bad_request');
+      expect(res.body.detail, encoding).to.match(/not valid UTF-8/);
+    }
+    // Sequences UTF-8 forbids: a cut one, a surrogate, an overlong one, one past U+10FFFF.
+    for (const bytes of ['e0a4', 'eda080', 'c0af', 'f4908080', 'f09f98']) {
+      const rawBody = Buffer.concat([Buffer.from('{"email": "a@example.com", "password": "'), Buffer.from(bytes, 'hex'), Buffer.from('"}')]);
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody });
+      expect(res.status, bytes).to.equal(400);
+      expect(res.body.detail, bytes).to.match(/not valid UTF-8/);
+    }
+    expect(await server.db('tests').where('title', 'like', `%${mark}`).first(), 'nothing stored').to.equal(undefined);
+    // U+FFFD written by the client is a character like any other; a byte order mark is skipped as before.
+    const replacement = await server.api.post('/api/tests/', undefined, { token: staff.access, rawBody: Buffer.from(item(`Caf\uFFFD ${Math.random()}`), 'utf8') });
+    expect(replacement.status).to.equal(201);
+    expect(replacement.body.title).to.match(/^Caf\uFFFD /);
+    const withMark = await server.api.post('/api/auth/login/', undefined, { rawBody: Buffer.from(`\uFEFF${JSON.stringify({ email: user.email, password: user.password })}`, 'utf8') });
+    expect(withMark.status).to.equal(200);
+  });
+
+  it('leaves a body refused unread for Node to discard, so that its connection serves the next request', async () => {
+    // fetch sends each request on the connection the previous one left idle.
+    for (let round = 0; round < 2; round += 1) {
+      const large = await server.api.post('/api/auth/login/', { email: user.email, password: 'x'.repeat(200_000) });
+      expect(large.status).to.equal(413);
+      const unknown = await server.api.post('/api/auth/login/', undefined, { rawBody: 'x'.repeat(50_000), headers: { 'content-type': 'application/json', 'content-encoding': 'compress' } });
+      expect(unknown.status).to.equal(415);
+      expect((await server.api.get('/healthz')).status).to.equal(200);
+    }
+  });
+
+  it('refuses a JSON body declared in a charset other than UTF-8 with 415', async () => {
+    const rawBody = JSON.stringify({ email: user.email, password: user.password });
+    for (const charset of ['iso-8859-1', 'latin1', 'utf-16', 'windows-1252', 'utf-8x']) {
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody, headers: { 'content-type': `application/json; charset=${charset}` } });
+      expect(res.status, charset).to.equal(415);
+      expect(res.body.code, charset).to.equal('unsupported_media_type');
+      expect(res.body.detail, charset).to.match(/UTF-8/);
+    }
+    for (const charset of ['utf-8', 'UTF-8', 'utf8', 'Utf8', '"utf-8"']) {
+      const res = await server.api.post('/api/auth/login/', undefined, { rawBody, headers: { 'content-type': `application/json; charset=${charset}` } });
+      expect(res.status, charset).to.equal(200);
+    }
+  });
+
+  it('refuses a query string whose escapes are not UTF-8 with a 400 problem, and reads a lone % as a character', async () => {
+    for (const query of ['search=%EC%8B%9C%ED%97%98%E0%A4%A', 'search=%E9t%E9', 'search=%ED%A0%80', 'search=%C0%AF', 'search=ok&%FF=1']) {
+      const res = await server.api.get(`/api/tests/?${query}`, { token: user.access });
+      expect(res.status, query).to.equal(400);
+      expect(res.body.code, query).to.equal('bad_request');
+      expect(res.body.detail, query).to.match(/query string is not valid percent-encoded UTF-8/);
+    }
+    for (const query of ['search=%EC%8B%9C%ED%97%98', 'search=50%', 'search=%EF%BF%BD', 'search=a%25b']) {
+      const res = await server.api.get(`/api/tests/?${query}`, { token: user.access });
+      expect(res.status, query).to.equal(200);
+    }
+  });
+
   it('accepts only dates of the calendar, as PostgreSQL does, in filters and cursors', async () => {
     for (const date of ['0000-01-01', '2026-02-30', '2025-02-29', '2026-04-31', '2026-13-01']) {
       const res = await server.api.get(`/api/me/payments/?from=${date}`, { token: user.access });

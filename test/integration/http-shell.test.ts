@@ -1,5 +1,46 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { expect } from 'chai';
+import { buildRouter } from '../../src/interfaces/http/app';
+import { METHODS_SERVED } from '../../src/interfaces/http/server';
 import { type TestServer, sharedServer } from '../support/test-server';
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Sends `message` as written and reads the answer until the server closes the connection. */
+function exchange(port: number, message: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(message));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head, body = ''] = received.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, body });
+    });
+  });
+}
+
+/** A request through node:http, which sends an `Expect` header that fetch refuses to. */
+function sendWithExpect(port: number, expectation: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/healthz', method: 'GET', headers: { expect: expectation } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('HTTP conventions', () => {
   let server: TestServer;
@@ -51,6 +92,36 @@ describe('HTTP conventions', () => {
     const nowhere = await api().request('PROPFIND', '/api/nothing-here/');
     expect(nowhere.status).to.equal(404);
     expect(nowhere.body).to.include({ status: 404, code: 'not_found' });
+  });
+
+  it('answers an expectation it cannot meet with a 417 problem, with a request id and the security headers', async () => {
+    for (const expectation of ['foo', '200-ok', 'x-continue=1']) {
+      const res = await sendWithExpect(server.running.port, expectation);
+      expect(res.status, expectation).to.equal(417);
+      expect(res.headers['content-type'], expectation).to.match(/^application\/problem\+json/);
+      expect(res.headers['x-request-id'], expectation).to.match(/^[0-9a-f-]{36}$/);
+      expect(res.headers['content-security-policy'], expectation).to.contain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options'], expectation).to.equal('nosniff');
+      const problem = JSON.parse(res.body);
+      expect(problem, expectation).to.include({ status: 417, code: 'expectation_failed', request_id: res.headers['x-request-id'] });
+      expect(problem.detail, expectation).to.match(/100-continue/);
+    }
+    expect((await sendWithExpect(server.running.port, '100-continue')).status).to.equal(200);
+  });
+
+  it('answers CONNECT, which it serves on no path, with a 405 problem and Allow, and closes the connection', async () => {
+    const res = await exchange(server.running.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(res.status).to.equal(405);
+    expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
+    expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+    expect(res.headers.connection).to.equal('close');
+    const problem = JSON.parse(res.body);
+    expect(problem).to.include({ status: 405, code: 'method_not_allowed', request_id: res.headers['x-request-id'] });
+    // `Allow` names every method some route answers: nothing more, nothing less.
+    const router = buildRouter(server.running.app.container, (_ctx, next) => next());
+    const routed = new Set(['OPTIONS', ...router.stack.flatMap((layer) => layer.methods)]);
+    expect(res.headers.allow.split(', ').sort()).to.deep.equal([...routed].sort());
+    expect([...METHODS_SERVED].sort()).to.deep.equal([...routed].sort());
   });
 
   it('answers malformed JSON with a 400 problem', async () => {

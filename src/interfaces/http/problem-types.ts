@@ -6,7 +6,7 @@ import { PAYMENT_METHOD_LIMITS_TEXT } from './payment-method-limits';
  */
 export const PROBLEM_TYPES: ReadonlyMap<string, { readonly title: string; readonly description: string }> = new Map([
   ['validation_failed', { title: 'The request is not valid', description: 'One or more fields or parameters are missing or malformed; `errors` names each with its messages. Fix the request; retrying it unchanged gives the same answer.' }],
-  ['bad_request', { title: 'Bad request', description: 'The request could not be read: malformed JSON, a JSON document nested too deeply, a malformed Host header, or a request line Node refuses.' }],
+  ['bad_request', { title: 'Bad request', description: 'The request could not be read: malformed JSON, a body that is not valid UTF-8, a JSON document nested too deeply, a query string that is not valid percent-encoded UTF-8, a malformed Host header, or a request line Node refuses. With status 417, an `Expect` header other than `100-continue`, the only expectation the service meets.' }],
   ['page_too_deep', { title: 'Page too deep', description: 'Page numbers reach the first results only (MAX_RESULT_WINDOW, 10,000 by default). To read further, page with `cursor` (start with `cursor=` and follow `next`).' }],
   ['already_registered', { title: 'Already registered', description: 'You already hold an active registration for this item; cancel its payment first to register again.' }],
   ['not_open', { title: 'Not open for registration', description: 'Now is outside the item\'s window [start_at, end_at].' }],
@@ -31,7 +31,8 @@ export const PROBLEM_TYPES: ReadonlyMap<string, { readonly title: string; readon
   ['precondition_required', { title: 'Version required', description: 'Changing an item requires the If-Match header with the ETag you read, so that changes made meanwhile are not overwritten.' }],
   ['payload_too_large', { title: 'Payload too large', description: 'The request body is larger than the service accepts.' }],
   ['uri_too_long', { title: 'URI too long', description: 'The request target is longer than 4,096 characters.' }],
-  ['unsupported_media_type', { title: 'Unsupported media type', description: 'Request bodies must be JSON (`Content-Type: application/json`).' }],
+  ['unsupported_media_type', { title: 'Unsupported media type', description: 'Request bodies must be JSON in UTF-8 (`Content-Type: application/json`, with no `charset` or `charset=utf-8`), and in a `Content-Encoding` of gzip, deflate, br or identity.' }],
+  ['expectation_failed', { title: 'Expectation failed', description: 'The request carries an `Expect` other than `100-continue`, which the service cannot meet.' }],
   ['request_timeout', { title: 'Request timeout', description: 'The request line and headers, or the whole request, did not arrive within the server\'s time limit; the connection is closed. Send the request again.' }],
   ['request_header_fields_too_large', { title: 'Request header fields too large', description: 'The request headers are larger than the server accepts.' }],
   ['too_many_requests', { title: 'Too many requests', description: 'A rate limit was reached (logins, sign-ups, registrations or reads); `Retry-After` says how many seconds to wait.' }],

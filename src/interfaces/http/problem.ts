@@ -26,6 +26,7 @@ export const HTTP_PROBLEMS: Readonly<Record<number, { code: string; title: strin
   413: { code: 'payload_too_large', title: 'Payload too large' },
   414: { code: 'uri_too_long', title: 'URI too long' },
   415: { code: 'unsupported_media_type', title: 'Unsupported media type' },
+  417: { code: 'expectation_failed', title: 'Expectation failed' },
   431: { code: 'request_header_fields_too_large', title: 'Request header fields too large' },
   500: { code: 'internal_error', title: 'Internal server error' },
   501: { code: 'not_implemented', title: 'Not implemented' },

@@ -1,5 +1,7 @@
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { type AppContainer, type ContainerOverrides, createContainer } from '../../infrastructure/container/create-container';
 import type { Config } from '../../infrastructure/config/config';
@@ -8,10 +10,15 @@ import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry'
 import { REDIS, assertSelectedDatabase, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
 import { answerClientErrorsWithProblems } from './client-error-response';
+import { PROBLEM_CONTENT_TYPE, problemFromStatus } from './problem';
 import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
 const SHUTDOWN_GRACE_MS = 10_000;
+const CONNECT_LINGER_MS = 5_000;
+
+/** Every method some route of the service answers (`Allow` of a method no request target can have). */
+export const METHODS_SERVED = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 export interface RunningServer {
   readonly server: Server;
@@ -38,6 +45,10 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   const server = koa.listen(config.port);
   server.keepAliveTimeout = 65_000;
   answerClientErrorsWithProblems(server);
+  // An `Expect` other than 100-continue would be answered by Node with a bare 417 (no problem,
+  // no request id): the application refuses it as it refuses any request (request-line-guard).
+  server.on('checkExpectation', koa.callback());
+  server.on('connect', refuseConnect);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -74,4 +85,39 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
 function startMetrics({ container }: AppContainer, config: Config): Promise<MetricsListener | null> {
   if (!config.metrics.port) return Promise.resolve(null);
   return listenForScrapes(container.get(METRICS_REGISTRY), { port: config.metrics.port, token: config.metrics.token }, container.get<Logger>(LOGGER));
+}
+
+/** The response a connection is sending, as Node's server keeps it on the socket. */
+interface SocketWithResponse extends Duplex {
+  readonly _httpMessage?: object | null;
+}
+
+/**
+ * CONNECT asks a proxy for a tunnel; this service is none, and serves the method on no path: a
+ * 405 problem with `Allow`, as any method it implements nowhere. Node hands the raw connection
+ * over (without a listener it closes it unanswered), so the answer is written on the socket, and
+ * the connection closed, as the answers to requests Node's parser refuses are; nothing is written
+ * while an earlier response on the connection is being sent, where it would corrupt it.
+ */
+function refuseConnect(_request: IncomingMessage, socket: SocketWithResponse): void {
+  // Node stops watching a connection it hands over: its errors (a reset) are this listener's.
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable || socket._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  // Whatever the client sends after the request is read and dropped: closing the connection
+  // with it unread would reset it, and the client could lose the answer. A client that keeps
+  // the connection open after the answer has it closed after a while.
+  socket.resume();
+  const linger = setTimeout(() => socket.destroy(), CONNECT_LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(linger));
+  const requestId = randomUUID();
+  const allowed = METHODS_SERVED.join(', ');
+  const body = JSON.stringify({ ...problemFromStatus(405, `This service is not a proxy. Allowed: ${allowed}.`), request_id: requestId });
+  socket.end(
+    `HTTP/1.1 405 ${STATUS_CODES[405]}\r\n` +
+      `Allow: ${allowed}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

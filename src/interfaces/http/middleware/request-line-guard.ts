@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestStep } from './request-steps';
 import { RequestRefused } from '../request-refused';
 
@@ -6,18 +7,59 @@ export const MAX_URL_LENGTH = 4_096;
 
 /**
  * Refuses, before anything else reads them, request lines and headers that the service would
- * otherwise trip over: a request target too long to be one of its URLs (414), and a `Host` (or,
- * behind a trusted proxy, `X-Forwarded-Host`) that is not a host, from which no link can be
- * built, or (with `allowedHosts`) that names a host the service does not serve, which its links
- * would repeat (400).
+ * otherwise trip over: a request target too long to be one of its URLs (414); an `Expect` it
+ * cannot meet (417); a `Host` (or, behind a trusted proxy, `X-Forwarded-Host`) that is not a
+ * host, from which no link can be built, or (with `allowedHosts`) that names a host the service
+ * does not serve, which its links would repeat (400); and a query string whose escapes are not
+ * UTF-8, which Node's parser would read with U+FFFD in place of the bytes, silently changing what
+ * was asked (400).
  */
 export function guardRequestLine(allowedHosts: readonly string[] = []): RequestStep {
   const served = hostsServed(allowedHosts);
   return (ctx) => {
-    if (ctx.originalUrl.length > MAX_URL_LENGTH) throw new RequestRefused(414, `Request targets are limited to ${MAX_URL_LENGTH} characters.`);
+    const target = ctx.originalUrl;
+    if (target.length > MAX_URL_LENGTH) throw new RequestRefused(414, `Request targets are limited to ${MAX_URL_LENGTH} characters.`);
+    if (ctx.req.headers.expect !== undefined && isUnmetExpectation(ctx.req)) throw new RequestRefused(417, 'The only expectation this service meets is Expect: 100-continue.');
     if (!isHostRemembered(ctx.protocol, ctx.host)) throw new RequestRefused(400, 'The Host header is not a valid host.');
     if (!served(ctx.hostname)) throw new RequestRefused(400, 'The Host header names a host this service does not serve (ALLOWED_HOSTS).');
+    // Most query strings escape nothing: only one with a `%` has anything to check.
+    const query = target.indexOf('?');
+    if (query !== -1 && target.includes('%', query) && !isPercentEncodedUtf8(target.slice(query + 1))) {
+      throw new RequestRefused(400, 'The query string is not valid percent-encoded UTF-8.');
+    }
   };
+}
+
+/** Node's own test for the one expectation it meets (100-continue), which it asks of HTTP/1.1 requests only. */
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
+/**
+ * A request Node hands to the server's `checkExpectation` listeners (server.ts passes it to the
+ * application) instead of answering it with a bare 417 of its own.
+ */
+const isUnmetExpectation = (req: IncomingMessage): boolean =>
+  req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && !CONTINUE.test(req.headers.expect ?? '');
+
+/** A `%` not followed by two hex digits, which query parsers keep as it is (`?discount=50%`). */
+const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+
+/**
+ * Whether the escapes of a query string spell UTF-8. A lone `%` is no escape but a character,
+ * as every query parser reads it; the parameter it is part of is judged by its own rules.
+ */
+function isPercentEncodedUtf8(query: string): boolean {
+  try {
+    decodeURIComponent(query);
+    return true;
+  } catch {
+    // Either bytes that are not UTF-8 or a lone `%`: escape the lone ones and try again.
+  }
+  try {
+    decodeURIComponent(query.replace(LONE_PERCENT, '%25'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a host name is one of `allowed` (Django's rules: a name, `.name` for it and its subdomains, `*`). */
