@@ -13,6 +13,8 @@ export interface OfferingDetails {
 
 export const OFFERING_DETAIL_FIELDS = ['title', 'description', 'price', 'startAt', 'endAt'] as const satisfies readonly (keyof OfferingDetails)[];
 
+export type OfferingDetailField = (typeof OFFERING_DETAIL_FIELDS)[number];
+
 export const TITLE_MAX_LENGTH = 255;
 export const DESCRIPTION_MAX_LENGTH = 5_000;
 
@@ -26,14 +28,20 @@ export const SALEABLE_PRICES = {
 } as const;
 
 /**
- * The rules on an item's details as a whole, named by the field a client sends: the window ends
- * after it starts, and the price is one every payment method accepts. (Lengths are checked with
- * the rest of the request's shape.)
+ * The rules on an item's details as a whole, for the fields a client sent (all of them when it
+ * creates the item): the window ends after it starts, checked when either end is sent and named
+ * after the end sent; and the price is one every payment method accepts, checked when it is
+ * sent. A change that leaves them alone does not answer for them: an item priced under rules
+ * older than these can still be renamed. (Lengths are checked with the rest of the request's
+ * shape.)
  */
-export function assertValidDetails(details: OfferingDetails): void {
+export function assertValidDetails(details: OfferingDetails, sent: readonly OfferingDetailField[] = OFFERING_DETAIL_FIELDS): void {
   const errors = new Map<string, string>();
-  if (!(details.endAt.getTime() > details.startAt.getTime())) errors.set('end_at', 'Must be after start_at.');
-  if (details.price.compare(SALEABLE_PRICES.min) < 0 || details.price.compare(SALEABLE_PRICES.max) > 0) {
+  if (!(details.endAt.getTime() > details.startAt.getTime())) {
+    if (sent.includes('endAt')) errors.set('end_at', 'Must be after start_at.');
+    else if (sent.includes('startAt')) errors.set('start_at', 'Must be before end_at.');
+  }
+  if (sent.includes('price') && (details.price.compare(SALEABLE_PRICES.min) < 0 || details.price.compare(SALEABLE_PRICES.max) > 0)) {
     errors.set('price', `Must be between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts.`);
   }
   if (errors.size > 0) throw new ValidationFailed(Object.fromEntries([...errors].map(([field, message]) => [field, [message]])));
@@ -49,7 +57,7 @@ export function closedWindow(window: { readonly startAt: Date; readonly endAt: D
 }
 
 /** The fields whose values differ between two versions of the details. */
-export function changedFields(before: OfferingDetails, after: OfferingDetails): (typeof OFFERING_DETAIL_FIELDS)[number][] {
+export function changedFields(before: OfferingDetails, after: OfferingDetails): OfferingDetailField[] {
   return OFFERING_DETAIL_FIELDS.filter((field) => detailText(before[field]) !== detailText(after[field]));
 }
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { GrantStaffHandler } from '../../src/application/commands/grant-staff/grant-staff-handler';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../src/application/ports/payment-gateway';
+import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../src/domain/offering-kind';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import type { ApiResponse } from '../support/api-client';
@@ -157,6 +158,11 @@ for (const kind of ALL_OFFERING_KINDS) {
         ['a price with three decimals', { price: '1000.001' }, 'price'],
         ['an empty title', { title: '   ' }, 'title'],
         ['a title of invisible characters only', { title: '\u200b\u2060' }, 'title'],
+        ['a title of a Hangul filler only', { title: '\u3164' }, 'title'],
+        ['a title of a Hangul choseong filler only', { title: '\u115f' }, 'title'],
+        ['a title of a halfwidth Hangul filler only', { title: '\uffa0' }, 'title'],
+        ['a title of a blank Braille pattern only', { title: '\u2800' }, 'title'],
+        ['a title of a zero-width space and a Hangul filler', { title: '\u200b\u3164' }, 'title'],
         ['a title with a lone surrogate', { title: 'Quokka \ud800' }, 'title'],
         ['a description with a lone surrogate', { description: '\udc00 설명' }, 'description'],
         ['a title over 255 characters', { title: 'x'.repeat(256) }, 'title'],
@@ -203,13 +209,23 @@ for (const kind of ALL_OFFERING_KINDS) {
         const missing = await patch(item.id, { price: '70000' });
         expect(missing.status).to.equal(428);
         expect(missing.body.code).to.equal('precondition_required');
-        for (const tag of ['"1"', 'W/"2"', '"1", "3"', 'garbage']) {
+        for (const tag of ['"1"', 'W/"2"', '"1", "3"', 'garbage', '"0002"', '"02"', '2', '"1", *', '*, "1"', '*, "2"']) {
           const stale = await patch(item.id, { price: '70000' }, { 'if-match': tag });
           expect(stale.status, tag).to.equal(412);
           expect(stale.body.code).to.equal('version_mismatch');
         }
         expect(await row(item.id)).to.deep.equal(before);
         expect((await patch(item.id, { price: '70000' }, { 'if-match': '"1", "2"' })).status).to.equal(200);
+      });
+
+      it('compares If-Match with the ETag character by character, and takes * only alone', async () => {
+        const { body: item } = await created();
+        const spellings = await Promise.all(['"0001"', '"01"', '"1", *', '*, "1"'].map((tag) => patch(item.id, { price: '60000' }, { 'if-match': tag })));
+        expect(spellings.map((res) => res.status)).to.deep.equal([412, 412, 412, 412]);
+        expect((await row(item.id)).version).to.equal(1);
+        const any = await patch(item.id, { price: '60000' }, { 'if-match': '*' });
+        expect(any.status).to.equal(200);
+        expect(any.headers.get('etag')).to.equal('"2"');
       });
 
       it('lets exactly one of two concurrent changes made against the same version through', async () => {
@@ -254,6 +270,44 @@ for (const kind of ALL_OFFERING_KINDS) {
 
       it('answers 404 for an unknown item', async () => {
         expect((await patch(987_654_321, { price: '60000' }, { 'if-match': '"1"' })).status).to.equal(404);
+      });
+
+      it('changes an item priced outside today\'s saleable prices without a word about the price, unless one is sent', async () => {
+        const { body: item } = await created();
+        await server.db(items).where({ id: item.id }).update({ price: '500.00' });
+        const renamed = await patch(item.id, { title: `${item.title} 개정` }, { 'if-match': '"1"' });
+        expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
+        expect(renamed.body).to.include({ title: `${item.title} 개정`, price: '500.00' });
+        const moved = await patch(item.id, { end_at: iso(14 * DAY_MS) }, { 'if-match': '"2"' });
+        expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
+
+        const repriced = await patch(item.id, { price: '500' }, { 'if-match': '"3"' });
+        expect(repriced.status).to.equal(400);
+        expect(Object.keys(repriced.body.errors)).to.deep.equal(['price']);
+        expect((await row(item.id)).version).to.equal(3);
+      });
+
+      it('checks the window a change makes with the stored end, naming the end it sent', async () => {
+        const { body: item } = await created(newItem({ start_at: iso(-DAY_MS), end_at: iso(DAY_MS) }));
+        const late = await patch(item.id, { start_at: iso(2 * DAY_MS) }, { 'if-match': '"1"' });
+        expect(late.status).to.equal(400);
+        expect(late.body.errors).to.deep.equal({ start_at: ['Must be before end_at.'] });
+        const early = await patch(item.id, { end_at: iso(-2 * DAY_MS) }, { 'if-match': '"1"' });
+        expect(early.status).to.equal(400);
+        expect(early.body.errors).to.deep.equal({ end_at: ['Must be after start_at.'] });
+        const both = await patch(item.id, { start_at: iso(2 * DAY_MS), end_at: iso(DAY_MS) }, { 'if-match': '"1"' });
+        expect(Object.keys(both.body.errors)).to.deep.equal(['end_at']);
+        expect((await row(item.id)).version).to.equal(1);
+        const moved = await patch(item.id, { start_at: iso(2 * DAY_MS), end_at: iso(3 * DAY_MS) }, { 'if-match': '"1"' });
+        expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
+      });
+
+      it('tells the caller whether they hold a registration for the item it answers with', async () => {
+        const { body: item } = await created();
+        expect((await register(item.id, '55000', staff)).status).to.equal(201);
+        const res = await patch(item.id, { title: `${item.title} 개정` }, { 'if-match': '"1"' });
+        expect(res.status).to.equal(200);
+        expect(res.body).to.include({ is_registered: true, registration_count: 1 });
       });
 
       it('never touches payments made: they keep their amount and title, the old price is refused afterwards', async () => {
@@ -407,6 +461,110 @@ describe('Administrative changes and the search index', () => {
       await server.api.post(`${paths.detail(id)}close/`, undefined, { token: staff.access });
       await server.api.request('DELETE', paths.detail(id), undefined, { token: staff.access });
       expect(await outboxOf(kind, id)).to.have.length(4);
+    });
+  }
+});
+
+describe('A change followed at once by a deletion', () => {
+  let server: TestServer;
+  /** Runs once a command has committed and before it is answered, when a test sets it. */
+  let onCommitted: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    server = await startTestServer({}, {
+      configure: (container) => {
+        const trigger = container.get<SearchSyncTrigger>(SEARCH_SYNC_TRIGGER);
+        container.unbind(SEARCH_SYNC_TRIGGER);
+        container.bind(SEARCH_SYNC_TRIGGER).toConstantValue({
+          nudge: async () => {
+            const committed = onCommitted;
+            onCommitted = undefined;
+            await committed?.();
+            await trigger.nudge();
+          },
+        } satisfies SearchSyncTrigger);
+      },
+    });
+  });
+  after(() => server.running.close());
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const paths = kindPaths(kind);
+    for (const change of ['a change', 'a close'] as const) {
+      it(`${kind}: answers ${change} with the item it committed, though a deletion lands before the answer`, async () => {
+        const staff = await createUser(server.api);
+        await makeStaff(server, staff);
+        const item = (await server.api.post(paths.list, newItem(), { token: staff.access })).body;
+        let deleted: ApiResponse | undefined;
+        onCommitted = async () => {
+          deleted = await server.api.request('DELETE', paths.detail(item.id), undefined, { token: staff.access });
+        };
+        const res =
+          change === 'a change'
+            ? await server.api.request('PATCH', paths.detail(item.id), { title: `${item.title} 개정` }, { token: staff.access, headers: { 'if-match': '"1"' } })
+            : await server.api.post(`${paths.detail(item.id)}close/`, undefined, { token: staff.access });
+        expect(deleted?.status).to.equal(204);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        expect(res.headers.get('etag')).to.equal('"2"');
+        expect(res.body).to.include({ id: item.id, created_at: item.created_at, registration_count: 0, is_registered: false });
+        if (change === 'a change') expect(res.body.title).to.equal(`${item.title} 개정`);
+        else expect(new Date(res.body.end_at).getTime()).to.be.at.most(Date.now());
+        const actions = await server.db('admin_audit_log').where({ item_kind: kind, item_id: item.id }).orderBy('id').pluck('action');
+        expect(actions).to.deep.equal(['create', change === 'a change' ? 'update' : 'close', 'delete']);
+      });
+    }
+  }
+});
+
+describe('Commands whose path says it all', () => {
+  let server: TestServer;
+  let staff: TestUser;
+  before(async () => {
+    server = await sharedServer();
+    staff = await createUser(server.api);
+    await makeStaff(server, staff);
+  });
+
+  for (const kind of ALL_OFFERING_KINDS) {
+    const paths = kindPaths(kind);
+    const items = OFFERING_TABLES[kind].items;
+    const row = (id: number) => server.db(items).where({ id }).first();
+
+    it(`${kind}: a close refuses a body with fields, naming them, and closes nothing; {} closes`, async () => {
+      const id = await createOffering(server.db, kind);
+      const before = await row(id);
+      const res = await server.api.post(`${paths.detail(id)}close/`, { end_at: '2030-01-01T00:00:00Z', keep: true }, { token: staff.access });
+      expect(res.status).to.equal(400);
+      expect(res.body.code).to.equal('validation_failed');
+      expect(res.body.errors).to.have.keys('end_at', 'keep');
+      expect(await row(id)).to.deep.equal(before);
+      expect((await server.api.post(`${paths.detail(id)}close/`, {}, { token: staff.access })).status).to.equal(200);
+    });
+
+    it(`${kind}: a deletion refuses a body with fields, naming them, and deletes nothing; {} deletes`, async () => {
+      const id = await createOffering(server.db, kind);
+      const res = await server.api.request('DELETE', paths.detail(id), { dry_run: true }, { token: staff.access });
+      expect(res.status).to.equal(400);
+      expect(res.body.code).to.equal('validation_failed');
+      expect(res.body.errors).to.have.keys('dry_run');
+      expect(await row(id)).not.to.equal(undefined);
+      expect((await server.api.request('DELETE', paths.detail(id), {}, { token: staff.access })).status).to.equal(204);
+      expect(await row(id)).to.equal(undefined);
+    });
+
+    it(`${kind}: a completion refuses a body with fields, naming them, and completes nothing; {} completes`, async () => {
+      const customer = await createUser(server.api);
+      const id = await createOffering(server.db, kind, { price: '45000.00' });
+      expect((await server.api.post(paths.register(id), { amount: '45000', payment_method: 'card' }, { token: customer.access })).status).to.equal(201);
+      const res = await server.api.post(paths.complete(id), { completed_at: '2020-01-01T00:00:00Z' }, { token: customer.access });
+      expect(res.status).to.equal(400);
+      expect(res.body.code).to.equal('validation_failed');
+      expect(res.body.errors).to.have.keys('completed_at');
+      const registrations = OFFERING_TABLES[kind].registrations;
+      expect(await server.db(registrations).where({ user_id: customer.id, [OFFERING_TABLES[kind].itemColumn]: id }).pluck('status')).to.deep.equal([OFFERING_TABLES[kind].activeStatus]);
+      // An unknown item is a 404 before anything about the body is said, as for a registration.
+      expect((await server.api.post(paths.complete(987_654_321), { completed_at: '2020-01-01T00:00:00Z' }, { token: customer.access })).status).to.equal(404);
+      expect((await server.api.post(paths.complete(id), {}, { token: customer.access })).status).to.equal(200);
     });
   }
 });

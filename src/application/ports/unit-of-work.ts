@@ -7,12 +7,17 @@ import type { PaymentMethod } from '../../domain/payment-method';
 import type { Registration } from '../../domain/registration';
 import type { AuditTrailWriter } from './audit-trail';
 
-/** An item as staff change it: its details and the version they were read at. */
+/**
+ * An item as staff change it: its details and the version they were read at, with what the
+ * service keeps of it from the same row (an answer to a change is written from these alone).
+ */
 export interface AdministeredOffering {
   readonly kind: OfferingKind;
   readonly id: number;
   readonly version: number;
   readonly details: OfferingDetails;
+  readonly createdAt: Date;
+  readonly registrationCount: number;
 }
 
 export interface OfferingRepository {

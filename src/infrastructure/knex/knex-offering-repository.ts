@@ -15,9 +15,11 @@ interface OfferingRow {
   start_at: Date;
   end_at: Date;
   version: number;
+  created_at: Date;
+  registration_count: number;
 }
 
-const COLUMNS: (keyof OfferingRow)[] = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'version'];
+const COLUMNS: (keyof OfferingRow)[] = ['id', 'title', 'description', 'price', 'start_at', 'end_at', 'version', 'created_at', 'registration_count'];
 
 export class KnexOfferingRepository implements OfferingRepository {
   constructor(private readonly db: Knex | Knex.Transaction) {}
@@ -82,7 +84,14 @@ const toDetails = (row: OfferingRow): OfferingDetails => ({
   endAt: row.end_at,
 });
 
-const toAdministered = (kind: OfferingKind, row: OfferingRow): AdministeredOffering => ({ kind, id: row.id, version: row.version, details: toDetails(row) });
+const toAdministered = (kind: OfferingKind, row: OfferingRow): AdministeredOffering => ({
+  kind,
+  id: row.id,
+  version: row.version,
+  details: toDetails(row),
+  createdAt: row.created_at,
+  registrationCount: row.registration_count,
+});
 
 const toOffering = (kind: OfferingKind, row: OfferingRow): Offering => ({
   kind,

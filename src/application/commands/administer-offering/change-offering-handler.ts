@@ -1,11 +1,11 @@
 import { inject, injectable } from 'inversify';
-import { type OfferingDetails, assertValidDetails, changedFields } from '../../../domain/offering-details';
+import { OFFERING_DETAIL_FIELDS, type OfferingDetails, assertValidDetails, changedFields } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ChangedOffering, type ExpectedVersions, announceChange, audited, itemToChange, recordChange } from './offering-change';
+import { type ChangedOffering, type ExpectedVersions, announceChange, audited, changedOffering, itemToChange, recordChange } from './offering-change';
 
 export interface ChangeOfferingCommand {
   readonly staffUserId: number;
@@ -17,8 +17,10 @@ export interface ChangeOfferingCommand {
 
 /**
  * Changes some of an item's details, against the version the client read: a stale version
- * changes nothing. Payments already made keep their amount and title; registrations from now on
- * pay the new price. A change that changes nothing keeps the version and writes no audit entry.
+ * changes nothing. The rules on the details as a whole hold for the fields sent, on the details
+ * they make with the others. Payments already made keep their amount and title; registrations
+ * from now on pay the new price. A change that changes nothing keeps the version and writes no
+ * audit entry.
  */
 @injectable()
 export class ChangeOfferingHandler {
@@ -33,7 +35,7 @@ export class ChangeOfferingHandler {
     const { changed, result } = await this.unitOfWork.run(async (repositories) => {
       const item = await itemToChange(repositories.offerings, kind, id, expectedVersions);
       const details = { ...item.details, ...changes };
-      assertValidDetails(details);
+      assertValidDetails(details, OFFERING_DETAIL_FIELDS.filter((field) => changes[field] !== undefined));
       const fields = changedFields(item.details, details);
       if (fields.length === 0) return { changed: false, result: item };
       const at = this.clock.now();
@@ -42,6 +44,6 @@ export class ChangeOfferingHandler {
       return { changed: true, result: updated };
     });
     if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'update', kind, itemId: id });
-    return { id: result.id, version: result.version, details: result.details };
+    return changedOffering(result);
   }
 }

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ChangedOffering, type ExpectedVersions, announceChange, audited, itemToChange, recordChange } from './offering-change';
+import { type ChangedOffering, type ExpectedVersions, announceChange, audited, changedOffering, itemToChange, recordChange } from './offering-change';
 
 export interface CloseOfferingCommand {
   readonly staffUserId: number;
@@ -41,6 +41,6 @@ export class CloseOfferingHandler {
       return { changed: true, result: updated };
     });
     if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'close', kind, itemId: id });
-    return { id: result.id, version: result.version, details: result.details };
+    return changedOffering(result);
   }
 }

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
-import { type ChangedOffering, announceChange, audited, recordChange } from './offering-change';
+import { type ChangedOffering, announceChange, audited, changedOffering, recordChange } from './offering-change';
 
 export interface CreateOfferingCommand {
   readonly staffUserId: number;
@@ -32,6 +32,6 @@ export class CreateOfferingHandler {
       return item;
     });
     await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'create', kind, itemId: created.id });
-    return { id: created.id, version: created.version, details: created.details };
+    return changedOffering(created);
   }
 }

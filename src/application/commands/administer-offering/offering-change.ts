@@ -1,5 +1,5 @@
 import { NotFound, VersionMismatch } from '../../../domain/errors';
-import { OFFERING_DETAIL_FIELDS, type OfferingDetails } from '../../../domain/offering-details';
+import { OFFERING_DETAIL_FIELDS, type OfferingDetailField, type OfferingDetails } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import type { AuditEntryInput, AuditedFields } from '../../ports/audit-trail';
 import type { EventRecorder } from '../../ports/event-recorder';
@@ -21,21 +21,32 @@ export async function itemToChange(offerings: OfferingRepository, kind: Offering
 }
 
 /** The given fields of the details as an audit entry keeps them. */
-export function audited(details: OfferingDetails, fields: readonly (typeof OFFERING_DETAIL_FIELDS)[number][] = OFFERING_DETAIL_FIELDS): AuditedFields {
+export function audited(details: OfferingDetails, fields: readonly OfferingDetailField[] = OFFERING_DETAIL_FIELDS): AuditedFields {
   return Object.fromEntries(fields.map((field) => [field, auditText(details[field])]));
 }
 
 const auditText = (value: OfferingDetails[keyof OfferingDetails]): string => (value instanceof Date ? value.toISOString() : value.toString());
 
 /**
- * What a change returns: the item's id, and its version and details as the change left them (a
- * later change may already have followed it when the answer is written).
+ * What a change returns: the item as the change committed it, read in its transaction (a later
+ * change, or a deletion, may already have followed it when the answer is written).
  */
 export interface ChangedOffering {
   readonly id: number;
   readonly version: number;
   readonly details: OfferingDetails;
+  readonly createdAt: Date;
+  readonly registrationCount: number;
 }
+
+/** The committed item as a change returns it. */
+export const changedOffering = ({ id, version, details, createdAt, registrationCount }: AdministeredOffering): ChangedOffering => ({
+  id,
+  version,
+  details,
+  createdAt,
+  registrationCount,
+});
 
 const EVENT_OF_ACTION = {
   create: 'catalogue.item_created',

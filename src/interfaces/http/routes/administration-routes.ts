@@ -4,7 +4,7 @@ import { CloseOfferingHandler } from '../../../application/commands/administer-o
 import { CreateOfferingHandler } from '../../../application/commands/administer-offering/create-offering-handler';
 import { DeleteOfferingHandler } from '../../../application/commands/administer-offering/delete-offering-handler';
 import type { ChangedOffering } from '../../../application/commands/administer-offering/offering-change';
-import { GetOfferingHandler } from '../../../application/queries/get-offering/get-offering-handler';
+import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../../application/ports/registration-lookup';
 import { ListAuditTrailHandler } from '../../../application/queries/list-audit-trail/list-audit-trail-handler';
 import type { OfferingDetails } from '../../../domain/offering-details';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
@@ -15,6 +15,7 @@ import { requireStaff } from '../middleware/require-staff';
 import { pageLinks } from '../pagination';
 import { parseId } from '../path-params';
 import { type DetailsBody, auditListQuery, changeOfferingBody, createOfferingBody } from '../schemas/administration-schemas';
+import { emptyBody } from '../schemas/common-schemas';
 import { serializeAuditEntry } from '../serializers/audit-serializer';
 import { serializeOffering } from '../serializers/offering-serializer';
 import { validate, validateQuery } from '../validation';
@@ -27,18 +28,30 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
   const change = container.get(ChangeOfferingHandler);
   const close = container.get(CloseOfferingHandler);
   const remove = container.get(DeleteOfferingHandler);
-  const getOffering = container.get(GetOfferingHandler);
+  const registrations = container.get<RegistrationLookup>(REGISTRATION_LOOKUP);
   const auditTrail = container.get(ListAuditTrailHandler);
 
   /**
-   * Answers with the item as the change left it, and that version as the ETag: a change made by
-   * someone else just after is not shown as this one's. Its registrations are as they are now.
+   * Answers with the item as the change committed it, and that version as the ETag: a change made
+   * by someone else just after is not shown as this one's, and a deletion just after does not
+   * turn a committed change into a 404. Only whether the caller holds a registration is read now
+   * (none, once the item is gone).
    */
   const respondWithItem = async (ctx: Context, kind: OfferingKind, changed: ChangedOffering) => {
-    const item = await getOffering.execute({ kind, id: changed.id, userId: currentUserId(ctx) });
-    const { title, description, price, startAt, endAt } = changed.details;
+    const registered = await registrations.activeAmong(kind, currentUserId(ctx), [changed.id]);
+    const { id, details, createdAt, registrationCount } = changed;
     ctx.set('ETag', entityTag(changed.version));
-    ctx.body = serializeOffering(Object.assign(item, { title, description, price: price.toString(), startAt, endAt, version: changed.version }));
+    ctx.body = serializeOffering({
+      id,
+      title: details.title,
+      description: details.description,
+      price: details.price.toString(),
+      startAt: details.startAt,
+      endAt: details.endAt,
+      createdAt,
+      registrationCount,
+      isRegistered: registered.has(id),
+    });
   };
 
   for (const kind of ALL_OFFERING_KINDS) {
@@ -61,11 +74,13 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
 
     router.post(`/api/${plural}/:id/close`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
+      validate(emptyBody, ctx.request.body);
       await respondWithItem(ctx, kind, await close.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) }));
     });
 
     router.delete(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
+      validate(emptyBody, ctx.request.body);
       await remove.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) });
       ctx.status = 204;
     });

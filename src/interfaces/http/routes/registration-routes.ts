@@ -10,6 +10,7 @@ import { currentUserId } from '../middleware/authenticate';
 import { idempotent } from '../middleware/idempotency';
 import { rateLimit } from '../middleware/rate-limit';
 import { parseId } from '../path-params';
+import { emptyBody } from '../schemas/common-schemas';
 import { type RegisterBody, registerBody } from '../schemas/registration-schemas';
 import { validate } from '../validation';
 import type { RouteContext } from './route-context';
@@ -58,6 +59,13 @@ export function registerRegistrationRoutes({ router, container, requireAuth, req
 
     router.post(`/api/${names.plural}/:id/complete`, requireAuth, requireActiveUser, async (ctx) => {
       const itemId = parseId(ctx.params.id);
+      try {
+        validate(emptyBody, ctx.request.body);
+      } catch (invalid) {
+        // As for a registration: an unknown item is a 404 before anything about the body is said.
+        if (!(await offerings.exists(kind, itemId))) throw new NotFound();
+        throw invalid;
+      }
       const completed = await completeRegistration.execute({ kind, itemId, userId: currentUserId(ctx) });
       ctx.body = {
         [names.registrationIdField]: completed.registrationId,

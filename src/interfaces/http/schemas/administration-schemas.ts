@@ -38,13 +38,18 @@ const text = Joi.string()
   .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.malformed') : value))
   .messages({ 'string.malformed': '{{#label}} must be well-formed Unicode text' });
 
-/** Something to read: at least one letter, digit, punctuation mark or symbol, not only blanks or invisible marks. */
-const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+/**
+ * Something to read: at least one letter, digit, punctuation mark or symbol, not only blanks or
+ * invisible marks. Some letters and symbols render as nothing and do not count: the Hangul
+ * fillers (U+3164, U+115F, U+FFA0), which Unicode lists with the zero-width characters as
+ * Default_Ignorable_Code_Point, and the blank Braille pattern (U+2800), which it does not.
+ */
+const VISIBLE = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
 
 const details = {
   title: withMaxCharacters(text.trim().min(1), TITLE_MAX_LENGTH)
     .pattern(VISIBLE)
-    .messages({ 'string.pattern.base': '{{#label}} must contain a letter, digit, punctuation mark or symbol' }),
+    .messages({ 'string.pattern.base': '{{#label}} must contain a visible letter, digit, punctuation mark or symbol' }),
   description: withMaxCharacters(text.allow(''), DESCRIPTION_MAX_LENGTH),
   price: positiveMoney.description(
     `Decimal with at most 2 places; between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts`,

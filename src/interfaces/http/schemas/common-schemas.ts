@@ -30,6 +30,13 @@ export function withMaxCharacters<T extends Joi.StringSchema>(schema: T, max: nu
     .meta({ swagger: { maxLength: max } }) as T;
 }
 
+/**
+ * The body of a command whose path says everything it needs (a close, a deletion, a completion):
+ * none, or an object without fields. A field is refused like any unknown one, so that a client
+ * expecting it to count (`dry_run`, an end date) is told it does not.
+ */
+export const emptyBody = Joi.object({}).description('No fields: send no body, or `{}`');
+
 /** Money out: always a string with two places. */
 export const moneyOut = Joi.string().pattern(/^\d+\.\d{2}$/).example('45000.00');
 

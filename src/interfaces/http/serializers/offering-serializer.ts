@@ -1,6 +1,7 @@
 import type { ListedOffering } from '../../../application/catalogue/listed-offering';
 
-export const serializeOffering = (item: ListedOffering) => ({
+/** An item as the API gives it; where a list continues after it (its position) is the links' business. */
+export const serializeOffering = (item: Omit<ListedOffering, 'position'>) => ({
   id: item.id,
   title: item.title,
   description: item.description,

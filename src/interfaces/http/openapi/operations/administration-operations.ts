@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { ALL_OFFERING_KINDS, OFFERING_KINDS } from '../../../../domain/offering-kind';
 import { auditListQuery, auditPage, changeOfferingBody, createOfferingBody, optionalIfMatchHeader, requiredIfMatchHeader } from '../../schemas/administration-schemas';
 import { offeringItem } from '../../schemas/catalogue-schemas';
-import { idempotencyKeyHeader } from '../../schemas/common-schemas';
+import { emptyBody, idempotencyKeyHeader } from '../../schemas/common-schemas';
 import { AUTH_PROBLEMS, type OperationDoc, type ProblemDoc } from '../operation-doc';
 
 const idParam = Joi.object({ id: Joi.number().integer().min(1).description('The item id') });
@@ -78,26 +78,31 @@ export const administrationOperations: readonly OperationDoc[] = [
         description:
           VERSIONING +
           'Sets `end_at` to now (and `start_at` just before, for an item not started yet) and keeps the item, its ' +
-          'registrations and payments. Closing a closed item changes nothing. `If-Match` is optional; a stale one is a 412.',
+          'registrations and payments. Closing a closed item changes nothing. `If-Match` is optional; a stale one is a 412. ' +
+          'A body, if sent, has no fields: any field (an end date, say) is refused with 400 and nothing changes.',
         tag: plural,
         auth: true,
         pathParams: idParam,
         headers: optionalIfMatchHeader,
+        body: emptyBody,
+        bodyRequired: false,
         success: { status: 200, description: `The ${kind}, closed.`, schema: offeringItem, example: item, headers: ['ETag'] },
-        problems: [...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 412, codes: ['version_mismatch'] }],
+        problems: [{ status: 400, codes: ['validation_failed'] }, ...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 412, codes: ['version_mismatch'] }],
       },
       {
         method: 'delete',
         path: `/api/${plural}/{id}/`,
         operationId: `delete${noun}`,
         summary: `Delete a ${kind} nobody registered for (staff)`,
-        description: 'Only an item nobody ever applied or enrolled for can be deleted: any payment of it, even a declined or failed one, keeps it, since payment records name it (409 `has_registrations`: close it instead). `If-Match` is optional; a stale one is a 412.',
+        description: 'Only an item nobody ever applied or enrolled for can be deleted: any payment of it, even a declined or failed one, keeps it, since payment records name it (409 `has_registrations`: close it instead). `If-Match` is optional; a stale one is a 412. A body, if sent, has no fields: any field is refused with 400 and nothing is deleted.',
         tag: plural,
         auth: true,
         pathParams: idParam,
         headers: optionalIfMatchHeader,
+        body: emptyBody,
+        bodyRequired: false,
         success: { status: 204, description: 'Deleted.' },
-        problems: [...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 409, codes: ['has_registrations'] }, { status: 412, codes: ['version_mismatch'] }],
+        problems: [{ status: 400, codes: ['validation_failed'] }, ...STAFF_PROBLEMS, { status: 404, codes: ['not_found'] }, { status: 409, codes: ['has_registrations'] }, { status: 412, codes: ['version_mismatch'] }],
       },
     ];
   }),

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { ALL_OFFERING_KINDS } from '../../../../domain/offering-kind';
 import { OFFERING_RESOURCES } from '../../offering-resources';
-import { idempotencyKeyHeader } from '../../schemas/common-schemas';
+import { emptyBody, idempotencyKeyHeader } from '../../schemas/common-schemas';
 import { completionResponse, registerBody, registrationResponse } from '../../schemas/registration-schemas';
 import { PAYMENT_METHOD_LIMITS_TEXT } from '../../payment-method-limits';
 import { AUTH_PROBLEMS, type OperationDoc } from '../operation-doc';
@@ -55,10 +55,12 @@ export const registrationOperations: readonly OperationDoc[] = ALL_OFFERING_KIND
       path: `/api/${names.plural}/{id}/complete/`,
       operationId: `complete${kind === 'test' ? 'Test' : 'Course'}`,
       summary: kind === 'test' ? 'Mark the test as completed' : 'Mark the course as completed',
-      description: 'Unknown item → 404; no active registration (or one being cancelled) → 404 `not_registered`; already completed → 400 `already_completed`; not started yet → 400 `not_started`.',
+      description: 'Unknown item → 404; a body with any field (it takes none) → 400 `validation_failed`; no active registration (or one being cancelled) → 404 `not_registered`; already completed → 400 `already_completed`; not started yet → 400 `not_started`.',
       tag,
       auth: true,
       pathParams: idParam,
+      body: emptyBody,
+      bodyRequired: false,
       success: {
         status: 200,
         description: 'Completed.',
@@ -66,7 +68,7 @@ export const registrationOperations: readonly OperationDoc[] = ALL_OFFERING_KIND
         example: { [names.registrationIdField]: 7, status: 'completed', completed_at: '2026-11-24T10:59:00.832Z' },
       },
       problems: [
-        { status: 400, codes: ['already_completed', 'not_started'] },
+        { status: 400, codes: ['validation_failed', 'already_completed', 'not_started'] },
         ...AUTH_PROBLEMS,
         { status: 404, codes: ['not_found', 'not_registered'] },
         { status: 409, codes: ['lock_busy'] },
