@@ -27,9 +27,9 @@ export class RedlockLock implements LockPort {
     @inject(LOCK_SETTINGS) private readonly settings: LockSettings,
     @inject(LOGGER) private readonly logger: Logger,
   ) {
-    // Attempts are made one at a time here (`acquire`), so that a Redis that fails is told
-    // from a lock held elsewhere.
-    this.redlock = new Redlock([redis], { retryCount: 0 });
+    // Attempts to take the lock are made one at a time here (`acquire`), so that a Redis that
+    // fails is told from a lock held elsewhere; the delays are those of an extension's retries.
+    this.redlock = new Redlock([redis], { retryCount: 0, retryDelay: RETRY_DELAY_MS, retryJitter: RETRY_DELAY_MS / 2 });
     // Failed attempts while waiting are expected; they surface as the error of `acquire`.
     this.redlock.on('error', () => undefined);
   }
