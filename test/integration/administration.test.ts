@@ -124,6 +124,28 @@ for (const kind of ALL_OFFERING_KINDS) {
         expect(await server.db(items).where({ title: body.title }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
       });
 
+      it('answers a retry under the key of a create whose answer was never stored (the service died) with the item it made, making none again', async () => {
+        const body = newItem();
+        const key = `create-${Date.now()}-${Math.random()}`;
+        const first = await server.api.post(paths.list, body, { token: staff.access, headers: { 'idempotency-key': key } });
+        expect(first.status).to.equal(201);
+        // What a process that made the item and died before storing its answer leaves: no answer.
+        await server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
+        const retry = await server.api.post(paths.list, body, { token: staff.access, headers: { 'idempotency-key': key } });
+        expect(retry.status).to.equal(201);
+        expect(retry.body).to.deep.equal(first.body);
+        expect(retry.headers.get('location')).to.equal(first.headers.get('location'));
+        expect(await server.db(items).where({ title: body.title }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+        expect(await server.db('admin_audit_log').where({ item_kind: kind, item_id: first.body.id })).to.have.length(1);
+
+        // The item deleted since, the retry says so rather than make it again.
+        expect((await remove(first.body.id)).status).to.equal(204);
+        await server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
+        const late = await server.api.post(paths.list, body, { token: staff.access, headers: { 'idempotency-key': key } });
+        expect(late.status).to.equal(404);
+        expect(await server.db(items).where({ title: body.title }).count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+      });
+
       it('shows the new item at once in lists and in searches by its English and Korean words', async () => {
         const body = newItem();
         const { id } = (await created(body)).body;

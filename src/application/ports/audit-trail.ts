@@ -15,6 +15,8 @@ export interface AuditEntryInput {
   /** The fields after the change (null when deleted). */
   readonly after: AuditedFields | null;
   readonly at: Date;
+  /** The `Idempotency-Key` a create was made under, if any. */
+  readonly requestKey?: string;
 }
 
 export interface AuditEntry extends AuditEntryInput {
@@ -24,6 +26,8 @@ export interface AuditEntry extends AuditEntryInput {
 /** Records an administrative change in the transaction that makes it. */
 export interface AuditTrailWriter {
   record(entry: AuditEntryInput): Promise<void>;
+  /** The item a staff user created under an `Idempotency-Key`, if one was. */
+  createdUnderKey(staffUserId: number, requestKey: string): Promise<{ readonly kind: OfferingKind; readonly itemId: number } | null>;
 }
 
 export interface AuditTrailFilter {

@@ -36,7 +36,15 @@ export class KnexAuditTrailWriter implements AuditTrailWriter {
       before: entry.before === null ? null : JSON.stringify(entry.before),
       after: entry.after === null ? null : JSON.stringify(entry.after),
       created_at: entry.at,
+      request_key: entry.requestKey ?? null,
     });
+  }
+
+  async createdUnderKey(staffUserId: number, requestKey: string): Promise<{ readonly kind: OfferingKind; readonly itemId: number } | null> {
+    const row = (await this.db('admin_audit_log')
+      .where({ staff_user_id: staffUserId, request_key: requestKey, action: 'create' })
+      .first('item_kind', 'item_id')) as Pick<AuditRow, 'item_kind' | 'item_id'> | undefined;
+    return row ? { kind: row.item_kind, itemId: Number(row.item_id) } : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { NotFound } from '../../../domain/errors';
 import { type OfferingDetails, assertValidDetails } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
@@ -11,9 +12,15 @@ export interface CreateOfferingCommand {
   readonly staffUserId: number;
   readonly kind: OfferingKind;
   readonly details: OfferingDetails;
+  /** The request's `Idempotency-Key`: kept with the audit entry, so that a retry finds its item. */
+  readonly requestKey?: string;
 }
 
-/** Puts a new test or course in the catalogue, with its audit entry and its search change. */
+/**
+ * Puts a new test or course in the catalogue, with its audit entry and its search change. Under
+ * an `Idempotency-Key` an earlier run already made an item for (one that died before its answer
+ * was stored), the answer is that item, and nothing is made again.
+ */
 @injectable()
 export class CreateOfferingHandler {
   constructor(
@@ -23,15 +30,21 @@ export class CreateOfferingHandler {
     @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
-  async execute({ staffUserId, kind, details }: CreateOfferingCommand): Promise<ChangedOffering> {
+  async execute({ staffUserId, kind, details, requestKey }: CreateOfferingCommand): Promise<ChangedOffering> {
     assertValidDetails(details);
-    const created = await this.unitOfWork.run(async (repositories) => {
+    const { item, made } = await this.unitOfWork.run(async (repositories) => {
+      const earlier = requestKey ? await repositories.audit.createdUnderKey(staffUserId, requestKey) : null;
+      if (earlier) {
+        const found = await repositories.offerings.findForChange(earlier.kind, earlier.itemId);
+        if (!found) throw new NotFound('The item this request created has since been deleted.');
+        return { item: found, made: false };
+      }
       const at = this.clock.now();
-      const item = await repositories.offerings.insert(kind, details, at);
-      await recordChange(repositories, { staffUserId, action: 'create', kind, itemId: item.id, before: null, after: audited(item.details), at });
-      return item;
+      const inserted = await repositories.offerings.insert(kind, details, at);
+      await recordChange(repositories, { staffUserId, action: 'create', kind, itemId: inserted.id, before: null, after: audited(inserted.details), at, requestKey });
+      return { item: inserted, made: true };
     });
-    await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'create', kind, itemId: created.id });
-    return changedOffering(created);
+    if (made) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'create', kind, itemId: item.id });
+    return changedOffering(item);
   }
 }

@@ -59,7 +59,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
 
     router.post(`/api/${plural}`, requireAuth, staffOnly, idempotent(container, createOfferingBody), async (ctx) => {
       const body = validate(createOfferingBody, ctx.request.body);
-      const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails });
+      const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails, requestKey: ctx.get('Idempotency-Key') || undefined });
       ctx.status = 201;
       ctx.set('Location', `/api/${plural}/${created.id}/`);
       await respondWithItem(ctx, kind, created);
