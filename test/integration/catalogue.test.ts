@@ -260,6 +260,7 @@ for (const { engine, kind } of suites) {
           dotted: `${marker} Node.js 강의 v1.2.3`,
           path: `${marker} DevOps/CI-CD 파이프라인`,
           greek: `${marker} ΟΔΟΣ`,
+          greekLower: `${marker} οδηγός προγραμματισμός-βάσεων`,
           hindi: `${marker} हिन्दी पाठ`,
           email: `${marker} support@example.com`,
         };
@@ -273,10 +274,17 @@ for (const { engine, kind } of suites) {
           ['devops/ci-cd', 'path'],
           ['ΟΔΟΣ', 'greek'],
           ['οδος', 'greek'],
+          ['οδηγός', 'greekLower'],
+          ['ΟΔΗΓΌΣ', 'greekLower'],
+          ['οδηγό', 'greekLower'],
+          ['προγραμματισμός-βάσεων', 'greekLower'],
+          ['ΠΡΟΓΡΑΜΜΑΤΙΣΜΌΣ-ΒΆΣΕΩΝ', 'greekLower'],
           ['हिन्दी', 'hindi'],
           ['support@example.com', 'email'],
         ];
         for (const [typed, name] of finds) expect(await searchIds(`${marker} ${typed}`), typed).to.deep.equal([idOf[name]]);
+        expect(await searchIds(`οδηγός ${marker}`), 'a Greek word written in lower case, whole, before the last').to.deep.equal([idOf.greekLower]);
+        expect(await searchIds(`οδος ${marker}`), 'one written in capitals, whole, before the last').to.deep.equal([idOf.greek]);
         expect(await searchIds(`${marker} node`), 'a prefix of the whole word').to.deep.equal([idOf.dotted]);
         expect(await searchIds(`node.js ${marker}`), 'a whole word before the last').to.deep.equal([idOf.dotted]);
         expect(await searchIds(`${marker} node.j 😀 ++`), 'words without letters or digits are no words').to.deep.equal([idOf.dotted]);

@@ -44,7 +44,7 @@ export class SearchVocabulary {
    */
   async lookUpWhereItMayRuleOut<F extends SqlFilter>(filter: F): Promise<(F & SqlFilter) | null> {
     const terms = searchTerms(filter.words);
-    if (terms.length === 0) return null;
+    if (terms.length === 0 || !canJudge(terms)) return null;
     const answer = await this.recent.get(`${filter.kind}:${filter.now.getTime()}:${JSON.stringify(terms)}`, () => this.answerWhereItMayRuleOut(filter, terms));
     return answer && { ...filter, ...answer };
   }
@@ -65,7 +65,7 @@ export class SearchVocabulary {
    */
   async lookUp<F extends SqlFilter>(filter: F): Promise<F & SqlFilter> {
     const terms = searchTerms(filter.words);
-    if (terms.length === 0) return filter;
+    if (terms.length === 0 || !canJudge(terms)) return filter;
     const table = OFFERING_TABLES[filter.kind].items;
     const { rows } = await this.db.raw(
       `SELECT catalogue_search_completions(?, ?, ?) AS completions, catalogue_search_possible(?, ${textArray(terms)}) AS possible`,
@@ -78,3 +78,10 @@ export class SearchVocabulary {
 
 /** A text array parameter of `values`' length, for `db.raw`. */
 const textArray = (values: readonly string[]): string => `ARRAY[${values.map(() => '?').join(', ')}]::text[]`;
+
+/**
+ * Whether the vocabulary can tell of the words: not of a Greek word with a sigma, whose final
+ * one the vocabulary keeps as each item wrote it (`ς` or, from capitals, `σ`), where the search
+ * looks for both (`catalogue_search_term`, a migration).
+ */
+const canJudge = (terms: readonly string[]): boolean => !terms.some((term) => /[σςΣ]/u.test(term));

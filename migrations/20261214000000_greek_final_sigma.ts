@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+
+/**
+ * A Greek word's final sigma, as the index keeps it and as a search reads it. The search vectors
+ * keep the text's own letters, lower-cased by PostgreSQL: a word written in lower case ends in
+ * `ς` (`δρόμος`), one written in capitals in `σ` (`ΔΡΟΜΟΣ` is `δρομοσ`). A search read every `ς` as
+ * `σ`, so it found the second kind whole and the first only by a prefix. Each lexeme with a sigma
+ * is now looked for in both forms (`'δρόμοσ' | 'δρόμος'`). The vocabulary keeps the forms as the
+ * items had them, so it is not asked about a search with a sigma (`SearchVocabulary`): such a
+ * search is read from the index.
+ */
+const QUOTED = (value: string): string => `'''' || replace(replace(${value}, '\\', '\\\\'), '''', '''''') || ''''`;
+
+const FUNCTIONS = `
+  CREATE OR REPLACE FUNCTION catalogue_search_term(lexeme text, prefix boolean) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN count(*) = 1 THEN min(term) ELSE '(' || string_agg(term, ' | ' ORDER BY term) || ')' END
+    FROM (
+      SELECT DISTINCT ${QUOTED('form')} || CASE WHEN prefix THEN ':*' ELSE '' END AS term
+      FROM unnest(CASE WHEN lexeme ~ '[σς]'
+                       THEN ARRAY[replace(lexeme, 'ς', 'σ'), regexp_replace(replace(lexeme, 'ς', 'σ'), 'σ($|[^[:alpha:]])', 'ς\\1', 'g')]
+                       ELSE ARRAY[lexeme] END) AS form
+    ) AS terms
+  $$;
+
+  CREATE OR REPLACE FUNCTION catalogue_search_query(words text[]) RETURNS tsquery
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT string_agg(catalogue_search_term(t.lexeme, w.ord = cardinality(words)), ' & ')::tsquery
+    FROM unnest(words) WITH ORDINALITY AS w(word, ord),
+         unnest(to_tsvector('simple', w.word)) AS t
+  $$;
+
+  CREATE OR REPLACE FUNCTION catalogue_search_query(words text[], completions text[]) RETURNS tsquery
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    WITH lexemes AS (
+      SELECT w.ord, t.lexeme
+      FROM unnest(words) WITH ORDINALITY AS w(word, ord),
+           unnest(to_tsvector('simple', w.word)) AS t
+    ), last AS (
+      SELECT min(lexeme) AS lexeme, count(*) AS lexemes FROM lexemes WHERE ord = cardinality(words)
+    ), choice AS (
+      SELECT '(' || string_agg(${QUOTED('c')}, ' | ' ORDER BY c) || ')' AS part
+      FROM last, unnest(completions) AS c
+      WHERE last.lexemes = 1 AND starts_with(c, last.lexeme)
+    )
+    SELECT CASE WHEN choice.part IS NULL THEN catalogue_search_query(words)
+                ELSE (SELECT string_agg(part, ' & ')
+                      FROM (SELECT catalogue_search_term(lexeme, false) AS part FROM lexemes WHERE ord < cardinality(words)
+                            UNION ALL SELECT choice.part) parts)::tsquery END
+    FROM choice
+  $$;
+
+`;
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.raw(FUNCTIONS);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`
+    CREATE OR REPLACE FUNCTION catalogue_search_query(words text[]) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      SELECT string_agg(
+               ${QUOTED('t.lexeme')} || CASE WHEN w.ord = cardinality(words) THEN ':*' ELSE '' END,
+               ' & ')::tsquery
+      FROM unnest(words) WITH ORDINALITY AS w(word, ord),
+           unnest(to_tsvector('simple', replace(w.word, 'ς', 'σ'))) AS t
+    $$;
+    CREATE OR REPLACE FUNCTION catalogue_search_query(words text[], completions text[]) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      WITH lexemes AS (
+        SELECT w.ord, t.lexeme
+        FROM unnest(words) WITH ORDINALITY AS w(word, ord),
+             unnest(to_tsvector('simple', replace(w.word, 'ς', 'σ'))) AS t
+      ), last AS (
+        SELECT min(lexeme) AS lexeme, count(*) AS lexemes FROM lexemes WHERE ord = cardinality(words)
+      ), choice AS (
+        SELECT '(' || string_agg(${QUOTED('c')}, ' | ' ORDER BY c) || ')' AS part
+        FROM last, unnest(completions) AS c
+        WHERE last.lexemes = 1 AND starts_with(c, last.lexeme)
+      )
+      SELECT CASE WHEN choice.part IS NULL THEN catalogue_search_query(words)
+                  ELSE (SELECT string_agg(part, ' & ')
+                        FROM (SELECT ${QUOTED('lexeme')} AS part FROM lexemes WHERE ord < cardinality(words)
+                              UNION ALL SELECT choice.part) parts)::tsquery END
+      FROM choice
+    $$;
+    DROP FUNCTION catalogue_search_term(text, boolean);`);
+}
