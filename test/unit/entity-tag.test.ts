@@ -43,4 +43,9 @@ describe('If-Match', () => {
       expect(required(header), header).to.deep.equal([]);
     }
   });
+
+  it('reads a header of many commas and spaces that is no list at once (a backtracking pattern took seconds for fifty characters)', () => {
+    expect(required(`,${' ,'.repeat(5_000)} !`)).to.deep.equal([]);
+    expect(required(`${'"1" , '.repeat(2_000)}"2"`)).to.deep.equal([...Array.from({ length: 2_000 }, () => 1), 2]);
+  });
 });
