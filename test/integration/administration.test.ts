@@ -9,7 +9,7 @@ import type { ApiResponse } from '../support/api-client';
 import { InMemorySearchIndex } from '../support/in-memory-search-index';
 import { DAY_MS, createOffering, kindPaths } from '../support/offerings';
 import { testConfig } from '../support/test-config';
-import { type TestServer, sharedServer, startTestServer } from '../support/test-server';
+import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { TEST_PASSWORD, type TestUser, createUser, uniqueName } from '../support/users';
 
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -485,6 +485,33 @@ describe('Administrative changes and the search index', () => {
       expect(await outboxOf(kind, id)).to.have.length(4);
     });
   }
+});
+
+describe('Counts kept of the lists, after a staff change', () => {
+  it('are counted again at once: a list counted before a create, a change and a delete counts each', async () => {
+    await withTestServer({ CATALOGUE_COUNT_CACHE_TTL: '60' }, async (server) => {
+      const staff = await createUser(server.api);
+      await makeStaff(server, staff);
+      const paths = kindPaths('course');
+      const marker = uniqueName('counted');
+      const count = async () => {
+        const res = await server.api.get(`${paths.list}?search=${marker}&page_size=1`, { token: staff.access });
+        expect(res.body.count_is_estimate).to.equal(false);
+        return res.body.count as number;
+      };
+      const create = async () => (await server.api.post(paths.list, newItem({ title: `Kotlin ${marker}` }), { token: staff.access })).body.id as number;
+      const first = await create();
+      await create();
+      expect(await count()).to.equal(2);
+      const third = await create();
+      expect(await count(), 'after a create').to.equal(3);
+      const renamed = await server.api.request('PATCH', paths.detail(first), { title: 'Kotlin renamed' }, { token: staff.access, headers: { 'if-match': '"1"' } });
+      expect(renamed.status).to.equal(200);
+      expect(await count(), 'after a change of the words').to.equal(2);
+      expect((await server.api.request('DELETE', paths.detail(third), undefined, { token: staff.access })).status).to.equal(204);
+      expect(await count(), 'after a delete').to.equal(1);
+    });
+  });
 });
 
 describe('A change followed at once by a deletion', () => {

@@ -93,6 +93,11 @@ export interface OfferingCatalogue {
   /** A number of items no list of the kind exceeds, found without counting them. */
   mostItems(kind: OfferingKind): Promise<number>;
   get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null>;
+  /**
+   * Items of the kind were created, changed, closed or deleted: counts kept of its lists are
+   * counted again when next asked for, in every process (in others after at most a few seconds).
+   */
+  forgetCounts(kind: OfferingKind): Promise<void>;
 }
 
 export const OFFERING_CATALOGUE = Symbol.for('OfferingCatalogue');

@@ -3,6 +3,7 @@ import { OFFERING_DETAIL_FIELDS, type OfferingDetails, assertValidDetails, chang
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 import { type ChangedOffering, type ExpectedVersions, announceChange, audited, changedOffering, itemToChange, recordChange } from './offering-change';
@@ -29,6 +30,7 @@ export class ChangeOfferingHandler {
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(EVENT_RECORDER) private readonly events: EventRecorder,
+    @inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue,
   ) {}
 
   async execute({ staffUserId, kind, id, changes, expectedVersions }: ChangeOfferingCommand): Promise<ChangedOffering> {
@@ -43,7 +45,7 @@ export class ChangeOfferingHandler {
       await recordChange(repositories, { staffUserId, action: 'update', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at });
       return { changed: true, result: updated };
     });
-    if (changed) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'update', kind, itemId: id });
+    if (changed) await announceChange({ events: this.events, searchSync: this.searchSync, catalogue: this.catalogue }, { staffUserId, action: 'update', kind, itemId: id });
     return changedOffering(result);
   }
 }

@@ -4,6 +4,7 @@ import { type OfferingDetails, assertValidDetails } from '../../../domain/offeri
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 import { type ChangedOffering, announceChange, audited, changedOffering, recordChange } from './offering-change';
@@ -28,6 +29,7 @@ export class CreateOfferingHandler {
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(EVENT_RECORDER) private readonly events: EventRecorder,
+    @inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue,
   ) {}
 
   async execute({ staffUserId, kind, details, requestKey }: CreateOfferingCommand): Promise<ChangedOffering> {
@@ -44,7 +46,7 @@ export class CreateOfferingHandler {
       await recordChange(repositories, { staffUserId, action: 'create', kind, itemId: inserted.id, before: null, after: audited(inserted.details), at, requestKey });
       return { item: inserted, made: true };
     });
-    if (made) await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'create', kind, itemId: item.id });
+    if (made) await announceChange({ events: this.events, searchSync: this.searchSync, catalogue: this.catalogue }, { staffUserId, action: 'create', kind, itemId: item.id });
     return changedOffering(item);
   }
 }

@@ -3,6 +3,7 @@ import { ItemHasRegistrations } from '../../../domain/errors';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
 import { type ExpectedVersions, announceChange, audited, itemToChange, recordChange } from './offering-change';
@@ -26,6 +27,7 @@ export class DeleteOfferingHandler {
     @inject(SEARCH_SYNC_TRIGGER) private readonly searchSync: SearchSyncTrigger,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(EVENT_RECORDER) private readonly events: EventRecorder,
+    @inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue,
   ) {}
 
   async execute({ staffUserId, kind, id, expectedVersions }: DeleteOfferingCommand): Promise<void> {
@@ -35,6 +37,6 @@ export class DeleteOfferingHandler {
       await repositories.offerings.delete(kind, id);
       await recordChange(repositories, { staffUserId, action: 'delete', kind, itemId: id, before: audited(item.details), after: null, at: this.clock.now() });
     });
-    await announceChange({ events: this.events, searchSync: this.searchSync }, { staffUserId, action: 'delete', kind, itemId: id });
+    await announceChange({ events: this.events, searchSync: this.searchSync, catalogue: this.catalogue }, { staffUserId, action: 'delete', kind, itemId: id });
   }
 }

@@ -3,6 +3,7 @@ import { OFFERING_DETAIL_FIELDS, type OfferingDetailField, type OfferingDetails 
 import type { OfferingKind } from '../../../domain/offering-kind';
 import type { AuditEntryInput, AuditedFields } from '../../ports/audit-trail';
 import type { EventRecorder } from '../../ports/event-recorder';
+import type { OfferingCatalogue } from '../../ports/offering-catalogue';
 import type { SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import type { AdministeredOffering, OfferingRepository, TransactionalRepositories } from '../../ports/unit-of-work';
 
@@ -61,11 +62,18 @@ export async function recordChange({ audit, outbox }: Pick<TransactionalReposito
   await outbox.record(entry.kind, entry.itemId);
 }
 
-/** Once a change is committed: its event, and a nudge to the search sync. */
+/** What is told of a committed change. */
+export interface ChangeListeners {
+  readonly events: EventRecorder;
+  readonly searchSync: SearchSyncTrigger;
+  readonly catalogue: Pick<OfferingCatalogue, 'forgetCounts'>;
+}
+
+/** Once a change is committed: its event, the counts kept of the kind's lists forgotten, and a nudge to the search sync. */
 export async function announceChange(
-  { events, searchSync }: { readonly events: EventRecorder; readonly searchSync: SearchSyncTrigger },
+  { events, searchSync, catalogue }: ChangeListeners,
   { staffUserId, action, kind, itemId }: Pick<AuditEntryInput, 'staffUserId' | 'action' | 'kind' | 'itemId'>,
 ): Promise<void> {
   events.record({ name: EVENT_OF_ACTION[action], staffUserId, kind, itemId });
-  await searchSync.nudge();
+  await Promise.all([catalogue.forgetCounts(kind), searchSync.nudge()]);
 }

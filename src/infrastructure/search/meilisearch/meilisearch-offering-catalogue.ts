@@ -60,6 +60,10 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return this.cache.count(filter, () => this.computeCount(filter));
   }
 
+  forgetCounts(kind: OfferingKind): Promise<void> {
+    return this.cache.forget(kind);
+  }
+
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const { q, ...params } = toMeilisearchCount(filter);
     const response = await this.client.index(liveIndexName(this.naming, filter.kind)).search(q, params);

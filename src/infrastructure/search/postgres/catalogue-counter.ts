@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../../application/ports/offering-catalogue';
+import type { OfferingKind } from '../../../domain/offering-kind';
 import { isQueryTimeout } from '../../errors/query-timeout';
 import { type CatalogueReadPlanner, isSampled } from './catalogue-read-planner';
 import { type SqlFilter, filteredOfferings, gatheredMatches } from './catalogue-sql';
@@ -47,6 +48,10 @@ export class CatalogueCounter {
 
   count(filter: CatalogueFilter): Promise<CatalogueCount> {
     return this.cache.count(filter, () => this.computeCount(filter));
+  }
+
+  forget(kind: OfferingKind): Promise<void> {
+    return this.cache.forget(kind);
   }
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {

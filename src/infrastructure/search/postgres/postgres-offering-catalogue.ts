@@ -112,6 +112,10 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return this.counter.count(filter);
   }
 
+  forgetCounts(kind: OfferingKind): Promise<void> {
+    return this.counter.forget(kind);
+  }
+
   countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null> {
     return this.counter.countUpTo(filter, limit);
   }
