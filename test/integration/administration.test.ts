@@ -127,11 +127,13 @@ for (const kind of ALL_OFFERING_KINDS) {
       it('answers a retry under the key of a create whose answer was never stored (the service died) with the item it made, making none again', async () => {
         const body = newItem();
         const key = `create-${Date.now()}-${Math.random()}`;
-        const first = await server.api.post(paths.list, body, { token: staff.access, headers: { 'idempotency-key': key } });
-        expect(first.status).to.equal(201);
+        const post = (path: string, sent: object) => server.api.post(path, sent, { token: staff.access, headers: { 'idempotency-key': key } });
         // What a process that made the item and died before storing its answer leaves: no answer.
-        await server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
-        const retry = await server.api.post(paths.list, body, { token: staff.access, headers: { 'idempotency-key': key } });
+        const answerLost = () => server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
+        const first = await post(paths.list, body);
+        expect(first.status).to.equal(201);
+        await answerLost();
+        const retry = await post(paths.list, body);
         expect(retry.status).to.equal(201);
         expect(retry.body).to.deep.equal(first.body);
         expect(retry.headers.get('location')).to.equal(first.headers.get('location'));
@@ -140,10 +142,33 @@ for (const kind of ALL_OFFERING_KINDS) {
 
         // The item deleted since, the retry says so rather than make it again.
         expect((await remove(first.body.id)).status).to.equal(204);
-        await server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
-        const late = await server.api.post(paths.list, body, { token: staff.access, headers: { 'idempotency-key': key } });
+        await answerLost();
+        const late = await post(paths.list, body);
         expect(late.status).to.equal(404);
         expect(await server.db(items).where({ title: body.title }).count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+      });
+
+      it('makes a new item for another request under the key of a lost answer: other fields, the other kind, or after the key’s lifetime', async () => {
+        const body = newItem();
+        const key = `create-${Date.now()}-${Math.random()}`;
+        const post = (path: string, sent: object) => server.api.post(path, sent, { token: staff.access, headers: { 'idempotency-key': key } });
+        const answerLost = () => server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
+        const first = await post(paths.list, body);
+        await answerLost();
+        const otherFields = await post(paths.list, { ...body, title: `${body.title} 2` });
+        expect(otherFields.status).to.equal(201);
+        expect(otherFields.body.id).to.not.equal(first.body.id);
+        await answerLost();
+        const otherKind = kindPaths(kind === 'test' ? 'course' : 'test');
+        const elsewhere = await post(otherKind.list, body);
+        expect(elsewhere.status).to.equal(201);
+        expect(elsewhere.headers.get('location')).to.equal(otherKind.detail(elsewhere.body.id));
+        expect(await server.db(OFFERING_TABLES[kind === 'test' ? 'course' : 'test'].items).where({ id: elsewhere.body.id, title: body.title })).to.have.length(1);
+        await server.db('admin_audit_log').where({ staff_user_id: staff.id, request_key: key }).update({ created_at: new Date(Date.now() - 25 * 3600 * 1000) });
+        await answerLost();
+        const afterLifetime = await post(paths.list, body);
+        expect(afterLifetime.status).to.equal(201);
+        expect(afterLifetime.body.id).to.not.equal(first.body.id);
       });
 
       it('shows the new item at once in lists and in searches by its English and Korean words', async () => {

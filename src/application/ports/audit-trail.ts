@@ -23,11 +23,18 @@ export interface AuditEntry extends AuditEntryInput {
   readonly id: number;
 }
 
+/** A create made under an `Idempotency-Key`: the item, and its fields as created. */
+export interface KeyedCreation {
+  readonly kind: OfferingKind;
+  readonly itemId: number;
+  readonly fields: AuditedFields;
+}
+
 /** Records an administrative change in the transaction that makes it. */
 export interface AuditTrailWriter {
   record(entry: AuditEntryInput): Promise<void>;
-  /** The item a staff user created under an `Idempotency-Key`, if one was. */
-  createdUnderKey(staffUserId: number, requestKey: string): Promise<{ readonly kind: OfferingKind; readonly itemId: number } | null>;
+  /** The latest create a staff user made under an `Idempotency-Key` since `since`, if any. */
+  createdUnderKey(staffUserId: number, requestKey: string, since: Date): Promise<KeyedCreation | null>;
 }
 
 export interface AuditTrailFilter {

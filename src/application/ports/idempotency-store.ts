@@ -29,3 +29,6 @@ export interface IdempotencyStore {
 }
 
 export const IDEMPOTENCY_STORE = Symbol.for('IdempotencyStore');
+
+/** How long the answer to a request under an `Idempotency-Key` is kept for its retries. */
+export const IDEMPOTENCY_LIFETIME_MS = 24 * 3600 * 1000;

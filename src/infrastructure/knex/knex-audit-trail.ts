@@ -8,6 +8,7 @@ import type {
   AuditTrailFilter,
   AuditTrailWriter,
   AuditedFields,
+  KeyedCreation,
 } from '../../application/ports/audit-trail';
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
@@ -40,12 +41,15 @@ export class KnexAuditTrailWriter implements AuditTrailWriter {
     });
   }
 
-  async createdUnderKey(staffUserId: number, requestKey: string): Promise<{ readonly kind: OfferingKind; readonly itemId: number } | null> {
+  async createdUnderKey(staffUserId: number, requestKey: string, since: Date): Promise<KeyedCreation | null> {
     const row = (await this.db('admin_audit_log')
       .where({ staff_user_id: staffUserId, request_key: requestKey, action: 'create' })
-      .first('item_kind', 'item_id')) as Pick<AuditRow, 'item_kind' | 'item_id'> | undefined;
-    return row ? { kind: row.item_kind, itemId: Number(row.item_id) } : null;
+      .andWhere('created_at', '>=', since)
+      .orderBy('id', 'desc')
+      .first('item_kind', 'item_id', 'after')) as Pick<AuditRow, 'item_kind' | 'item_id' | 'after'> | undefined;
+    return row ? { kind: row.item_kind, itemId: Number(row.item_id), fields: row.after ?? {} } : null;
   }
+
 }
 
 /** The audit log, newest first, on its primary key or the item's and staff user's indexes. */

@@ -1,11 +1,10 @@
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
-import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../application/ports/idempotency-store';
+import { IDEMPOTENCY_LIFETIME_MS, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from '../../application/ports/idempotency-store';
 import { KNEX } from './create-knex';
 import { purgeExpiredRows } from './purge-expired';
 
 /** Responses are replayed for 24 hours. */
-const LIFETIME_MS = 24 * 3600 * 1000;
 /** A claim still in progress after this long belongs to a request that died; it may be taken over. */
 const ABANDONED_AFTER_MS = 60 * 1000;
 
@@ -27,7 +26,7 @@ export class KnexIdempotencyStore implements IdempotencyStore {
 
   async claim(userId: number, key: string, requestHash: string, now: Date): Promise<IdempotencyClaim> {
     const inserted = await this.db('idempotency_records')
-      .insert({ user_id: userId, key, request_hash: requestHash, state: 'in_progress', created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) })
+      .insert({ user_id: userId, key, request_hash: requestHash, state: 'in_progress', created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) })
       .onConflict(['user_id', 'key'])
       .ignore()
       .returning('key');
@@ -40,7 +39,7 @@ export class KnexIdempotencyStore implements IdempotencyStore {
       // Take the record over only if nobody else did meanwhile.
       const taken = await this.db('idempotency_records')
         .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
-        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + LIFETIME_MS) });
+        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) });
       return taken === 1 ? { outcome: 'claimed', claimedAt: now } : this.claim(userId, key, requestHash, now);
     }
     if (row.request_hash !== requestHash) return { outcome: 'mismatch' };

@@ -7,6 +7,8 @@ import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work';
+import { IDEMPOTENCY_LIFETIME_MS } from '../../ports/idempotency-store';
+import type { AuditedFields } from '../../ports/audit-trail';
 import { type ChangedOffering, announceChange, audited, changedOffering, recordChange } from './offering-change';
 
 export interface CreateOfferingCommand {
@@ -19,8 +21,9 @@ export interface CreateOfferingCommand {
 
 /**
  * Puts a new test or course in the catalogue, with its audit entry and its search change. Under
- * an `Idempotency-Key` an earlier run already made an item for (one that died before its answer
- * was stored), the answer is that item, and nothing is made again.
+ * an `Idempotency-Key` an earlier run of the same request already made an item for, within the
+ * key's lifetime (a run that died before its answer was stored), the answer is that item, and
+ * nothing is made again.
  */
 @injectable()
 export class CreateOfferingHandler {
@@ -35,13 +38,14 @@ export class CreateOfferingHandler {
   async execute({ staffUserId, kind, details, requestKey }: CreateOfferingCommand): Promise<ChangedOffering> {
     assertValidDetails(details);
     const { item, made } = await this.unitOfWork.run(async (repositories) => {
-      const earlier = requestKey ? await repositories.audit.createdUnderKey(staffUserId, requestKey) : null;
-      if (earlier) {
+      const at = this.clock.now();
+      const earlier = requestKey ? await repositories.audit.createdUnderKey(staffUserId, requestKey, new Date(at.getTime() - IDEMPOTENCY_LIFETIME_MS)) : null;
+      // The same request only: the same kind, with the same fields (as the audit keeps them).
+      if (earlier && earlier.kind === kind && sameFields(earlier.fields, audited(details))) {
         const found = await repositories.offerings.findForChange(earlier.kind, earlier.itemId);
         if (!found) throw new NotFound('The item this request created has since been deleted.');
         return { item: found, made: false };
       }
-      const at = this.clock.now();
       const inserted = await repositories.offerings.insert(kind, details, at);
       await recordChange(repositories, { staffUserId, action: 'create', kind, itemId: inserted.id, before: null, after: audited(inserted.details), at, requestKey });
       return { item: inserted, made: true };
@@ -50,3 +54,6 @@ export class CreateOfferingHandler {
     return changedOffering(item);
   }
 }
+
+const sameFields = (a: AuditedFields, b: AuditedFields): boolean =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([field, value]) => a[field] === value);

@@ -41,6 +41,7 @@ export const administrationOperations: readonly OperationDoc[] = [
         problems: [
           { status: 400, codes: ['validation_failed'] },
           ...STAFF_PROBLEMS,
+          { status: 404, codes: ['not_found'] },
           { status: 409, codes: ['idempotency_request_in_progress'] },
           { status: 422, codes: ['idempotency_key_reused'] },
         ],
