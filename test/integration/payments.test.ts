@@ -271,6 +271,16 @@ describe('Payments', () => {
       expect(res.headers.get('idempotent-replayed')).to.equal(null);
     });
 
+    it('takes a cancel with a reason of blanks for the same request as one without, storing no reason', async () => {
+      const { paymentId } = await buy('course');
+      const headers = { 'idempotency-key': uniqueName('key') };
+      const first = await cancel(paymentId, {}, user, headers);
+      const retry = await cancel(paymentId, { reason: '  ' }, user, headers);
+      expect(first.status).to.equal(200);
+      expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+      expect((await server.db('payments').where({ id: paymentId }).first()).refund_reason).to.equal(null);
+    });
+
     it('makes cancel retry-safe', async () => {
       const { paymentId } = await buy('course');
       const headers = { 'idempotency-key': uniqueName('key') };
@@ -291,6 +301,15 @@ describe('Payments', () => {
         expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
       });
     }
+
+    it('refuses a body of more values than any request holds before reading it for the key, keeping no record of it', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const key = uniqueName('oversized');
+      const res = await server.api.post(kindPaths('test').register(itemId), { ...PAY, extra: Array.from({ length: 5_000 }, () => 0) }, { token: user.access, headers: { 'idempotency-key': key } });
+      expect(res.status).to.equal(400);
+      expect(res.body.errors.non_field_errors[0]).to.match(/more than 1000 values/);
+      expect(await server.db('idempotency_records').where({ user_id: user.id, key })).to.have.length(0);
+    });
 
     it('gives an answer that cannot be stored and releases its key, so that a retry runs for real (finding what its first run made) rather than wait or replay', async () => {
       const itemId = await createOffering(server.db, 'test');

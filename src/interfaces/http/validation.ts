@@ -47,10 +47,15 @@ function isEmptyObject(input: unknown): boolean {
  */
 export const MAX_INPUT_VALUES = 1_000;
 
-function validateInput<T>(schema: Joi.Schema<T>, input: unknown): T {
+/** Refuses an input of more than `MAX_INPUT_VALUES` values, before anything walks it. */
+export function refuseOversizedInput(input: unknown): void {
   if (holdsMoreValues(input, MAX_INPUT_VALUES)) {
     throw new ValidationFailed(fieldErrors(new Map([[NON_FIELD_ERRORS, [`The request holds more than ${MAX_INPUT_VALUES} values.`]]])));
   }
+}
+
+function validateInput<T>(schema: Joi.Schema<T>, input: unknown): T {
+  refuseOversizedInput(input);
   // Field names come from the client (`constructor`, `__proto__`, …): collected in a map, never
   // looked up on an object.
   const errors = new Map<string, string[]>();

@@ -8,7 +8,7 @@ import { DomainError, ValidationFailed } from '../../../domain/errors';
 import { IdempotencyKeyReused, IdempotentRequestInProgress } from '../request-errors';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError } from '../problem';
 import { LOGGER, type Logger } from '../../../infrastructure/logging/logger';
-import { validate } from '../validation';
+import { refuseOversizedInput, validate } from '../validation';
 import { currentUserId } from './authenticate';
 
 const HEADER = 'Idempotency-Key';
@@ -37,6 +37,8 @@ export function idempotent(container: Container, bodySchema?: Joi.Schema): Middl
     const key = ctx.get(HEADER);
     if (key.length < 1 || key.length > 255) throw ValidationFailed.field(HEADER, 'Must be 1 to 255 characters.');
 
+    // Hashing reads every value of the body: one too large for any route is refused first.
+    refuseOversizedInput(ctx.request.body);
     const userId = currentUserId(ctx);
     const claim = await store.claim(userId, key, requestHash(ctx.method, ctx.path, meaningOf(ctx.request.body, bodySchema)), clock.now());
     if (claim.outcome === 'mismatch') throw new IdempotencyKeyReused();

@@ -32,7 +32,8 @@ export const paymentListQuery = Joi.object<PaymentListQuery>({
 });
 
 export const cancelBody = Joi.object<{ readonly reason?: string }>({
-  reason: withMaxCharacters(Joi.string().allow(''), 500),
+  // A reason of blanks is no reason: stored as none, and the same request as one without it.
+  reason: withMaxCharacters(Joi.string().trim().empty(''), 500),
 });
 
 export const paymentItem = responseObject({
