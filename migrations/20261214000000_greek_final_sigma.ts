@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
  * `σ`, so it found the second kind whole and the first only by a prefix. Each lexeme with a sigma
  * is now looked for in both forms (`'δρόμοσ' | 'δρόμος'`). The vocabulary keeps the forms as the
  * items had them, so it is not asked about a search with a sigma (`SearchVocabulary`): such a
- * search is read from the index.
+ * search is read from the index. A sigma is final where no letter of a lower-cased Greek or Latin
+ * word follows it (named, not `[:alpha:]`, which follows the database's collation: under `C` no
+ * Greek letter is one).
  */
 const QUOTED = (value: string): string => `'''' || replace(replace(${value}, '\\', '\\\\'), '''', '''''') || ''''`;
 
@@ -18,7 +20,7 @@ const FUNCTIONS = `
     FROM (
       SELECT DISTINCT ${QUOTED('form')} || CASE WHEN prefix THEN ':*' ELSE '' END AS term
       FROM unnest(CASE WHEN lexeme ~ '[σς]'
-                       THEN ARRAY[replace(lexeme, 'ς', 'σ'), regexp_replace(replace(lexeme, 'ς', 'σ'), 'σ($|[^[:alpha:]])', 'ς\\1', 'g')]
+                       THEN ARRAY[replace(lexeme, 'ς', 'σ'), regexp_replace(replace(lexeme, 'ς', 'σ'), 'σ($|[^a-z0-9ΐά-ώ])', 'ς\\1', 'g')]
                        ELSE ARRAY[lexeme] END) AS form
     ) AS terms
   $$;

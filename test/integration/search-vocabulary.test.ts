@@ -219,3 +219,25 @@ describe('Search vocabulary: the lexemes a last search word completes to', () =>
     expect(await queryOf(['python', "o'"], ["o'brien", 'o\\x', 'o | !python'])).to.equal(`'python' & ( 'o | !python' | 'o''brien' | 'o\\\\x' )`);
   });
 });
+
+describe('A Greek word with a sigma, as a search looks for it', () => {
+  it('is looked for with its final sigma in both forms, whatever the collation of the text (under C, no Greek letter is alphabetic)', async () => {
+    const { db } = await sharedServer();
+    const term = async (lexeme: string, collation: string) =>
+      (await db.raw(`SELECT catalogue_search_term(? COLLATE "${collation}", false) AS term`, [lexeme])).rows[0].term as string;
+    for (const collation of ['C', 'default']) {
+      expect(await term('προγραμματισμός', collation), collation).to.equal(`('προγραμματισμός' | 'προγραμματισμόσ')`);
+      expect(await term('οδοσ', collation), collation).to.equal(`('οδος' | 'οδοσ')`);
+      expect(await term('δρόμοσ-βάσεων', collation), collation).to.equal(`('δρόμος-βάσεων' | 'δρόμοσ-βάσεων')`);
+      expect(await term('σχολή', collation), collation).to.equal(`'σχολή'`);
+      expect(await term('python', collation), collation).to.equal(`'python'`);
+    }
+  });
+
+  it('is not ruled out, nor completed, by the vocabulary, which keeps each item’s own form', async () => {
+    const { db } = await sharedServer();
+    const vocabulary = new SearchVocabulary(db, new SearchSelectivity(db));
+    const filter = { kind: 'test' as const, words: ['zzzunknownword', 'δρόμος'], now: new Date() };
+    expect(await vocabulary.lookUp(filter)).to.deep.equal(filter);
+  });
+});
