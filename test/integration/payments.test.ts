@@ -261,6 +261,21 @@ describe('Payments', () => {
       expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
     });
 
+    it('replays an answer stored before answers were kept as written (in response_body)', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const key = uniqueName('key');
+      const path = kindPaths('test').register(itemId);
+      const earlier = { payment_id: 1, registration_id: 2, payment_method: 'card', amount: '45000.00', paid_at: '2026-12-01T00:00:00.000Z' };
+      await server.db('idempotency_records').insert({
+        user_id: user.id, key, request_hash: requestHash('POST', path, PAY), state: 'completed', response_status: 201, response_body: earlier, expires_at: new Date(Date.now() + 3_600_000),
+      });
+      const res = await server.api.post(path, PAY, { token: user.access, headers: { 'idempotency-key': key } });
+      expect(res.status).to.equal(201);
+      expect(res.headers.get('idempotent-replayed')).to.equal('true');
+      expect(res.body).to.deep.equal(earlier);
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+    });
+
     it('keeps keys per user: the same key of another user is another request', async () => {
       const itemId = await createOffering(server.db, 'test');
       const headers = { 'idempotency-key': 'shared-key' };

@@ -14,6 +14,8 @@ interface IdempotencyRow {
   request_hash: string;
   state: 'in_progress' | 'completed';
   response_status: number | null;
+  /** The answer's body as it was given (records written before it was kept so hold `response_body`). */
+  response_json: unknown;
   response_body: unknown;
   response_headers: Record<string, string> | null;
   created_at: Date;
@@ -39,18 +41,18 @@ export class KnexIdempotencyStore implements IdempotencyStore {
       // Take the record over only if nobody else did meanwhile.
       const taken = await this.db('idempotency_records')
         .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
-        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) });
+        .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_json: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) });
       return taken === 1 ? { outcome: 'claimed', claimedAt: now } : this.claim(userId, key, requestHash, now);
     }
     if (row.request_hash !== requestHash) return { outcome: 'mismatch' };
     if (row.state === 'in_progress') return { outcome: 'in_progress' };
-    return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_body, headers: row.response_headers ?? {} } };
+    return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_json ?? row.response_body, headers: row.response_headers ?? {} } };
   }
 
   async complete(userId: number, key: string, claimedAt: Date, response: StoredResponse): Promise<void> {
     await this.db('idempotency_records')
       .where({ user_id: userId, key, state: 'in_progress', created_at: claimedAt })
-      .update({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body), response_headers: JSON.stringify(response.headers) });
+      .update({ state: 'completed', response_status: response.status, response_json: JSON.stringify(response.body), response_headers: JSON.stringify(response.headers) });
   }
 
   async release(userId: number, key: string, claimedAt: Date): Promise<void> {
