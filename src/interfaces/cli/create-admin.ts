@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import Joi from 'joi';
 import { GrantStaffHandler } from '../../application/commands/grant-staff/grant-staff-handler';
-import { USER_REPOSITORY, type UserRepository } from '../../application/ports/user-repository';
 import { ValidationFailed } from '../../domain/errors';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
@@ -32,14 +31,9 @@ async function main(): Promise<void> {
   loadEnvFile();
   const app = createContainer(loadConfig(), { logger: createLogger('warn') });
   try {
-    const existing = await app.container.get<UserRepository>(USER_REPOSITORY).findByEmail(input.email);
-    // Staff rights on an account that cannot log in would do nothing now, and come to life
-    // unnoticed whenever it is reactivated; withdrawing them is always allowed.
-    if (existing && !existing.isActive && !revoke) {
-      throw ValidationFailed.field('email', `The account ${existing.email} (user ${existing.id}) is deactivated and cannot log in: it was not made staff. Reactivate it (users.is_active) first.`);
-    }
-    const password = revoke || existing ? undefined : await newAccountPassword();
-    const { user, created } = await app.container.get(GrantStaffHandler).execute({ ...input, revoke, password });
+    const handler = app.container.get(GrantStaffHandler);
+    const password = revoke || (await handler.exists(input.email)) ? undefined : await newAccountPassword();
+    const { user, created } = await handler.execute({ ...input, revoke, password });
     const change = revoke ? 'is no longer staff' : created ? 'created as staff' : 'is now staff';
     console.log(`${user.email} (user ${user.id}, ${user.username}) ${change}`);
     if (!created && input.username !== undefined && input.username !== user.username) {

@@ -20,7 +20,8 @@ export interface GrantStaffOutcome {
 }
 
 /**
- * Makes an account staff (creating it if needed), or withdraws the right: an operator's command.
+ * Makes an account staff (creating it if needed; a deactivated one is refused), or withdraws the
+ * right: an operator's command.
  * The flag is read on every administration request, so a change takes effect on the next one.
  */
 @injectable()
@@ -37,6 +38,11 @@ export class GrantStaffHandler {
 
   async execute({ email, username, password, revoke = false }: GrantStaffCommand): Promise<GrantStaffOutcome> {
     const existing = await this.users.findByEmail(email.trim());
+    // Staff rights on an account that cannot log in would do nothing now, and come to life
+    // unnoticed whenever it is reactivated; withdrawing them is always allowed.
+    if (existing && !existing.isActive && !revoke) {
+      throw ValidationFailed.field('email', `The account ${existing.email} (user ${existing.id}) is deactivated and cannot log in: it was not made staff. Reactivate it (users.is_active) first.`);
+    }
     if (existing) {
       await this.users.setStaff(existing.id, !revoke);
       return { user: { ...existing, isStaff: !revoke }, created: false };
