@@ -12,8 +12,23 @@ const REFUSALS: Readonly<Record<string, { readonly status: number; readonly deta
 const NOT_HTTP = { status: 400, detail: 'The request is not valid HTTP.' };
 
 /** The response a connection is sending, as Node's server keeps it on the socket. */
-interface SocketWithResponse extends Duplex {
+export interface SocketWithResponse extends Duplex {
   readonly _httpMessage?: { readonly headersSent: boolean } | null;
+}
+
+/**
+ * Ends a raw connection with a problem answer and `Connection: close`: for requests answered
+ * before, or outside, the application. Its id is a fresh one, in the body and in `X-Request-Id`.
+ */
+export function endWithProblem(socket: Duplex, status: number, detail: string, headers: Readonly<Record<string, string>> = {}): void {
+  const requestId = randomUUID();
+  const body = JSON.stringify({ ...problemFromStatus(status, detail), request_id: requestId });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extra}` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -29,12 +44,6 @@ export function answerClientErrorsWithProblems(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
     if (!socket.writable || error.code === 'ECONNRESET' || socket._httpMessage?.headersSent) return socket.destroy();
     const { status, detail } = REFUSALS[error.code ?? ''] ?? NOT_HTTP;
-    const requestId = randomUUID();
-    const body = JSON.stringify({ ...problemFromStatus(status, detail), request_id: requestId });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n` +
-        `Connection: close\r\n\r\n${body}`,
-    );
+    endWithProblem(socket, status, detail);
   });
 }

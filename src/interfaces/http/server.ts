@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, STATUS_CODES, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { type AppContainer, type ContainerOverrides, createContainer } from '../../infrastructure/container/create-container';
 import type { Config } from '../../infrastructure/config/config';
@@ -9,8 +7,7 @@ import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
 import { REDIS, assertSelectedDatabase, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
-import { answerClientErrorsWithProblems } from './client-error-response';
-import { PROBLEM_CONTENT_TYPE, problemFromStatus } from './problem';
+import { type SocketWithResponse, answerClientErrorsWithProblems, endWithProblem } from './client-error-response';
 import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
@@ -87,11 +84,6 @@ function startMetrics({ container }: AppContainer, config: Config): Promise<Metr
   return listenForScrapes(container.get(METRICS_REGISTRY), { port: config.metrics.port, token: config.metrics.token }, container.get<Logger>(LOGGER));
 }
 
-/** The response a connection is sending, as Node's server keeps it on the socket. */
-interface SocketWithResponse extends Duplex {
-  readonly _httpMessage?: object | null;
-}
-
 /**
  * CONNECT asks a proxy for a tunnel; this service is none, and serves the method on no path: a
  * 405 problem with `Allow`, as any method it implements nowhere. Node hands the raw connection
@@ -112,12 +104,6 @@ function refuseConnect(_request: IncomingMessage, socket: SocketWithResponse): v
   socket.resume();
   const linger = setTimeout(() => socket.destroy(), CONNECT_LINGER_MS).unref();
   socket.once('close', () => clearTimeout(linger));
-  const requestId = randomUUID();
   const allowed = METHODS_SERVED.join(', ');
-  const body = JSON.stringify({ ...problemFromStatus(405, `This service is not a proxy. Allowed: ${allowed}.`), request_id: requestId });
-  socket.end(
-    `HTTP/1.1 405 ${STATUS_CODES[405]}\r\n` +
-      `Allow: ${allowed}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  endWithProblem(socket, 405, `This service is not a proxy. Allowed: ${allowed}.`, { Allow: allowed });
 }

@@ -35,6 +35,8 @@ export function jsonBody(options: BodyParserOptions): Middleware {
         // The parser's strict mode lets arrays through as well as objects; no request takes one.
         if (Array.isArray(ctx.request.body)) throw new RequestRefused(400, 'The request body must be a JSON object.');
         if (received && !wasUtf8(ctx.request.rawBody, received.chunks, encoding)) throw new RequestRefused(400, 'The request body is not valid UTF-8.');
+        // The bytes have served; the handlers that follow read the parsed body.
+        received?.forget();
         return next();
       });
     } catch (error) {
@@ -65,7 +67,7 @@ function normaliseContentEncoding(req: IncomingMessage): string {
  * `Content-Length`, or its `Content-Encoding`) is left for Node to discard, which Node does only
  * for a request no one has read from.
  */
-function keepBytesRead(req: IncomingMessage): { readonly chunks: readonly Buffer[]; stop(): void } {
+function keepBytesRead(req: IncomingMessage): { readonly chunks: readonly Buffer[]; stop(): void; forget(): void } {
   const chunks: Buffer[] = [];
   const keep = (chunk: Buffer): void => {
     chunks.push(chunk);
@@ -80,6 +82,9 @@ function keepBytesRead(req: IncomingMessage): { readonly chunks: readonly Buffer
     stop() {
       req.off('resume', start);
       req.off('data', keep);
+    },
+    forget() {
+      chunks.length = 0;
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { Context } from 'koa';
 import { RequestRefused } from '../request-refused';
+import { PARSED_METHODS } from './json-body';
 import type { RequestStep } from './request-steps';
 
-const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const WITH_BODY = new Set(PARSED_METHODS);
 
 /** The names of UTF-8 a `charset` parameter may give (RFC 8259 §8.1: JSON is UTF-8). */
 const UTF8_NAMES = new Set(['', 'utf-8', 'utf8']);
