@@ -90,6 +90,13 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     expect(unknown.status).to.equal(415);
   });
 
+  it('reads an empty body as no body, whatever coding it names', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await server.api.post('/api/tests/999999999/complete/', undefined, { token: user.access, rawBody: '', headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect(res.status, encoding).to.equal(404);
+    }
+  });
+
   it('refuses a JSON body that is not UTF-8 with a 400 problem, and stores nothing of it', async () => {
     const staff = await createUser(server.api);
     await server.running.app.container.get(GrantStaffHandler).execute({ email: staff.email });

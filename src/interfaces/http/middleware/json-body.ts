@@ -49,11 +49,16 @@ export function jsonBody(options: BodyParserOptions): Middleware {
 
 /**
  * Content codings are case-insensitive and `x-gzip` is gzip (RFC 9110 §8.4.1), but the parser
- * matches the header's value exactly: it is given the canonical name.
+ * matches the header's value exactly: it is given the canonical name. An empty body
+ * (`Content-Length: 0`) has nothing to decode, whatever coding it names.
  */
 function normaliseContentEncoding(req: IncomingMessage): string {
   const given = req.headers['content-encoding'];
   if (given === undefined) return 'identity';
+  if (req.headers['content-length'] === '0') {
+    delete req.headers['content-encoding'];
+    return 'identity';
+  }
   const coding = given.trim().toLowerCase();
   const canonical = coding === 'x-gzip' ? 'gzip' : coding;
   req.headers['content-encoding'] = canonical;
