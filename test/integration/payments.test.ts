@@ -276,6 +276,22 @@ describe('Payments', () => {
       expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
     });
 
+    it('replays an answer stored under the hash of the body as sent, as requests were hashed before they were compared by meaning', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const key = uniqueName('key');
+      const path = kindPaths('test').register(itemId);
+      const sent = { amount: '45000', payment_method: 'card' };
+      const earlier = { payment_id: 3, registration_id: 4, payment_method: 'card', amount: '45000.00', paid_at: '2026-12-01T00:00:00.000Z' };
+      await server.db('idempotency_records').insert({
+        user_id: user.id, key, request_hash: requestHash('POST', path, sent), state: 'completed', response_status: 201, response_json: JSON.stringify(earlier), expires_at: new Date(Date.now() + 3_600_000),
+      });
+      const res = await server.api.post(path, sent, { token: user.access, headers: { 'idempotency-key': key } });
+      expect(res.status).to.equal(201);
+      expect(res.headers.get('idempotent-replayed')).to.equal('true');
+      expect(res.body).to.deep.equal(earlier);
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+    });
+
     it('keeps keys per user: the same key of another user is another request', async () => {
       const itemId = await createOffering(server.db, 'test');
       const headers = { 'idempotency-key': 'shared-key' };

@@ -17,9 +17,11 @@ export interface IdempotencyStore {
   /**
    * Claims `key` for this request: `claimed` the first time (or once an earlier record expired or
    * was abandoned), `replay` with the stored response for the same request, `in_progress` while
-   * the first is still running, `mismatch` when the key was used for a different request.
+   * the first is still running, `mismatch` when the key was used for a different request. A record
+   * holding one of `sameRequestHashes` is of the same request too (hashed as it was sent, as the
+   * service hashed requests before it compared what they mean).
    */
-  claim(userId: number, key: string, requestHash: string, now: Date): Promise<IdempotencyClaim>;
+  claim(userId: number, key: string, requestHash: string, now: Date, sameRequestHashes?: readonly string[]): Promise<IdempotencyClaim>;
   /** Stores the response of the claim made at `claimedAt`; nothing if it was taken over since. */
   complete(userId: number, key: string, claimedAt: Date, response: StoredResponse): Promise<void>;
   /** Forgets a claim whose outcome must not be replayed (the client should retry); nothing if it was taken over since. */

@@ -26,7 +26,7 @@ interface IdempotencyRow {
 export class KnexIdempotencyStore implements IdempotencyStore {
   constructor(@inject(KNEX) private readonly db: Knex) {}
 
-  async claim(userId: number, key: string, requestHash: string, now: Date): Promise<IdempotencyClaim> {
+  async claim(userId: number, key: string, requestHash: string, now: Date, sameRequestHashes: readonly string[] = []): Promise<IdempotencyClaim> {
     const inserted = await this.db('idempotency_records')
       .insert({ user_id: userId, key, request_hash: requestHash, state: 'in_progress', created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) })
       .onConflict(['user_id', 'key'])
@@ -35,16 +35,16 @@ export class KnexIdempotencyStore implements IdempotencyStore {
     if (inserted.length === 1) return { outcome: 'claimed', claimedAt: now };
 
     const row = await this.db<IdempotencyRow>('idempotency_records').where({ user_id: userId, key }).first();
-    if (!row) return this.claim(userId, key, requestHash, now);
+    if (!row) return this.claim(userId, key, requestHash, now, sameRequestHashes);
     const stale = row.expires_at <= now || (row.state === 'in_progress' && now.getTime() - row.created_at.getTime() > ABANDONED_AFTER_MS);
     if (stale) {
       // Take the record over only if nobody else did meanwhile.
       const taken = await this.db('idempotency_records')
         .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
         .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_json: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) });
-      return taken === 1 ? { outcome: 'claimed', claimedAt: now } : this.claim(userId, key, requestHash, now);
+      return taken === 1 ? { outcome: 'claimed', claimedAt: now } : this.claim(userId, key, requestHash, now, sameRequestHashes);
     }
-    if (row.request_hash !== requestHash) return { outcome: 'mismatch' };
+    if (row.request_hash !== requestHash && !sameRequestHashes.includes(row.request_hash)) return { outcome: 'mismatch' };
     if (row.state === 'in_progress') return { outcome: 'in_progress' };
     return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_json ?? row.response_body, headers: row.response_headers ?? {} } };
   }

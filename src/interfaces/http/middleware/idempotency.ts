@@ -40,7 +40,10 @@ export function idempotent(container: Container, bodySchema?: Joi.Schema): Middl
     // Hashing reads every value of the body: one too large for any route is refused first.
     refuseOversizedInput(ctx.request.body);
     const userId = currentUserId(ctx);
-    const claim = await store.claim(userId, key, requestHash(ctx.method, ctx.path, meaningOf(ctx.request.body, bodySchema)), clock.now());
+    // The body as sent hashes the same request too: records written before requests were
+    // compared by meaning hold that hash.
+    const asSent = bodySchema ? [requestHash(ctx.method, ctx.path, ctx.request.body)] : [];
+    const claim = await store.claim(userId, key, requestHash(ctx.method, ctx.path, meaningOf(ctx.request.body, bodySchema)), clock.now(), asSent);
     if (claim.outcome === 'mismatch') throw new IdempotencyKeyReused();
     if (claim.outcome === 'in_progress') throw new IdempotentRequestInProgress();
     if (claim.outcome === 'replay') {
