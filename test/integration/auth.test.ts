@@ -224,6 +224,20 @@ describe('Auth', () => {
         expect(Number(blocked.headers.get('retry-after'))).to.be.greaterThan(0);
       }));
 
+    it('lets the owner log in at an address the account logged in from while the account’s ceiling shuts it elsewhere, and gives the guesser no new ceiling', () =>
+      withTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '2', LOGIN_MAX_FAILURES_PER_ACCOUNT: '6' }, async (own) => {
+        const user = await createUser(own.api);
+        const home = { 'x-forwarded-for': randomIp() };
+        const login = (password: string, headers: Record<string, string>) => own.api.post('/api/auth/login/', { email: user.email, password }, { headers });
+        expect((await login(user.password, home)).status).to.equal(200);
+        for (let i = 0; i < 6; i += 1) expect((await login('wrong-password-1', { 'x-forwarded-for': randomIp() })).status).to.equal(401);
+        expect((await login(user.password, { 'x-forwarded-for': randomIp() })).status, 'a new address').to.equal(429);
+        expect((await login(user.password, home)).status, 'the owner’s known address').to.equal(200);
+        expect((await login('wrong-password-1', { 'x-forwarded-for': randomIp() })).status, 'the guesser, after the owner’s login').to.equal(429);
+        for (let i = 0; i < 2; i += 1) expect((await login('wrong-password-1', home)).status).to.equal(401);
+        expect((await login(user.password, home)).status, 'the known address keeps its own limit').to.equal(429);
+      }));
+
     it('throttles repeated failures for one account from one address with 429 and Retry-After, even for the right password', async () => {
       const user = await createUser(api());
       const headers = { 'x-forwarded-for': randomIp() };

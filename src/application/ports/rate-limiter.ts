@@ -11,6 +11,10 @@ export interface RateLimiter {
   reset(key: string): Promise<void>;
   /** Takes one event back (never below zero), for an event counted before it was known not to count. */
   release(key: string): Promise<void>;
+  /** Notes `key` for `seconds` (again from now if it was noted before). */
+  note(key: string, seconds: number): Promise<void>;
+  /** Whether `key` is noted. */
+  isNoted(key: string): Promise<boolean>;
 }
 
 export const RATE_LIMITER = Symbol.for('RateLimiter');

@@ -33,6 +33,14 @@ export class RedisRateLimiter implements RateLimiter {
   async release(key: string): Promise<void> {
     await this.redis.eval(RELEASE, 1, PREFIX + key);
   }
+
+  async note(key: string, seconds: number): Promise<void> {
+    await this.redis.set(PREFIX + key, '1', 'EX', seconds);
+  }
+
+  async isNoted(key: string): Promise<boolean> {
+    return (await this.redis.exists(PREFIX + key)) === 1;
+  }
 }
 
 function state(blocked: boolean, ttl: number): RateLimitState {

@@ -15,12 +15,16 @@ export interface LoginThrottlePolicy {
 
 export const LOGIN_THROTTLE_POLICY = Symbol.for('LoginThrottlePolicy');
 
+/** How long an address the account logged in from stays one it is known at. */
+const KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600;
+
 /**
  * Limits login attempts so that guessing is slow: attempts are counted per (account, address),
  * which blocks the guesser's address for that account but not the owner elsewhere; per account
- * from all addresses, with a ceiling many times higher, against guessing from many addresses (a
- * guesser who reaches it shuts the account, the owner included, until the window ends: the price
- * of the ceiling); and per address, against one address trying many accounts. Each attempt is counted atomically before the password is checked, so concurrent
+ * from all addresses, with a ceiling many times higher, against guessing from many addresses;
+ * and per address, against one address trying many accounts. A guesser who reaches the account's
+ * ceiling shuts the account until the window ends, but not at the addresses it logged in from in
+ * the last 30 days, where only the other two limits apply: the owner at home still logs in. Each attempt is counted atomically before the password is checked, so concurrent
  * attempts cannot slip past a limit, and a refused attempt counts only where it was refused (an
  * address blocked for an account adds nothing to the account's ceiling).
  */
@@ -36,10 +40,11 @@ export class LoginThrottle {
   async countAttempt(account: string, ip: string): Promise<void> {
     const { maxFailuresPerIp, maxFailuresPerAccountAndIp, maxFailuresPerAccount, windowSeconds } = this.policy;
     const counted: string[] = [];
+    const known = await this.limiter.isNoted(knownKey(account, ip));
     for (const [key, limit, scope] of [
       [ipKey(ip), maxFailuresPerIp, 'address'],
       [pairKey(account, ip), maxFailuresPerAccountAndIp, 'account_and_address'],
-      [accountKey(account), maxFailuresPerAccount, 'account'],
+      ...(known ? [] : [[accountKey(account), maxFailuresPerAccount, 'account'] as const]),
     ] as const) {
       const state = await this.limiter.hit(key, limit, windowSeconds);
       if (state.blocked) {
@@ -53,12 +58,25 @@ export class LoginThrottle {
     }
   }
 
-  /** A successful login: its attempt was not a failure, and the account's failures are forgotten. */
+  /**
+   * A successful login: its attempt was not a failure (taken back where it was counted), the
+   * address's failures for the account are forgotten, and the address is one the account is
+   * known at. The account's failures are not forgotten: were they, each login of the owner's
+   * during a guesser's run from many addresses would give the guesser a new ceiling.
+   */
   async recordSuccess(account: string, ip: string): Promise<void> {
-    await Promise.all([this.limiter.reset(pairKey(account, ip)), this.limiter.reset(accountKey(account)), this.limiter.release(ipKey(ip))]);
+    // An attempt at a known address was not counted against the account.
+    const countedForAccount = !(await this.limiter.isNoted(knownKey(account, ip)));
+    await Promise.all([
+      this.limiter.reset(pairKey(account, ip)),
+      this.limiter.release(ipKey(ip)),
+      ...(countedForAccount ? [this.limiter.release(accountKey(account))] : []),
+      this.limiter.note(knownKey(account, ip), KNOWN_ADDRESS_SECONDS),
+    ]);
   }
 }
 
 const accountKey = (account: string): string => `login-failures:account:${account}`;
 const pairKey = (account: string, ip: string): string => `login-failures:account-ip:${ip}:${account}`;
 const ipKey = (ip: string): string => `login-failures:ip:${ip}`;
+const knownKey = (account: string, ip: string): string => `login-known:${ip}:${account}`;
