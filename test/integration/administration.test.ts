@@ -612,6 +612,8 @@ describe('Commands whose path says it all', () => {
       expect(res.body.code).to.equal('validation_failed');
       expect(res.body.errors).to.have.keys('end_at', 'keep');
       expect(await row(id)).to.deep.equal(before);
+      // An unknown item is a 404 before anything about the body is said, as for a registration.
+      expect((await server.api.post(`${paths.detail(987_654_321)}close/`, { keep: true }, { token: staff.access })).status).to.equal(404);
       expect((await server.api.post(`${paths.detail(id)}close/`, {}, { token: staff.access })).status).to.equal(200);
     });
 
@@ -622,6 +624,7 @@ describe('Commands whose path says it all', () => {
       expect(res.body.code).to.equal('validation_failed');
       expect(res.body.errors).to.have.keys('dry_run');
       expect(await row(id)).not.to.equal(undefined);
+      expect((await server.api.request('DELETE', paths.detail(987_654_321), { dry_run: true }, { token: staff.access })).status).to.equal(404);
       expect((await server.api.request('DELETE', paths.detail(id), {}, { token: staff.access })).status).to.equal(204);
       expect(await row(id)).to.equal(undefined);
     });

@@ -4,6 +4,7 @@ import { CloseOfferingHandler } from '../../../application/commands/administer-o
 import { CreateOfferingHandler } from '../../../application/commands/administer-offering/create-offering-handler';
 import { DeleteOfferingHandler } from '../../../application/commands/administer-offering/delete-offering-handler';
 import type { ChangedOffering } from '../../../application/commands/administer-offering/offering-change';
+import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../../application/ports/offering-snapshots';
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../../application/ports/registration-lookup';
 import { ListAuditTrailHandler } from '../../../application/queries/list-audit-trail/list-audit-trail-handler';
 import type { OfferingDetails } from '../../../domain/offering-details';
@@ -18,6 +19,7 @@ import { type DetailsBody, auditListQuery, changeOfferingBody, createOfferingBod
 import { emptyBody } from '../schemas/common-schemas';
 import { serializeAuditEntry } from '../serializers/audit-serializer';
 import { serializeOffering } from '../serializers/offering-serializer';
+import { validateItemCommandBody } from '../item-command-body';
 import { validate, validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
@@ -29,6 +31,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
   const close = container.get(CloseOfferingHandler);
   const remove = container.get(DeleteOfferingHandler);
   const registrations = container.get<RegistrationLookup>(REGISTRATION_LOOKUP);
+  const offerings = container.get<OfferingSnapshots>(OFFERING_SNAPSHOTS);
   const auditTrail = container.get(ListAuditTrailHandler);
 
   /**
@@ -74,13 +77,13 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
 
     router.post(`/api/${plural}/:id/close`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
-      validate(emptyBody, ctx.request.body);
+      await validateItemCommandBody(emptyBody, ctx.request.body, { offerings, kind, id });
       await respondWithItem(ctx, kind, await close.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) }));
     });
 
     router.delete(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
-      validate(emptyBody, ctx.request.body);
+      await validateItemCommandBody(emptyBody, ctx.request.body, { offerings, kind, id });
       await remove.execute({ staffUserId: currentUserId(ctx), kind, id, expectedVersions: expectedVersions(ctx.get('If-Match') || undefined, { required: false }) });
       ctx.status = 204;
     });

@@ -1,7 +1,6 @@
 import { CompleteRegistrationHandler } from '../../../application/commands/complete-registration/complete-registration-handler';
 import { RegisterForOfferingHandler } from '../../../application/commands/register-for-offering/register-for-offering-handler';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../../application/ports/offering-snapshots';
-import { NotFound } from '../../../domain/errors';
 import type { Config } from '../../../infrastructure/config/config';
 import { CONFIG } from '../../../infrastructure/config/config-token';
 import { ALL_OFFERING_KINDS } from '../../../domain/offering-kind';
@@ -12,7 +11,7 @@ import { rateLimit } from '../middleware/rate-limit';
 import { parseId } from '../path-params';
 import { emptyBody } from '../schemas/common-schemas';
 import { type RegisterBody, registerBody } from '../schemas/registration-schemas';
-import { validate } from '../validation';
+import { validateItemCommandBody } from '../item-command-body';
 import type { RouteContext } from './route-context';
 
 /** Apply / enroll and complete, for tests and courses alike; names come from the kinds table. */
@@ -30,15 +29,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth, req
 
     router.post(`/api/${names.plural}/:id/${names.registerVerb}`, requireAuth, requireActiveUser, idempotency, throttle, async (ctx) => {
       const itemId = parseId(ctx.params.id);
-      let body: RegisterBody;
-      try {
-        body = validate(registerBody, ctx.request.body);
-      } catch (invalid) {
-        // An unknown item is a 404 before anything about the body is said (for a valid body,
-        // the use case finds the item unknown itself).
-        if (!(await offerings.exists(kind, itemId))) throw new NotFound();
-        throw invalid;
-      }
+      const body = await validateItemCommandBody<RegisterBody>(registerBody, ctx.request.body, { offerings, kind, id: itemId });
       const receipt = await registerForOffering.execute({
         kind,
         itemId,
@@ -59,13 +50,7 @@ export function registerRegistrationRoutes({ router, container, requireAuth, req
 
     router.post(`/api/${names.plural}/:id/complete`, requireAuth, requireActiveUser, async (ctx) => {
       const itemId = parseId(ctx.params.id);
-      try {
-        validate(emptyBody, ctx.request.body);
-      } catch (invalid) {
-        // As for a registration: an unknown item is a 404 before anything about the body is said.
-        if (!(await offerings.exists(kind, itemId))) throw new NotFound();
-        throw invalid;
-      }
+      await validateItemCommandBody(emptyBody, ctx.request.body, { offerings, kind, id: itemId });
       const completed = await completeRegistration.execute({ kind, itemId, userId: currentUserId(ctx) });
       ctx.body = {
         [names.registrationIdField]: completed.registrationId,
