@@ -158,6 +158,11 @@ for (const kind of ALL_OFFERING_KINDS) {
         const otherFields = await post(paths.list, { ...body, title: `${body.title} 2` });
         expect(otherFields.status).to.equal(201);
         expect(otherFields.body.id).to.not.equal(first.body.id);
+        // Each request under the key still finds its own item, whichever came last.
+        await answerLost();
+        expect((await post(paths.list, body)).body.id).to.equal(first.body.id);
+        await answerLost();
+        expect((await post(paths.list, { ...body, title: `${body.title} 2` })).body.id).to.equal(otherFields.body.id);
         await answerLost();
         const otherKind = kindPaths(kind === 'test' ? 'course' : 'test');
         const elsewhere = await post(otherKind.list, body);

@@ -33,8 +33,8 @@ export interface KeyedCreation {
 /** Records an administrative change in the transaction that makes it. */
 export interface AuditTrailWriter {
   record(entry: AuditEntryInput): Promise<void>;
-  /** The latest create a staff user made under an `Idempotency-Key` since `since`, if any. */
-  createdUnderKey(staffUserId: number, requestKey: string, since: Date): Promise<KeyedCreation | null>;
+  /** The creates a staff user made under an `Idempotency-Key` since `since`, newest first. */
+  createdUnderKey(staffUserId: number, requestKey: string, since: Date): Promise<readonly KeyedCreation[]>;
 }
 
 export interface AuditTrailFilter {

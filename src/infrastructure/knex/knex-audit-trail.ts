@@ -41,14 +41,15 @@ export class KnexAuditTrailWriter implements AuditTrailWriter {
     });
   }
 
-  async createdUnderKey(staffUserId: number, requestKey: string, since: Date): Promise<KeyedCreation | null> {
-    const row = (await this.db('admin_audit_log')
+  async createdUnderKey(staffUserId: number, requestKey: string, since: Date): Promise<readonly KeyedCreation[]> {
+    const rows = (await this.db('admin_audit_log')
       .where({ staff_user_id: staffUserId, request_key: requestKey, action: 'create' })
       .andWhere('created_at', '>=', since)
       .orderBy('id', 'desc')
-      .first('item_kind', 'item_id', 'after')) as Pick<AuditRow, 'item_kind' | 'item_id' | 'after'> | undefined;
-    return row ? { kind: row.item_kind, itemId: Number(row.item_id), fields: row.after ?? {} } : null;
+      .select('item_kind', 'item_id', 'after')) as Pick<AuditRow, 'item_kind' | 'item_id' | 'after'>[];
+    return rows.map((row) => ({ kind: row.item_kind, itemId: Number(row.item_id), fields: row.after ?? {} }));
   }
+
 
 }
 

@@ -39,9 +39,11 @@ export class CreateOfferingHandler {
     assertValidDetails(details);
     const { item, made } = await this.unitOfWork.run(async (repositories) => {
       const at = this.clock.now();
-      const earlier = requestKey ? await repositories.audit.createdUnderKey(staffUserId, requestKey, new Date(at.getTime() - IDEMPOTENCY_LIFETIME_MS)) : null;
+      const keyed = requestKey ? await repositories.audit.createdUnderKey(staffUserId, requestKey, new Date(at.getTime() - IDEMPOTENCY_LIFETIME_MS)) : [];
       // The same request only: the same kind, with the same fields (as the audit keeps them).
-      if (earlier && earlier.kind === kind && sameFields(earlier.fields, audited(details))) {
+      const fields = audited(details);
+      const earlier = keyed.find((creation) => creation.kind === kind && sameFields(creation.fields, fields));
+      if (earlier) {
         const found = await repositories.offerings.findForChange(earlier.kind, earlier.itemId);
         if (!found) throw new NotFound('The item this request created has since been deleted.');
         return { item: found, made: false };
