@@ -50,7 +50,6 @@ export class KnexAuditTrailWriter implements AuditTrailWriter {
     return rows.map((row) => ({ kind: row.item_kind, itemId: Number(row.item_id), fields: row.after ?? {} }));
   }
 
-
 }
 
 /** The audit log, newest first, on its primary key or the item's and staff user's indexes. */

@@ -49,10 +49,14 @@ export class KnexIdempotencyStore implements IdempotencyStore {
     return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_json ?? row.response_body, headers: row.response_headers ?? {} } };
   }
 
+  /**
+   * Keeps the answer as written (`response_json`), and in `response_body` too, which processes of
+   * the version before read while a rolling deploy replaces them.
+   */
   async complete(userId: number, key: string, claimedAt: Date, response: StoredResponse): Promise<void> {
     await this.db('idempotency_records')
       .where({ user_id: userId, key, state: 'in_progress', created_at: claimedAt })
-      .update({ state: 'completed', response_status: response.status, response_json: JSON.stringify(response.body), response_headers: JSON.stringify(response.headers) });
+      .update({ state: 'completed', response_status: response.status, response_json: JSON.stringify(response.body), response_body: JSON.stringify(response.body), response_headers: JSON.stringify(response.headers) });
   }
 
   async release(userId: number, key: string, claimedAt: Date): Promise<void> {

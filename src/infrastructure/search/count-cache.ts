@@ -43,7 +43,10 @@ export class CountCache {
     const forgetsBefore = this.forgets.get(filter.kind) ?? 0;
     const computation = this.shared(filter.kind, `${this.prefix}:${filter.kind}:${createHash('sha1').update(identity).digest('hex')}`, compute)
       .then((count) => ((this.forgets.get(filter.kind) ?? 0) === forgetsBefore ? this.remember(key, count) : count))
-      .finally(() => this.inFlight.delete(key));
+      .finally(() => {
+        // A change may have put another computation in its place meanwhile (`forget`).
+        if (this.inFlight.get(key) === computation) this.inFlight.delete(key);
+      });
     this.inFlight.set(key, computation);
     return computation;
   }

@@ -37,7 +37,7 @@ export class LogInHandler {
     const user = await this.users.findByEmail(command.email.trim());
     // Attempts are counted per account as the store tells them apart, whichever form was typed.
     const account = user ? `user:${user.id}` : `email:${normalizeEmail(command.email)}`;
-    await this.throttle.countAttempt(account, command.ip);
+    const attempt = await this.throttle.countAttempt(account, command.ip);
 
     // The password is checked whether or not the account exists or is active, so that no answer
     // comes measurably sooner than another.
@@ -46,7 +46,7 @@ export class LogInHandler {
       : (await this.hasher.verifyAgainstDummy(command.password), false);
     if (!user || !valid) throw new InvalidCredentials();
 
-    await this.throttle.recordSuccess(account, command.ip);
+    await this.throttle.recordSuccess(attempt);
     await this.users.recordLogin(user.id, this.clock.now());
     const refresh = this.tokens.issueRefreshToken(user.id, this.tokens.newFamily(this.clock.now()));
     await this.refreshTokens.save(user.id, refresh);

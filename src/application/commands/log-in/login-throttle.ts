@@ -15,6 +15,13 @@ export interface LoginThrottlePolicy {
 
 export const LOGIN_THROTTLE_POLICY = Symbol.for('LoginThrottlePolicy');
 
+/** An attempt as `countAttempt` counted it: at a known address, not against the account. */
+export interface CountedAttempt {
+  readonly account: string;
+  readonly ip: string;
+  readonly countedForAccount: boolean;
+}
+
 /** How long an address the account logged in from stays one it is known at. */
 const KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600;
 
@@ -36,8 +43,11 @@ export class LoginThrottle {
     @inject(EVENT_RECORDER) private readonly events: EventRecorder,
   ) {}
 
-  /** Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is reached. */
-  async countAttempt(account: string, ip: string): Promise<void> {
+  /**
+   * Counts an attempt; throws `TooManyRequests` (and checks no password) when one limit is
+   * reached. Returns what was counted, for `recordSuccess` to take back.
+   */
+  async countAttempt(account: string, ip: string): Promise<CountedAttempt> {
     const { maxFailuresPerIp, maxFailuresPerAccountAndIp, maxFailuresPerAccount, windowSeconds } = this.policy;
     const counted: string[] = [];
     const known = await this.limiter.isNoted(knownKey(account, ip));
@@ -56,6 +66,7 @@ export class LoginThrottle {
       }
       counted.push(key);
     }
+    return { account, ip, countedForAccount: !known };
   }
 
   /**
@@ -64,9 +75,7 @@ export class LoginThrottle {
    * known at. The account's failures are not forgotten: were they, each login of the owner's
    * during a guesser's run from many addresses would give the guesser a new ceiling.
    */
-  async recordSuccess(account: string, ip: string): Promise<void> {
-    // An attempt at a known address was not counted against the account.
-    const countedForAccount = !(await this.limiter.isNoted(knownKey(account, ip)));
+  async recordSuccess({ account, ip, countedForAccount }: CountedAttempt): Promise<void> {
     await Promise.all([
       this.limiter.reset(pairKey(account, ip)),
       this.limiter.release(ipKey(ip)),
