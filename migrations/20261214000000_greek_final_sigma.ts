@@ -13,23 +13,22 @@ import type { Knex } from 'knex';
  */
 const QUOTED = (value: string): string => `'''' || replace(replace(${value}, '\\', '\\\\'), '''', '''''') || ''''`;
 
-const FUNCTIONS = `
-  CREATE OR REPLACE FUNCTION catalogue_search_term(lexeme text, prefix boolean) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN count(*) = 1 THEN min(term) ELSE '(' || string_agg(term, ' | ' ORDER BY term) || ')' END
-    FROM (
-      SELECT DISTINCT ${QUOTED('form')} || CASE WHEN prefix THEN ':*' ELSE '' END AS term
-      FROM unnest(CASE WHEN lexeme ~ '[σς]'
-                       THEN ARRAY[replace(lexeme, 'ς', 'σ'), regexp_replace(replace(lexeme, 'ς', 'σ'), 'σ($|[^a-z0-9ΐά-ώ])', 'ς\\1', 'g')]
-                       ELSE ARRAY[lexeme] END) AS form
-    ) AS terms
-  $$;
+/**
+ * The two query functions, as this migration makes them and as it found them: they differ in the
+ * text each word is read from (`wordText`, of `w.word`) and in how a lexeme becomes a term of the
+ * query (`term`, of a lexeme and whether it is a prefix).
+ */
+interface QueryReading {
+  readonly wordText: string;
+  readonly term: (lexeme: string, prefix: string) => string;
+}
 
+const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
   CREATE OR REPLACE FUNCTION catalogue_search_query(words text[]) RETURNS tsquery
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT string_agg(catalogue_search_term(t.lexeme, w.ord = cardinality(words)), ' & ')::tsquery
+    SELECT string_agg(${term('t.lexeme', 'w.ord = cardinality(words)')}, ' & ')::tsquery
     FROM unnest(words) WITH ORDINALITY AS w(word, ord),
-         unnest(to_tsvector('simple', w.word)) AS t
+         unnest(to_tsvector('simple', ${wordText})) AS t
   $$;
 
   CREATE OR REPLACE FUNCTION catalogue_search_query(words text[], completions text[]) RETURNS tsquery
@@ -37,7 +36,7 @@ const FUNCTIONS = `
     WITH lexemes AS (
       SELECT w.ord, t.lexeme
       FROM unnest(words) WITH ORDINALITY AS w(word, ord),
-           unnest(to_tsvector('simple', w.word)) AS t
+           unnest(to_tsvector('simple', ${wordText})) AS t
     ), last AS (
       SELECT min(lexeme) AS lexeme, count(*) AS lexemes FROM lexemes WHERE ord = cardinality(words)
     ), choice AS (
@@ -47,45 +46,37 @@ const FUNCTIONS = `
     )
     SELECT CASE WHEN choice.part IS NULL THEN catalogue_search_query(words)
                 ELSE (SELECT string_agg(part, ' & ')
-                      FROM (SELECT catalogue_search_term(lexeme, false) AS part FROM lexemes WHERE ord < cardinality(words)
+                      FROM (SELECT ${term('lexeme', 'false')} AS part FROM lexemes WHERE ord < cardinality(words)
                             UNION ALL SELECT choice.part) parts)::tsquery END
     FROM choice
-  $$;
+  $$;`;
 
-`;
+const TERM_FUNCTION = `
+  CREATE OR REPLACE FUNCTION catalogue_search_term(lexeme text, prefix boolean) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN count(*) = 1 THEN min(term) ELSE '(' || string_agg(term, ' | ' ORDER BY term) || ')' END
+    FROM (
+      SELECT DISTINCT ${QUOTED('form')} || CASE WHEN prefix THEN ':*' ELSE '' END AS term
+      FROM unnest(CASE WHEN lexeme ~ '[σς]'
+                       THEN ARRAY[replace(lexeme, 'ς', 'σ'), regexp_replace(replace(lexeme, 'ς', 'σ'), 'σ($|[^a-z0-9ΐά-ώ])', 'ς\\1', 'g')]
+                       ELSE ARRAY[lexeme] END) AS form
+    ) AS terms
+  $$;`;
+
+/** Each word read as typed; each lexeme with a sigma looked for in both forms. */
+const BOTH_SIGMAS: QueryReading = { wordText: 'w.word', term: (lexeme, prefix) => `catalogue_search_term(${lexeme}, ${prefix})` };
+
+/** As before: every `ς` read as `σ`, each lexeme quoted as it is. */
+const SIGMA_AS_SIGMA: QueryReading = {
+  wordText: "replace(w.word, 'ς', 'σ')",
+  term: (lexeme, prefix) => `${QUOTED(lexeme)} || CASE WHEN ${prefix} THEN ':*' ELSE '' END`,
+};
 
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(FUNCTIONS);
+  await knex.raw(TERM_FUNCTION + QUERY_FUNCTIONS(BOTH_SIGMAS));
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(`
-    CREATE OR REPLACE FUNCTION catalogue_search_query(words text[]) RETURNS tsquery
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT string_agg(
-               ${QUOTED('t.lexeme')} || CASE WHEN w.ord = cardinality(words) THEN ':*' ELSE '' END,
-               ' & ')::tsquery
-      FROM unnest(words) WITH ORDINALITY AS w(word, ord),
-           unnest(to_tsvector('simple', replace(w.word, 'ς', 'σ'))) AS t
-    $$;
-    CREATE OR REPLACE FUNCTION catalogue_search_query(words text[], completions text[]) RETURNS tsquery
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      WITH lexemes AS (
-        SELECT w.ord, t.lexeme
-        FROM unnest(words) WITH ORDINALITY AS w(word, ord),
-             unnest(to_tsvector('simple', replace(w.word, 'ς', 'σ'))) AS t
-      ), last AS (
-        SELECT min(lexeme) AS lexeme, count(*) AS lexemes FROM lexemes WHERE ord = cardinality(words)
-      ), choice AS (
-        SELECT '(' || string_agg(${QUOTED('c')}, ' | ' ORDER BY c) || ')' AS part
-        FROM last, unnest(completions) AS c
-        WHERE last.lexemes = 1 AND starts_with(c, last.lexeme)
-      )
-      SELECT CASE WHEN choice.part IS NULL THEN catalogue_search_query(words)
-                  ELSE (SELECT string_agg(part, ' & ')
-                        FROM (SELECT ${QUOTED('lexeme')} AS part FROM lexemes WHERE ord < cardinality(words)
-                              UNION ALL SELECT choice.part) parts)::tsquery END
-      FROM choice
-    $$;
+  await knex.raw(`${QUERY_FUNCTIONS(SIGMA_AS_SIGMA)}
     DROP FUNCTION catalogue_search_term(text, boolean);`);
 }

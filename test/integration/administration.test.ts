@@ -124,12 +124,19 @@ for (const kind of ALL_OFFERING_KINDS) {
         expect(await server.db(items).where({ title: body.title }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
       });
 
+      /** Creates under one new key, and what a process that made the item and died before storing its answer leaves: no answer. */
+      const createsUnderOneKey = () => {
+        const key = `create-${Date.now()}-${Math.random()}`;
+        return {
+          key,
+          post: (path: string, sent: object) => server.api.post(path, sent, { token: staff.access, headers: { 'idempotency-key': key } }),
+          answerLost: () => server.db('idempotency_records').where({ user_id: staff.id, key }).delete(),
+        };
+      };
+
       it('answers a retry under the key of a create whose answer was never stored (the service died) with the item it made, making none again', async () => {
         const body = newItem();
-        const key = `create-${Date.now()}-${Math.random()}`;
-        const post = (path: string, sent: object) => server.api.post(path, sent, { token: staff.access, headers: { 'idempotency-key': key } });
-        // What a process that made the item and died before storing its answer leaves: no answer.
-        const answerLost = () => server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
+        const { post, answerLost } = createsUnderOneKey();
         const first = await post(paths.list, body);
         expect(first.status).to.equal(201);
         await answerLost();
@@ -150,9 +157,7 @@ for (const kind of ALL_OFFERING_KINDS) {
 
       it('makes a new item for another request under the key of a lost answer: other fields, the other kind, or after the key’s lifetime', async () => {
         const body = newItem();
-        const key = `create-${Date.now()}-${Math.random()}`;
-        const post = (path: string, sent: object) => server.api.post(path, sent, { token: staff.access, headers: { 'idempotency-key': key } });
-        const answerLost = () => server.db('idempotency_records').where({ user_id: staff.id, key }).delete();
+        const { key, post, answerLost } = createsUnderOneKey();
         const first = await post(paths.list, body);
         await answerLost();
         const otherFields = await post(paths.list, { ...body, title: `${body.title} 2` });

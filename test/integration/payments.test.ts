@@ -261,19 +261,22 @@ describe('Payments', () => {
       expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
     });
 
+    /** A completed record written as given, then the request under its key: replayed, performing nothing. */
+    const expectReplayOfRecord = async (key: string, path: string, sent: object, record: Record<string, unknown>, answer: object) => {
+      await server.db('idempotency_records').insert({ user_id: user.id, key, state: 'completed', response_status: 201, expires_at: new Date(Date.now() + 3_600_000), ...record });
+      const res = await server.api.post(path, sent, { token: user.access, headers: { 'idempotency-key': key } });
+      expect(res.status).to.equal(201);
+      expect(res.headers.get('idempotent-replayed')).to.equal('true');
+      expect(res.body).to.deep.equal(answer);
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+    };
+
     it('replays an answer stored before answers were kept as written (in response_body)', async () => {
       const itemId = await createOffering(server.db, 'test');
       const key = uniqueName('key');
       const path = kindPaths('test').register(itemId);
       const earlier = { payment_id: 1, registration_id: 2, payment_method: 'card', amount: '45000.00', paid_at: '2026-12-01T00:00:00.000Z' };
-      await server.db('idempotency_records').insert({
-        user_id: user.id, key, request_hash: requestHash('POST', path, PAY), state: 'completed', response_status: 201, response_body: earlier, expires_at: new Date(Date.now() + 3_600_000),
-      });
-      const res = await server.api.post(path, PAY, { token: user.access, headers: { 'idempotency-key': key } });
-      expect(res.status).to.equal(201);
-      expect(res.headers.get('idempotent-replayed')).to.equal('true');
-      expect(res.body).to.deep.equal(earlier);
-      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+      await expectReplayOfRecord(key, path, PAY, { request_hash: requestHash('POST', path, PAY), response_body: earlier }, earlier);
     });
 
     it('replays an answer stored under the hash of the body as sent, as requests were hashed before they were compared by meaning', async () => {
@@ -282,14 +285,7 @@ describe('Payments', () => {
       const path = kindPaths('test').register(itemId);
       const sent = { amount: '45000', payment_method: 'card' };
       const earlier = { payment_id: 3, registration_id: 4, payment_method: 'card', amount: '45000.00', paid_at: '2026-12-01T00:00:00.000Z' };
-      await server.db('idempotency_records').insert({
-        user_id: user.id, key, request_hash: requestHash('POST', path, sent), state: 'completed', response_status: 201, response_json: JSON.stringify(earlier), expires_at: new Date(Date.now() + 3_600_000),
-      });
-      const res = await server.api.post(path, sent, { token: user.access, headers: { 'idempotency-key': key } });
-      expect(res.status).to.equal(201);
-      expect(res.headers.get('idempotent-replayed')).to.equal('true');
-      expect(res.body).to.deep.equal(earlier);
-      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
+      await expectReplayOfRecord(key, path, sent, { request_hash: requestHash('POST', path, sent), response_json: JSON.stringify(earlier) }, earlier);
     });
 
     it('keeps keys per user: the same key of another user is another request', async () => {
