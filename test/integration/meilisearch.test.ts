@@ -78,4 +78,20 @@ describe('Meilisearch search engine (needs MEILISEARCH_URL)', function () {
     const found = (await list('sort=popular')).body.results.find((item: { id: number }) => item.id === id);
     expect(found).to.include({ is_registered: true, registration_count: 1 });
   });
+
+  it('counts an item once the worker has indexed it, though its list was counted before', async () => {
+    const counting = await startTestServer({ SEARCH_ENGINE: 'meilisearch', MEILISEARCH_INDEX_PREFIX: prefix, CATALOGUE_COUNT_CACHE_TTL: '60' });
+    try {
+      const word = uniqueName('counted');
+      const count = async () => (await counting.api.get(`${kindPaths('course').list}?search=${word}`, { token: user.access })).body.count as number;
+      const id = await createOffering(counting.db, 'course', { title: `Django ${word}` });
+      expect(await count(), 'before it is indexed').to.equal(0);
+      await counting.db('search_outbox').insert({ item_kind: 'course', item_id: id, operation: 'upsert' });
+      const sync = counting.running.app.container.get(SyncSearchIndexHandler);
+      while ((await sync.execute()).drained > 0);
+      expect(await count(), 'once indexed').to.equal(1);
+    } finally {
+      await counting.running.close();
+    }
+  });
 });

@@ -5,9 +5,11 @@ import type { Knex } from 'knex';
 import { RebuildSearchIndexHandler } from '../../src/application/commands/rebuild-search-index/rebuild-search-index-handler';
 import { SyncSearchIndexHandler } from '../../src/application/commands/sync-search-index/sync-search-index-handler';
 import { REINDEX_REGISTRY, RebuildAlreadyRunning, RebuildRegistrationLost, type ReindexRegistry } from '../../src/application/ports/reindex-registry';
+import { OFFERING_SNAPSHOTS } from '../../src/application/ports/offering-snapshots';
 import { SearchIndexMissing } from '../../src/application/ports/search-index';
 import { SEARCH_OUTBOX, type SearchOutbox } from '../../src/application/ports/search-outbox';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../src/application/ports/search-sync-trigger';
+import { SEARCH_INDEX_NAMING } from '../../src/application/search/index-names';
 import type { OfferingKind } from '../../src/domain/offering-kind';
 import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { type RunningWorker, startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
@@ -158,6 +160,24 @@ describe('Search sync: outbox → BullMQ → worker → index', function () {
     await recordChange('course', id);
     await drainAll();
     expect(index.documents('courses').has(id)).to.equal(false);
+  });
+
+  it('lets go the counts kept from the index of each kind it wrote, once written', async () => {
+    const { container } = server.running.app;
+    const caughtUp: Array<{ kind: OfferingKind; indexed: boolean }> = [];
+    const id = await createItem('course');
+    const recording = new SyncSearchIndexHandler(
+      container.get(SEARCH_OUTBOX),
+      container.get(OFFERING_SNAPSHOTS),
+      index,
+      container.get(REINDEX_REGISTRY),
+      container.get(SEARCH_INDEX_NAMING),
+      { batchSize: 100, maxAttempts: MAX_ATTEMPTS },
+      { indexCaughtUp: async (kind) => void caughtUp.push({ kind, indexed: index.documents('courses').has(id) }) },
+    );
+    await recordChange('course', id);
+    while ((await recording.execute()).drained > 0);
+    expect(caughtUp).to.deep.equal([{ kind: 'course', indexed: true }]);
   });
 
   it('creates a live index found missing again, with its settings, and reports it, rather than let a write create it bare', async () => {

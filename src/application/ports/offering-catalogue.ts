@@ -98,6 +98,11 @@ export interface OfferingCatalogue {
    * counted again when next asked for, in every process (in others after at most a few seconds).
    */
   forgetCounts(kind: OfferingKind): Promise<void>;
+  /**
+   * The search index took in changes of the kind's items: where the lists are read from that
+   * index, counts made from it before are counted again, as after `forgetCounts`.
+   */
+  indexCaughtUp(kind: OfferingKind): Promise<void>;
 }
 
 export const OFFERING_CATALOGUE = Symbol.for('OfferingCatalogue');

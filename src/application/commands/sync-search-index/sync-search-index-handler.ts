@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
+import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 import { OFFERING_SNAPSHOTS, type OfferingSnapshots } from '../../ports/offering-snapshots';
 import { REINDEX_REGISTRY, type ReindexRegistry } from '../../ports/reindex-registry';
 import { SEARCH_INDEX, type SearchIndex, SearchDocumentsRejected, SearchIndexMissing } from '../../ports/search-index';
@@ -27,7 +28,8 @@ export interface SyncResult {
 
 /**
  * Drains one batch of the search outbox: the entries are coalesced by item, each item is read
- * afresh from PostgreSQL and written to the index (or removed from it when it no longer exists).
+ * afresh from PostgreSQL and written to the index (or removed from it when it no longer exists);
+ * then counts kept from the index as it was are let go.
  * Replaying a batch writes the same documents again, so it changes nothing.
  */
 @injectable()
@@ -39,6 +41,7 @@ export class SyncSearchIndexHandler {
     @inject(REINDEX_REGISTRY) private readonly reindex: ReindexRegistry,
     @inject(SEARCH_INDEX_NAMING) private readonly naming: SearchIndexNaming,
     @inject(SEARCH_SYNC_POLICY) private readonly policy: SearchSyncPolicy,
+    @inject(OFFERING_CATALOGUE) private readonly catalogue: Pick<OfferingCatalogue, 'indexCaughtUp'>,
   ) {}
 
   async execute(): Promise<SyncResult> {
@@ -66,6 +69,7 @@ export class SyncSearchIndexHandler {
           return this.writeOneByOne(kind, ids, recreated);
         });
       failedEntryIds.push(...ofKind.filter((entry) => refusedIds.has(entry.itemId)).map((entry) => entry.id));
+      await this.catalogue.indexCaughtUp(kind);
     }
     return { failedEntryIds, lastError };
   }

@@ -64,6 +64,14 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return this.cache.forget(kind);
   }
 
+  /**
+   * A count made between a change and its indexing counted the index as it was: it is not kept
+   * past the indexing.
+   */
+  indexCaughtUp(kind: OfferingKind): Promise<void> {
+    return this.cache.forget(kind);
+  }
+
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const { q, ...params } = toMeilisearchCount(filter);
     const response = await this.client.index(liveIndexName(this.naming, filter.kind)).search(q, params);

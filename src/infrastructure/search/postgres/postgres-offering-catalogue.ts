@@ -116,6 +116,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return this.counter.forget(kind);
   }
 
+  /** Lists and counts are read from the tables, whatever the search index holds. */
+  async indexCaughtUp(): Promise<void> {}
+
   countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null> {
     return this.counter.countUpTo(filter, limit);
   }
