@@ -151,7 +151,7 @@ describe('Faults of the backing services', () => {
       }
       await waitUntil(async () => (await server.api.post('/api/auth/login/', { email: user.email, password: user.password })).status === 200);
       const apply = await server.api.post(kindPaths('test').register(itemId), { amount: '45000', payment_method: 'card' }, { token: user.access });
-      expect(apply.status).to.equal(201);
+      expect(apply.status, 'the lock Redis took late, once it answered again, was released after').to.equal(201);
     });
   });
 
