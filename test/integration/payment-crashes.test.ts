@@ -157,6 +157,29 @@ describe('Payments survive the API process dying (SIGKILL) at any point', functi
     });
   }
 
+  it('register.after-commit: a retry under the same Idempotency-Key after the user cancelled that payment gets it, charging nothing again', async () => {
+    const user = await createUser(server.api);
+    const itemId = await createOffering(server.db, 'test');
+    const pay = { amount: '45000.00', payment_method: 'card' };
+    const key = `crash-cancelled-${user.id}`;
+    const doomed = await startDoomedApi('register.after-commit');
+    const exited = once(doomed.process, 'exit');
+    const headers = { authorization: `Bearer ${user.access}`, 'content-type': 'application/json', 'idempotency-key': key };
+    await fetch(`${doomed.url}${kindPaths('test').register(itemId)}`, { method: 'POST', headers, body: JSON.stringify(pay) }).catch(() => undefined);
+    await exited;
+    const [payment] = await server.db('payments').where({ user_id: user.id });
+    expect((await server.api.post(`/api/payments/${payment.id}/cancel/`, {}, { token: user.access })).status, 'found in the history and cancelled').to.equal(200);
+    await server.db('idempotency_records').where({ user_id: user.id, key }).update({ created_at: new Date(Date.now() - 120_000) });
+
+    const retry = await server.api.post(kindPaths('test').register(itemId), pay, { token: user.access, headers: { 'idempotency-key': key } });
+    expect(retry.status).to.equal(201);
+    expect(retry.body.payment_id, 'the payment the dead request made').to.equal(payment.id);
+    expect((await server.db('payments').where({ user_id: user.id })).map((row) => row.status), 'nothing charged again').to.deep.equal(['cancelled']);
+    expect(await moneyInvariantViolations(server.db, [user.id])).to.deep.equal([]);
+    const again = await server.api.post(kindPaths('test').register(itemId), pay, { token: user.access });
+    expect(again.status, 'a new request, without the key, registers again').to.equal(201);
+  });
+
   for (const { failpoint } of SCENARIOS.filter((scenario) => scenario.failpoint.startsWith('cancel.'))) {
     it(`${failpoint}: a retry under the same Idempotency-Key, after the reconciler finished the cancel, gets the answer the dead request never gave`, async () => {
       const user = await createUser(server.api);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { OfferingKind } from '../../src/domain/offering-kind';
-import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../src/application/ports/idempotency-store';
+import { IDEMPOTENCY_LIFETIME_MS, IDEMPOTENCY_STORE, type IdempotencyStore } from '../../src/application/ports/idempotency-store';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { requestHash } from '../../src/interfaces/http/middleware/idempotency';
 import { createOffering, kindPaths } from '../support/offerings';
@@ -369,15 +369,26 @@ describe('Payments', () => {
       const key = uniqueName('slow');
       const started = new Date(Date.now() - 120_000);
       const slow = await store.claim(user.id, key, 'a'.repeat(64), started);
-      const retry = await store.claim(user.id, key, 'b'.repeat(64), new Date());
+      const retry = await store.claim(user.id, key, 'a'.repeat(64), new Date());
       expect([slow.outcome, retry.outcome]).to.deep.equal(['claimed', 'claimed']);
       if (slow.outcome !== 'claimed' || retry.outcome !== 'claimed') return;
       // The slow request ends now: its answer is not the retry's, and its release is not the retry's.
       await store.complete(user.id, key, slow.claimedAt, { status: 201, body: { from: 'slow' }, headers: {} });
       await store.release(user.id, key, slow.claimedAt);
-      expect((await store.claim(user.id, key, 'b'.repeat(64), new Date())).outcome, 'the retry still runs').to.equal('in_progress');
+      expect((await store.claim(user.id, key, 'a'.repeat(64), new Date())).outcome, 'the retry still runs').to.equal('in_progress');
       await store.complete(user.id, key, retry.claimedAt, { status: 201, body: { from: 'retry' }, headers: {} });
-      expect(await store.claim(user.id, key, 'b'.repeat(64), new Date())).to.deep.include({ outcome: 'replay' }).and.have.nested.property('response.body.from', 'retry');
+      expect(await store.claim(user.id, key, 'a'.repeat(64), new Date())).to.deep.include({ outcome: 'replay' }).and.have.nested.property('response.body.from', 'retry');
+    });
+
+    it('lets only a retry of the same request take over an abandoned claim: another request under the key is refused', async () => {
+      const store = server.running.app.container.get<IdempotencyStore>(IDEMPOTENCY_STORE);
+      const key = uniqueName('abandoned');
+      await store.claim(user.id, key, 'a'.repeat(64), new Date(Date.now() - 120_000));
+      expect((await store.claim(user.id, key, 'b'.repeat(64), new Date())).outcome, 'another request').to.equal('mismatch');
+      expect((await store.claim(user.id, key, 'a'.repeat(64), new Date())).outcome, 'the same request').to.equal('claimed');
+      const expired = uniqueName('expired');
+      await store.claim(user.id, expired, 'a'.repeat(64), new Date(Date.now() - IDEMPOTENCY_LIFETIME_MS - 1000));
+      expect((await store.claim(user.id, expired, 'b'.repeat(64), new Date())).outcome, 'a key whose record expired is free').to.equal('claimed');
     });
   });
 });

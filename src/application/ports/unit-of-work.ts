@@ -56,6 +56,11 @@ export interface PaymentRepository {
   find(id: number): Promise<Payment | null>;
   /** The payment with its row locked; null when unknown. */
   findForUpdate(id: number): Promise<Payment | null>;
+  /**
+   * The latest payment the user made for the item under the `Idempotency-Key` `requestKey` since
+   * `since` that went through (paid, or paid and cancelled since); null when none did.
+   */
+  findMadeUnderKey(userId: number, kind: OfferingKind, targetId: number, requestKey: string, since: Date): Promise<Payment | null>;
   /** The user's payment with its row locked; null when unknown or someone else's. */
   findOwnForUpdate(userId: number, id: number): Promise<Payment | null>;
   markPaid(id: number, gatewayTransactionId: string, at: Date): Promise<void>;

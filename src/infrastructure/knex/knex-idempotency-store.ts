@@ -36,15 +36,18 @@ export class KnexIdempotencyStore implements IdempotencyStore {
 
     const row = await this.db<IdempotencyRow>('idempotency_records').where({ user_id: userId, key }).first();
     if (!row) return this.claim(userId, key, requestHash, now, sameRequestHashes);
-    const stale = row.expires_at <= now || (row.state === 'in_progress' && now.getTime() - row.created_at.getTime() > ABANDONED_AFTER_MS);
-    if (stale) {
+    const expired = row.expires_at <= now;
+    const sameRequest = row.request_hash === requestHash || sameRequestHashes.includes(row.request_hash);
+    // An abandoned claim is taken over by a retry of its request only: another request under the
+    // key is refused, as it would have been had the first one finished.
+    if (!expired && !sameRequest) return { outcome: 'mismatch' };
+    if (expired || (row.state === 'in_progress' && now.getTime() - row.created_at.getTime() > ABANDONED_AFTER_MS)) {
       // Take the record over only if nobody else did meanwhile.
       const taken = await this.db('idempotency_records')
         .where({ user_id: userId, key, state: row.state, created_at: row.created_at })
         .update({ request_hash: requestHash, state: 'in_progress', response_status: null, response_json: null, response_body: null, response_headers: null, created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_LIFETIME_MS) });
       return taken === 1 ? { outcome: 'claimed', claimedAt: now } : this.claim(userId, key, requestHash, now, sameRequestHashes);
     }
-    if (row.request_hash !== requestHash && !sameRequestHashes.includes(row.request_hash)) return { outcome: 'mismatch' };
     if (row.state === 'in_progress') return { outcome: 'in_progress' };
     return { outcome: 'replay', response: { status: row.response_status as number, body: row.response_json ?? row.response_body, headers: row.response_headers ?? {} } };
   }

@@ -71,6 +71,17 @@ export class KnexPaymentRepository implements PaymentRepository {
     return row ? toPayment(row) : null;
   }
 
+  async findMadeUnderKey(userId: number, kind: OfferingKind, targetId: number, requestKey: string, since: Date): Promise<Payment | null> {
+    const row = await this.db<PaymentRow>('payments')
+      .select(COLUMNS)
+      .where({ payment_type: kind, target_id: targetId, user_id: userId, request_key: requestKey })
+      .whereIn('status', ['paid', 'cancelled'])
+      .where('created_at', '>=', since)
+      .orderBy('id', 'desc')
+      .first();
+    return row ? toPayment(row) : null;
+  }
+
   async findOwnForUpdate(userId: number, id: number): Promise<Payment | null> {
     const row = await this.db<PaymentRow>('payments').select(COLUMNS).where({ id, user_id: userId }).forUpdate().first();
     return row ? toPayment(row) : null;

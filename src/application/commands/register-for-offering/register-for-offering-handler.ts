@@ -11,6 +11,7 @@ import { registrationLockKey } from '../../registrations/registration-lock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { FAILPOINTS, type Failpoints } from '../../ports/failpoints';
+import { IDEMPOTENCY_LIFETIME_MS } from '../../ports/idempotency-store';
 import { LOCK_PORT, type LockLease, type LockPort } from '../../ports/lock-port';
 import { type ChargeReceipt, PAYMENT_GATEWAY, type PaymentGateway } from '../../ports/payment-gateway';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../ports/search-sync-trigger';
@@ -80,16 +81,15 @@ export class RegisterForOfferingHandler {
         // one's outcome, so the check below sees a registration committed meanwhile. A refusal
         // rolls the pending payment back with everything else.
         const pending = await payments.insertPending({ userId, kind, targetId: itemId, itemTitle: offering.title, amount, method, createdAt: now, requestKey });
-        const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
-        if (existing && requestKey) {
+        if (requestKey) {
           // Made by an earlier run of this very request (its key, its amount and method), which
           // died before its answer was stored: this run answers with it, and rolls its own
-          // pending payment back.
-          const earlier = await payments.find(existing.paymentId);
-          if (earlier && earlier.requestKey === requestKey && earlier.amount.equals(amount) && earlier.method === method) {
-            throw new MadeByAnEarlierRun({ paymentId: earlier.id, registrationId: existing.id, method, amount, paidAt: earlier.paidAt });
-          }
+          // pending payment back, even where the payment has been cancelled since.
+          const earlier = await payments.findMadeUnderKey(userId, kind, itemId, requestKey, new Date(now.getTime() - IDEMPOTENCY_LIFETIME_MS));
+          const made = earlier && earlier.amount.equals(amount) && earlier.method === method ? await registrations.findByPaymentForUpdate(kind, earlier.id) : null;
+          if (earlier && made) throw new MadeByAnEarlierRun({ paymentId: earlier.id, registrationId: made.id, method, amount, paidAt: earlier.paidAt });
         }
+        const existing = await registrations.findActiveForUpdate(kind, userId, itemId);
         assertCanRegister({ offering, amount, method, existing, now });
         return pending;
       });
