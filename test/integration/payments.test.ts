@@ -51,11 +51,15 @@ describe('Payments', () => {
       const other = await createUser(server.api);
       const foreign = await cancel(paymentId, {}, other);
       const unknown = await cancel(2_000_000_000, {}, other);
-      for (const res of [foreign, unknown]) {
+      // Before anything about the body is said, as for an unknown item.
+      const foreignWithFields = await cancel(paymentId, { reason: 7, extra: true }, other);
+      const unknownWithFields = await cancel(2_000_000_000, { reason: 7 }, other);
+      for (const res of [foreign, unknown, foreignWithFields, unknownWithFields]) {
         expect(res.status).to.equal(404);
         expect(res.body.code).to.equal('not_found');
       }
       expect(foreign.body.detail).to.equal(unknown.body.detail);
+      expect((await cancel(paymentId, { reason: 7 })).body.code, 'its owner is told about the body').to.equal('validation_failed');
       expect((await server.db('payments').where({ id: paymentId }).first()).status).to.equal('paid');
     });
 

@@ -41,9 +41,17 @@ export function registerPaymentRoutes({ router, container, requireAuth, requireA
 
   router.post('/api/payments/:id/cancel', requireAuth, requireActiveUser, idempotent(container, cancelBody), async (ctx) => {
     const paymentId = parseId(ctx.params.id);
-    const body = validate(cancelBody, ctx.request.body);
+    const userId = currentUserId(ctx);
+    let body: { readonly reason?: string };
+    try {
+      body = validate(cancelBody, ctx.request.body);
+    } catch (invalid) {
+      // An unknown payment (or someone else's) is a 404 before anything about the body is said.
+      await getMyPayment.execute({ userId, paymentId });
+      throw invalid;
+    }
     const cancelled = await cancelPayment.execute({
-      userId: currentUserId(ctx),
+      userId,
       paymentId,
       reason: body.reason ? body.reason : null,
       requestKey: ctx.get('Idempotency-Key') || undefined,
