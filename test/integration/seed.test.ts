@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
+import { moneyInvariantViolations } from '../../src/interfaces/cli/money-invariants';
 import type { Knex } from 'knex';
 import { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-password-hasher';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
@@ -71,6 +72,19 @@ describe('npm run seed', function () {
       );
       expect(mismatched, `${kind}: every registration has its own payment, cancelled together`).to.deep.equal([]);
     }
+    for (const kind of ALL_OFFERING_KINDS) {
+      const { items, registrations, itemColumn } = OFFERING_TABLES[kind];
+      const { rows: outOfRules } = await db.raw(
+        `SELECT r.id, p.paid_at, i.start_at, i.end_at FROM ${registrations} r JOIN payments p ON p.id = r.payment_id JOIN ${items} i ON i.id = r.${itemColumn} JOIN users u ON u.id = p.user_id
+         WHERE p.paid_at < i.start_at OR p.paid_at > i.end_at OR p.paid_at > now() OR p.paid_at < i.created_at OR p.paid_at < u.created_at
+            OR r.registered_at <> p.paid_at OR p.created_at <> p.paid_at
+            OR r.completed_at < p.paid_at OR r.completed_at > now() OR (r.status = 'completed') <> (r.completed_at IS NOT NULL)
+            OR p.cancelled_at < p.paid_at OR p.cancelled_at > now() OR (p.status = 'cancelled') <> (p.cancelled_at IS NOT NULL)`,
+      );
+      expect(outOfRules, `${kind}: every registration paid while its item was open, completed and cancelled after`).to.deep.equal([]);
+    }
+    const userIds = (await db('users').select('id')).map((user: { id: number }) => user.id);
+    expect(await moneyInvariantViolations(db, userIds), 'every payment charged in the ledger, every cancelled one refunded once').to.deep.equal([]);
     const { rows: orphans } = await db.raw(
       `SELECT p.id FROM payments p
        WHERE NOT EXISTS (SELECT 1 FROM test_registrations r WHERE r.payment_id = p.id)

@@ -119,15 +119,17 @@ export class DatabaseSeeder {
 
   private async reset(): Promise<void> {
     await this.db.raw(`TRUNCATE users, refresh_tokens, tests, courses, payments, test_registrations, course_registrations,
-      idempotency_records, search_outbox, search_vocabulary, search_pairs RESTART IDENTITY CASCADE`);
+      idempotency_records, search_outbox, search_vocabulary, search_pairs, simulated_gateway_ledger RESTART IDENTITY CASCADE`);
   }
 
   private async seedUsers(count: number, phase: SeedPhase): Promise<number[]> {
     for (let from = 1; from <= count; from += CHUNK) {
       const to = Math.min(count, from + CHUNK - 1);
       await this.db.raw(
-        `INSERT INTO users (email, username, password_hash)
-         SELECT 'user' || g || '@example.com', 'user' || g, ? FROM generate_series(?::int, ?::int) g
+        // Signed up before the first of their payments (made in the last 30 days).
+        `INSERT INTO users (email, username, password_hash, created_at, updated_at)
+         SELECT 'user' || g || '@example.com', 'user' || g, ?, now() - interval '90 days', now() - interval '90 days'
+         FROM generate_series(?::int, ?::int) g
          ON CONFLICT DO NOTHING`,
         [this.passwordHash, from, to],
       );
@@ -159,11 +161,11 @@ export class DatabaseSeeder {
       const { rows } = await trx.raw(`SELECT coalesce(max(id), 0)::bigint AS base FROM ${items}`);
       const base = Number(rows[0].base);
       if (count > 0) await trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), ?)`, [items, base + count]);
-      await trx.raw(`CREATE TEMP TABLE seed_picks (user_id bigint, item_id bigint, fate float8, paid_at timestamptz) ON COMMIT DROP`);
+      await trx.raw(`CREATE TEMP TABLE seed_picks (user_id bigint, item_id bigint, fate float8) ON COMMIT DROP`);
       if (userIds.length > 0 && count > 0) {
         await trx.raw(
           `INSERT INTO seed_picks
-           SELECT DISTINCT ON (user_id, item_id) user_id, item_id, random(), now() - random() * interval '60 days' FROM (
+           SELECT DISTINCT ON (user_id, item_id) user_id, item_id, random() FROM (
              SELECT (?::bigint[])[1 + floor(random() * ?)::int] AS user_id, (? + 1 + floor(random() * ?))::bigint AS item_id
              FROM generate_series(1, ?::int)
              UNION ALL
@@ -174,7 +176,7 @@ export class DatabaseSeeder {
       }
       await trx.raw(
         `CREATE TEMP TABLE seed_counts ON COMMIT DROP AS
-         SELECT item_id, count(*)::int AS active FROM seed_picks WHERE fate >= ${CANCELLED_SHARE} GROUP BY item_id`,
+         SELECT item_id, (count(*) FILTER (WHERE fate >= ${CANCELLED_SHARE}))::int AS active FROM seed_picks GROUP BY item_id`,
       );
       await trx.raw('ANALYZE seed_picks, seed_counts');
       return { kind, trx, base, count };
@@ -197,7 +199,7 @@ export class DatabaseSeeder {
                 tech || ' ' || level || ' ' || noun || ' ' || n,
                 tech || ' ' || other || ' ' || level || ' ' || noun || '. ' || phrase || ' 포함.',
                 (10000 + floor(random() * 901) * 100)::numeric(10, 2),
-                starts, starts + lasts, coalesce(c.active, 0), created, created
+                dated.starts, dated.starts + lasts, coalesce(c.active, 0), dated.created, dated.created
          FROM (
            SELECT ? + g AS id,
                   g AS n,
@@ -206,12 +208,19 @@ export class DatabaseSeeder {
                   ${pick(LEVELS)} AS level,
                   ${pick(NOUNS[kind])} AS noun,
                   ${pick(DESCRIPTION_PHRASES)} AS phrase,
-                  now() + (random() * 60 - 30) * interval '1 day' AS starts,
+                  random() AS moment,
                   (${minDays} + random() * ${maxDays - minDays}) * interval '1 day' AS lasts,
-                  now() - random() * interval '365 days' AS created
+                  random() * interval '365 days' AS age
            FROM generate_series(?::int, ?::int) g
          ) generated
-         LEFT JOIN seed_counts c ON c.item_id = generated.id`,
+         LEFT JOIN seed_counts c ON c.item_id = generated.id
+         -- An item someone registered for has started (registrations are taken only while open),
+         -- and every item was created before it started.
+         CROSS JOIN LATERAL (
+           SELECT starts, least(now(), starts) - age AS created
+           FROM (SELECT CASE WHEN c.item_id IS NULL THEN now() + (moment * 60 - 30) * interval '1 day'
+                             ELSE now() - moment * 30 * interval '1 day' END AS starts) s
+         ) dated`,
         [base, done + 1, done + size],
       );
       phase.advance(size);
@@ -255,8 +264,10 @@ export class DatabaseSeeder {
   }
 
   /**
-   * The planned registrations, each with its payment: the cancelled ones with a cancelled payment,
-   * some of the started ones completed. One statement; returns the registrations made.
+   * The planned registrations, each with its payment as the service would have made it: paid
+   * while the item was open, charged in the simulated provider's ledger; the cancelled ones with a
+   * cancelled payment refunded there once; some completed. One statement; returns the
+   * registrations made.
    */
   private async seedRegistrations(load: KindLoad): Promise<number> {
     const { kind, trx } = load;
@@ -264,33 +275,37 @@ export class DatabaseSeeder {
     const active = OFFERING_TABLES[kind].activeStatus;
     const { rows } = await trx.raw(
       `WITH chosen AS (
-         SELECT p.user_id, p.item_id, i.title, i.price, i.start_at, p.fate, p.paid_at
+         SELECT p.user_id, p.item_id, i.title, i.price, p.fate,
+                i.start_at + (least(i.end_at, now()) - i.start_at) * random() AS paid_at
          FROM seed_picks p JOIN ${items} i ON i.id = p.item_id
        ),
        paid AS (
          INSERT INTO payments (user_id, payment_type, target_id, item_title, amount, payment_method, gateway_transaction_id, status,
-                               paid_at, cancelled_at, refund_reason, updated_at)
-         SELECT user_id, ?, item_id, title, price, (ARRAY['kakaopay', 'card', 'bank_transfer'])[1 + floor(random() * 3)::int],
-                'seed_' || gen_random_uuid(),
-                CASE WHEN fate < ${CANCELLED_SHARE} THEN 'cancelled' ELSE 'paid' END,
-                paid_at,
-                CASE WHEN fate < ${CANCELLED_SHARE} THEN paid_at + (now() - paid_at) * random() END,
-                CASE WHEN fate < ${CANCELLED_SHARE} THEN '일정 변경' END,
-                paid_at
-         FROM chosen
-         RETURNING id, user_id, target_id, status, paid_at, cancelled_at
+                               paid_at, cancelled_at, refund_reason, refund_key, refund_requested_at, refunded_at, created_at, updated_at)
+         SELECT user_id, ?, item_id, title, price, method, 'seed_' || gen_random_uuid(),
+                CASE WHEN cancelled_at IS NULL THEN 'paid' ELSE 'cancelled' END,
+                paid_at, cancelled_at,
+                CASE WHEN cancelled_at IS NOT NULL THEN '일정 변경' END,
+                CASE WHEN cancelled_at IS NOT NULL THEN gen_random_uuid() END,
+                cancelled_at, cancelled_at, paid_at, coalesce(cancelled_at, paid_at)
+         FROM chosen,
+              LATERAL (SELECT (ARRAY['kakaopay', 'card', 'bank_transfer'])[1 + floor(random() * 3)::int] AS method,
+                              CASE WHEN fate < ${CANCELLED_SHARE} THEN paid_at + (now() - paid_at) * random() END AS cancelled_at) f
+         RETURNING id, user_id, target_id, status, paid_at, cancelled_at, payment_method, amount, charge_key, refund_key, gateway_transaction_id
+       ),
+       ledger AS (
+         INSERT INTO simulated_gateway_ledger (idempotency_key, operation, method, amount, transaction_id, created_at)
+         SELECT charge_key, 'charge', payment_method, amount, gateway_transaction_id, paid_at FROM paid
+         UNION ALL
+         SELECT refund_key, 'refund', payment_method, amount, gateway_transaction_id, cancelled_at FROM paid WHERE refund_key IS NOT NULL
        ),
        registered AS (
          INSERT INTO ${registrations} (user_id, ${itemColumn}, payment_id, status, registered_at, completed_at, cancelled_at, updated_at)
          SELECT p.user_id, p.target_id, p.id,
-                CASE WHEN p.status = 'cancelled' THEN 'cancelled'
-                     WHEN c.start_at <= now() AND c.fate > 0.75 THEN 'completed'
-                     ELSE ? END,
-                p.paid_at,
-                CASE WHEN p.status <> 'cancelled' AND c.start_at <= now() AND c.fate > 0.75 THEN greatest(p.paid_at, c.start_at) END,
-                p.cancelled_at,
-                p.paid_at
-         FROM paid p JOIN chosen c ON c.user_id = p.user_id AND c.item_id = p.target_id
+                CASE WHEN p.status = 'cancelled' THEN 'cancelled' WHEN completed_at IS NOT NULL THEN 'completed' ELSE ? END,
+                p.paid_at, completed_at, p.cancelled_at, coalesce(p.cancelled_at, completed_at, p.paid_at)
+         FROM paid p JOIN chosen c ON c.user_id = p.user_id AND c.item_id = p.target_id,
+              LATERAL (SELECT CASE WHEN p.status <> 'cancelled' AND c.fate > 0.75 THEN p.paid_at + (now() - p.paid_at) * random() END AS completed_at) f
          RETURNING 1
        )
        SELECT count(*)::int AS n FROM registered`,
