@@ -182,6 +182,28 @@ describe('Faults of the backing services', () => {
       expect((await server.api.get('/readyz')).status).to.equal(200);
     });
 
+    it('answers 503 when PostgreSQL stops answering a connection (paused), within the statement deadline, and goes on with a new one', async () => {
+      await withTestServer({ DB_STATEMENT_TIMEOUT: '500ms', DB_POOL_MAX: '1' }, async (server) => {
+        const user = await createUser(server.api);
+        const list = () => server.api.get('/api/tests/?page_size=1', { token: user.access });
+        expect((await list()).status).to.equal(200);
+        // The pool's one connection: its server process is paused, as a whole server would be.
+        const { rows } = await server.db.raw('SELECT pg_backend_pid() AS pid');
+        const paused: number = rows[0].pid;
+        process.kill(paused, 'SIGSTOP');
+        try {
+          const started = Date.now();
+          const stuck = await list();
+          expect([stuck.status, stuck.body.code]).to.deep.equal([503, 'dependency_unavailable']);
+          expect(Date.now() - started, 'given up 5 s after the statement timeout').to.be.within(5_000, 8_000);
+        } finally {
+          process.kill(paused, 'SIGCONT');
+        }
+        expect((await list()).status, 'a new connection serves').to.equal(200);
+        expect((await server.db.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid).to.not.equal(paused);
+      });
+    });
+
     it('lets in-flight commands commit fully or not at all when the connections drop', async () => {
       const server = await sharedServer();
       const users = await Promise.all(Array.from({ length: 6 }, () => createUser(server.api)));

@@ -52,7 +52,7 @@ describe('Stopping the worker', function () {
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).to.equal(1);
-      expect(lines.map((line) => line.msg)).to.include('worker stopping at a second signal, without waiting for the current job');
+      expect(lines.map((line) => line.msg)).to.include('worker stopping at a second signal, without finishing the current job');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await redis.start();

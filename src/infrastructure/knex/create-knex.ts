@@ -27,7 +27,15 @@ export interface KnexOptions {
    * lossy pages is tested again (measured at five million items: 1.6 s instead of 0.3 s).
    */
   readonly workMem?: string;
+  /**
+   * With a statement timeout: how long after it a statement PostgreSQL has not answered is given
+   * up (see `cutUnansweredStatements`).
+   */
+  readonly unansweredGraceMs?: number;
 }
+
+/** How long PostgreSQL is given, past `statement_timeout`, to report a statement it stopped. */
+const UNANSWERED_GRACE_MS = 5_000;
 
 /**
  * JIT compilation is off for every connection: PostgreSQL compiles a query whose estimated cost
@@ -38,18 +46,64 @@ export interface KnexOptions {
  */
 const SESSION_OPTIONS = '-c jit=off -c timezone=UTC';
 
-export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs, workMem }: KnexOptions = {}): Knex {
+export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs, workMem, unansweredGraceMs = UNANSWERED_GRACE_MS }: KnexOptions = {}): Knex {
+  const unansweredAfterMs = statementTimeoutMs ? statementTimeoutMs + unansweredGraceMs : null;
   return knex({
     client: 'pg',
     connection: {
       connectionString: databaseUrl,
       options: workMem ? `${SESSION_OPTIONS} -c work_mem=${workMem}` : SESSION_OPTIONS,
       ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+      // A server that takes the connection and never answers it would hold a pool's creation.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     },
-    pool: { min: 0, max: poolMax },
+    pool: {
+      min: 0,
+      max: poolMax,
+      afterCreate: (connection: DriverConnection, done: (error: Error | null, connection: DriverConnection) => void) => {
+        if (unansweredAfterMs) cutUnansweredStatements(connection, unansweredAfterMs);
+        done(null, connection);
+      },
+    },
     acquireConnectionTimeout: 10_000,
     log: knexLog(log ?? FIRST_LINES_TO_STDERR),
   });
+}
+
+/** How long opening a connection may take before it is given up (the driver's `connectionTimeoutMillis`). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What `cutUnansweredStatements` needs of the driver's client (knex sends statements with a callback, prepared reads without). */
+interface DriverConnection {
+  query(config: unknown, callback?: unknown): unknown;
+  readonly connection: { readonly stream: { destroy(): void } };
+}
+
+/**
+ * `statement_timeout` is applied by PostgreSQL: a server that does not answer at all (paused, or
+ * cut off by the network with its connections left open) never applies it, and a statement would
+ * wait forever, holding its request and its pooled connection. A statement left unanswered past
+ * `deadlineMs` has its connection cut: it fails as a lost connection does (a 503
+ * `dependency_unavailable`), and knex, which marks a connection that ended as disposed, has the
+ * pool open a new one. (The driver's own `query_timeout` fails the statement but leaves the
+ * connection waiting for its answer, and the pool would hand it out again.)
+ */
+function cutUnansweredStatements(client: DriverConnection, deadlineMs: number): void {
+  const send = client.query.bind(client);
+  client.query = (config: unknown, callback?: unknown) => {
+    const deadline = setTimeout(() => client.connection.stream.destroy(), deadlineMs);
+    const answered = () => clearTimeout(deadline);
+    if (typeof callback === 'function') {
+      return send(config, (...answer: unknown[]) => {
+        answered();
+        (callback as (...answer: unknown[]) => void)(...answer);
+      });
+    }
+    const sent = send(config);
+    if (sent instanceof Promise) sent.then(answered, answered);
+    else answered();
+    return sent;
+  };
 }
 
 /** The first line of a driver's message, without the stack trace that follows it. */

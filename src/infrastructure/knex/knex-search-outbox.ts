@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { inject, injectable } from 'inversify';
 import type { Knex } from 'knex';
 import type { DrainOutcome, OutboxBacklog, OutboxEntry, SearchOutbox } from '../../application/ports/search-outbox';
@@ -14,7 +15,9 @@ interface OutboxRow {
 /** An arbitrary, fixed advisory lock key for "draining the search outbox". */
 const DRAIN_LOCK_KEY = 7_220_815_001;
 /** How long `exclusive` waits for a drain to finish: longer than a drain may take (its engine calls give up after 2 min). */
-const EXCLUSIVE_WAIT = '5min';
+const EXCLUSIVE_WAIT_MS = 5 * 60_000;
+/** How often `exclusive` tries the drains' lock while a drain holds it. */
+const EXCLUSIVE_RETRY_MS = 100;
 
 @injectable()
 export class KnexSearchOutbox implements SearchOutbox {
@@ -55,13 +58,18 @@ export class KnexSearchOutbox implements SearchOutbox {
   }
 
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    // The drains' own lock, held (waited for, not tried) by a transaction that does nothing else.
-    // A drain may hold it while the engine works through its queue (the tasks it waits for can sit
-    // behind a rebuild's own loads), far longer than the statement timeout of reads: the wait has
-    // a bound of its own, beyond a drain's longest.
+    // The drains' own lock, held by a transaction that does nothing else. A drain may hold it
+    // while the engine works through its queue (the tasks it waits for can sit behind a rebuild's
+    // own loads), far longer than the statement timeout: it is tried again until a bound of its
+    // own, beyond a drain's longest, each try a statement of its own.
     return this.db.transaction(async (trx) => {
-      await trx.raw(`SET LOCAL statement_timeout = '${EXCLUSIVE_WAIT}'`);
-      await trx.raw('SELECT pg_advisory_xact_lock(?)', [DRAIN_LOCK_KEY]);
+      const giveUpAt = Date.now() + EXCLUSIVE_WAIT_MS;
+      for (;;) {
+        const { rows } = await trx.raw<{ rows: { taken: boolean }[] }>('SELECT pg_try_advisory_xact_lock(?) AS taken', [DRAIN_LOCK_KEY]);
+        if (rows[0].taken) break;
+        if (Date.now() >= giveUpAt) throw new Error(`a drain of the search outbox held its lock for more than ${EXCLUSIVE_WAIT_MS / 60_000} minutes`);
+        await setTimeout(EXCLUSIVE_RETRY_MS);
+      }
       return work();
     });
   }

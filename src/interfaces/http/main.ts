@@ -5,7 +5,16 @@ import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { exitOnUsageError, parseArgs } from '../cli/cli-args';
 import { explainFailure } from '../explain-failure';
+import { stopOnSignals } from '../stop-on-signals';
 import { startServer } from './server';
+
+/**
+ * How long a stop may take: in-flight requests get `SHUTDOWN_GRACE_MS` (10 s) to finish, then the
+ * pools close once their statements have ended, which a PostgreSQL that does not answer delays
+ * until each statement's deadline (`DB_STATEMENT_TIMEOUT` and 5 s). Past this, or at a second
+ * signal, the process exits anyway.
+ */
+const STOP_DEADLINE_MS = 30_000;
 
 const USAGE = 'usage: npm start\nMigrates the database, then serves the API; configured by the environment (docs/configuration.md).';
 
@@ -18,17 +27,7 @@ async function main(): Promise<void> {
   const running = await startServer(config, { logger });
   logger.info({ port: running.port, metrics_port: running.metricsPort, search_engine: config.searchEngine }, 'api listening');
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await running.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({ finishing: 'finishing in-flight requests', deadlineMs: STOP_DEADLINE_MS, lateBecause: 'is PostgreSQL reachable?', logger, close: () => running.close() });
 }
 
 main().catch((error: unknown) => {

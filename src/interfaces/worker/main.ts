@@ -4,6 +4,7 @@ import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { exitOnUsageError, parseArgs } from '../cli/cli-args';
 import { explainFailure } from '../explain-failure';
+import { stopOnSignals } from '../stop-on-signals';
 import { startWorker } from './start-worker';
 
 /**
@@ -32,24 +33,7 @@ async function main(): Promise<void> {
     'worker started: search sync and housekeeping',
   );
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) {
-      logger.warn({ signal }, 'worker stopping at a second signal, without waiting for the current job');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'worker shutting down: finishing the current job');
-    setTimeout(() => {
-      logger.error({ deadline_ms: STOP_DEADLINE_MS }, 'worker did not stop in time (is Redis reachable?); exiting');
-      process.exit(1);
-    }, STOP_DEADLINE_MS).unref();
-    await running.close();
-    logger.info('worker stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({ name: 'worker', finishing: 'finishing the current job', deadlineMs: STOP_DEADLINE_MS, lateBecause: 'is Redis reachable?', logger, close: () => running.close() });
 }
 
 main().catch((error: unknown) => {
