@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -62,8 +63,33 @@ export function migrationConfig(): Knex.MigratorConfig {
   return { migrationSource: new ExtensionlessMigrationSource() };
 }
 
-/** Applies every pending migration; returns the names applied. */
+/** An arbitrary, fixed advisory lock key for "migrating this database". */
+const MIGRATING_LOCK_KEY = 7_220_815_002;
+/** How often a process waiting for another's migrations tries their lock. */
+const MIGRATING_RETRY_MS = 200;
+
+/**
+ * Applies every pending migration; returns the names applied. Knex's own lock (a row of
+ * `knex_migrations_lock`) stays taken when a process dies while migrating, and every later run
+ * would then refuse to migrate (a service that never starts again), while a second process
+ * migrating at the same moment fails on it rather than waiting. So a session advisory lock is
+ * taken first, on a connection of its own, which PostgreSQL releases when that connection ends,
+ * however the process ends: a second process waits for it, and whoever holds it is the only one
+ * migrating, so a knex lock it finds taken was left by a process that died, and is let go.
+ */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest(migrationConfig())) as [number, string[]];
-  return applied;
+  const { connectionString } = db.client.config.connection as { connectionString: string };
+  const session = createKnex(connectionString, 1);
+  try {
+    // Tried again and again rather than waited for in one statement: a statement waiting holds a
+    // snapshot, which an index built CONCURRENTLY by the migrating process would wait for in turn.
+    while (!(await session.raw<{ rows: { taken: boolean }[] }>('SELECT pg_try_advisory_lock(?) AS taken', [MIGRATING_LOCK_KEY])).rows[0].taken) {
+      await setTimeout(MIGRATING_RETRY_MS);
+    }
+    await db.migrate.forceFreeMigrationsLock(migrationConfig());
+    const [, applied] = (await db.migrate.latest(migrationConfig())) as [number, string[]];
+    return applied;
+  } finally {
+    await session.destroy();
+  }
 }
