@@ -13,10 +13,11 @@ import { SearchSelectivity } from '../../src/infrastructure/search/postgres/sear
 import { type BitmapRanges, type SqlQuery, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
+import { CapturedLogs } from '../support/captured-logs';
 import { createOffering } from '../support/offerings';
 import { whileTableLocked } from '../support/table-lock';
 import { testConfig } from '../support/test-config';
-import { withTestServer } from '../support/test-server';
+import { startTestServer, withTestServer } from '../support/test-server';
 import { createUser, uniqueName } from '../support/users';
 
 const ITEMS = 40_000;
@@ -803,12 +804,14 @@ describe('Bounded reads over HTTP', () => {
       expect(await setting('jit')).to.equal('off');
     }));
 
-  it('answers a read that runs into the statement timeout with 503 query_timeout and Retry-After, never a hang or a 500', () =>
-    withTestServer({ DB_STATEMENT_TIMEOUT: '300ms' }, async (server) => {
+  it('answers a read that runs into the statement timeout with 503 query_timeout and Retry-After, never a hang or a 500, and logs it without credentials', async () => {
+    const logs = new CapturedLogs('info');
+    const server = await startTestServer({ DB_STATEMENT_TIMEOUT: '300ms' }, { logger: logs.logger });
+    try {
       const user = await createUser(server.api);
       // A word some course holds, so that the courses must be read to answer.
       const word = uniqueName('slow');
-      await createOffering(server.db, 'course', { title: `${word} 입문` });
+      const id = await createOffering(server.db, 'course', { title: `${word} 입문` });
       await whileTableLocked(server.config.databaseUrl, 'courses', async () => {
         const started = Date.now();
         const res = await server.api.get(`/api/courses/?search=${word}`, { token: user.access });
@@ -817,8 +820,23 @@ describe('Bounded reads over HTTP', () => {
         expect(res.headers.get('retry-after')).to.match(/^\d+$/);
         expect(Date.now() - started).to.be.below(5_000);
       });
+      await whileTableLocked(server.config.databaseUrl, 'courses', async () => {
+        const started = Date.now();
+        // A detail takes no query parameters, and passes by those it is sent.
+        const res = await server.api.get(`/api/courses/${id}/?access_token=SECRET-TOKEN`, { token: user.access });
+        expect(res.status).to.equal(503);
+        expect(res.body).to.include({ code: 'query_timeout', status: 503 });
+        expect(res.headers.get('retry-after')).to.match(/^\d+$/);
+        expect(Date.now() - started).to.be.below(5_000);
+      });
+      const logged = logs.lines.find((line) => line.msg === 'statement timeout');
+      expect(logged, 'the timeout is logged').to.not.equal(undefined);
+      expect(JSON.stringify(logs.lines)).to.not.include('SECRET-TOKEN');
       expect((await server.api.get('/api/courses/?page_size=1', { token: user.access })).status).to.equal(200);
-    }));
+    } finally {
+      await server.running.close();
+    }
+  });
 
   it('tells a page too deep from a page past the last one by the items themselves where the count is an estimate', () =>
     // Every count estimated: the words' statistics know nothing of these items.

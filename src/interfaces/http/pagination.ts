@@ -21,13 +21,19 @@ export interface Envelope<T> {
 export function linkWith(ctx: Context, changes: Readonly<Record<string, string | number | null>>): string {
   // A request target in absolute form (`GET http://other.example/api/tests/`) names a host of
   // its own, unchecked and possibly no URL's: links keep to the path and the checked `Host`.
-  const target = ctx.originalUrl.startsWith('/') ? ctx.originalUrl : `${ctx.path}${ctx.search}`;
+  const target = ctx.originalUrl.startsWith('/') ? ctx.originalUrl : pathAndQuery(ctx);
   const url = new URL(`${ctx.protocol}://${ctx.host}${target}`);
   for (const [name, value] of Object.entries(changes)) {
     if (value === null) url.searchParams.delete(name);
     else url.searchParams.set(name, String(value));
   }
   return url.toString();
+}
+
+/** The path and query of a request target in absolute form, as sent (its trailing slash kept). */
+function pathAndQuery(ctx: Context): string {
+  const sent = ctx.originalUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return sent.startsWith('/') ? sent : `${ctx.path}${ctx.search}`;
 }
 
 /** `next` / `previous` links of page-number pagination. */

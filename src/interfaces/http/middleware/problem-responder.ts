@@ -7,6 +7,7 @@ import { isQueryTimeout } from '../../../infrastructure/errors/query-timeout';
 import type { Logger } from '../../../infrastructure/logging/logger';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemFromDomainError, problemFromStatus } from '../problem';
 import { RequestRefused } from '../request-refused';
+import { loggedPath } from './request-logger';
 
 interface HttpLikeError {
   status?: number;
@@ -47,12 +48,12 @@ export function problemResponder(logger: Logger): Middleware {
         return;
       }
       if (isDataException(error)) {
-        logger.warn({ err: error, url: ctx.originalUrl }, 'a client value reached PostgreSQL unchecked');
+        logger.warn({ err: error, url: loggedPath(ctx.originalUrl) }, 'a client value reached PostgreSQL unchecked');
         send(ctx, problemFromStatus(400, 'A value in the request is out of range or malformed.'));
         return;
       }
       if (isQueryTimeout(error)) {
-        logger.warn({ err: error, url: ctx.originalUrl }, 'statement timeout');
+        logger.warn({ err: error, url: loggedPath(ctx.originalUrl) }, 'statement timeout');
         sendDomainError(ctx, new QueryTimedOut());
         return;
       }
