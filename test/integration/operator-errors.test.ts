@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
+import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { testConfig } from '../support/test-config';
+import { uniqueName } from '../support/users';
 
 /** Runs a command of the service as an operator would, with some settings changed. */
 const run = (entry: string, env: NodeJS.ProcessEnv) =>
@@ -21,6 +23,29 @@ describe('Commands failing on a dependency tell the operator what to fix', funct
     expect(result.status).to.equal(1);
     expect(result.stderr).to.match(/reconcile failed: PostgreSQL at 127\.0\.0\.1:5999 could not be reached \(ECONNREFUSED\); is it running\? See DATABASE_URL\./);
     expect(result.stderr + result.stdout).not.to.match(/\n\s+at /);
+  });
+
+  it('fails reconcile (exit 1) when a payment is left unsettled for want of Redis, rather than report it reconciled', async () => {
+    const db = createKnex(testConfig().databaseUrl, 1);
+    try {
+      const [{ id: userId }] = await db('users').insert({ email: `${uniqueName('unsettled')}@example.com`, username: uniqueName('unsettled'), password_hash: 'x' }).returning('id');
+      const [{ id: itemId }] = await db('tests').insert({ title: 'unsettled', description: '', price: '45000.00', start_at: new Date(), end_at: new Date(Date.now() + 86_400_000) }).returning('id');
+      const old = new Date(Date.now() - 3_600_000);
+      const [{ id: paymentId }] = await db('payments')
+        .insert({ user_id: userId, payment_type: 'test', target_id: itemId, item_title: 'unsettled', amount: '45000.00', payment_method: 'card', status: 'pending', paid_at: old, created_at: old })
+        .returning('id');
+      try {
+        const result = run('interfaces/cli/reconcile', { DATABASE_URL: testConfig().databaseUrl, REDIS_URL: 'redis://127.0.0.1:6399/0' });
+        expect(result.stdout).to.include(`payment ${paymentId}: deferred (dependency_unavailable)`);
+        expect(result.status, result.stderr).to.equal(1);
+        expect(result.stderr).to.match(/^reconcile failed: \d+ of \d+ unsettled payments left unsettled, a dependency being out of reach/);
+        expect((await db('payments').where({ id: paymentId }).first()).status).to.equal('pending');
+      } finally {
+        await db('payments').where({ id: paymentId }).delete();
+      }
+    } finally {
+      await db.destroy();
+    }
   });
 
   for (const [entry, name] of [

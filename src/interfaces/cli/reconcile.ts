@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ReconcilePaymentsHandler } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
+import { DependencyUnavailable } from '../../domain/errors';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
@@ -20,6 +21,13 @@ async function main(): Promise<void> {
   try {
     const entries = await app.container.get(ReconcilePaymentsHandler).execute();
     for (const entry of entries) console.log(`payment ${entry.paymentId}: ${entry.decision}${entry.reason ? ` (${entry.reason})` : ''}`);
+    // Deferred for a dependency out of reach, a payment is left as it was: the run failed.
+    const unreachable = entries.filter((entry) => entry.decision === 'deferred' && entry.reason === new DependencyUnavailable().code).length;
+    if (unreachable > 0) {
+      console.error(`reconcile failed: ${unreachable} of ${entries.length} unsettled payments left unsettled, a dependency being out of reach (PostgreSQL, Redis or the payment gateway); run it again once it is back`);
+      process.exitCode = 1;
+      return;
+    }
     console.log(`${entries.length} unsettled payments reconciled`);
   } finally {
     await app.dispose();
