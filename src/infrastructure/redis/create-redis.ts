@@ -11,12 +11,51 @@ export const REDIS = Symbol.for('Redis');
 export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 
 /**
+ * How long after a command went unanswered (its timeout) Redis is taken as not answering, unless
+ * a command is answered meanwhile: what can do without Redis (read limits, kept counts) does so
+ * then, rather than each of its commands waiting out the timeout; the first to ask after this is
+ * sent again, and finds whether Redis answers.
+ */
+const UNANSWERING_FOR_MS = 2_000;
+
+/** When each client's last command went unanswered, until one is answered. */
+const lastUnanswered = new WeakMap<Redis, number>();
+
+/** A client that notes when Redis leaves its commands unanswered (see `isAnswering`). */
+class WatchedRedis extends Redis {
+  override sendCommand(...args: Parameters<Redis['sendCommand']>): unknown {
+    const [command] = args;
+    command.promise.then(
+      () => lastUnanswered.delete(this),
+      (error: unknown) => {
+        if ((error as Error | null)?.message === COMMAND_TIMED_OUT) lastUnanswered.set(this, Date.now());
+      },
+    );
+    return super.sendCommand(...args);
+  }
+}
+
+/** What ioredis rejects a command with when it went unanswered past `commandTimeout`. */
+const COMMAND_TIMED_OUT = 'Command timed out';
+
+/**
+ * Whether Redis may be asked: the client is connected, and no command went unanswered in the
+ * last two seconds without one being answered since. Where Redis is optional, a caller passes by
+ * it when not.
+ */
+export function isAnswering(redis: Redis): boolean {
+  if (redis.status !== 'ready') return false;
+  const unanswered = lastUnanswered.get(redis);
+  return unanswered === undefined || Date.now() - unanswered >= UNANSWERING_FOR_MS;
+}
+
+/**
  * Commands fail fast while Redis is unreachable or unresponsive (no offline queue, one retry per
  * request, a bound on each command's wait) and the client keeps reconnecting in the background,
  * so the service recovers by itself. Every key carries the deployment's prefix.
  */
 export function createRedis(url: string, keyPrefix = ''): Redis {
-  return new Redis(url, {
+  return new WatchedRedis(url, {
     keyPrefix,
     lazyConnect: false,
     enableOfflineQueue: false,

@@ -1,7 +1,8 @@
 import { inject, injectable } from 'inversify';
 import type { Redis } from 'ioredis';
 import type { RateLimiter, RateLimitState } from '../../application/ports/rate-limiter';
-import { REDIS } from './create-redis';
+import { DependencyUnavailable } from '../../domain/errors';
+import { REDIS, isAnswering } from './create-redis';
 
 const PREFIX = 'rate:';
 
@@ -22,6 +23,8 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(@inject(REDIS) private readonly redis: Redis) {}
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitState> {
+    // A limit that lets requests through without Redis does so at once, not after a timeout.
+    if (!isAnswering(this.redis)) throw new DependencyUnavailable('The rate limiter is unavailable.');
     const [count, ttl] = (await this.redis.eval(HIT, 1, PREFIX + key, windowSeconds)) as [number, number];
     return state(count > limit, ttl);
   }

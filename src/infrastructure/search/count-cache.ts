@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CatalogueCount, CatalogueFilter } from '../../application/ports/offering-catalogue';
+import { isAnswering } from '../redis/create-redis';
 import { hasSearchTerms } from './postgres/search-terms';
 
 /** Counts are kept in the process this long (at most), on top of the shared cache in Redis. */
@@ -74,15 +75,17 @@ export class CountCache {
   private async shared(kind: string, key: string, compute: () => Promise<CatalogueCount>): Promise<CatalogueCount> {
     // Read before counting, so that a change made while counting leaves this count stale.
     let generation = '0';
-    if (this.cacheSeconds > 0) {
+    // Without Redis (or while it does not answer) counts are computed, not waited for.
+    const kept = this.cacheSeconds > 0 && isAnswering(this.redis);
+    if (kept) {
       const [current, cached] = await this.redis.mget(this.generationKey(kind), key).catch(() => [null, null]);
       generation = current ?? '0';
-      const kept = cached ? (JSON.parse(cached) as Partial<SharedCount>) : null;
-      if (kept?.count && kept.generation === generation) return kept.count;
+      const found = cached ? (JSON.parse(cached) as Partial<SharedCount>) : null;
+      if (found?.count && found.generation === generation) return found.count;
     }
     const count = await compute();
     const shared: SharedCount = { count, generation };
-    if (this.cacheSeconds > 0) await this.redis.set(key, JSON.stringify(shared), 'EX', this.cacheSeconds).catch(() => undefined);
+    if (kept) await this.redis.set(key, JSON.stringify(shared), 'EX', this.cacheSeconds).catch(() => undefined);
     return count;
   }
 }
