@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'compose-local-secret-change-me-0123456789' })).to.throw(ConfigError, /published/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).to.throw(ConfigError, /weak/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'abcd'.repeat(10) })).to.throw(ConfigError, /weak/);
+    for (const guessable of ['abcdefghijklmnopqrstuvwxyzabcdefgh', 'passwordpasswordpasswordpassword12345678', '0123456789abcdef0123456789abcdef']) {
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: guessable }), guessable).to.throw(ConfigError, /weak/);
+    }
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'development-only-secret-do-not-use-in-production-2' })).to.throw(ConfigError, /published/);
+    for (let i = 0; i < 200; i += 1) {
+      for (const random of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex'), randomBytes(32).toString('base64url')]) {
+        expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: random }), random).not.to.throw();
+      }
+    }
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'q8V2mZ0rT5yL1xN7cB4wE9kH3sJ6uA0dF2gP8' })).not.to.throw();
   });
 

@@ -123,20 +123,47 @@ export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-pro
 
 /** Secrets that have been published (this repository's defaults, past and present): never valid in production. */
 const KNOWN_SECRETS = new Set([DEVELOPMENT_JWT_SECRET, 'change-me-to-a-long-random-string', 'compose-local-secret-change-me-0123456789']);
-/** 32 random bytes, written in any common alphabet, hold at least this many distinct characters. */
-const MIN_DISTINCT_CHARACTERS = 12;
+/** What a production JWT secret must hold at least, by `estimatedSecretBits`: 16 random bytes. */
+const MIN_SECRET_BITS = 128;
 
 /**
- * Production refuses a JWT secret that anyone could know or guess: a published default, one
- * shorter than 32 characters, or one too repetitive to hold 32 random bytes ('x' × 40).
+ * Production refuses a JWT secret that anyone could know or guess: a published default (or one
+ * made from it), one shorter than 32 characters, or one whose characters hold too little
+ * randomness ('x' × 40, a word repeated, the alphabet, hex digits in order).
  */
 function assertProductionSecret(secret: string): void {
-  if (KNOWN_SECRETS.has(secret)) {
+  if ([...KNOWN_SECRETS].some((known) => secret.includes(known))) {
     throw new ConfigError('Refusing to start in production with a published JWT_SECRET; set a secret of your own (e.g. openssl rand -base64 48).');
   }
-  if (secret.length < 32 || new Set(secret).size < MIN_DISTINCT_CHARACTERS) {
+  if (secret.length < 32 || estimatedSecretBits(secret) < MIN_SECRET_BITS) {
     throw new ConfigError('Refusing to start in production with a weak JWT_SECRET: use at least 32 random bytes (e.g. openssl rand -base64 48).');
   }
+}
+
+/**
+ * A lower estimate of the randomness a secret holds: each character that could not be foretold
+ * from the ones before it (it neither repeats nor steps by one from the last, as in `aa`, `ab`,
+ * `21`, and does not continue a run of four already seen) counts the bits of the alphabet the
+ * secret is written in (hex digits, or the classes of characters it uses). A random secret of
+ * `openssl rand -base64 32` or `-hex 32` holds about 250 and 210; the alphabet, a word repeated or
+ * hex digits in order a few dozen.
+ */
+export function estimatedSecretBits(secret: string): number {
+  const characters = [...secret];
+  let unforeseen = 0;
+  for (let i = 0; i < characters.length; i += 1) {
+    const step = i > 0 ? (characters[i].codePointAt(0) as number) - (characters[i - 1].codePointAt(0) as number) : Number.NaN;
+    const continuesRun = i >= 3 && secret.slice(0, i - 1).includes(characters.slice(i - 3, i + 1).join(''));
+    if (i === 0 || (Math.abs(step) > 1 && !continuesRun)) unforeseen += 1;
+  }
+  return unforeseen * Math.log2(alphabetSize(secret));
+}
+
+/** The size of the alphabet a secret is written in: hex digits, or the classes of characters it uses. */
+function alphabetSize(secret: string): number {
+  if (/^[0-9a-f]+$/.test(secret) || /^[0-9A-F]+$/.test(secret)) return 16;
+  const classes: Array<[RegExp, number]> = [[/[a-z]/, 26], [/[A-Z]/, 26], [/[0-9]/, 10], [/[^A-Za-z0-9]/, 33]];
+  return classes.reduce((size, [pattern, count]) => size + (pattern.test(secret) ? count : 0), 0);
 }
 
 const duration = Joi.string()
