@@ -137,7 +137,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).to.throw(ConfigError, /PORT/);
     expect(() => loadConfig({ ...base, ACCESS_TOKEN_TTL: 'soon' })).to.throw(ConfigError, /ACCESS_TOKEN_TTL/);
     expect(() => loadConfig({ ...base, SEARCH_ENGINE: 'meilisearch' })).to.throw(ConfigError, /MEILISEARCH_URL/);
-    expect(() => loadConfig({ ...base, ALLOWED_HOSTS: 'https://api.example.com/' })).to.throw(ConfigError, /ALLOWED_HOSTS/);
+    for (const hosts of ['https://api.example.com/', '127.0.0.1:8000', 'exa mple.com', 'api.example.com, ::1']) {
+      expect(() => loadConfig({ ...base, ALLOWED_HOSTS: hosts }), hosts).to.throw(ConfigError, /ALLOWED_HOSTS/);
+    }
+    expect(loadConfig({ ...base, ALLOWED_HOSTS: '[::1], *, localhost.' }).allowedHosts).to.deep.equal(['[::1]', '*', 'localhost.']);
+    for (const [name, written] of [['PORT', '1e3'], ['DB_POOL_MAX', '0x5'], ['READS_PER_MINUTE', '60.0'], ['METRICS_PORT', ' 9464']]) {
+      expect(() => loadConfig({ ...base, [name]: written }), `${name}=${written}`).to.throw(ConfigError, new RegExp(`${name}" must be a whole number written in digits`));
+    }
+    expect(() => loadConfig({ ...base, BODY_LIMIT: '0kb' })).to.throw(ConfigError, /BODY_LIMIT/);
+    expect(() => loadConfig({ ...base, FAILPOINT: 'register.after-paying' })).to.throw(ConfigError, /FAILPOINT/);
     expect(loadConfig({ ...base, ALLOWED_HOSTS: ' API.example.com, .example.org ,,' }).allowedHosts).to.deep.equal(['api.example.com', '.example.org']);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 import { parseDurationMs, parseDurationSeconds } from './duration';
+import { FAILPOINT_NAMES } from '../../application/ports/failpoints';
 
 /** The one place that reads the environment. Everything else receives a `Config`. */
 export interface Config {
@@ -183,6 +184,13 @@ const durationMs = Joi.string()
   .custom((value: string, helpers) => (parseDurationMs(value) === null ? helpers.error('any.invalid') : value))
   .messages({ 'any.invalid': '{{#label}} must be 0 or a duration such as 1500ms, 2s or 1m' });
 
+/**
+ * An entry of ALLOWED_HOSTS: a host name, `.domain` for it and its subdomains, `*`, or an IPv6
+ * address in brackets. A port or a space within a name could never match a request, which would
+ * then all be refused.
+ */
+const ALLOWED_HOST = /^(?:\*|\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])$/;
+
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   PASSWORD_HASH_MEMORY_KIB: Joi.number().integer().min(64).max(4_194_304).default(OWASP_MEMORY_KIB),
@@ -222,7 +230,13 @@ const schema = Joi.object({
     .default('')
     .custom((value: string, helpers) => (corsOrigins(value).every(isOrigin) ? value : helpers.error('any.invalid')))
     .messages({ 'any.invalid': '{{#label}} must be `*` or comma-separated origins such as https://app.example.com (a scheme, a host and a port, no path)' }),
-  ALLOWED_HOSTS: Joi.string().pattern(/^[A-Za-z0-9.*:[\], -]*$/).allow('').default(''),
+  // Host names, `.domain` for it and its subdomains, `*`, or an IPv6 address in brackets; a port
+  // or a space within a name could never match a request, which would then all be refused.
+  ALLOWED_HOSTS: Joi.string()
+    .allow('')
+    .default('')
+    .custom((value: string, helpers) => (value.split(',').every((entry) => entry.trim() === '' || ALLOWED_HOST.test(entry.trim())) ? value : helpers.error('any.invalid')))
+    .messages({ 'any.invalid': '{{#label}} must be host names separated by commas (`api.example.com`, `.example.com`, `*`), without ports' }),
   REGISTRATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
   READS_PER_MINUTE: Joi.number().integer().min(0).default(600),
   ANONYMOUS_READS_PER_MINUTE: Joi.number().integer().min(0).default(300),
@@ -247,12 +261,12 @@ const schema = Joi.object({
   HOUSEKEEPING_INTERVAL: duration.default('1h'),
   RECONCILE_AFTER: durationMs.default('1m'),
   RECONCILE_INTERVAL: duration.default('1m'),
-  FAILPOINT: Joi.string().allow('').default(''),
+  FAILPOINT: Joi.string().valid(...FAILPOINT_NAMES).allow('').default(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: Joi.boolean().truthy('1').falsy('0'),
   // A count of proxies; `true`/`false` as before mean one and none.
   TRUST_PROXY: Joi.alternatives(Joi.number().integer().min(0).max(10), Joi.boolean()).default(0),
-  BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/).default('100kb'),
+  BODY_LIMIT: Joi.string().pattern(/^0*[1-9]\d*(kb|mb)$/).default('100kb').messages({ 'string.pattern.base': '{{#label}} must be a size above zero such as 100kb or 1mb' }),
   // 0 or empty: no metrics listener.
   METRICS_PORT: Joi.number().integer().min(0).max(65535).allow('').default(9464),
   WORKER_METRICS_PORT: Joi.number().integer().min(0).max(65535).allow('').default(9465),
@@ -303,7 +317,14 @@ function readSecretFile(variable: string, file: string): string {
   throw new ConfigError(`Invalid configuration: ${variable} names ${file}, which cannot be read or is empty`);
 }
 
+/** The settings that are whole numbers: written in digits (joi would read `1e3` or `0x10` as one). */
+const WHOLE_NUMBERS = Object.entries(schema.describe().keys as Record<string, { type: string }>)
+  .filter(([, description]) => description.type === 'number')
+  .map(([name]) => name);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const notDigits = WHOLE_NUMBERS.filter((name) => env[name] !== undefined && env[name] !== '' && !/^\d+$/.test(env[name] as string));
+  if (notDigits.length > 0) throw new ConfigError(`Invalid configuration: ${notDigits.map((name) => `"${name}" must be a whole number written in digits`).join('; ')}`);
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
   if (value.NODE_ENV === 'production') assertProductionSecret(value.JWT_SECRET);
