@@ -13,10 +13,9 @@ interface ErrorLike {
 /**
  * What an operator can act on when a command fails: which dependency could not be reached, at
  * which address, and the setting that names it; the error's own message otherwise. The stack
- * trace only with LOG_LEVEL=debug.
+ * trace only with LOG_LEVEL=debug. The configuration is read from the environment unless given.
  */
-export function explainFailure(error: unknown): string {
-  const config = configOrNull();
+export function explainFailure(error: unknown, config: Config | null = configOrNull()): string {
   const e = (error ?? {}) as ErrorLike;
   const reason = rootCode(e) ?? e.message ?? String(error);
   let text = e.message ?? String(error);

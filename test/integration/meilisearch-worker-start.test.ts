@@ -3,6 +3,7 @@ import { createContainer } from '../../src/infrastructure/container/create-conta
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { startSearchSyncWorker } from '../../src/interfaces/worker/search-sync-worker';
 import { startFakeMeilisearch } from '../support/fake-meilisearch';
+import { CapturedLogs } from '../support/captured-logs';
 import { testConfig } from '../support/test-config';
 import { sharedServer } from '../support/test-server';
 import { createUser, uniqueName } from '../support/users';
@@ -24,6 +25,19 @@ describe('The search sidecar, before the first document', () => {
     } finally {
       await app.dispose();
       await fake.close();
+    }
+  });
+
+  it('starts the worker with Meilisearch out of reach, saying so, since its housekeeping and reconciliation need no search engine', async () => {
+    const logs = new CapturedLogs('warn');
+    const app = createContainer(testConfig({ SEARCH_ENGINE: 'meilisearch', MEILISEARCH_URL: 'http://127.0.0.1:7799', MEILISEARCH_INDEX_PREFIX: 'unreachable_' }), { logger: logs.logger });
+    try {
+      const worker = await startSearchSyncWorker(app.container);
+      await worker.close();
+      const warning = logs.lines.find((line) => /^search engine out of reach at start/.test(String(line.msg)));
+      expect(warning?.err).to.match(/Meilisearch at http:\/\/127\.0\.0\.1:7799 did not answer .*See MEILISEARCH_URL\./);
+    } finally {
+      await app.dispose();
     }
   });
 

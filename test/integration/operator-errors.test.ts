@@ -65,7 +65,6 @@ describe('Commands failing on a dependency tell the operator what to fix', funct
   const failures: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
     ['PostgreSQL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5999/exam_course_test' }, /worker failed to start: PostgreSQL at 127\.0\.0\.1:5999 could not be reached \(ECONNREFUSED\); is it running\? See DATABASE_URL\./],
     ['Redis', { REDIS_URL: 'redis://127.0.0.1:6399/0' }, /worker failed to start: Redis at 127\.0\.0\.1:6399 could not be reached \(ECONNREFUSED\); is it running\? See REDIS_URL\./],
-    ['Meilisearch', { SEARCH_ENGINE: 'meilisearch', MEILISEARCH_URL: 'http://127.0.0.1:7799' }, /worker failed to start: Meilisearch at http:\/\/127\.0\.0\.1:7799 did not answer \(ECONNREFUSED\); is it running\? See MEILISEARCH_URL\./],
   ];
   for (const [dependency, env, message] of failures) {
     it(`stops the worker at start when ${dependency} cannot be reached, naming it, its address and its setting`, () => {

@@ -8,6 +8,7 @@ import { ALL_OFFERING_KINDS } from '../../domain/offering-kind';
 import { SEARCH_SYNC_TRIGGER, type SearchSyncTrigger } from '../../application/ports/search-sync-trigger';
 import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
+import { isDependencyFailure } from '../../infrastructure/errors/dependency-failure';
 import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { keepScheduled } from '../../infrastructure/queue/kept-schedules';
@@ -18,8 +19,21 @@ import {
   queuePrefix,
   scheduleDrain,
 } from '../../infrastructure/queue/search-sync-queue';
+import { explainFailure } from '../explain-failure';
 
 const HEALTH_LOG_INTERVAL_MS = 30_000;
+
+/** Creates the live indexes with their settings, once they could be: later calls do nothing. */
+function liveIndexesEnsurer(container: Container): () => Promise<void> {
+  let ensured = container.get<Config>(CONFIG).searchEngine !== 'meilisearch';
+  return async () => {
+    if (ensured) return;
+    const index = container.get<SearchIndex>(SEARCH_INDEX);
+    const naming = container.get<SearchIndexNaming>(SEARCH_INDEX_NAMING);
+    for (const kind of ALL_OFFERING_KINDS) await index.ensure(liveIndexName(naming, kind));
+    ensured = true;
+  };
+}
 
 export interface RunningWorker {
   readonly queue: Queue;
@@ -37,13 +51,15 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   const outbox = container.get<SearchOutbox>(SEARCH_OUTBOX);
   const queue = container.get<Queue>(SEARCH_SYNC_QUEUE);
 
-  if (config.searchEngine === 'meilisearch') {
-    // The live indexes exist with their settings before the first document is written: created
-    // implicitly by a write, an index would have the engine's defaults (no sorts, no filters).
-    const index = container.get<SearchIndex>(SEARCH_INDEX);
-    const naming = container.get<SearchIndexNaming>(SEARCH_INDEX_NAMING);
-    for (const kind of ALL_OFFERING_KINDS) await index.ensure(liveIndexName(naming, kind));
-  }
+  // The live indexes exist with their settings before the first document is written: created
+  // implicitly by a write, an index would have the engine's defaults (no sorts, no filters). A
+  // Meilisearch out of reach at start does not stop the worker, whose housekeeping and payment
+  // reconciliation need no search engine: the drains wait for it, each job trying again.
+  const ensureIndexes = liveIndexesEnsurer(container);
+  await ensureIndexes().catch((error: unknown) => {
+    if (!isDependencyFailure(error)) throw error;
+    logger.warn({ err: explainFailure(error, config) }, 'search engine out of reach at start: the search sync waits for it, retrying; housekeeping and payment reconciliation go on');
+  });
 
   const connection = createQueueConnection(config.redisUrl);
   connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'search sync worker connection error'));
@@ -51,6 +67,7 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
     SEARCH_SYNC_QUEUE_NAME,
     (job) =>
       withLogContext({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job.id }, async () => {
+        await ensureIndexes();
         const result = await handler.execute();
         for (const index of result.recreatedIndexes) {
           logger.warn({ index }, 'search index was missing: created again with its settings; it holds only what changed since until `npm run reindex` rebuilds it');
