@@ -11,7 +11,8 @@ const USAGE = `usage: MEILI_MASTER_KEY=… npm run meili-keys -- [--out DIR]
 
 Makes (or finds) the two Meilisearch keys of the service from the master key: a search-only key for
 the API and a key for the worker and reindex, both limited to the catalogue indexes. Prints them,
-or with --out writes DIR/api.key and DIR/worker.key for MEILISEARCH_API_KEY_FILE.`;
+or with --out writes DIR/api/api.key and DIR/worker/worker.key for MEILISEARCH_API_KEY_FILE, each
+in a directory of its own, so that each can be a volume given to its service only.`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['out', 'help']);
@@ -24,10 +25,16 @@ async function main(): Promise<void> {
     console.log(`MEILISEARCH_API_KEY=${keys.search}   # the API\nMEILISEARCH_API_KEY=${keys.write}   # the worker and npm run reindex`);
     return;
   }
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'api.key'), keys.search, { mode: 0o644 });
-  writeFileSync(path.join(out, 'worker.key'), keys.write, { mode: 0o644 });
-  console.log(`wrote ${path.join(out, 'api.key')} and ${path.join(out, 'worker.key')}`);
+  const written = [writeKey(out, 'api', keys.search), writeKey(out, 'worker', keys.write)];
+  console.log(`wrote ${written.join(' and ')}`);
+}
+
+/** Writes DIR/NAME/NAME.key, readable by the service that mounts DIR/NAME (it runs as another user). */
+function writeKey(out: string, name: string, key: string): string {
+  const file = path.join(out, name, `${name}.key`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, key, { mode: 0o644 });
+  return file;
 }
 
 function readConfig(): MeilisearchKeysConfig {
