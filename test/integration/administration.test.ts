@@ -549,6 +549,26 @@ describe('Counts kept of the lists, after a staff change', () => {
   });
 });
 
+describe('Texts written in decomposed Unicode (NFD)', () => {
+  it('are kept composed (NFC), and found by a search written either way', async () => {
+    const server = await sharedServer();
+    const staff = await createUser(server.api);
+    await makeStaff(server, staff);
+    const marker = uniqueName('nfd');
+    // `Café crème` and `한국어` as some keyboards and file systems write them: letters and marks apart.
+    const decomposed = `Café crème 한국어 ${marker}`.normalize('NFD');
+    const created = await server.api.post(kindPaths('course').list, newItem({ title: decomposed, description: decomposed }), { token: staff.access });
+    expect(created.status).to.equal(201);
+    expect(created.body.title).to.equal(decomposed.normalize('NFC'));
+    for (const form of ['NFC', 'NFD'] as const) {
+      for (const word of ['Café', 'crème', '한국어']) {
+        const found = await server.api.get(`${kindPaths('course').list}?search=${encodeURIComponent(`${word} ${marker}`.normalize(form))}`, { token: staff.access });
+        expect(found.body.results.map((item: { id: number }) => item.id), `${word} in ${form}`).to.deep.equal([created.body.id]);
+      }
+    }
+  });
+});
+
 describe('A change followed at once by a deletion', () => {
   let server: TestServer;
   /** Runs once a command has committed and before it is answered, when a test sets it. */

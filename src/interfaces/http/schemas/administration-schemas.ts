@@ -33,8 +33,13 @@ const instant = Joi.string()
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Text as Unicode means it: no lone surrogate, which would be stored as a replacement character. */
+/**
+ * Text as Unicode means it: no lone surrogate, which would be stored as a replacement character;
+ * kept in Unicode's composed form (NFC), as searches are read (`é` one character, not `e` and an
+ * accent), so that a word is found however its client wrote it.
+ */
 const text = Joi.string()
+  .normalize('NFC')
   .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.malformed') : value))
   .messages({ 'string.malformed': '{{#label}} must be well-formed Unicode text' });
 

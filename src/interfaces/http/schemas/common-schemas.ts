@@ -66,4 +66,5 @@ export const envelopeOf = (item: Joi.Schema, className: string) =>
   }).meta({ className });
 
 /** The words of a `search` parameter, as the use cases take them. */
-export const searchWords = (search: string | undefined): string[] => (search ?? '').split(/\s+/).filter(Boolean);
+/** The words of a search, in Unicode's composed form (NFC), as titles are stored. */
+export const searchWords = (search: string | undefined): string[] => (search ?? '').normalize('NFC').split(/\s+/).filter(Boolean);
