@@ -21,6 +21,8 @@ export function explainFailure(error: unknown, config: Config | null = configOrN
   let text = e.message ?? String(error);
   if (e.name === 'MeilisearchRequestError' || e.name === 'MeilisearchRequestTimeOutError') {
     text = `Meilisearch at ${config?.meilisearchUrl ?? 'MEILISEARCH_URL'} did not answer (${reason}); is it running? See MEILISEARCH_URL.`;
+  } else if (config && isUnansweredConnection(e)) {
+    text = `PostgreSQL at ${hostOf(config.databaseUrl)} took the connection but did not answer in time; is it PostgreSQL, and running? See DATABASE_URL.`;
   } else if (config && isConnectionFailure(e) && matches(e, config.databaseUrl)) {
     text = `PostgreSQL at ${hostOf(config.databaseUrl)} could not be reached (${reason}); is it running? See DATABASE_URL.`;
   } else if (config && (isConnectionFailure(e) || e.name === 'MaxRetriesPerRequestError') && (matches(e, config.redisUrl) || e.name === 'MaxRetriesPerRequestError')) {
@@ -36,6 +38,11 @@ function rootCode(e: ErrorLike): string | undefined {
     if (typeof current.code === 'string') code = current.code;
   }
   return code;
+}
+
+/** The driver giving up a connection the server took but never answered (paused, or not PostgreSQL), or knex giving up waiting for one. */
+function isUnansweredConnection(e: ErrorLike): boolean {
+  return /^(Connection terminated due to connection timeout|timeout expired)$/.test(e.message ?? '') || e.name === 'KnexTimeoutError';
 }
 
 function isConnectionFailure(e: ErrorLike): boolean {

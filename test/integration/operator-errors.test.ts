@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
@@ -45,6 +46,21 @@ describe('Commands failing on a dependency tell the operator what to fix', funct
       }
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('names PostgreSQL and DATABASE_URL when what answers there takes the connection and says nothing, rather than blame a full pool', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const started = Date.now();
+      const result = run('interfaces/cli/migrate', { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/exam_course_test` });
+      expect(result.status).to.equal(1);
+      expect(result.stderr).to.equal(`migration failed: PostgreSQL at 127.0.0.1:${port} took the connection but did not answer in time; is it PostgreSQL, and running? See DATABASE_URL.\n`);
+      expect(Date.now() - started).to.be.below(30_000);
+    } finally {
+      silent.close();
     }
   });
 

@@ -5,6 +5,8 @@ const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03']);
 const ERROR_NAMES = new Set(['KnexTimeoutError', 'MaxRetriesPerRequestError', 'MeilisearchRequestError', 'MeilisearchRequestTimeOutError']);
 const MESSAGES = [
   /Connection terminated/i,
+  // node-postgres, when a server took the connection but did not answer its start in time.
+  /^timeout expired$/,
   /Connection is closed/i,
   /enableOfflineQueue options is false/i,
   /Client has encountered a connection error/i,

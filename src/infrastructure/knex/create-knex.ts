@@ -70,8 +70,12 @@ export function createKnex(databaseUrl: string, poolMax: number, { log, statemen
   });
 }
 
-/** How long opening a connection may take before it is given up (the driver's `connectionTimeoutMillis`). */
-const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long opening a connection may take before it is given up (the driver's
+ * `connectionTimeoutMillis`): less than knex's wait for a connection (10 s), so that the driver's
+ * error, which says why, comes first.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /** What `cutUnansweredStatements` needs of the driver's client (knex sends statements with a callback, prepared reads without). */
 interface DriverConnection {
