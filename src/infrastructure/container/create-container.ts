@@ -24,6 +24,7 @@ import { RECONCILE_POLICY } from '../../application/commands/reconcile-payments/
 import { ProcessKillFailpoints } from '../failpoints/process-kill-failpoints';
 import { contextualLogger } from '../logging/log-context';
 import { LOGGER, type Logger, createLogger } from '../logging/logger';
+import { repeatLimited } from '../logging/repeat-limited';
 import { SEARCH_SYNC_QUEUE, createQueueConnection, createSearchSyncQueue } from '../queue/search-sync-queue';
 import { REDIS, createRedis } from '../redis/create-redis';
 import { LOCK_SETTINGS, RedlockLock } from '../redis/redlock-lock';
@@ -81,7 +82,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     },
   });
   const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
-  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const connectionFailed = repeatLimited((fields, message) => logger.warn(fields, message));
+  redis.on('error', (error: Error) => connectionFailed('redis connection error', error.message));
 
   container.bind(CONFIG).toConstantValue(config);
   container.bind(LOGGER).toConstantValue(logger);
@@ -95,7 +97,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   else container.bind(CLOCK).to(SystemClock);
 
   const queueConnection = createQueueConnection(config.redisUrl);
-  queueConnection.on('error', (error: Error) => logger.warn({ err: error.message }, 'queue connection error'));
+  queueConnection.on('error', (error: Error) => connectionFailed('queue connection error', error.message));
   const searchSyncQueue = createSearchSyncQueue(queueConnection, config.redisKeyPrefix);
   // Its connection's errors are logged above; without a listener BullMQ prints them all again.
   searchSyncQueue.on('error', (error: Error) => logger.debug({ err: error.message }, 'search sync queue error'));

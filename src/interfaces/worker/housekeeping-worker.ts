@@ -6,6 +6,7 @@ import { CONFIG } from '../../infrastructure/config/config-token';
 import type { Config } from '../../infrastructure/config/config';
 import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { repeatLimited } from '../../infrastructure/logging/repeat-limited';
 import { keepScheduled } from '../../infrastructure/queue/kept-schedules';
 import { createQueueConnection, queuePrefix } from '../../infrastructure/queue/search-sync-queue';
 
@@ -35,7 +36,8 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   const connection = createQueueConnection(config.redisUrl);
   const prefix = queuePrefix(config.redisKeyPrefix);
   // Without listeners, ioredis and BullMQ print every reconnection failure to the console.
-  connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'housekeeping queue connection error'));
+  const connectionFailed = repeatLimited((fields, message) => logger.warn(fields, message));
+  connection.on('error', (error: Error) => connectionFailed('housekeeping queue connection error', error.message));
   const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix });
   queue.on('error', (error) => logger.debug({ err: error.message }, 'housekeeping queue error'));
   const worker = new Worker<unknown, PurgeResult | number>(
@@ -57,7 +59,8 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
     logger.warn({ queue: HOUSEKEEPING_QUEUE_NAME, job_id: job?.id, job: job?.name, err: error.message }, 'housekeeping job failed; it runs again at its next time'),
   );
   // Without a listener BullMQ prints these to the console; they go to the log like everything else.
-  worker.on('error', (error) => logger.error({ err: error.message }, 'housekeeping worker error'));
+  const workerFailed = repeatLimited((fields, message) => logger.error(fields, message));
+  worker.on('error', (error) => workerFailed('housekeeping worker error', error.message));
   await worker.waitUntilReady();
   const opts = { removeOnComplete: true, removeOnFail: 10 };
   const schedules = await keepScheduled(

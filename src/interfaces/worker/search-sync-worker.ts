@@ -11,6 +11,7 @@ import type { Config } from '../../infrastructure/config/config';
 import { isDependencyFailure } from '../../infrastructure/errors/dependency-failure';
 import { withLogContext } from '../../infrastructure/logging/log-context';
 import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
+import { repeatLimited } from '../../infrastructure/logging/repeat-limited';
 import { keepScheduled } from '../../infrastructure/queue/kept-schedules';
 import {
   SEARCH_SYNC_QUEUE,
@@ -62,7 +63,8 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   });
 
   const connection = createQueueConnection(config.redisUrl);
-  connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'search sync worker connection error'));
+  const connectionFailed = repeatLimited((fields, message) => logger.warn(fields, message));
+  connection.on('error', (error: Error) => connectionFailed('search sync worker connection error', error.message));
   const worker = new Worker<unknown, SyncResult>(
     SEARCH_SYNC_QUEUE_NAME,
     (job) =>
@@ -80,7 +82,8 @@ export async function startSearchSyncWorker(container: Container): Promise<Runni
   worker.on('failed', (job, error) =>
     logger.warn({ queue: SEARCH_SYNC_QUEUE_NAME, job_id: job?.id, attempts: job?.attemptsMade, err: error.message }, 'search sync job failed; it will be retried'),
   );
-  worker.on('error', (error) => logger.error({ err: error.message }, 'search sync worker error'));
+  const workerFailed = repeatLimited((fields, message) => logger.error(fields, message));
+  worker.on('error', (error) => workerFailed('search sync worker error', error.message));
   await worker.waitUntilReady();
   const schedules = await keepScheduled(
     () => scheduleDrain(queue, config.searchSync.intervalMs),
