@@ -231,7 +231,7 @@ describe('npm run seed', function () {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(run.status).to.equal(1);
+    expect(run.status, 'a usage error: --force is missing').to.equal(2);
     expect(run.stderr).to.match(/refusing to seed a production database.*--force/);
     expect(await countOf('users')).to.equal(before);
   });

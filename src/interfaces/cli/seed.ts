@@ -8,7 +8,7 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { DatabaseSeeder, type SeedReporter } from '../../infrastructure/seed/database-seeder';
 import { FULL_SEED, SEED_PASSWORD, seedSizes, seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { type Progress, progress } from './progress';
-import { exitOnUsageError, parseArgs, positiveInt } from './cli-args';
+import { UsageError, exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
 const USAGE = `usage: npm run seed -- [--tests 1000000] [--courses 1000000] [--users 1000] [--reset] [--force]
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   if (config.nodeEnv === 'production' && !args.has('force')) {
-    throw new Error(`refusing to seed a production database: its ${sizes.users} users would share the documented password "${SEED_PASSWORD}"; pass --force to seed anyway`);
+    throw new UsageError(`refusing to seed a production database: its ${sizes.users} users would share the documented password "${SEED_PASSWORD}"; pass --force to seed anyway`);
   }
   await prepareDatabase(config, createLogger('warn'));
   const db = createKnex(config.databaseUrl, 4);
