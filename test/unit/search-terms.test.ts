@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { type TokenCondition, tokenConditions } from '../../src/infrastructure/search/postgres/search-terms';
+import { type TokenCondition, searchTokens, tokenConditions } from '../../src/infrastructure/search/postgres/search-terms';
 
 /** Whether an item of these lexemes meets the conditions. */
 const meets = (lexemes: readonly string[], conditions: readonly TokenCondition[]) =>
@@ -11,6 +11,10 @@ const searched = (lexemes: readonly string[], tokens: readonly string[]) =>
   meets(lexemes, tokens.map((token, i) => ({ token, prefix: i === tokens.length - 1 })));
 
 describe('The conditions of a search\'s tokens', () => {
+  it('read a word written with the Turkish İ as one token, lower-cased one letter for one', () => {
+    expect(searchTokens(['İzmir', 'İSTANBUL', 'node.js'])).to.deep.equal(['izmir', 'istanbul', 'node', 'js']);
+  });
+
   it('take a token typed again once, and the start of a word typed whole before it not at all', () => {
     expect(tokenConditions(['go', 'go', 'go', 'go'])).to.deep.equal([{ token: 'go', prefix: false }]);
     expect(tokenConditions(['python', 'pyth'])).to.deep.equal([{ token: 'python', prefix: false }]);

@@ -4,8 +4,14 @@
  * is made in PostgreSQL by its own parser (`searchCondition`), so that it finds what the index holds.
  */
 export function searchTokens(words: readonly string[]): string[] {
-  return words.flatMap((word) => word.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return words.flatMap((word) => lowerCased(word).match(/[\p{L}\p{N}]+/gu) ?? []);
 }
+
+/**
+ * Lower-cased one letter for one, as PostgreSQL lower-cases: JavaScript writes the Turkish `İ` as
+ * `i` and a combining dot, which would split `İzmir` into two tokens.
+ */
+const lowerCased = (word: string): string => word.toLowerCase().replace(/i\u0307/g, 'i');
 
 /** A condition of a search on the items' lexemes: a whole token, or the start of one. */
 export interface TokenCondition {
