@@ -11,19 +11,19 @@ import type { Knex } from 'knex';
  * word follows it (named, not `[:alpha:]`, which follows the database's collation: under `C` no
  * Greek letter is one).
  */
-const QUOTED = (value: string): string => `'''' || replace(replace(${value}, '\\', '\\\\'), '''', '''''') || ''''`;
+export const QUOTED = (value: string): string => `'''' || replace(replace(${value}, '\\', '\\\\'), '''', '''''') || ''''`;
 
 /**
  * The two query functions, as this migration makes them and as it found them: they differ in the
  * text each word is read from (`wordText`, of `w.word`) and in how a lexeme becomes a term of the
  * query (`term`, of a lexeme and whether it is a prefix).
  */
-interface QueryReading {
+export interface QueryReading {
   readonly wordText: string;
   readonly term: (lexeme: string, prefix: string) => string;
 }
 
-const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
+export const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
   CREATE OR REPLACE FUNCTION catalogue_search_query(words text[]) RETURNS tsquery
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT string_agg(${term('t.lexeme', 'w.ord = cardinality(words)')}, ' & ')::tsquery
@@ -51,7 +51,7 @@ const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
     FROM choice
   $$;`;
 
-const TERM_FUNCTION = `
+export const TERM_FUNCTION = `
   CREATE OR REPLACE FUNCTION catalogue_search_term(lexeme text, prefix boolean) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN count(*) = 1 THEN min(term) ELSE '(' || string_agg(term, ' | ' ORDER BY term) || ')' END
@@ -64,7 +64,7 @@ const TERM_FUNCTION = `
   $$;`;
 
 /** Each word read as typed; each lexeme with a sigma looked for in both forms. */
-const BOTH_SIGMAS: QueryReading = { wordText: 'w.word', term: (lexeme, prefix) => `catalogue_search_term(${lexeme}, ${prefix})` };
+export const BOTH_SIGMAS: QueryReading = { wordText: 'w.word', term: (lexeme, prefix) => `catalogue_search_term(${lexeme}, ${prefix})` };
 
 /** As before: every `ς` read as `σ`, each lexeme quoted as it is. */
 const SIGMA_AS_SIGMA: QueryReading = {

@@ -231,7 +231,37 @@ describe('A Greek word with a sigma, as a search looks for it', () => {
       expect(await term('δρόμοσ-βάσεων', collation), collation).to.equal(`('δρόμος-βάσεων' | 'δρόμοσ-βάσεων')`);
       expect(await term('σχολή', collation), collation).to.equal(`'σχολή'`);
       expect(await term('python', collation), collation).to.equal(`'python'`);
+      // Before a digit or a Latin letter, as some texts are written.
+      expect(await term('οδοσ1', collation), collation).to.equal(`('οδος1' | 'οδοσ1')`);
+      expect(await term('λόγοσabc', collation), collation).to.equal(`('λόγοςabc' | 'λόγοσabc')`);
     }
+  });
+
+  it('is found as it was written, before a digit or a Latin letter, typed in lower case or in capitals', async () => {
+    const { db } = await sharedServer();
+    const now = new Date();
+    const [digit, latin] = [uniqueName('sigmadigit'), uniqueName('sigmalatin')];
+    const first = await createOffering(db, 'test', { title: `οδος1 ${digit}` });
+    const second = await createOffering(db, 'test', { title: `λόγοςabc ${latin}` });
+    const found = async (words: string[]) => (await filteredOfferings(db, { kind: 'test', words, now }).select('id')).map((row: { id: number }) => row.id);
+    for (const words of [['οδος1', digit], ['ΟΔΟΣ1', digit], [digit, 'οδος1']]) expect(await found(words), words.join(' ')).to.deep.equal([first]);
+    for (const words of [['λόγοςabc', latin], ['ΛΌΓΟΣABC', latin], [latin, 'λόγοςab']]) expect(await found(words), words.join(' ')).to.deep.equal([second]);
+  });
+});
+
+describe('A search whose last word makes no lexeme', () => {
+  it('keeps the prefix of the last word that makes one: another word can only narrow a search', async () => {
+    const { db } = await sharedServer();
+    const now = new Date();
+    const word = uniqueName('prefixkept');
+    const id = await createOffering(db, 'test', { title: `${word}long 입문` });
+    const found = async (words: string[]) => (await filteredOfferings(db, { kind: 'test', words, now }).select('id')).map((row: { id: number }) => row.id);
+    expect(await found([word])).to.deep.equal([id]);
+    for (const symbol of ['½', '①', '²', '&amp;', '<b>']) expect(await found([word, symbol]), symbol).to.deep.equal([id]);
+    const server = await sharedServer();
+    const user = await createUser(server.api);
+    const listed = await server.api.get(`/api/tests/?search=${encodeURIComponent(`${word} ½`)}`, { token: user.access });
+    expect(listed.body.results.map((item: { id: number }) => item.id), 'over HTTP').to.deep.equal([id]);
   });
 
   it('is not ruled out, nor completed, by the vocabulary, which keeps each item’s own form', async () => {

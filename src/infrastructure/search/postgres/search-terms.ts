@@ -4,7 +4,7 @@
  * is made in PostgreSQL by its own parser (`searchCondition`), so that it finds what the index holds.
  */
 export function searchTokens(words: readonly string[]): string[] {
-  return words.flatMap((word) => lowerCased(word).match(/[\p{L}\p{N}]+/gu) ?? []);
+  return words.filter(isTerm).flatMap((word) => lowerCased(word).match(/[\p{L}0-9]+/gu) ?? []);
 }
 
 /**
@@ -33,10 +33,17 @@ export function tokenConditions(tokens: readonly string[]): TokenCondition[] {
   return whole.some((token) => token.startsWith(last)) ? conditions : [...conditions, { token: last, prefix: true }];
 }
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/**
+ * A letter, or a digit as PostgreSQL's parser reads digits (0–9): `½`, `①` or `²` are numbers to
+ * Unicode, and no word to the parser.
+ */
+const LETTER_OR_DIGIT = /[\p{L}0-9]/u;
 
-/** Whether a word holds a letter or a digit: one without has no lexeme. */
-const isTerm = (word: string): boolean => LETTER_OR_DIGIT.test(word);
+/** A word the parser reads as markup, which it does not index: an entity (`&amp;`) or a tag (`<b>`). */
+const MARKUP = /^(?:&#?[A-Za-z0-9]+;|<\/?[A-Za-z][^<>]*>)$/;
+
+/** Whether a word holds a letter or a digit and is no markup: one that is not has no lexeme. */
+const isTerm = (word: string): boolean => LETTER_OR_DIGIT.test(word) && !MARKUP.test(word);
 
 /** Whether the words hold any letter or digit: a search of none filters nothing. */
 export const hasSearchTerms = (words: readonly string[]): boolean => words.some(isTerm);
