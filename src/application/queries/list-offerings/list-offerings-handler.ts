@@ -90,9 +90,9 @@ export class ListOfferingsHandler {
    * Whether the list has an item at `position` (from 0): told by the count where it is exact;
    * else by counting the matches up to there, since an estimate may be far off either way, but
    * no further than `PROBED_WINDOWS` windows. Further than that, in a list that reaches that far,
-   * the estimate decides where it is not proven low; one proven low cannot tell, and the page is
-   * taken as too deep, which sends the client on by cursor, where the list's end shows, unless
-   * the kind has fewer items than the position in all.
+   * nothing short of counting every match proves the page past the end: it is taken as too deep,
+   * which sends the client on by cursor, where the list's end shows, unless the kind has fewer
+   * items than the position in all. A 404 is only ever said of a page that is past the end.
    */
   private async hasItemAt(filter: CatalogueFilter, position: number): Promise<boolean> {
     const count = await this.catalogue.count(filter);
@@ -102,7 +102,6 @@ export class ListOfferingsHandler {
     if (counted === null) return position < count.value;
     if (counted < reach) return position < counted;
     if (reach > position) return true;
-    if (count.value >= reach) return position < count.value;
     return position < (await this.catalogue.mostItems(filter.kind));
   }
 }

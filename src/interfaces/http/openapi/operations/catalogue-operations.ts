@@ -13,7 +13,7 @@ const LIST_DESCRIPTION =
   'Page-number paging (`page`, `page_size`) covers the first `MAX_RESULT_WINDOW` (default 10,000) results: a page ' +
   'inside the results but reaching beyond that window is a 400 `page_too_deep`, a page past the last one a 404 (where ' +
   '`count` is an estimate, a page past the last one that starts more than twice the window deep may be a 400 ' +
-  '`page_too_deep` instead: the list reads no further to tell), and ' +
+  '`page_too_deep` instead: the list reads no further to tell; a 404 is only said of a page past the last one), and ' +
   'the last page of the window links its `next` by cursor. Keyset paging ' +
   '(`cursor`) reaches every result at constant cost: pass an empty `cursor=` to start, then follow `next`/`previous`. ' +
   '`count` is exact when `count_is_estimate` is false: always when the matches were gathered to read the page (searches ' +
