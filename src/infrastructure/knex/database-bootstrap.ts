@@ -80,16 +80,19 @@ const MIGRATING_RETRY_MS = 200;
 export async function migrateToLatest(db: Knex): Promise<string[]> {
   const { connectionString } = db.client.config.connection as { connectionString: string };
   const session = createKnex(connectionString, 1);
+  // Held, not returned to the pool, until the migrations end: an idle pooled connection would be
+  // closed after a while, and the lock with it.
+  const connection: unknown = await session.client.acquireConnection();
   try {
     // Tried again and again rather than waited for in one statement: a statement waiting holds a
     // snapshot, which an index built CONCURRENTLY by the migrating process would wait for in turn.
-    while (!(await session.raw<{ rows: { taken: boolean }[] }>('SELECT pg_try_advisory_lock(?) AS taken', [MIGRATING_LOCK_KEY])).rows[0].taken) {
-      await setTimeout(MIGRATING_RETRY_MS);
-    }
+    const tryLock = () => session.raw<{ rows: { taken: boolean }[] }>('SELECT pg_try_advisory_lock(?) AS taken', [MIGRATING_LOCK_KEY]).connection(connection);
+    while (!(await tryLock()).rows[0].taken) await setTimeout(MIGRATING_RETRY_MS);
     await db.migrate.forceFreeMigrationsLock(migrationConfig());
     const [, applied] = (await db.migrate.latest(migrationConfig())) as [number, string[]];
     return applied;
   } finally {
+    await session.client.releaseConnection(connection);
     await session.destroy();
   }
 }
