@@ -101,7 +101,7 @@ describe('configuration', () => {
     }
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'development-only-secret-do-not-use-in-production-2' })).to.throw(ConfigError, /published/);
     for (let i = 0; i < 200; i += 1) {
-      for (const random of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex'), randomBytes(32).toString('base64url')]) {
+      for (const random of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex'), randomBytes(32).toString('base64url'), randomBytes(16).toString('hex'), randomBytes(20).toString('hex')]) {
         expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: random }), random).not.to.throw();
       }
     }

@@ -124,8 +124,12 @@ export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-pro
 
 /** Secrets that have been published (this repository's defaults, past and present): never valid in production. */
 const KNOWN_SECRETS = new Set([DEVELOPMENT_JWT_SECRET, 'change-me-to-a-long-random-string', 'compose-local-secret-change-me-0123456789']);
-/** What a production JWT secret must hold at least, by `estimatedSecretBits`: 16 random bytes. */
-const MIN_SECRET_BITS = 128;
+/**
+ * What a production JWT secret must hold at least, by `estimatedSecretBits`: less than 16 random
+ * bytes (128 bits), which the estimate, counting a random character that happens to continue a
+ * sequence as none, puts at 108–128.
+ */
+const MIN_SECRET_BITS = 100;
 
 /**
  * Production refuses a JWT secret that anyone could know or guess: a published default (or one
@@ -143,19 +147,21 @@ function assertProductionSecret(secret: string): void {
 
 /**
  * A lower estimate of the randomness a secret holds: each character that could not be foretold
- * from the ones before it (it neither repeats nor steps by one from the last, as in `aa`, `ab`,
- * `21`, and does not continue a run of four already seen) counts the bits of the alphabet the
- * secret is written in (hex digits, or the classes of characters it uses). A random secret of
- * `openssl rand -base64 32` or `-hex 32` holds about 250 and 210; the alphabet, a word repeated or
- * hex digits in order a few dozen.
+ * from the ones before it (it neither continues a sequence, the third of `aaa`, `abc` or `321`, nor
+ * a run of four seen before) counts the bits of the alphabet the secret is written in (hex
+ * digits, or the classes of characters it uses). A random secret of `openssl rand -hex 16` holds
+ * about 125; the alphabet, a word repeated or hex digits in order a few dozen.
  */
 export function estimatedSecretBits(secret: string): number {
   const characters = [...secret];
   let unforeseen = 0;
+  const step = (i: number): number => (characters[i].codePointAt(0) as number) - (characters[i - 1].codePointAt(0) as number);
   for (let i = 0; i < characters.length; i += 1) {
-    const step = i > 0 ? (characters[i].codePointAt(0) as number) - (characters[i - 1].codePointAt(0) as number) : Number.NaN;
-    const continuesRun = i >= 3 && secret.slice(0, i - 1).includes(characters.slice(i - 3, i + 1).join(''));
-    if (i === 0 || (Math.abs(step) > 1 && !continuesRun)) unforeseen += 1;
+    // A third character in a row of the same step of at most one (`aaa`, `abc`, `321`).
+    const continuesSequence = i >= 2 && Math.abs(step(i)) <= 1 && step(i) === step(i - 1);
+    // The fourth character of a run of four seen before (`passpass`).
+    const continuesRepeat = i >= 3 && secret.slice(0, i).includes(characters.slice(i - 3, i + 1).join(''));
+    if (!continuesSequence && !continuesRepeat) unforeseen += 1;
   }
   return unforeseen * Math.log2(alphabetSize(secret));
 }
