@@ -50,6 +50,9 @@ describe('The search sidecar, before the first document', () => {
     expect(res.body.errors).to.have.property('search');
     const ten = await server.api.get(`/api/tests/?search=${encodeURIComponent(words.split(' ').slice(0, 10).join(' '))}`, { token: user.access });
     expect(ten.status).to.equal(200);
+    // Words are counted as the search reads them, one by one: brackets around them hide none.
+    const bracketed = await server.api.get(`/api/tests/?search=${encodeURIComponent(`<${words}>`)}`, { token: user.access });
+    expect(bracketed.status).to.equal(400);
   });
 
   it('keeps Meilisearch counts like PostgreSQL’s: an exhaustive count is not run on every page', async () => {

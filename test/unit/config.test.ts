@@ -140,7 +140,7 @@ describe('configuration', () => {
     for (const hosts of ['https://api.example.com/', '127.0.0.1:8000', 'exa mple.com', 'api.example.com, ::1']) {
       expect(() => loadConfig({ ...base, ALLOWED_HOSTS: hosts }), hosts).to.throw(ConfigError, /ALLOWED_HOSTS/);
     }
-    expect(loadConfig({ ...base, ALLOWED_HOSTS: '[::1], *, localhost.' }).allowedHosts).to.deep.equal(['[::1]', '*', 'localhost.']);
+    expect(loadConfig({ ...base, ALLOWED_HOSTS: '[::1], *, localhost., .example.org.' }).allowedHosts).to.deep.equal(['[::1]', '*', 'localhost', '.example.org']);
     for (const [name, written] of [['PORT', '1e3'], ['DB_POOL_MAX', '0x5'], ['READS_PER_MINUTE', '60.0'], ['METRICS_PORT', ' 9464']]) {
       expect(() => loadConfig({ ...base, [name]: written }), `${name}=${written}`).to.throw(ConfigError, new RegExp(`${name}" must be a whole number written in digits`));
     }

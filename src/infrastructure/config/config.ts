@@ -376,7 +376,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymousReadsPerMinute: value.ANONYMOUS_READS_PER_MINUTE,
     },
     corsOrigins: corsOrigins(value.CORS_ORIGINS),
-    allowedHosts: (value.ALLOWED_HOSTS as string).split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    // A name's trailing dot (`example.com.`) is left out, as it is of the names requests give.
+    allowedHosts: (value.ALLOWED_HOSTS as string).split(',').map((host) => host.trim().toLowerCase().replace(/(?<=[^.])\.$/, '')).filter(Boolean),
     lock: { waitMs: value.LOCK_WAIT_MS, leaseMs: value.LOCK_LEASE_MS },
     catalogueCount: { exactUpTo: value.CATALOGUE_EXACT_COUNT_LIMIT, cacheSeconds: value.CATALOGUE_COUNT_CACHE_TTL },
     maxResultWindow: value.MAX_RESULT_WINDOW,

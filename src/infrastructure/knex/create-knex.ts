@@ -36,6 +36,7 @@ export interface KnexOptions {
 
 /** How long PostgreSQL is given, past `statement_timeout`, to report a statement it stopped. */
 const UNANSWERED_GRACE_MS = 5_000;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * JIT compilation is off for every connection: PostgreSQL compiles a query whose estimated cost
@@ -47,7 +48,8 @@ const UNANSWERED_GRACE_MS = 5_000;
 const SESSION_OPTIONS = '-c jit=off -c timezone=UTC';
 
 export function createKnex(databaseUrl: string, poolMax: number, { log, statementTimeoutMs, workMem, unansweredGraceMs = UNANSWERED_GRACE_MS }: KnexOptions = {}): Knex {
-  const unansweredAfterMs = statementTimeoutMs ? statementTimeoutMs + unansweredGraceMs : null;
+  // Node's timers take at most 2^31 - 1 ms (a longer one fires at once): beyond, no deadline.
+  const unansweredAfterMs = statementTimeoutMs && statementTimeoutMs + unansweredGraceMs <= MAX_TIMER_MS ? statementTimeoutMs + unansweredGraceMs : null;
   return knex({
     client: 'pg',
     connection: {
@@ -103,9 +105,13 @@ function cutUnansweredStatements(client: DriverConnection, deadlineMs: number): 
         (callback as (...answer: unknown[]) => void)(...answer);
       });
     }
-    const sent = send(config);
-    if (sent instanceof Promise) sent.then(answered, answered);
-    else answered();
+    let sent: unknown;
+    try {
+      sent = send(config);
+    } finally {
+      if (sent instanceof Promise) sent.then(answered, answered);
+      else answered();
+    }
     return sent;
   };
 }

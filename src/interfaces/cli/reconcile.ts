@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ReconcilePaymentsHandler } from '../../application/commands/reconcile-payments/reconcile-payments-handler';
-import { DependencyUnavailable } from '../../domain/errors';
+import { LockBusy } from '../../domain/errors';
 import { loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { createContainer } from '../../infrastructure/container/create-container';
@@ -21,10 +21,11 @@ async function main(): Promise<void> {
   try {
     const entries = await app.container.get(ReconcilePaymentsHandler).execute();
     for (const entry of entries) console.log(`payment ${entry.paymentId}: ${entry.decision}${entry.reason ? ` (${entry.reason})` : ''}`);
-    // Deferred for a dependency out of reach, a payment is left as it was: the run failed.
-    const unreachable = entries.filter((entry) => entry.decision === 'deferred' && entry.reason === new DependencyUnavailable().code).length;
+    // A payment deferred for any reason but another process settling it (a dependency out of
+    // reach, a statement that failed) is left as it was: the run failed.
+    const unreachable = entries.filter((entry) => entry.decision === 'deferred' && entry.reason !== new LockBusy().code).length;
     if (unreachable > 0) {
-      console.error(`reconcile failed: ${unreachable} of ${entries.length} unsettled payments left unsettled, a dependency being out of reach (PostgreSQL, Redis or the payment gateway); run it again once it is back`);
+      console.error(`reconcile failed: ${unreachable} of ${entries.length} unsettled payments left unsettled, a dependency being out of reach or failing (PostgreSQL, Redis or the payment gateway; see each payment's reason above); run it again once it is back`);
       process.exitCode = 1;
       return;
     }

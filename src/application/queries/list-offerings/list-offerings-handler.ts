@@ -99,7 +99,8 @@ export class ListOfferingsHandler {
     if (!count.estimated) return position < count.value;
     const reach = Math.min(position, PROBED_WINDOWS * this.policy.maxResultWindow) + 1;
     const counted = await this.catalogue.countUpTo(filter, reach);
-    if (counted === null) return position < count.value;
+    // Not counted in time: not proven past the end either.
+    if (counted === null) return position < (await this.catalogue.mostItems(filter.kind));
     if (counted < reach) return position < counted;
     if (reach > position) return true;
     return position < (await this.catalogue.mostItems(filter.kind));

@@ -7,7 +7,7 @@ import { pageParams } from '../pagination';
 
 /** Meilisearch reads only the first 10 words of a query: both engines refuse more, alike. */
 export const MAX_SEARCH_WORDS = 10;
-import { envelopeOf, moneyOut, responseObject, timestamp, withMaxCharacters } from './common-schemas';
+import { envelopeOf, moneyOut, responseObject, searchWords, timestamp, withMaxCharacters } from './common-schemas';
 
 const priceBound = Joi.alternatives()
   .try(Joi.string().max(32), Joi.number())
@@ -41,7 +41,7 @@ export const catalogueListQuery = Joi.object<CatalogueListQuery>({
     .valid(...AVAILABILITY_STATUSES)
     .description('available: start_at ≤ now ≤ end_at; upcoming: now < start_at; closed: end_at < now'),
   search: withMaxCharacters(Joi.string().allow(''), 200)
-    .custom((value: string, helpers) => (searchTokens([value]).length > MAX_SEARCH_WORDS ? helpers.error('search.words') : value))
+    .custom((value: string, helpers) => (searchTokens(searchWords(value)).length > MAX_SEARCH_WORDS ? helpers.error('search.words') : value))
     .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words, counted as runs of letters and digits (\`node.js\` is two)` })
     .description(
       `Words that must all appear in the title or description, the last one also as a prefix; at most ${MAX_SEARCH_WORDS} words, ` +
