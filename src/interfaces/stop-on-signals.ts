@@ -13,20 +13,26 @@ export interface GracefulStop {
   close(): Promise<void>;
 }
 
+/** Signals this close to the first are the same one, delivered twice. */
+const SAME_PRESS_MS = 1_000;
+
 /**
  * Stops the process at SIGTERM or SIGINT: `close`, then exit 0. A stop that waits on a dependency
- * out of reach ends at its deadline, or at a second signal, with exit 1: an orchestrator's stop
- * and an operator's second Ctrl-C are never ignored.
+ * out of reach ends at its deadline, or at a second signal (a second or more after the first),
+ * with exit 1: an orchestrator's stop and an operator's second Ctrl-C are never ignored.
  */
 export function stopOnSignals({ name, finishing, deadlineMs, lateBecause, logger, close }: GracefulStop): void {
   const named = (message: string) => (name ? `${name} ${message}` : message);
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      // Ctrl-C under `npm start` signals both npm and the process, and npm passes its own on: the
+      // same press arrives twice within milliseconds, and is one.
+      if (Date.now() - stoppingSince < SAME_PRESS_MS) return;
       logger.warn({ signal }, named(`stopping at a second signal, without ${finishing}`));
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, named(`shutting down: ${finishing}`));
     setTimeout(() => {
       logger.error({ deadline_ms: deadlineMs }, named(`did not stop in time (${lateBecause}); exiting`));
