@@ -22,6 +22,9 @@ import { MAX_TOTAL_HITS } from './offering-index-settings';
 import { MEILISEARCH_RESULT_WINDOW } from './meilisearch-search-index';
 import type { OfferingDocument } from './offering-document';
 
+/** How often, at most, an indexing lets go of a kind's kept counts. */
+const CAUGHT_UP_EVERY_MS = 5_000;
+
 /**
  * Catalogue lists served from the Meilisearch index of each kind (`SEARCH_ENGINE=meilisearch`).
  * Details are read from PostgreSQL, the source of truth; `is_registered` is answered from
@@ -30,6 +33,9 @@ import type { OfferingDocument } from './offering-document';
 @injectable()
 export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
   private readonly cache: CountCache;
+  /** When the counts of each kind were last let go after an indexing, and the kinds waiting to be. */
+  private readonly forgottenAt = new Map<OfferingKind, number>();
+  private readonly forgetLater = new Set<OfferingKind>();
 
   constructor(
     @inject(MEILISEARCH) private readonly client: Meilisearch,
@@ -66,9 +72,25 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
 
   /**
    * A count made between a change and its indexing counted the index as it was: it is not kept
-   * past the indexing.
+   * past the indexing. Registrations reach the index as often as they are made, and counts do not
+   * depend on them: counts are let go at most every `CAUGHT_UP_EVERY_MS`, at the end of the spell
+   * where an indexing came early, so that they are still kept under a stream of registrations.
    */
   indexCaughtUp(kind: OfferingKind): Promise<void> {
+    const wait = (this.forgottenAt.get(kind) ?? 0) + CAUGHT_UP_EVERY_MS - Date.now();
+    if (wait <= 0) return this.forgetNow(kind);
+    if (!this.forgetLater.has(kind)) {
+      this.forgetLater.add(kind);
+      setTimeout(() => {
+        this.forgetLater.delete(kind);
+        void this.forgetNow(kind);
+      }, wait).unref();
+    }
+    return Promise.resolve();
+  }
+
+  private forgetNow(kind: OfferingKind): Promise<void> {
+    this.forgottenAt.set(kind, Date.now());
     return this.cache.forget(kind);
   }
 
