@@ -42,10 +42,11 @@ export const catalogueListQuery = Joi.object<CatalogueListQuery>({
     .description('available: start_at ≤ now ≤ end_at; upcoming: now < start_at; closed: end_at < now'),
   search: withMaxCharacters(Joi.string().allow(''), 200)
     .custom((value: string, helpers) => (searchTokens(searchWords(value)).length > MAX_SEARCH_WORDS ? helpers.error('search.words') : value))
-    .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words, counted as runs of letters and digits (\`node.js\` is two)` })
+    .messages({ 'search.words': `{{#label}} may hold at most ${MAX_SEARCH_WORDS} words, counted as runs of letters and digits 0–9 (\`node.js\` is two)` })
     .description(
       `Words that must all appear in the title or description, the last one also as a prefix; at most ${MAX_SEARCH_WORDS} words, ` +
-        'counted as runs of letters and digits of the lower-cased text (`node.js` and `real-time` count two each)',
+        'counted as runs of letters and digits 0–9 of the lower-cased text (`node.js` and `real-time` count two each; `½` and markup ' +
+        'such as `&amp;` none); read in Unicode\'s composed form (NFC), as titles are stored',
     ),
   sort: Joi.string()
     .valid(...OFFERING_SORTS)
