@@ -21,14 +21,20 @@ export const QUOTED = (value: string): string => `'''' || replace(replace(${valu
 export interface QueryReading {
   readonly wordText: string;
   readonly term: (lexeme: string, prefix: string) => string;
+  /** Which word is the last, whose lexemes are also prefixes: by default the last one given. */
+  readonly lastWord?: string;
 }
 
-export const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
+export const QUERY_FUNCTIONS = ({ wordText, term, lastWord = 'cardinality(words)' }: QueryReading): string => `
   CREATE OR REPLACE FUNCTION catalogue_search_query(words text[]) RETURNS tsquery
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT string_agg(${term('t.lexeme', 'w.ord = cardinality(words)')}, ' & ')::tsquery
-    FROM unnest(words) WITH ORDINALITY AS w(word, ord),
-         unnest(to_tsvector('simple', ${wordText})) AS t
+    WITH lexemes AS (
+      SELECT w.ord, t.lexeme
+      FROM unnest(words) WITH ORDINALITY AS w(word, ord),
+           unnest(to_tsvector('simple', ${wordText})) AS t
+    )
+    SELECT string_agg(${term('lexeme', `ord = ${lastWord}`)}, ' & ')::tsquery
+    FROM lexemes
   $$;
 
   CREATE OR REPLACE FUNCTION catalogue_search_query(words text[], completions text[]) RETURNS tsquery
@@ -38,7 +44,7 @@ export const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
       FROM unnest(words) WITH ORDINALITY AS w(word, ord),
            unnest(to_tsvector('simple', ${wordText})) AS t
     ), last AS (
-      SELECT min(lexeme) AS lexeme, count(*) AS lexemes FROM lexemes WHERE ord = cardinality(words)
+      SELECT min(lexeme) AS lexeme, count(*) AS lexemes FROM lexemes WHERE ord = ${lastWord}
     ), choice AS (
       SELECT '(' || string_agg(${QUOTED('c')}, ' | ' ORDER BY c) || ')' AS part
       FROM last, unnest(completions) AS c
@@ -46,7 +52,7 @@ export const QUERY_FUNCTIONS = ({ wordText, term }: QueryReading): string => `
     )
     SELECT CASE WHEN choice.part IS NULL THEN catalogue_search_query(words)
                 ELSE (SELECT string_agg(part, ' & ')
-                      FROM (SELECT ${term('lexeme', 'false')} AS part FROM lexemes WHERE ord < cardinality(words)
+                      FROM (SELECT ${term('lexeme', 'false')} AS part FROM lexemes WHERE ord < ${lastWord}
                             UNION ALL SELECT choice.part) parts)::tsquery END
     FROM choice
   $$;`;
