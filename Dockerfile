@@ -24,5 +24,6 @@ USER node
 EXPOSE 8000 9464 9465
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The same command `npm start` runs after building.
-CMD ["node", "dist/src/interfaces/http/main.js"]
+# The same command `npm start` runs after building, with the same Node flags
+# (src/interfaces/http/runtime-flags.ts).
+CMD ["node", "--max-semi-space-size=64", "dist/src/interfaces/http/main.js"]

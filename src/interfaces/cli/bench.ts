@@ -13,6 +13,7 @@ import { searchMix } from './search-mix';
 import { runWriteLoadThroughACrash } from './crash-write-load';
 import { runWriteLoad } from './write-load';
 import { explainFailure } from '../explain-failure';
+import { API_NODE_FLAGS } from '../http/runtime-flags';
 
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only "words,other words"]
                         [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor node|koa|off] [--out bench-results]
@@ -199,7 +200,7 @@ async function againstTheFloor(floorUrl: string, serviceUrl: string, token: stri
 async function startFloor(framework: string): Promise<{ readonly url: string; stop(): void }> {
   let root = __dirname;
   while (!existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run-entry.cjs'), 'interfaces/cli/floor', '--framework', framework], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, path.join(root, 'scripts/run-entry.cjs'), 'interfaces/cli/floor', '--framework', framework], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done || !/^http:/.test(first.value)) throw new Error('the floor server did not start');

@@ -8,6 +8,7 @@ import { createLogger } from '../../infrastructure/logging/logger';
 import { seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { moneyInvariantViolations } from './money-invariants';
 import { type WriteLoadResult, runWriteLoad } from './write-load';
+import { API_NODE_FLAGS } from '../http/runtime-flags';
 
 export interface CrashWriteLoadResult extends WriteLoadResult {
   readonly reconciled: readonly ReconcileEntry[];
@@ -80,7 +81,7 @@ async function stopApi(child: ChildProcess): Promise<void> {
 }
 
 async function startApi(baseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['scripts/run-entry.cjs', 'interfaces/http/main'], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, 'scripts/run-entry.cjs', 'interfaces/http/main'], {
     env: { ...process.env, PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'warn', READS_PER_MINUTE: '0', REGISTRATIONS_PER_MINUTE: '100000', LOCK_LEASE_MS: '1000', DEMO_DATA: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
