@@ -13,6 +13,7 @@ import { RedisInstance, waitUntil } from '../support/redis-instance';
 import { type TestServer, sharedServer, startTestServer, withTestServer } from '../support/test-server';
 import { createOffering, kindPaths } from '../support/offerings';
 import { createUser, uniqueName } from '../support/users';
+import { CapturedLogs } from '../support/captured-logs';
 
 describe('Faults of the backing services', () => {
   describe('a REDIS_URL naming a database the Redis server does not have', () => {
@@ -62,12 +63,13 @@ describe('Faults of the backing services', () => {
 
     before(async () => {
       redis = await RedisInstance.start();
-      server = await startTestServer({ REDIS_URL: redis.url });
+      server = await startTestServer({ REDIS_URL: redis.url }, { logger: logs.logger });
     });
     after(async () => {
       await server?.running.close();
       await redis?.stop();
     });
+    const logs = new CapturedLogs();
 
     it('answers fast with 503 dependency_unavailable, reports not ready, and recovers by itself', async () => {
       const user = await createUser(server.api);
@@ -80,9 +82,10 @@ describe('Faults of the backing services', () => {
       expect(login.headers.get('retry-after'), 'a 503 says when to retry').to.equal('2');
       expect(Date.now() - started, 'fails fast, does not hang').to.be.below(3_000);
 
-      const ready = await server.api.get('/readyz');
+      const { result: ready, lines } = await logs.during(() => server.api.get('/readyz'));
       expect(ready.status).to.equal(503);
       expect(ready.body.checks).to.deep.equal({ postgres: 'up', redis: 'down' });
+      expect(lines.find((line) => line.msg === 'request'), 'a 503 is logged as a warning, not an error').to.include({ status: 503, level: 40 });
       expect((await server.api.get('/healthz')).status).to.equal(200);
 
       const username = uniqueName();

@@ -3,7 +3,9 @@ import type { Logger } from '../../../infrastructure/logging/logger';
 
 /**
  * One JSON log line per request, written when the response is complete; the request's logger
- * (see `requestContext`) adds its id.
+ * (see `requestContext`) adds its id. At error for an answer of 5xx, but at warn for a 503: a
+ * dependency out of reach, a statement timed out or `/readyz` saying so, whose cause is logged
+ * where it is met (a health check asked every ten seconds would otherwise fill the errors).
  */
 export function requestLogger(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -19,7 +21,8 @@ export function requestLogger(logger: Logger): Middleware {
         ms: Math.round(ms * 10) / 10,
         user_id: ctx.state.user?.sub,
       };
-      if (ctx.status >= 500) logger.error(line, 'request');
+      if (ctx.status === 503) logger.warn(line, 'request');
+      else if (ctx.status >= 500) logger.error(line, 'request');
       else logger.info(line, 'request');
     }
   };
