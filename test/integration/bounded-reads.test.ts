@@ -10,7 +10,7 @@ import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
-import { type BitmapRanges, type SqlQuery, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStartBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, REGISTERED_UPCOMING_READ, type SqlQuery, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { CapturedLogs } from '../support/captured-logs';
@@ -45,7 +45,8 @@ function plansDatabaseUrl(): string {
  * `ITEMS` tests: half with a left word, half with a right one (so a left and a right word never
  * match together), a rare word in some descriptions, a skewed window (about one in fifty open now, for two to four days, the rest
  * closed or upcoming, and nine of windows unlike the others),
- * created times unrelated to ids, prices in steps of 100 and a few registration counts.
+ * created times unrelated to ids, prices in steps of 100, and registration counts on the items
+ * that have started and on ten upcoming ones (as if staff had moved their windows since).
  */
 async function buildCatalogue(db: Knex): Promise<void> {
   const pick = (words: readonly string[], i: string) => `(ARRAY[${words.map((w) => `'${w}'`).join(', ')}])[1 + (${i} % ${words.length})::int]`;
@@ -57,7 +58,7 @@ async function buildCatalogue(db: Knex): Promise<void> {
             CASE WHEN g % 50 = 0 THEN now() - (1 + g / 50 % 3) * interval '1 day' WHEN g % 2 = 0 THEN now() - interval '30 days' ELSE now() + interval '10 days' END,
             CASE WHEN g % 50 = 0 THEN now() + interval '1 day' WHEN g % 2 = 0 THEN now() - interval '28 days' - g % 5 * interval '1 hour' ELSE now() + interval '12 days' END,
             now() - (g * 104729 % 1000003) * interval '1 second',
-            g % 7
+            CASE WHEN g % 50 <> 0 AND g % 2 = 1 THEN CASE WHEN g % 1999 = 1 THEN 1 + g % 5 ELSE 0 END ELSE g % 7 END
      FROM generate_series(1, ?::bigint) g`,
     [ITEMS],
   );
@@ -160,7 +161,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       fc.asyncProperty(queries(now), fc.integer({ min: 1, max: 3_000 }), async (unbounded, budget) => {
         // The reference ignores the start bounds that the plans add for a status.
         const expected = await expectedIds(unbounded);
-        const query = await withStartBounds(db, unbounded);
+        const query = await withStatusBounds(db, unbounded);
         // The last word's prefix replaced by the words it completes to finds the same items, and
         // a search the vocabulary rules out finds none.
         const completed = await catalogue.vocabulary.lookUp(query);
@@ -222,7 +223,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         fc.constantFrom('none', 'next', 'previous'),
         fc.nat(),
         async (drawn, budget, direction, position) => {
-          const start = await withStartBounds(db, { ...drawn, offset: undefined });
+          const start = await withStatusBounds(db, { ...drawn, offset: undefined });
           // A cursor at one of the first items, as a client gets it from a page.
           const first: Array<Record<string, string> & { id: number }> = await catalogue.listQuery(start, { plan: 'collect' });
           const at = first[position % Math.max(first.length, 1)];
@@ -246,7 +247,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 
   it('takes what a walk found as the page where it read to the end of the index: the last page, and the first read back to', async () => {
     for (const [sort, status] of OFFERING_SORTS.flatMap((sort) => [undefined, ...AVAILABILITY_STATUSES].map((status) => [sort, status] as const))) {
-      const start = await withStartBounds(db, { kind: 'test', words: [], status, sort, limit: 20, now: new Date(), priceMin: Money.parse('20000') } as CatalogueQuery);
+      const start = await withStatusBounds(db, { kind: 'test', words: [], status, sort, limit: 20, now: new Date(), priceMin: Money.parse('20000') } as CatalogueQuery);
       const keys = sortColumns(sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
       const all: Array<Record<string, string> & { id: number }> = await filteredOfferings(db, start).select('id', ...keys).orderByRaw(readingOrder(start).sql);
       const cursorAt = (row: Record<string, string> & { id: number }, direction: 'next' | 'previous'): SqlQuery => ({
@@ -267,7 +268,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('goes on again where going on once fell short, to the same page', async () => {
-    const query = await withStartBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
+    const query = await withStatusBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
     // A walk of one entry that starts just before a match finds one match in one entry: a rate
     // eight times too high, so the walk that goes on after it falls short.
     const [match] = await catalogue.listQuery(query, { plan: 'collect' });
@@ -422,7 +423,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const back = await catalogue.list({ ...base, after: { sort, values: next.items[0].position.values, id: next.items[0].id, direction: 'previous' } });
       expect(back.items.map((item) => item.id), sort).to.deep.equal(first.items.map((item) => item.id));
       // The price range read whole, from the same cursors, in the order each reads.
-      const ranged = async (query: CatalogueQuery) => ids(await catalogue.listQuery(await withStartBounds(db, query), { plan: 'range' })).slice(0, query.limit);
+      const ranged = async (query: CatalogueQuery) => ids(await catalogue.listQuery(await withStatusBounds(db, query), { plan: 'range' })).slice(0, query.limit);
       expect(await ranged({ ...base, after: { sort, values: last.position.values, id: last.id, direction: 'next' } }), `${sort}, range`).to.deep.equal(next.items.map((item) => item.id));
       expect(await ranged({ ...base, after: { sort, values: next.items[0].position.values, id: next.items[0].id, direction: 'previous' } }), `${sort}, range`).to.deep.equal(first.items.map((item) => item.id).reverse());
     }
@@ -501,14 +502,14 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   it('gathers a rare word by its own index and tests the status and price on its rows, instead of reading their ranges', async () => {
     const now = new Date();
     for (const status of AVAILABILITY_STATUSES) {
-      const query = await withStartBounds(db, { kind: 'test' as const, words: [RARE], status, sort: 'created' as const, limit: 20, now, priceMin: Money.parse('11000') });
+      const query = await withStatusBounds(db, { kind: 'test' as const, words: [RARE], status, sort: 'created' as const, limit: 20, now, priceMin: Money.parse('11000') });
       expect(await catalogue.planner.bitmapRanges(query), status).to.deep.equal({ status: false, price: false });
       expect(await bitmapIndexes(query), status).to.deep.equal(['tests_search_idx']);
     }
   });
 
   it('takes a narrow range into the bitmap of a common word, where it spares reading most of the word\'s rows', async () => {
-    const query = await withStartBounds(db, { kind: 'test' as const, words: [EVERYWHERE], status: 'available' as const, sort: 'created' as const, limit: 20, now: new Date(), priceMin: Money.parse('50000'), priceMax: Money.parse('50500') });
+    const query = await withStatusBounds(db, { kind: 'test' as const, words: [EVERYWHERE], status: 'available' as const, sort: 'created' as const, limit: 20, now: new Date(), priceMin: Money.parse('50000'), priceMax: Money.parse('50500') });
     expect(await catalogue.planner.bitmapRanges(query)).to.deep.equal({ status: true, price: true });
   });
 
@@ -516,7 +517,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     // (A start_at walk is narrowed to the open items' range already; at this table's size a
     // sequential scan of it may be planned instead.)
     for (const sort of OFFERING_SORTS.filter((name) => name !== 'start_at')) {
-      const query = await withStartBounds(db, { kind: 'test' as const, words: ['alpha'], status: 'available' as const, sort, limit: 20, now: new Date(), priceMin: Money.parse('20000') });
+      const query = await withStatusBounds(db, { kind: 'test' as const, words: ['alpha'], status: 'available' as const, sort, limit: 20, now: new Date(), priceMin: Money.parse('20000') });
       const scans = await walkScans(query, 20_000);
       const walked = scans.find((scan) => SORT_INDEX.test(scan['Index Name'] ?? ''));
       expect(walked?.['Node Type'], sort).to.equal('Index Only Scan');
@@ -538,7 +539,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const { search_lexemes: lexemes } = await db('tests').where({ id }).first('search_lexemes');
       expect(lexemes).to.equal(null);
       for (const sort of OFFERING_SORTS) {
-        const query = await withStartBounds(db, { kind: 'test' as const, words: [marker, 'w1kx'], status: 'available' as const, sort, limit: 20, now: new Date() });
+        const query = await withStatusBounds(db, { kind: 'test' as const, words: [marker, 'w1kx'], status: 'available' as const, sort, limit: 20, now: new Date() });
         for (const choice of [{ plan: 'walk', walkBudget: ITEMS * 2 } as const, { plan: 'collect' } as const]) {
           expect(ids(await catalogue.listQuery(query, choice)), `${sort} ${choice.plan}`).to.deep.equal([id]);
         }
@@ -578,13 +579,13 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('finds items open now through the start index, bounded by the longest window, whichever plan reads them', async () => {
-    const query = await withStartBounds(db, { kind: 'test' as const, words: ['gamma'], status: 'available' as const, sort: 'popular' as const, limit: 20, now: new Date() });
+    const query = await withStatusBounds(db, { kind: 'test' as const, words: ['gamma'], status: 'available' as const, sort: 'popular' as const, limit: 20, now: new Date() });
     // The longest window of this catalogue lasts four days.
     expect(Date.parse(query.startBounds!.earliestOpen!)).to.be.closeTo(query.now.getTime() - 4 * 86_400_000, 1_000);
     const { sql, bindings } = catalogue.listQuery(query, { plan: 'collect' }).toSQL();
     const { rows } = await db.raw(`EXPLAIN ${sql}`, bindings);
     expect(rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n')).to.match(/tests_start_at_idx/);
-    const startSorted = await withStartBounds(db, { ...query, sort: 'start_at' as const });
+    const startSorted = await withStatusBounds(db, { ...query, sort: 'start_at' as const });
     expect(await rowsWalked(startSorted, 100_000), 'a start_at walk enters the index at the earliest start an open item can have').to.be.at.most(ITEMS / 50);
   });
 
@@ -598,7 +599,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const item = (title: string, start: number, end: number) => ({ title, description: RARE, price: '10000.00', start_at: at(start), end_at: at(end) });
       const add = (items: ReturnType<typeof item>[]) => trx('courses').insert(items).returning('id');
       const boundsOf = async (status: 'available' | 'closed') => {
-        const { startBounds } = await withStartBounds(trx, { kind: 'course' as const, words: [], status, now });
+        const { startBounds } = await withStatusBounds(trx, { kind: 'course' as const, words: [], status, now });
         const bound = status === 'available' ? startBounds?.earliestOpen : startBounds?.latestClosed;
         return { days: (Date.parse(bound ?? '') - now.getTime()) / day, beyond: startBounds?.beyond.map(Number) };
       };
@@ -628,7 +629,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         const reference = (query: SqlQuery) => pageOf(afterCursor(filteredOfferings(trx, query), query), query);
         const everything = await reference({ ...unbounded, limit: 1_000 });
         expect(everything.map(Number), status).to.include(Number(status === 'available' ? openYear : closedMinute));
-        const bounded = await withStartBounds(trx, unbounded);
+        const bounded = await withStatusBounds(trx, unbounded);
         const cursorAt = async (position: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
           const [row] = await trx('courses').where({ id: everything[position] }).select('id', trx.raw(`${keyText('start_at', 'timestamp')} AS k0`));
           return { ...bounded, after: { sort: 'start_at', values: [row.k0], id: row.id, direction } };
@@ -643,6 +644,49 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           expect(await reference(query), `filtered, ${label}`).to.deep.equal(expected);
         }
       }
+    } finally {
+      await trx.rollback();
+    }
+  });
+
+  it('walks the popular sort for items upcoming from where the counts are 0, reading the few with registrations apart, in the page\'s order either way', async () => {
+    const now = new Date();
+    const unbounded: CatalogueQuery = { kind: 'test', words: [EVERYWHERE], status: 'upcoming', sort: 'popular', limit: 20, now };
+    const registered: number[] = (await db('tests').where('registration_count', '>', 0).where('start_at', '>', now).pluck('id')).map(Number);
+    expect(registered.length, 'a few upcoming items have registrations').to.be.within(2, REGISTERED_UPCOMING_READ);
+    const bounded = await withStatusBounds(db, unbounded);
+    expect(bounded.registeredUpcoming?.map(Number)).to.have.members(registered);
+    const expected = await expectedIds({ ...unbounded, limit: 60 });
+    expect(expected.slice(0, registered.length), 'the registered ones come first').to.have.members(registered);
+    // Thousands of items with registrations have started: a walk from the index's first entry
+    // spends its budget on them and finds nothing; from the entries of no registrations, a page.
+    const budget = 300;
+    expect(ids(await catalogue.listQuery(unbounded, { plan: 'walk', walkBudget: budget }))).to.deep.equal([]);
+    expect(ids(await catalogue.listQuery(bounded, { plan: 'walk', walkBudget: budget }))).to.deep.equal(expected.slice(0, 21));
+    expect(await rowsWalked(bounded, budget)).to.be.at.most(budget);
+    expect(await tableReads(bounded, budget), 'the table is read for the page, and for the registered ones by id').to.be.at.most(22);
+    // From cursors inside the registered ones and past them, forwards and back.
+    const first = await catalogue.list({ ...unbounded, limit: 60 });
+    const at = (i: number, direction: 'next' | 'previous') => ({ sort: 'popular' as const, values: first.items[i].position.values, id: first.items[i].id, direction });
+    const next = await catalogue.list({ ...unbounded, after: at(1, 'next') });
+    expect(next.items.map((item) => item.id), 'next').to.deep.equal(expected.slice(2, 22));
+    const back = await catalogue.list({ ...unbounded, after: at(registered.length + 10, 'previous') });
+    expect(back.items.map((item) => item.id), 'previous').to.deep.equal(expected.slice(Math.max(0, registered.length - 10), registered.length + 10));
+    const walkedBack = ids(await catalogue.listQuery({ ...bounded, after: at(registered.length + 10, 'previous') }, { plan: 'walk', walkBudget: budget }));
+    expect(walkedBack.slice(0, 20).reverse(), 'previous, walked').to.deep.equal(back.items.map((item) => item.id));
+
+    const trx = await db.transaction();
+    try {
+      const pageOf = async (rows: Knex.QueryBuilder, query: SqlQuery) => ids(await rows.select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+      const reference = (query: SqlQuery) => pageOf(filteredOfferings(trx, query), query);
+      // An item whose last registration was cancelled since the lookup is read once, among the others.
+      await trx('tests').whereIn('id', registered.slice(0, 1)).update({ registration_count: 0 });
+      expect(await pageOf(walkedOfferings(trx, bounded, budget), bounded), 'a registration cancelled since').to.deep.equal(await reference(unbounded));
+      // More upcoming items with registrations than are read apart: the walk reads from the start.
+      await trx('tests').whereIn('id', trx('tests').select('id').where('start_at', '>', now).where('registration_count', 0).orderBy('id').limit(REGISTERED_UPCOMING_READ)).update({ registration_count: 1 });
+      const many = await withStatusBounds(trx, unbounded);
+      expect(many.registeredUpcoming).to.equal(null);
+      expect(await pageOf(walkedOfferings(trx, many, 100_000), many), 'many registered').to.deep.equal(await reference(unbounded));
     } finally {
       await trx.rollback();
     }
@@ -721,7 +765,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(byCursor.count).to.deep.equal({ value: 0, estimated: false });
       // The last page by number, whatever its position.
       const open = { kind: 'test' as const, words: ['alpha'], status: 'available' as const, now: new Date() };
-      const [{ n }] = await filteredOfferings(db, await withStartBounds(db, open)).count({ n: '*' });
+      const [{ n }] = await filteredOfferings(db, await withStatusBounds(db, open)).count({ n: '*' });
       const last = await list.execute({ filter: open, sort: 'popular', pageSize: 20, userId: 0, page: Math.ceil(Number(n) / 20) });
       expect(last.count).to.deep.equal({ value: Number(n), estimated: false });
     } finally {
@@ -774,7 +818,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }));
 
   it('counts exactly what it collected, and falls back to an estimate when a count runs into the statement timeout', async () => {
-    const query = await withStartBounds(db, { kind: 'test' as const, words: ['delta'], status: 'available' as const, sort: 'created' as const, limit: 5, now: new Date() });
+    const query = await withStatusBounds(db, { kind: 'test' as const, words: ['delta'], status: 'available' as const, sort: 'created' as const, limit: 5, now: new Date() });
     const [collected] = await catalogue.listQuery(query, { plan: 'collect' });
     const [{ n }] = await filteredOfferings(db, query).count({ n: '*' });
     expect(Number(collected.total)).to.equal(Number(n));

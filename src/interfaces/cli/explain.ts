@@ -16,7 +16,7 @@ import { KnexPaymentHistory } from '../../infrastructure/knex/knex-payment-histo
 import { KnexRegistrationLookup } from '../../infrastructure/knex/knex-registration-lookup';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { seedUserEmail } from '../../infrastructure/seed/seed-sizes';
-import { planDependsOnValues, withStartBounds } from '../../infrastructure/search/postgres/catalogue-sql';
+import { planDependsOnValues, withStatusBounds } from '../../infrastructure/search/postgres/catalogue-sql';
 import { PostgresOfferingCatalogue, type WalkReader } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
 import { COURSE_NOUNS, TEST_NOUNS } from '../../infrastructure/seed/seed-vocabulary';
 import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
@@ -106,6 +106,7 @@ async function main(): Promise<void> {
         ['search two words that co-occur', base({ words: ['Python', '기초'] })],
         ['search two words that never do', base({ words: ['중급', '실전'], sort: 'created' })],
         ['search + status + sort', base({ words: ['Python', '기초'], status: 'available', sort: 'popular' })],
+        ['search two words, status=upcoming, sort=popular', base({ words: ['Python', '기초'], status: 'upcoming', sort: 'popular' })],
         ...ALL_STATUSES.flatMap((status) =>
           OFFERING_SORTS.map((sort): [string, CatalogueQuery] => [`search common noun, status=${status}, sort=${sort}`, base({ words: [commonNoun(kind)], status, sort })]),
         ),
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
         ['price range + status, sort=price_asc', base({ status: 'available', priceMin: Money.parse('44000'), priceMax: Money.parse('46000'), sort: 'price_asc' })],
       ];
       for (const [name, unbounded] of scenarios) {
-        const query = await withStartBounds(db, unbounded);
+        const query = await withStatusBounds(db, unbounded);
         if (!planDependsOnValues(query)) {
           results.push(await explain(db, `${plural}: ${name}`, catalogue.plainQuery(query)));
           continue;

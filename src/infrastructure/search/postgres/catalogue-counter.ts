@@ -5,7 +5,7 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import { isQueryTimeout } from '../../errors/query-timeout';
 import { type CatalogueReadPlanner, isSampled } from './catalogue-read-planner';
 import { type SqlFilter, filteredOfferings, gatheredMatches } from './catalogue-sql';
-import type { RecentStartBounds } from './recent-start-bounds';
+import type { RecentStatusBounds } from './recent-status-bounds';
 import type { SearchVocabulary } from './search-vocabulary';
 import { CountCache } from '../count-cache';
 import { hasSearchTerms, searchTokens } from './search-terms';
@@ -40,7 +40,7 @@ export class CatalogueCounter {
     redis: Redis,
     private readonly policy: CatalogueCountPolicy,
     private readonly planner: CatalogueReadPlanner,
-    private readonly startBounds: RecentStartBounds,
+    private readonly startBounds: RecentStatusBounds,
     private readonly vocabulary: SearchVocabulary,
   ) {
     this.cache = new CountCache(redis, policy.cacheSeconds, 'catalogue-count');

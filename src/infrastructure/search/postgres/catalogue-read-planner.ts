@@ -136,7 +136,7 @@ export class CatalogueReadPlanner {
 
   /**
    * The plan for a page, from estimates that cost no scan. The start index's range is weighed for
-   * a status only with its bound read (`withStartBounds`; items upcoming need none), so that a
+   * a status only with its bound read (`withStatusBounds`; items upcoming need none), so that a
    * share kept for a minute is never that of an unbounded range.
    */
   async choose(query: CatalogueQuery & SqlFilter): Promise<PlannedRead> {
@@ -265,7 +265,7 @@ export class CatalogueReadPlanner {
   /**
    * The share of the kind's items in the start index's range for the filter's status (the
    * planner's estimate), kept for a minute like the status's share: for items upcoming, the
-   * status's own share; for the others, the range from the status's bound (see `withStartBounds`).
+   * status's own share; for the others, the range from the status's bound (see `withStatusBounds`).
    */
   private startShare(filter: SqlFilter): Promise<number> {
     if (filter.status === 'upcoming') return this.statusShare(filter.kind, filter.status, filter.now);

@@ -58,7 +58,7 @@ export function filteredOfferings(db: Knex, filter: SqlFilter): Knex.QueryBuilde
 /**
  * Where items with a status can start: an item open now started at most a window ago, and one
  * closed at least a window ago, with the window's length read from the index on window lengths
- * (see `withStartBounds`); the few items with the status whose windows are longer (open now) or
+ * (see `withStatusBounds`); the few items with the status whose windows are longer (open now) or
  * shorter (closed) than that are named by id. Exact text, as PostgreSQL computed it; a bound is
  * null where nothing bounds it, and for the other status.
  */
@@ -76,6 +76,11 @@ export interface StartBounds {
  */
 export interface SqlFilter extends CatalogueFilter {
   readonly startBounds?: StartBounds;
+  /**
+   * For items upcoming: those with registrations, by id (see `withStatusBounds`); null where they
+   * are more than `REGISTERED_UPCOMING_READ`.
+   */
+  readonly registeredUpcoming?: readonly string[] | null;
   readonly completions?: readonly string[];
   readonly unmatchable?: boolean;
 }
@@ -84,6 +89,9 @@ export type SqlQuery = CatalogueQuery & SqlFilter;
 
 /** How many windows a start bound reads from the index on window lengths. */
 export const WINDOWS_READ = 100;
+
+/** The most upcoming items with registrations that a walk by popularity reads apart (see `withStatusBounds`). */
+export const REGISTERED_UPCOMING_READ = 100;
 
 /**
  * How each status's bound is read: the longest windows first for items open now, the shortest
@@ -96,16 +104,26 @@ const WINDOW_BOUNDS = {
 } as const;
 
 /**
- * The filter with the start bounds of its status: conditions on `start_at` that its index
- * answers, and that a bitmap can AND with the full-text index, where "open now" and "closed" are
- * otherwise conditions on two columns at once. From the `WINDOWS_READ` longest windows (open
- * now) or shortest (closed), in one pass of the index on window lengths: every other item has a
- * window as short as the last one read (or as long), so one open now started at most that long
- * ago (a closed one, at least); of those read, the items with the status that start beyond the
- * bound are named. So a few items open for years, or closed after a minute, cost the status a
- * few ids rather than a range of years.
+ * The filter with what bounds where the items of its status lie in the indexes.
+ *
+ * For items open now or closed, the start bounds of the status: conditions on `start_at` that its
+ * index answers, and that a bitmap can AND with the full-text index, where "open now" and
+ * "closed" are otherwise conditions on two columns at once. From the `WINDOWS_READ` longest
+ * windows (open now) or shortest (closed), in one pass of the index on window lengths: every
+ * other item has a window as short as the last one read (or as long), so one open now started at
+ * most that long ago (a closed one, at least); of those read, the items with the status that
+ * start beyond the bound are named. So a few items open for years, or closed after a minute, cost
+ * the status a few ids rather than a range of years.
+ *
+ * For items upcoming, those that have registrations, by id (the partial index of registered
+ * items by start): a registration is taken only while its item is open, so these are the few
+ * whose windows staff moved after registrations, and every other upcoming item has none. A walk
+ * by popularity reads them apart and enters the sort's index where the counts are 0, rather than
+ * passing first every item with registrations (all of them, at a million items, for a search
+ * of two words, before the walk gave up and collected).
  */
-export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filter: F): Promise<F & SqlFilter> {
+export async function withStatusBounds<F extends CatalogueFilter>(db: Knex, filter: F): Promise<F & SqlFilter> {
+  if (filter.status === 'upcoming') return { ...filter, registeredUpcoming: await registeredUpcoming(db, filter) };
   if (filter.status !== 'available' && filter.status !== 'closed') return filter;
   const { field, order, last, beyond } = WINDOW_BOUNDS[filter.status];
   // A bound before 1970 bounds nothing (no item starts earlier), and one far enough back is
@@ -124,6 +142,17 @@ export async function withStartBounds<F extends CatalogueFilter>(db: Knex, filte
   const read = rows[0] as { at: string | null; beyond: string[] } | undefined;
   const startBounds: StartBounds = { earliestOpen: null, latestClosed: null, [field]: read?.at ?? null, beyond: read?.at ? read.beyond : [] };
   return { ...filter, startBounds };
+}
+
+/** The upcoming items with registrations, by id; null where they are more than `REGISTERED_UPCOMING_READ`. */
+async function registeredUpcoming(db: Knex, filter: CatalogueFilter): Promise<readonly string[] | null> {
+  const rows: Array<{ id: string }> = await db(OFFERING_TABLES[filter.kind].items)
+    .select(db.raw('id::text AS id'))
+    .where('registration_count', '>', 0)
+    .where('start_at', '>', filter.now)
+    .orderBy('id')
+    .limit(REGISTERED_UPCOMING_READ + 1);
+  return rows.length > REGISTERED_UPCOMING_READ ? null : rows.map((row) => row.id);
 }
 
 /**
@@ -147,7 +176,7 @@ export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex
     .select(OFFERING_COLUMNS.filter((column) => !inIndex.includes(column)))
     .whereRaw('item.id = ??', [`${table}.id`])
     .limit(1, { skipBinding: true });
-  const source = withoutSearch(db.from(withItemsBeyondBound(db, walked, entries, query)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
+  const source = withoutSearch(db.from(withItemsReadApart(db, walked, entries, query)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
   if (!hasSearchTerms(query.words)) return source;
   // An item whose lexemes are too many for an index entry has none there: its words are tested
   // on its table row.
@@ -175,29 +204,56 @@ export function narrowsSortRange(query: SqlQuery): boolean {
   const [first] = SORT_DEFINITIONS[query.sort].keys;
   if (first.field === 'startAt') return query.status !== undefined;
   if (first.field === 'price') return Boolean(query.priceMin || query.priceMax);
+  if (first.field === 'registrationCount') return entersAtNoRegistrations(query);
   return false;
 }
 
 /** Whether a walk reads the item by id, apart from the entries of its range (see below). */
 export function walkReadsApart(query: SqlQuery, id: number | string): boolean {
-  return SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt' && (query.startBounds?.beyond ?? []).includes(String(id));
+  return (itemsReadApart(query)?.ids ?? []).includes(String(id));
 }
 
 /**
- * The walk's entries as a FROM item named after the table. A walk by start enters its index at
- * the status's bound; the items with the status beyond it (see `StartBounds`) start before every
- * entry of that range (open now) or after them (closed), so they are read by id and put before
- * or after it, in the page's order.
+ * Whether a walk by popularity reads the upcoming items with registrations apart and the sort's
+ * index from where the counts are 0 (see `withStatusBounds`).
  */
-function withItemsBeyondBound(db: Knex, walked: Knex.QueryBuilder, entries: () => Knex.QueryBuilder, query: SqlQuery): Knex.QueryBuilder | Knex.Raw {
+const entersAtNoRegistrations = (query: SqlQuery): query is SqlQuery & { registeredUpcoming: readonly string[] } =>
+  query.status === 'upcoming' && Array.isArray(query.registeredUpcoming);
+
+/**
+ * The items a walk reads by id, apart from its range of the sort's index, and whether they come
+ * before that range in the page's order:
+ * - a walk by start enters its index at the status's bound; the items with the status beyond it
+ *   (see `StartBounds`) start before every entry of that range (open now) or after them (closed);
+ * - a walk by popularity for items upcoming enters its index where the counts are 0; the upcoming
+ *   items with registrations come before every entry of that range.
+ */
+function itemsReadApart(query: SqlQuery): { readonly ids: readonly string[]; readonly first: boolean; readonly registered: boolean } | null {
+  const [key] = SORT_DEFINITIONS[query.sort].keys;
+  const ascending = readingOrder(query).direction === 'asc';
+  if (key.field === 'startAt' && query.startBounds?.beyond.length) {
+    return { ids: query.startBounds.beyond, first: (query.status === 'available') === ascending, registered: false };
+  }
+  if (key.field === 'registrationCount' && entersAtNoRegistrations(query) && query.registeredUpcoming.length > 0) {
+    return { ids: query.registeredUpcoming, first: !ascending, registered: true };
+  }
+  return null;
+}
+
+/**
+ * The walk's entries as a FROM item named after the table, with the items it reads apart (see
+ * `itemsReadApart`) put before or after them, in the page's order. An item named as registered
+ * is read only while it still is: one whose last registration was cancelled since is among the
+ * entries of no registrations, and must not be read twice.
+ */
+function withItemsReadApart(db: Knex, walked: Knex.QueryBuilder, entries: () => Knex.QueryBuilder, query: SqlQuery): Knex.QueryBuilder | Knex.Raw {
   const table = OFFERING_TABLES[query.kind].items;
-  const beyond = query.startBounds?.beyond ?? [];
-  if (SORT_DEFINITIONS[query.sort].keys[0].field !== 'startAt' || beyond.length === 0) return walked.as(table);
-  const items = entries().whereRaw('id = ANY(?::bigint[])', [[...beyond]]).orderByRaw(readingOrder(query).sql);
-  // Open now and beyond the bound: earlier than the range; closed and beyond it: later.
-  const beforeInStartOrder = query.status === 'available';
-  const first = beforeInStartOrder === (readingOrder(query).direction === 'asc');
-  const [one, other] = first ? [items, walked] : [walked, items];
+  const apart = itemsReadApart(query);
+  if (!apart) return walked.as(table);
+  const items = entries().whereRaw('id = ANY(?::bigint[])', [[...apart.ids]]);
+  if (apart.registered) items.where('registration_count', '>', 0);
+  items.orderByRaw(readingOrder(query).sql);
+  const [one, other] = apart.first ? [items, walked] : [walked, items];
   return db.raw('((?) UNION ALL (?)) AS ??', [one, other, table]);
 }
 
@@ -304,6 +360,9 @@ function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
   const [first] = SORT_DEFINITIONS[query.sort].keys;
   if (first.field === 'startAt') withStartRange(walked, query, { beyondBound: false });
   if (first.field === 'price') withPriceRange(walked, query);
+  // A range rather than `= 0`: of a column held equal, PostgreSQL drops the order of the
+  // subquery's rows, and would read the whole budget and sort it for the page.
+  if (first.field === 'registrationCount' && entersAtNoRegistrations(query)) walked.where('registration_count', '<', 1);
 }
 
 function withSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {

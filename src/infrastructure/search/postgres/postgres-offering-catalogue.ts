@@ -20,7 +20,7 @@ import { PreparedRead } from '../../knex/prepared-statement';
 import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
 import { CatalogueReadPlanner, type ReadChoice, type WalkChoice } from './catalogue-read-planner';
-import { RecentStartBounds } from './recent-start-bounds';
+import { RecentStatusBounds } from './recent-status-bounds';
 import { SearchVocabulary } from './search-vocabulary';
 import {
   type BitmapRanges,
@@ -71,7 +71,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   readonly planner: CatalogueReadPlanner;
   readonly vocabulary: SearchVocabulary;
   private readonly counter: CatalogueCounter;
-  private readonly startBounds: RecentStartBounds;
+  private readonly startBounds: RecentStatusBounds;
   private readonly plainPages: PreparedRead<[CatalogueQuery]>;
   private readonly details: PreparedRead<[OfferingKind, number]>;
 
@@ -81,7 +81,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     @inject(CATALOGUE_COUNT_POLICY) countPolicy: CatalogueCountPolicy,
   ) {
     this.planner = new CatalogueReadPlanner(db);
-    this.startBounds = new RecentStartBounds(db);
+    this.startBounds = new RecentStatusBounds(db);
     this.vocabulary = new SearchVocabulary(db, this.planner.selectivity);
     this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary);
     this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
