@@ -243,6 +243,19 @@ export class VersionMismatch extends DomainError {
   }
 }
 
+/** A change of an item's window that would leave registrations already paid outside it. */
+export class WindowExcludesRegistrations extends DomainError {
+  readonly code = 'registrations_outside_window';
+  readonly category = 'conflict';
+
+  constructor(first: Date, last: Date) {
+    super(
+      `Registrations for this item were paid from ${first.toISOString()} to ${last.toISOString()}: its window must still hold them ` +
+        '(start_at at or before the first, end_at at or after the last). To end the sale now, close the item instead.',
+    );
+  }
+}
+
 export class ItemHasRegistrations extends DomainError {
   readonly code = 'has_registrations';
   readonly category = 'conflict';

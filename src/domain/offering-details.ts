@@ -1,4 +1,4 @@
-import { ValidationFailed } from './errors';
+import { ValidationFailed, WindowExcludesRegistrations } from './errors';
 import { Money } from './money';
 import { PAYMENT_METHOD_LIMITS, PAYMENT_METHODS } from './payment-method';
 
@@ -45,6 +45,16 @@ export function assertValidDetails(details: OfferingDetails, sent: readonly Offe
     errors.set('price', `Must be between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts.`);
   }
   if (errors.size > 0) throw new ValidationFailed(Object.fromEntries([...errors].map(([field, message]) => [field, [message]])));
+}
+
+/**
+ * An item's window holds the times its registrations were paid (a registration is taken only
+ * while its item is open): a change of window may not leave one outside, nor make an item with
+ * registrations upcoming again. Closing the item ends its window now, after every payment.
+ */
+export function assertWindowHoldsPayments(window: { readonly startAt: Date; readonly endAt: Date }, paid: { readonly first: Date; readonly last: Date } | null): void {
+  if (!paid) return;
+  if (window.startAt.getTime() > paid.first.getTime() || window.endAt.getTime() < paid.last.getTime()) throw new WindowExcludesRegistrations(paid.first, paid.last);
 }
 
 /**

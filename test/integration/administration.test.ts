@@ -387,6 +387,37 @@ for (const kind of ALL_OFFERING_KINDS) {
         expect(stale.body.code).to.equal('amount_mismatch');
         expect((await register(item.id, '65000', other)).status).to.equal(201);
       });
+
+      it('keeps the window around the registrations paid: a start after the first or an end before the last is a 409, and changes nothing', async () => {
+        const { body: item } = await created();
+        const first = await register(item.id, '55000');
+        expect(first.status).to.equal(201);
+        const cancelled = await register(item.id, '55000', staff);
+        expect((await server.api.post(`/api/payments/${cancelled.body.payment_id}/cancel/`, {}, { token: staff.access })).status, 'a cancelled registration still counts').to.equal(200);
+        const paidAt = [first.body.paid_at, cancelled.body.paid_at].map(Date.parse);
+        const version = { 'if-match': '"1"' };
+
+        for (const window of [
+          { start_at: iso(DAY_MS), end_at: iso(8 * DAY_MS) }, // upcoming again
+          { start_at: new Date(paidAt[0] + 1).toISOString() }, // after the first payment
+          { end_at: new Date(paidAt[1] - 1).toISOString() }, // before the last one
+          { start_at: iso(-30 * DAY_MS), end_at: iso(-20 * DAY_MS) }, // over before they were paid
+        ]) {
+          const refused = await patch(item.id, window, version);
+          expect(refused.status, JSON.stringify(window)).to.equal(409);
+          expect(refused.headers.get('content-type')).to.match(/application\/problem\+json/);
+          expect(refused.body.code).to.equal('registrations_outside_window');
+        }
+        expect(await row(item.id)).to.include({ version: 1 });
+
+        // A window that still holds them, to the millisecond, and any other change, go through.
+        const held = await patch(item.id, { start_at: new Date(paidAt[0]).toISOString(), end_at: new Date(paidAt[1]).toISOString(), price: '60000' }, version);
+        expect(held.status, JSON.stringify(held.body)).to.equal(200);
+        expect((await patch(item.id, { start_at: iso(-2 * DAY_MS), end_at: iso(DAY_MS) }, { 'if-match': '"2"' })).status).to.equal(200);
+        // An item nobody paid for moves freely.
+        const { body: free } = await created();
+        expect((await patch(free.id, { start_at: iso(DAY_MS), end_at: iso(2 * DAY_MS) }, version)).status).to.equal(200);
+      });
     });
 
     describe(`POST ${paths.list}{id}/close/`, () => {

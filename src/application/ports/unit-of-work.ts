@@ -80,6 +80,16 @@ export interface PaymentRepository {
   findUnsettled(before: Date, limit: number): Promise<Payment[]>;
   /** Whether anyone ever started paying for the item, whatever came of it. */
   existForItem(kind: OfferingKind, itemId: number): Promise<boolean>;
+  /**
+   * When the item's registrations were paid: the first and the last of its payments that were
+   * not declined (paid, pending, cancelled since); null where there are none.
+   */
+  paidSpan(kind: OfferingKind, itemId: number): Promise<PaidSpan | null>;
+}
+
+export interface PaidSpan {
+  readonly first: Date;
+  readonly last: Date;
 }
 
 export interface NewRegistration {

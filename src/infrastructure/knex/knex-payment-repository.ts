@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { NewPayment, PaymentRepository } from '../../application/ports/unit-of-work';
+import type { NewPayment, PaidSpan, PaymentRepository } from '../../application/ports/unit-of-work';
 import { Money } from '../../domain/money';
 import type { OfferingKind } from '../../domain/offering-kind';
 import type { Payment, PaymentStatus } from '../../domain/payment';
@@ -120,6 +120,14 @@ export class KnexPaymentRepository implements PaymentRepository {
   async existForItem(kind: OfferingKind, itemId: number): Promise<boolean> {
     const row = await this.db('payments').select(this.db.raw('1')).where({ payment_type: kind, target_id: itemId }).first();
     return row !== undefined;
+  }
+
+  async paidSpan(kind: OfferingKind, itemId: number): Promise<PaidSpan | null> {
+    const [row] = await this.db('payments')
+      .where({ payment_type: kind, target_id: itemId })
+      .whereNot('status', 'failed')
+      .select(this.db.raw('min(paid_at) AS first, max(paid_at) AS last'));
+    return row?.first ? { first: new Date(row.first), last: new Date(row.last) } : null;
   }
 
   async markCancelled(id: number, at: Date): Promise<void> {

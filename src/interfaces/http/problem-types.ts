@@ -24,6 +24,7 @@ export const PROBLEM_TYPES: ReadonlyMap<string, { readonly title: string; readon
   ['page_not_found', { title: 'Page not found', description: 'The page number is past the last page.' }],
   ['method_not_allowed', { title: 'Method not allowed', description: 'The path exists but not with this method; the `Allow` header lists the methods it has.' }],
   ['lock_busy', { title: 'Another request is in progress', description: 'Another request for the same user and item (or payment) is being processed. Retry shortly; nothing was charged by this one.' }],
+  ['registrations_outside_window', { title: 'Registrations outside the window', description: 'Registrations for the item were paid at times the new window would not hold (it would start after the first, or end before the last): a registration is taken only while its item is open. Close the item to end its sale now.' }],
   ['has_registrations', { title: 'The item has registrations', description: 'Someone applied or enrolled for the item (a payment of it exists, even a declined or failed one), so it cannot be deleted. Close it instead (POST …/close/).' }],
   ['idempotency_request_in_progress', { title: 'Request with this Idempotency-Key is in progress', description: 'The first request with this key is still running. Retry shortly to receive its answer.' }],
   ['idempotency_key_reused', { title: 'Idempotency key reused', description: 'This Idempotency-Key was used with a different request (another path or body). Use a new key for a new request.' }],

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { OFFERING_DETAIL_FIELDS, type OfferingDetails, assertValidDetails, changedFields } from '../../../domain/offering-details';
+import { OFFERING_DETAIL_FIELDS, type OfferingDetails, assertValidDetails, assertWindowHoldsPayments, changedFields } from '../../../domain/offering-details';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { CLOCK, type Clock } from '../../ports/clock';
 import { EVENT_RECORDER, type EventRecorder } from '../../ports/event-recorder';
@@ -21,7 +21,7 @@ export interface ChangeOfferingCommand {
  * changes nothing. The rules on the details as a whole hold for the fields sent, on the details
  * they make with the others. Payments already made keep their amount and title; registrations
  * from now on pay the new price. A change that changes nothing keeps the version and writes no
- * audit entry.
+ * audit entry. A window changed must still hold the times its registrations were paid.
  */
 @injectable()
 export class ChangeOfferingHandler {
@@ -40,6 +40,7 @@ export class ChangeOfferingHandler {
       assertValidDetails(details, OFFERING_DETAIL_FIELDS.filter((field) => changes[field] !== undefined));
       const fields = changedFields(item.details, details);
       if (fields.length === 0) return { changed: false, result: item };
+      if (fields.includes('startAt') || fields.includes('endAt')) assertWindowHoldsPayments(details, await repositories.payments.paidSpan(kind, id));
       const at = this.clock.now();
       const updated = await repositories.offerings.update(kind, id, details, at);
       await recordChange(repositories, { staffUserId, action: 'update', kind, itemId: id, before: audited(item.details, fields), after: audited(details, fields), at });

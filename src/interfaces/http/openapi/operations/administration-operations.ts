@@ -55,7 +55,9 @@ export const administrationOperations: readonly OperationDoc[] = [
           VERSIONING +
           'A change must send the version it was made against in `If-Match`: without it, 428 `precondition_required`; ' +
           'with a stale one, 412 `version_mismatch` and nothing changes. Payments already made keep their amount and ' +
-          'title; later registrations pay the new price. `registration_count` cannot be changed.',
+          'title; later registrations pay the new price. `registration_count` cannot be changed. A new window must still ' +
+          'hold the times the registrations for the item were paid (start at or before the first, end at or after the last): ' +
+          'otherwise 409 `registrations_outside_window` and nothing changes; to end the sale now, close the item.',
         tag: plural,
         auth: true,
         pathParams: idParam,
@@ -67,6 +69,7 @@ export const administrationOperations: readonly OperationDoc[] = [
           { status: 400, codes: ['validation_failed'] },
           ...STAFF_PROBLEMS,
           { status: 404, codes: ['not_found'] },
+          { status: 409, codes: ['registrations_outside_window'] },
           { status: 412, codes: ['version_mismatch'] },
           { status: 428, codes: ['precondition_required'] },
         ],
