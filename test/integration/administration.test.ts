@@ -744,6 +744,19 @@ describe('npm run create-admin', function () {
     expect(run(['--email', email], { ADMIN_PASSWORD: 'short' }).status).to.equal(2);
     expect(await server.db('users').whereRaw('lower(email) = lower(?)', [email]).first()).to.equal(undefined);
   });
+
+  it('names a new account by its email only where the local part is a valid username, else asks for --username', async () => {
+    const server = await sharedServer();
+    const local = `o'${uniqueName('brien')}`;
+    const email = `${local}@example.com`;
+    const refused = run(['--email', email], { ADMIN_PASSWORD: 'staff-pass-42' });
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include(`"${local}"`).and.to.match(/--username/);
+    expect(await server.db('users').whereRaw('lower(email) = lower(?)', [email]).first()).to.equal(undefined);
+    const named = run(['--email', email, '--username', local.replace("'", '')], { ADMIN_PASSWORD: 'staff-pass-42' });
+    expect(named.status, named.stderr).to.equal(0);
+    expect(await server.db('users').whereRaw('lower(email) = lower(?)', [email]).first()).to.include({ username: local.replace("'", ''), is_staff: true });
+  });
 });
 
 describe('A change made while a registration is being charged', () => {

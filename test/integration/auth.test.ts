@@ -153,6 +153,7 @@ describe('Auth', () => {
         expect(res.status).to.equal(401);
         expect(res.body.code).to.equal('invalid_credentials');
         expect(res.body.detail).to.equal(answers[0].body.detail);
+        expect(res.headers.get('www-authenticate'), 'every 401 names the scheme').to.equal('Bearer');
       }
     });
 
@@ -442,6 +443,7 @@ describe('Auth', () => {
       expect(first.status).to.equal(200);
       const reuse = await api().post('/api/auth/token/refresh/', { refresh: user.refresh });
       expect(reuse.status).to.equal(401);
+      expect(reuse.headers.get('www-authenticate')).to.equal('Bearer');
       const descendant = await api().post('/api/auth/token/refresh/', { refresh: first.body.refresh });
       expect(descendant.status).to.equal(401);
     });

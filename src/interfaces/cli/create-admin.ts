@@ -16,7 +16,7 @@ const USAGE = `usage: npm run create-admin -- --email admin@example.com [--usern
 
 Makes the account staff (it may then administer the catalogue), creating it if it does not exist.
 A new account's password is read from ADMIN_PASSWORD, or asked for when run on a terminal.
---username names a new account (the email's local part by default); an existing account keeps its
+--username names a new account (the email's local part by default, if a valid username); an existing account keeps its
 own, and the command says so. A deactivated account is refused (exit 2): it could not log in.
 --revoke withdraws the right; either change takes effect on the account's next request.`;
 
@@ -32,8 +32,12 @@ async function main(): Promise<void> {
   const app = createContainer(loadConfig(), { logger: createLogger('warn') });
   try {
     const handler = app.container.get(GrantStaffHandler);
-    const password = revoke || (await handler.exists(input.email)) ? undefined : await newAccountPassword();
-    const { user, created } = await handler.execute({ ...input, revoke, password });
+    const creating = !revoke && !(await handler.exists(input.email));
+    // A new account is named as a sign-up's must be: by --username, or by the email's local part
+    // where that is a valid username.
+    const name = creating ? (input.username ?? usernameFromEmail(input.email)) : input.username;
+    const password = creating ? await newAccountPassword() : undefined;
+    const { user, created } = await handler.execute({ ...input, username: name, revoke, password });
     const change = revoke ? 'is no longer staff' : created ? 'created as staff' : 'is now staff';
     console.log(`${user.email} (user ${user.id}, ${user.username}) ${change}`);
     if (!created && input.username !== undefined && input.username !== user.username) {
@@ -52,6 +56,14 @@ function validOptions(raw: { email?: string; username?: string }): { email: stri
     if (!(error instanceof ValidationFailed)) throw error;
     throw new UsageError(Object.entries(error.errors).map(([field, messages]) => `--${field}: ${messages.join(' ')}`).join(' '));
   }
+}
+
+/** The email's local part as the new account's username, if it is a valid one; otherwise a usage error. */
+function usernameFromEmail(address: string): string {
+  const local = address.trim().split('@')[0];
+  const { error } = username.validate(local);
+  if (error) throw new UsageError(`the email's local part "${local}" is not a valid username (${error.message}): name the account with --username`);
+  return local;
 }
 
 /** ADMIN_PASSWORD, or typed twice on a terminal without being shown; checked like a sign-up's. */

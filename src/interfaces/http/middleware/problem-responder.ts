@@ -64,7 +64,6 @@ export function problemResponder(logger: Logger): Middleware {
       }
       const status = clientErrorStatus(error as HttpLikeError);
       if (status) {
-        if (status === 401) ctx.set('WWW-Authenticate', 'Bearer');
         send(ctx, problemFromStatus(status, clientErrorDetail(status, error)));
         return;
       }
@@ -107,7 +106,9 @@ function sendDomainError(ctx: Context, error: DomainError): void {
   send(ctx, problemFromDomainError(error));
 }
 
+/** A problem response; a 401 names the scheme to authenticate with, whichever layer refused. */
 function send(ctx: Context, problem: Problem): void {
+  if (problem.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
   ctx.status = problem.status;
   ctx.type = PROBLEM_CONTENT_TYPE;
   ctx.body = { ...problem, request_id: ctx.state.requestId };
