@@ -96,6 +96,12 @@ describe('Auth', () => {
       ['a password without a digit', { password: 'onlyletters' }, 'password'],
       ['a password without a letter', { password: '1234567890' }, 'password'],
       ['a non-string email', { email: 12345 }, 'email'],
+      // Characters that do not show: the address would look like another's.
+      ...['\u200b', '\u202e', '\u00ad', '\u2028', '\u009b', '\uffff', '\ue000', '\u0378'].map(
+        (c): [string, Record<string, unknown>, string] => [`an email holding U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, { email: `${uniqueName('unseen')}${c}@example.com` }, 'email'],
+      ),
+      ['a password of 7 characters in 8 UTF-16 units', { password: '😀a1bcd' + '😀' }, 'password'],
+      ['a password of 129 characters, emoji among them', { password: `a1${'😀'.repeat(127)}` }, 'password'],
       ['an unknown field', { is_admin: true }, 'is_admin'],
     ];
     for (const [name, override, field] of invalid) {
@@ -105,6 +111,11 @@ describe('Auth', () => {
         expect(res.body.errors).to.have.property(field);
       });
     }
+
+    it('counts a password in characters: 8 emoji-laden ones pass, as do 128', async () => {
+      expect((await api().post('/api/auth/signup/', signupBody({ password: '😀😀😀a1bcd' }))).status).to.equal(201);
+      expect((await api().post('/api/auth/signup/', signupBody({ password: `a1${'😀'.repeat(126)}` }))).status).to.equal(201);
+    });
 
     it('accepts usernames with letters, digits and .@+-_', async () => {
       const res = await api().post('/api/auth/signup/', signupBody({ username: `a.b@c+d-e_${uniqueName()}` }));

@@ -13,7 +13,7 @@ export const positiveMoney = Joi.alternatives()
   .example('45000.00');
 
 /** How many characters (Unicode code points) `value` holds; a UTF-16 length counts an emoji twice. */
-function characterCount(value: string): number {
+export function characterCount(value: string): number {
   let count = 0;
   for (const _ of value) count += 1;
   return count;
@@ -28,6 +28,13 @@ export function withMaxCharacters<T extends Joi.StringSchema>(schema: T, max: nu
   return schema
     .custom((value: string, helpers) => (value.length > max && characterCount(value) > max ? helpers.error('string.max', { limit: max }) : value))
     .meta({ swagger: { maxLength: max } }) as T;
+}
+
+/** `schema` holding at least `min` characters, counted as `withMaxCharacters` counts them. */
+export function withMinCharacters<T extends Joi.StringSchema>(schema: T, min: number): T {
+  return schema
+    .custom((value: string, helpers) => (characterCount(value) < min ? helpers.error('string.min', { limit: min }) : value))
+    .meta({ swagger: { minLength: min } }) as T;
 }
 
 /**
