@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { buildRouter } from '../../src/interfaces/http/app';
 import { METHODS_SERVED } from '../../src/interfaces/http/server';
 import { type TestServer, sharedServer } from '../support/test-server';
+import { createOffering } from '../support/offerings';
+import { createUser } from '../support/users';
 
 interface RawResponse {
   readonly status: number;
@@ -67,6 +69,21 @@ describe('HTTP conventions', () => {
     expect(withSlash.status).to.equal(400);
     expect(without.status).to.equal(400);
     expect(without.body.errors).to.deep.equal(withSlash.body.errors);
+  });
+
+  it('answers a list the same with or without the trailing slash, or with several: its links name the documented path', async () => {
+    const user = await createUser(api());
+    await createOffering(server.db, 'test');
+    await createOffering(server.db, 'test');
+    const bodies = [];
+    for (const path of ['/api/tests/', '/api/tests', '/api/tests///']) {
+      const res = await api().get(`${path}?page_size=1&page=2`, { token: user.access });
+      expect(res.status, path).to.equal(200);
+      bodies.push(res.body);
+    }
+    expect(new URL(bodies[0].previous).pathname).to.equal('/api/tests/');
+    expect(bodies[1]).to.deep.equal(bodies[0]);
+    expect(bodies[2]).to.deep.equal(bodies[0]);
   });
 
   it('answers an unknown route with a 404 problem', async () => {

@@ -19,21 +19,16 @@ export interface Envelope<T> {
  * the parameter); the other parameters are kept as the client sent them.
  */
 export function linkWith(ctx: Context, changes: Readonly<Record<string, string | number | null>>): string {
-  // A request target in absolute form (`GET http://other.example/api/tests/`) names a host of
-  // its own, unchecked and possibly no URL's: links keep to the path and the checked `Host`.
-  const target = ctx.originalUrl.startsWith('/') ? ctx.originalUrl : pathAndQuery(ctx);
-  const url = new URL(`${ctx.protocol}://${ctx.host}${target}`);
+  // The path as documented, with its one trailing slash, however the request wrote it (`/api/tests`,
+  // `/api/tests//`: the same list, so the same links), and the checked `Host`: a request target
+  // in absolute form (`GET http://other.example/api/tests/`) names a host of its own, unchecked.
+  const path = ctx.path.endsWith('/') ? ctx.path : `${ctx.path}/`;
+  const url = new URL(`${ctx.protocol}://${ctx.host}${path}${ctx.search}`);
   for (const [name, value] of Object.entries(changes)) {
     if (value === null) url.searchParams.delete(name);
     else url.searchParams.set(name, String(value));
   }
   return url.toString();
-}
-
-/** The path and query of a request target in absolute form, as sent (its trailing slash kept). */
-function pathAndQuery(ctx: Context): string {
-  const sent = ctx.originalUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
-  return sent.startsWith('/') ? sent : `${ctx.path}${ctx.search}`;
 }
 
 /** `next` / `previous` links of page-number pagination. */
