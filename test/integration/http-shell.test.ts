@@ -71,6 +71,15 @@ describe('HTTP conventions', () => {
     expect(without.body.errors).to.deep.equal(withSlash.body.errors);
   });
 
+  it('reads a letter, a digit or -._~ written as a percent escape in a path as itself, and no other escape', async () => {
+    const login = await api().post('/api/auth/%6Cogin/', {});
+    expect(login.status).to.equal(400);
+    expect(login.body.errors).to.have.keys('email', 'password');
+    const user = await createUser(api());
+    expect((await api().get('/api/me/%70ayments/', { token: user.access })).status).to.equal(200);
+    expect((await api().get('/api/me%2Fpayments/', { token: user.access })).status, 'an escaped slash is no slash').to.equal(404);
+  });
+
   it('answers a list the same with or without the trailing slash, or with several: its links name the documented path', async () => {
     const user = await createUser(api());
     await createOffering(server.db, 'test');
