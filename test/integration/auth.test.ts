@@ -78,6 +78,14 @@ describe('Auth', () => {
       expect(res.body.errors).to.have.key('username');
     });
 
+    it('names both the email and the username where both are taken', async () => {
+      const body = signupBody();
+      await api().post('/api/auth/signup/', body);
+      const res = await api().post('/api/auth/signup/', { ...body, email: body.email.toUpperCase() });
+      expect(res.status).to.equal(400);
+      expect(res.body.errors).to.have.all.keys('email', 'username');
+    });
+
     it('names every missing field', async () => {
       const res = await api().post('/api/auth/signup/', {});
       expect(res.status).to.equal(400);

@@ -28,6 +28,7 @@ export class KnexUserRepository implements UserRepository {
   constructor(@inject(KNEX) private readonly db: Knex) {}
 
   async create(user: NewUser): Promise<User> {
+    await this.refuseTaken(user);
     try {
       const [row] = await this.db<UserRow>('users')
         .insert({ email: user.email, username: user.username, password_hash: user.passwordHash })
@@ -39,6 +40,20 @@ export class KnexUserRepository implements UserRepository {
         users_username_idx: () => ValidationFailed.field('username', 'A user with this username already exists.'),
       });
     }
+  }
+
+  /**
+   * Refuses an email or a username already taken, naming each that is, so that a client fixes
+   * both at once; the unique indexes above still decide between two sign-ups racing for one.
+   */
+  private async refuseTaken(user: NewUser): Promise<void> {
+    const [taken] = await this.db('users')
+      .whereRaw('lower(email) = lower(?) OR username = ?', [user.email, user.username])
+      .select(this.db.raw('bool_or(lower(email) = lower(?)) AS email, bool_or(username = ?) AS username', [user.email, user.username]));
+    const errors: Record<string, string[]> = {};
+    if (taken?.email) errors.email = ['A user with this email already exists.'];
+    if (taken?.username) errors.username = ['A user with this username already exists.'];
+    if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
   }
 
   async findByEmail(email: string): Promise<UserWithPassword | null> {
