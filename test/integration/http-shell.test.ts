@@ -71,6 +71,14 @@ describe('HTTP conventions', () => {
     expect(without.body.errors).to.deep.equal(withSlash.body.errors);
   });
 
+  it('refuses a request with two Host headers with a 400 problem, whichever case they are written in', async () => {
+    const res = await exchange(server.running.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nhost: evil.example\r\nConnection: close\r\n\r\n');
+    expect(res.status).to.equal(400);
+    expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
+    const one = await exchange(server.running.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(one.status).to.equal(200);
+  });
+
   it('reads a letter, a digit or -._~ written as a percent escape in a path as itself, and no other escape', async () => {
     const login = await api().post('/api/auth/%6Cogin/', {});
     expect(login.status).to.equal(400);

@@ -10,7 +10,8 @@ export const MAX_URL_LENGTH = 4_096;
  * otherwise trip over: a request target too long to be one of its URLs (414); an `Expect` it
  * cannot meet (417); a `Host` (or, behind a trusted proxy, `X-Forwarded-Host`) that is not a
  * host, from which no link can be built, or (with `allowedHosts`) that names a host the service
- * does not serve, which its links would repeat (400); and a query string whose escapes are not
+ * does not serve, which its links would repeat, and more than one `Host` (RFC 9112, 3.2: Node
+ * reads the first, a proxy may have routed by another) (400); and a query string whose escapes are not
  * UTF-8, which Node's parser would read with U+FFFD in place of the bytes, silently changing what
  * was asked (400).
  */
@@ -21,6 +22,7 @@ export function guardRequestLine(allowedHosts: readonly string[] = []): RequestS
     if (target.length > MAX_URL_LENGTH) throw new RequestRefused(414, `Request targets are limited to ${MAX_URL_LENGTH} characters.`);
     if (ctx.req.headers.expect !== undefined && isUnmetExpectation(ctx.req)) throw new RequestRefused(417, 'The only expectation this service meets is Expect: 100-continue.');
     if (!isHostRemembered(ctx.protocol, ctx.host)) throw new RequestRefused(400, 'The Host header is not a valid host.');
+    if (hasSeveralHosts(ctx.req.rawHeaders)) throw new RequestRefused(400, 'A request carries one Host header.');
     if (!served(ctx.hostname)) throw new RequestRefused(400, 'The Host header names a host this service does not serve (ALLOWED_HOSTS).');
     // Most query strings escape nothing: only one with a `%` has anything to check.
     const query = target.indexOf('?');
@@ -28,6 +30,16 @@ export function guardRequestLine(allowedHosts: readonly string[] = []): RequestS
       throw new RequestRefused(400, 'The query string is not valid percent-encoded UTF-8.');
     }
   };
+}
+
+/** Whether the raw headers (name, value, name, value…) name `Host` more than once. */
+function hasSeveralHosts(raw: readonly string[]): boolean {
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 4 && name.toLowerCase() === 'host' && ++hosts > 1) return true;
+  }
+  return false;
 }
 
 /** Node's own test for the one expectation it meets (100-continue), which it asks of HTTP/1.1 requests only. */
