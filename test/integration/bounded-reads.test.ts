@@ -10,7 +10,7 @@ import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
-import { type BitmapRanges, REGISTERED_UPCOMING_READ, type SqlQuery, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, REGISTERED_UPCOMING_READ, type SqlQuery, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { CapturedLogs } from '../support/captured-logs';
@@ -286,6 +286,27 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     });
     expect(ids(page ?? [])).to.deep.equal(expected);
     expect(budgets.length, `walks of ${budgets.join(', ')} entries`).to.be.greaterThan(2);
+  });
+
+  it('walks again from the start, with the budget the planner allows, where a first walk found nothing, to the same page', async () => {
+    // The rare word's forty items lie far apart along the index: a walk of 50 entries meets none.
+    const query: SqlQuery = { kind: 'test', words: [RARE], sort: 'created', limit: 5, now: new Date() };
+    const expected = await expectedIds(query);
+    const walk = async (blindBudget?: number) => {
+      const budgets: number[] = [];
+      const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget: 50, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25, blindBudget }, (walked, by) => {
+        budgets.push(by.walkBudget);
+        return catalogue.listQuery(walked, by);
+      });
+      return { page: page && ids(page), budgets };
+    };
+    expect(await walk(ITEMS)).to.deep.equal({ page: expected, budgets: [50, ITEMS] });
+    expect(await walk(), 'without a budget for it, the fallback takes over').to.deep.equal({ page: null, budgets: [50] });
+    expect(await walk(40), 'nor with one smaller than what was read').to.deep.equal({ page: null, budgets: [50] });
+    // The planner allows what the fallback would cost, within what walks that go on may cost.
+    const estimates = { rows: 1_000_000, words: { matches: 1_000, postings: 1_000, conditions: 1, testedOnRows: 0 }, statusShare: 0.02, priceShare: null, startShare: null };
+    const weighed = catalogue.planner.weigh({ sort: 'created', limit: 20 }, estimates);
+    expect(weighed.blindBudget).to.equal(Math.round(Math.min(weighed.collectCost, weighed.rangeCost, 120_000) / weighed.entryCost));
   });
 
   it('goes on walking at the rate the walks measured only where that costs less than collecting or reading a range', () => {
@@ -656,6 +677,9 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(registered.length, 'a few upcoming items have registrations').to.be.within(2, REGISTERED_UPCOMING_READ);
     const bounded = await withStatusBounds(db, unbounded);
     expect(bounded.registeredUpcoming?.map(Number)).to.have.members(registered);
+    const lookup = registeredUpcomingItems(db, unbounded).toSQL();
+    const { rows: lookupPlan } = await db.raw(`EXPLAIN (FORMAT JSON) ${lookup.sql}`, lookup.bindings);
+    expect(JSON.stringify(lookupPlan[0]['QUERY PLAN']), 'found by the partial index, not by testing every item').to.include('"Index Name":"tests_registered_start_idx"');
     const expected = await expectedIds({ ...unbounded, limit: 60 });
     expect(expected.slice(0, registered.length), 'the registered ones come first').to.have.members(registered);
     // Thousands of items with registrations have started: a walk from the index's first entry

@@ -112,6 +112,11 @@ export interface WalkChoice extends ReadChoice {
   readonly collectCost: number;
   readonly rangeCost: number;
   readonly entryCost: number;
+  /**
+   * Entries a walk that found nothing may read again from its start before the others take over
+   * (see `weigh`); none where absent.
+   */
+  readonly blindBudget?: number;
 }
 
 /**
@@ -192,7 +197,15 @@ export class CatalogueReadPlanner {
     const budgetCost = Math.min(walkCap, Math.max(fallbackCost, wanted * 5 * walkEntryCost), slackCost);
     const walkBudget = Math.round(Math.max(MIN_WALK_ENTRIES, budgetCost / walkEntryCost));
     const plan = walkCost <= fallbackCost ? 'walk' : rangeCost < collectCost ? 'range' : 'collect';
-    return { plan, walkBudget, collectCost, rangeCost, entryCost: walkEntryCost, rangeIndex };
+    // A walk that found nothing may have met a stretch of the index without the status's items,
+    // which the density over the whole index does not tell: the newest items are not closed yet
+    // (an item closes weeks after it is created), and at five million items that stretch is
+    // longer than a walk's budget. The walk then reads again from its start, as far as the
+    // fallback would cost (up to `MAX_CONTINUATION_COST`), so that the two cost at most about
+    // twice the fallback; words that seldom occur together (estimated as if independent) are
+    // among what that bound pays for.
+    const blindBudget = Math.round(Math.min(fallbackCost, MAX_CONTINUATION_COST) / walkEntryCost);
+    return { plan, walkBudget, collectCost, rangeCost, entryCost: walkEntryCost, rangeIndex, blindBudget };
   }
 
   /**

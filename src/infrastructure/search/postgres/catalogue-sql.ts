@@ -144,15 +144,24 @@ export async function withStatusBounds<F extends CatalogueFilter>(db: Knex, filt
   return { ...filter, startBounds };
 }
 
-/** The upcoming items with registrations, by id; null where they are more than `REGISTERED_UPCOMING_READ`. */
+/**
+ * The upcoming items with registrations, by id; null where they are more than
+ * `REGISTERED_UPCOMING_READ`. The partial index of registered items by start finds them: its
+ * condition written as a literal, so that PostgreSQL sees the query within it, and in no order,
+ * which would have it walk the primary key testing every item instead (42 ms at five million).
+ */
 async function registeredUpcoming(db: Knex, filter: CatalogueFilter): Promise<readonly string[] | null> {
-  const rows: Array<{ id: string }> = await db(OFFERING_TABLES[filter.kind].items)
-    .select(db.raw('id::text AS id'))
-    .where('registration_count', '>', 0)
-    .where('start_at', '>', filter.now)
-    .orderBy('id')
-    .limit(REGISTERED_UPCOMING_READ + 1);
+  const rows: Array<{ id: string }> = await registeredUpcomingItems(db, filter);
   return rows.length > REGISTERED_UPCOMING_READ ? null : rows.map((row) => row.id);
+}
+
+/** The SQL of `registeredUpcoming` (for EXPLAIN). */
+export function registeredUpcomingItems(db: Knex, filter: CatalogueFilter): Knex.QueryBuilder {
+  return db(OFFERING_TABLES[filter.kind].items)
+    .select(db.raw('id::text AS id'))
+    .whereRaw('registration_count > 0')
+    .where('start_at', '>', filter.now)
+    .limit(REGISTERED_UPCOMING_READ + 1);
 }
 
 /**

@@ -158,7 +158,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * within the budget is the page; otherwise the budget may have run out, and a walk that found
    * some matches goes on from the last one, again while each walk that goes on finds more, where
    * the planner finds that cheaper than collecting (a page number's skipped matches are not
-   * counted, so only a page read from the start or from a cursor does). The walk keeps the last
+   * counted, so only a page read from the start or from a cursor does); one that found nothing
+   * walks again from its start with a larger budget, where the planner allows. The walk keeps the last
    * word's prefix (see `SearchVocabulary`). Each walk is read by `read` (EXPLAIN shows them).
    */
   async walkedPage(query: SqlQuery, choice: WalkChoice, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
@@ -169,7 +170,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
       // Short of a page: the budget ran out, or the walk read to the end of the index, as the
       // last page does, or a page read back to the first; then what it found is the page.
       if (await this.walkedToTheEnd(last.query, last.budget)) return rows;
-      const next = this.continuationOf(query, choice, rows, entries);
+      const next = rows.length === 0 ? blindWalk(query, choice, last.budget) : this.continuationOf(query, choice, rows, entries);
       if (!next) return null;
       const more: ItemRow[] = await read(next.query, next.choice);
       last = { query: next.query, budget: next.choice.walkBudget };
@@ -237,6 +238,16 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
       // plan costed for a tenth of the table, so PostgreSQL would plan it again on every call.
       .limit(query.limit + 1, { skipBinding: true });
   }
+}
+
+/**
+ * After a first walk that found nothing, the same walk again with the budget the planner allows
+ * such a walk (`WalkChoice.blindBudget`), where that is more than it read; null otherwise (and
+ * after that walk, which read it).
+ */
+function blindWalk(query: SqlQuery, choice: WalkChoice, read: number): { readonly query: SqlQuery; readonly choice: ReadChoice } | null {
+  const budget = choice.blindBudget ?? 0;
+  return read === choice.walkBudget && budget > read ? { query, choice: { plan: 'walk', walkBudget: budget } } : null;
 }
 
 /** The columns holding a row's sort keys as text (`k0`, `k1`), by how many the sort has. */
