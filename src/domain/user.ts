@@ -8,6 +8,7 @@ export interface User {
   readonly isStaff: boolean;
 }
 
+/** An email as compared: trimmed, in lower case, a word's last sigma (`ς`) read as any other (`σ`). */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().toLowerCase().replace(/ς/g, 'σ');
 }

@@ -70,6 +70,16 @@ describe('Auth', () => {
       expect(lookAlike.body.errors).to.have.key('email');
     });
 
+    it('refuses an email that differs from an existing one only by a Greek final sigma, and logs in by either', async () => {
+      const name = uniqueName('odysseus').replace(/[^a-z0-9]/g, '');
+      const capital = signupBody({ email: `ΟΔΥΣΣΕΥΣ${name}@example.com` });
+      expect((await api().post('/api/auth/signup/', capital)).status).to.equal(201);
+      const lower = await api().post('/api/auth/signup/', signupBody({ email: `οδυσσευς${name}@example.com` }));
+      expect(lower.status).to.equal(400);
+      expect(lower.body.errors).to.have.key('email');
+      expect((await api().post('/api/auth/login/', { email: `οδυσσευς${name}@example.com`, password: TEST_PASSWORD })).status).to.equal(200);
+    });
+
     it('refuses a duplicate username', async () => {
       const body = signupBody();
       await api().post('/api/auth/signup/', body);

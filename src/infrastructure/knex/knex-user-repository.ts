@@ -23,6 +23,12 @@ const toUser = (row: UserRow): User => ({
   isStaff: row.is_staff,
 });
 
+/**
+ * An email the same as the one bound, as the unique index on emails compares them: in lower case,
+ * a word's last sigma (`ς`) read as any other (`σ`), as PostgreSQL lower-cases a capital one.
+ */
+const SAME_EMAIL = "lower(translate(email, 'ς', 'σ')) = lower(translate(?, 'ς', 'σ'))";
+
 @injectable()
 export class KnexUserRepository implements UserRepository {
   constructor(@inject(KNEX) private readonly db: Knex) {}
@@ -36,7 +42,7 @@ export class KnexUserRepository implements UserRepository {
       return toUser(row as UserRow);
     } catch (error) {
       throw translateConstraintViolation(error, {
-        users_email_lower_idx: () => ValidationFailed.field('email', 'A user with this email already exists.'),
+        users_email_folded_idx: () => ValidationFailed.field('email', 'A user with this email already exists.'),
         users_username_idx: () => ValidationFailed.field('username', 'A user with this username already exists.'),
       });
     }
@@ -48,8 +54,8 @@ export class KnexUserRepository implements UserRepository {
    */
   private async refuseTaken(user: NewUser): Promise<void> {
     const [taken] = await this.db('users')
-      .whereRaw('lower(email) = lower(?) OR username = ?', [user.email, user.username])
-      .select(this.db.raw('bool_or(lower(email) = lower(?)) AS email, bool_or(username = ?) AS username', [user.email, user.username]));
+      .whereRaw(`${SAME_EMAIL} OR username = ?`, [user.email, user.username])
+      .select(this.db.raw(`bool_or(${SAME_EMAIL}) AS email, bool_or(username = ?) AS username`, [user.email, user.username]));
     const errors: Record<string, string[]> = {};
     if (taken?.email) errors.email = ['A user with this email already exists.'];
     if (taken?.username) errors.username = ['A user with this username already exists.'];
@@ -57,7 +63,7 @@ export class KnexUserRepository implements UserRepository {
   }
 
   async findByEmail(email: string): Promise<UserWithPassword | null> {
-    const row = await this.db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
+    const row = await this.db<UserRow>('users').whereRaw(SAME_EMAIL, [email]).first();
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
