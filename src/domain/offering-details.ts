@@ -36,15 +36,25 @@ export const SALEABLE_PRICES = {
  * shape.)
  */
 export function assertValidDetails(details: OfferingDetails, sent: readonly OfferingDetailField[] = OFFERING_DETAIL_FIELDS): void {
+  const errors = detailsErrors(details, sent);
+  if (errors.size > 0) throw new ValidationFailed(Object.fromEntries([...errors].map(([field, message]) => [field, [message]])));
+}
+
+/**
+ * What `assertValidDetails` would say, by field as a request names it, of the details at hand:
+ * the window only where both its ends are, the price where it is (for a request whose other
+ * fields are malformed, so that it is told everything at once).
+ */
+export function detailsErrors(details: Partial<OfferingDetails>, sent: readonly OfferingDetailField[]): Map<string, string> {
   const errors = new Map<string, string>();
-  if (!(details.endAt.getTime() > details.startAt.getTime())) {
+  if (details.startAt && details.endAt && !(details.endAt.getTime() > details.startAt.getTime())) {
     if (sent.includes('endAt')) errors.set('end_at', 'Must be after start_at.');
     else if (sent.includes('startAt')) errors.set('start_at', 'Must be before end_at.');
   }
-  if (sent.includes('price') && (details.price.compare(SALEABLE_PRICES.min) < 0 || details.price.compare(SALEABLE_PRICES.max) > 0)) {
+  if (details.price && sent.includes('price') && (details.price.compare(SALEABLE_PRICES.min) < 0 || details.price.compare(SALEABLE_PRICES.max) > 0)) {
     errors.set('price', `Must be between ${SALEABLE_PRICES.min.toString()} and ${SALEABLE_PRICES.max.toString()}, the amounts every payment method accepts.`);
   }
-  if (errors.size > 0) throw new ValidationFailed(Object.fromEntries([...errors].map(([field, message]) => [field, [message]])));
+  return errors;
 }
 
 /**

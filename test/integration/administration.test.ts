@@ -243,6 +243,17 @@ for (const kind of ALL_OFFERING_KINDS) {
         });
       }
 
+      it('names every field wrong at once: a malformed one and those the rules on the whole refuse', async () => {
+        const res = await create(newItem({ title: '', price: '5', start_at: iso(2 * DAY_MS), end_at: iso(DAY_MS) }));
+        expect(res.status).to.equal(400);
+        expect(res.body.errors).to.have.all.keys('title', 'price', 'end_at');
+        const { body: item } = await created();
+        const changed = await patch(item.id, { title: '', start_at: iso(2 * DAY_MS), end_at: iso(DAY_MS) }, { 'if-match': '"1"' });
+        expect(changed.status).to.equal(400);
+        expect(changed.body.errors).to.have.all.keys('title', 'end_at');
+        expect(await row(item.id)).to.include({ version: 1 });
+      });
+
       it('refuses a body without the required fields, naming each', async () => {
         const res = await create({});
         expect(res.status).to.equal(400);

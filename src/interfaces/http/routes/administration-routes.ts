@@ -15,12 +15,12 @@ import { idempotent } from '../middleware/idempotency';
 import { requireStaff } from '../middleware/require-staff';
 import { pageLinks } from '../pagination';
 import { parseId } from '../path-params';
-import { type DetailsBody, auditListQuery, changeOfferingBody, createOfferingBody } from '../schemas/administration-schemas';
+import { type DetailsBody, auditListQuery, changeOfferingBody, createOfferingBody, validateDetailsBody } from '../schemas/administration-schemas';
 import { emptyBody } from '../schemas/common-schemas';
 import { serializeAuditEntry } from '../serializers/audit-serializer';
 import { serializeOffering } from '../serializers/offering-serializer';
 import { validateItemCommandBody } from '../item-command-body';
-import { validate, validateQuery } from '../validation';
+import { validateQuery } from '../validation';
 import type { RouteContext } from './route-context';
 
 /** Staff create, change, close and delete tests and courses, and read the audit log. */
@@ -61,7 +61,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
     const { plural } = OFFERING_KINDS[kind];
 
     router.post(`/api/${plural}`, requireAuth, staffOnly, idempotent(container, createOfferingBody), async (ctx) => {
-      const body = validate(createOfferingBody, ctx.request.body);
+      const body = validateDetailsBody(createOfferingBody, ctx.request.body);
       const created = await create.execute({ staffUserId: currentUserId(ctx), kind, details: toDetails(body) as OfferingDetails, requestKey: ctx.get('Idempotency-Key') || undefined });
       ctx.status = 201;
       ctx.set('Location', `/api/${plural}/${created.id}/`);
@@ -71,7 +71,7 @@ export function registerAdministrationRoutes({ router, container, requireAuth, l
     router.patch(`/api/${plural}/:id`, requireAuth, staffOnly, async (ctx) => {
       const id = parseId(ctx.params.id);
       const versions = expectedVersions(ctx.get('If-Match') || undefined, { required: true });
-      const body = validate(changeOfferingBody, ctx.request.body);
+      const body = validateDetailsBody(changeOfferingBody, ctx.request.body);
       await respondWithItem(ctx, kind, await change.execute({ staffUserId: currentUserId(ctx), kind, id, changes: toDetails(body), expectedVersions: versions }));
     });
 

@@ -1,5 +1,7 @@
 import Joi from 'joi';
-import { DESCRIPTION_MAX_LENGTH, SALEABLE_PRICES, TITLE_MAX_LENGTH } from '../../../domain/offering-details';
+import { DESCRIPTION_MAX_LENGTH, type OfferingDetailField, SALEABLE_PRICES, TITLE_MAX_LENGTH, detailsErrors } from '../../../domain/offering-details';
+import { ValidationFailed } from '../../../domain/errors';
+import { validate } from '../validation';
 import type { Money } from '../../../domain/money';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../../domain/offering-kind';
 import { parseInstant } from '../calendar';
@@ -73,6 +75,36 @@ export const createOfferingBody = Joi.object<Required<DetailsBody>>({
 });
 
 export const changeOfferingBody = Joi.object<DetailsBody>(details).min(1).messages({ 'object.min': 'Send at least one field to change' });
+
+/** The request's names of the details the rules on the whole look at, with the domain's. */
+const RULED_FIELDS = [
+  ['price', 'price'],
+  ['start_at', 'startAt'],
+  ['end_at', 'endAt'],
+] as const satisfies ReadonlyArray<readonly [keyof typeof details, OfferingDetailField]>;
+
+/**
+ * `validate` for a body of details, which tells everything wrong with it at once: where some
+ * fields are malformed, the rules on the details as a whole (the window's order, the saleable
+ * prices) are applied to the fields sent that are well-formed, and their errors join the others.
+ */
+export function validateDetailsBody<T extends DetailsBody>(schema: Joi.ObjectSchema<T>, input: unknown): T {
+  try {
+    return validate(schema, input);
+  } catch (error) {
+    if (!(error instanceof ValidationFailed) || input === null || typeof input !== 'object' || Array.isArray(input)) throw error;
+    const sent = RULED_FIELDS.filter(([name]) => Object.hasOwn(input, name));
+    const wellFormed = Object.fromEntries(
+      sent.flatMap(([name, field]) => {
+        const { value, error: malformed } = details[name].validate((input as Record<string, unknown>)[name]);
+        return malformed ? [] : [[field, value]];
+      }),
+    );
+    const more = [...detailsErrors(wellFormed, sent.map(([, field]) => field))].filter(([name]) => !Object.hasOwn(error.errors, name));
+    if (more.length === 0) throw error;
+    throw new ValidationFailed({ ...error.errors, ...Object.fromEntries(more.map(([name, message]) => [name, [message]])) });
+  }
+}
 
 const ifMatch = Joi.string().description('The ETag of the item as you read it; a stale one is refused with 412');
 
