@@ -114,6 +114,10 @@ describe('HTTP conventions', () => {
     const res = await api().get('/api/auth/login/');
     expect(res.status).to.equal(405);
     expect(res.headers.get('allow')).to.contain('POST');
+    expect(res.headers.get('allow'), 'every path answers OPTIONS').to.match(/\bOPTIONS\b/);
+    const options = await api().request('OPTIONS', '/api/tests/');
+    expect(options.status).to.equal(200);
+    expect(options.headers.get('allow')?.split(/,\s*/)).to.include.members(['GET', 'HEAD', 'POST', 'OPTIONS']);
     expect(res.body.code).to.equal('method_not_allowed');
   });
 

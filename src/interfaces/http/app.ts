@@ -58,6 +58,18 @@ export function buildRouter(container: Container, requireAuth: Middleware): Rout
   return router;
 }
 
+/**
+ * `Allow` (of an OPTIONS answer, of a 405) names OPTIONS too, which every path answers:
+ * @koa/router lists only the methods of its routes.
+ */
+function allowOptionsToo(): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const allow = ctx.response.get('Allow');
+    if (allow && !/\bOPTIONS\b/.test(allow)) ctx.set('Allow', `${allow}, OPTIONS`);
+  };
+}
+
 /** Builds the Koa application from a wired container; it does not listen. */
 export function createApp({ container }: AppContainer): Koa {
   const config = container.get<Config>(CONFIG);
@@ -79,6 +91,7 @@ export function createApp({ container }: AppContainer): Koa {
     .use(requestSteps(securityHeaders(), guardRequestLine(config.allowedHosts), ignoreTrailingSlash(), requireJsonBody()))
     .use(jsonBody({ enableTypes: ['json'], jsonLimit: config.bodyLimit, jsonStrict: true }))
     .use(limitJsonDepth())
+    .use(allowOptionsToo())
     .use(router.routes())
     .use(router.allowedMethods());
   return app;
