@@ -8,14 +8,13 @@ import type { RequestStep } from './request-steps';
  */
 export function ignoreTrailingSlash(): RequestStep {
   return (ctx) => {
-    const path = ctx.path.includes('%') ? decodeUnreserved(ctx.path) : ctx.path;
+    let path = ctx.path.includes('%') ? decodeUnreserved(ctx.path) : ctx.path;
     if (path.length > 1 && path.endsWith('/')) {
       let end = path.length;
       while (end > 0 && path.charCodeAt(end - 1) === SLASH) end -= 1;
-      ctx.path = path.slice(0, end) || '/';
-    } else if (path !== ctx.path) {
-      ctx.path = path;
+      path = path.slice(0, end) || '/';
     }
+    if (path !== ctx.path) ctx.path = path;
   };
 }
 

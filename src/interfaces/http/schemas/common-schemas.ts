@@ -13,7 +13,7 @@ export const positiveMoney = Joi.alternatives()
   .example('45000.00');
 
 /** How many characters (Unicode code points) `value` holds; a UTF-16 length counts an emoji twice. */
-export function characterCount(value: string): number {
+function characterCount(value: string): number {
   let count = 0;
   for (const _ of value) count += 1;
   return count;
