@@ -10,7 +10,7 @@ import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
-import { type BitmapRanges, REGISTERED_UPCOMING_READ, type SqlQuery, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, LATE_CREATIONS_READ, REGISTERED_UPCOMING_READ, type SqlQuery, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { CapturedLogs } from '../support/captured-logs';
@@ -665,6 +665,67 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           expect(await reference(query), `filtered, ${label}`).to.deep.equal(expected);
         }
       }
+    } finally {
+      await trx.rollback();
+    }
+  });
+
+  it('walks the created sort for items closed from their latest creation, reading the few created later apart, in the page\'s order either way', async () => {
+    // Courses, which this catalogue has none of, added for this test only: rolled back at its end.
+    const trx = await db.transaction();
+    try {
+      const now = new Date();
+      const minute = 60_000;
+      const day = 1_440 * minute;
+      const at = (ms: number) => new Date(now.getTime() + ms);
+      const item = (title: string, created: number, start: number, end: number) => ({ title: `${EVERYWHERE} ${title}`, description: 'item', price: '10000.00', created_at: at(created), start_at: at(start), end_at: at(end) });
+      const add = async (items: ReturnType<typeof item>[]) => (await trx('courses').insert(items).returning('id')).map((row: { id: string }) => Number(row.id));
+      // Items are created before they open, so the newest are upcoming and the closed ones were
+      // created weeks ago; an item open for a minute closed an hour ago.
+      await add(Array.from({ length: 300 }, (_, i) => item(`upcoming ${i}`, -i * minute, 10 * day, 12 * day)));
+      await add(Array.from({ length: 200 }, (_, i) => item(`closed ${i}`, -40 * day - i * minute, -30 * day, -28 * day)));
+      const [minuteWindow] = await add([item('closed minute', -2 * 60 * minute, -60 * minute, -59 * minute)]);
+      // Created today, a window of last month (as if entered afterwards).
+      const [createdLate] = await add([item('closed late', -60 * minute, -20 * day, -18 * day)]);
+      const boundOf = async () => {
+        const { creationBound } = await withStatusBounds(trx, { kind: 'course' as const, words: [], status: 'closed' as const, now });
+        return { days: (Date.parse(creationBound?.latestCreated ?? '') - now.getTime()) / day, beyond: creationBound?.beyond.map(Number).sort((a, b) => a - b) };
+      };
+      // The latest start of a closed item is two days ago (the shortest window of the others):
+      // none of them was created later, but the two named.
+      expect(await boundOf()).to.deep.equal({ days: -2, beyond: [minuteWindow, createdLate] });
+
+      const unbounded: CatalogueQuery = { kind: 'course', words: [EVERYWHERE], status: 'closed', sort: 'created', limit: 20, now };
+      const pageOf = async (rows: Knex.QueryBuilder, query: SqlQuery) => ids(await rows.select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+      const reference = (query: SqlQuery) => pageOf(afterCursor(filteredOfferings(trx, query), query), query);
+      const cursorAt = async (query: SqlQuery, id: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
+        const [row] = await trx('courses').where({ id }).select('id', trx.raw(`${keyText('created_at', 'timestamp')} AS k0`));
+        return { ...query, after: { sort: 'created', values: [row.k0], id: row.id, direction } };
+      };
+      const expectSamePages = async (bounded: SqlQuery, label: string) => {
+        const everything = await reference({ ...unbounded, limit: 1_000 });
+        const last = everything.length - 1;
+        const queries = [bounded, await cursorAt(bounded, everything[1], 'next'), await cursorAt(bounded, everything[last], 'previous'), await cursorAt(bounded, everything[25], 'previous')];
+        for (const query of queries) {
+          const expected = await reference({ ...query, creationBound: undefined });
+          const direction = `${label}, ${query.after ? `${query.after.direction} ${query.after.id}` : 'from the start'}`;
+          expect(await pageOf(walkedOfferings(trx, query, 60), query), `walked, ${direction}`).to.deep.equal(expected);
+          expect(await pageOf(collectedOfferings(trx, query), query), `collected, ${direction}`).to.deep.equal(expected);
+        }
+        return everything;
+      };
+      const bounded = await withStatusBounds(trx, unbounded);
+      const everything = await expectSamePages(bounded, 'two named');
+      expect(everything.slice(0, 2), 'the named ones are the newest closed').to.deep.equal([createdLate, minuteWindow]);
+      // From the index's first entry, a walk spends its budget on the upcoming items.
+      expect(await pageOf(walkedOfferings(trx, { ...bounded, creationBound: undefined }, 60), bounded)).to.deep.equal([]);
+
+      // More items created after they started than a bound reads: the last one read bounds the
+      // rest (two minutes after the start), those read before it are named where closed and
+      // created later than the bound.
+      await add(Array.from({ length: LATE_CREATIONS_READ }, (_, i) => item(`late ${i}`, -10 * day + (i + 1) * minute, -10 * day, -8 * day)));
+      expect(await boundOf()).to.deep.equal({ days: -2 + 2 / 1_440, beyond: [minuteWindow, createdLate] });
+      await expectSamePages(await withStatusBounds(trx, unbounded), 'many created late');
     } finally {
       await trx.rollback();
     }

@@ -70,12 +70,27 @@ export interface StartBounds {
 }
 
 /**
+ * Where items closed can have been created, for a walk of the created index: no later than the
+ * latest start a closed item can have (see `StartBounds`) plus the longest lead of an item's
+ * creation over its start, read from the index of items created after they started; the few
+ * items that lead more than that, and those beyond the start bound, are named by id where they
+ * are closed and created later than the bound. Exact text, as PostgreSQL computed it.
+ */
+export interface CreationBound {
+  readonly latestCreated: string;
+  /** Items closed created after the bound, by id. */
+  readonly beyond: readonly string[];
+}
+
+/**
  * A filter as the SQL below takes it: the port's, with the start bounds of its status and what
  * the vocabulary told of its words (see `SearchVocabulary`), where they were looked up: the
  * lexemes its last word completes to, and whether no item can match them.
  */
 export interface SqlFilter extends CatalogueFilter {
   readonly startBounds?: StartBounds;
+  /** For items closed: where in the created index they can lie (see `CreationBound`). */
+  readonly creationBound?: CreationBound;
   /**
    * For items upcoming: those with registrations, by id (see `withStatusBounds`); null where they
    * are more than `REGISTERED_UPCOMING_READ`.
@@ -89,6 +104,9 @@ export type SqlQuery = CatalogueQuery & SqlFilter;
 
 /** How many windows a start bound reads from the index on window lengths. */
 export const WINDOWS_READ = 100;
+
+/** How many items created after they started a creation bound reads (see `CreationBound`). */
+export const LATE_CREATIONS_READ = 100;
 
 /** The most upcoming items with registrations that a walk by popularity reads apart (see `withStatusBounds`). */
 export const REGISTERED_UPCOMING_READ = 100;
@@ -115,6 +133,10 @@ const WINDOW_BOUNDS = {
  * start beyond the bound are named. So a few items open for years, or closed after a minute, cost
  * the status a few ids rather than a range of years.
  *
+ * For items closed, also where in the created index they can lie (see `CreationBound`): an item
+ * closes weeks after it is created, so the newest items are none of them, and at five million
+ * items a walk by creation would pass more entries than its budget before it met one.
+ *
  * For items upcoming, those that have registrations, by id (the partial index of registered
  * items by start): a registration is taken only while its item is open, so these are the few
  * whose windows staff moved after registrations, and every other upcoming item has none. A walk
@@ -126,23 +148,50 @@ export async function withStatusBounds<F extends CatalogueFilter>(db: Knex, filt
   if (filter.status === 'upcoming') return { ...filter, registeredUpcoming: await registeredUpcoming(db, filter) };
   if (filter.status !== 'available' && filter.status !== 'closed') return filter;
   const { field, order, last, beyond } = WINDOW_BOUNDS[filter.status];
+  const closed = filter.status === 'closed';
+  const table = OFFERING_TABLES[filter.kind].items;
   // A bound before 1970 bounds nothing (no item starts earlier), and one far enough back is
   // beyond PostgreSQL's timestamps (an item open from 2000 to 9999): either way there is none.
   // With fewer windows than that to read (a small table) there is none either.
   const { rows } = await db.raw(
     `WITH instant AS (SELECT ?::timestamptz AS now, ?::timestamptz - 'epoch'::timestamptz AS span),
-     windows AS MATERIALIZED (SELECT id, start_at, end_at, end_at - start_at AS length FROM ?? ORDER BY end_at - start_at ${order} LIMIT ${WINDOWS_READ}),
+     windows AS MATERIALIZED (SELECT id, start_at, end_at, created_at, end_at - start_at AS length FROM ?? ORDER BY end_at - start_at ${order} LIMIT ${WINDOWS_READ}),
      bound AS (
        SELECT CASE WHEN count(*) = ${WINDOWS_READ} AND ${last}(length) < instant.span THEN instant.now - ${last}(length) END AS at
        FROM windows, instant GROUP BY instant.now, instant.span)
+     ${closed ? CREATION_BOUND_SQL : ''}
      SELECT bound.at::text AS at, array(SELECT id::text FROM windows, instant WHERE ${beyond} ORDER BY id) AS beyond
-     FROM bound`,
-    [filter.now, filter.now, OFFERING_TABLES[filter.kind].items],
+       ${closed ? ', creation.latest::text AS latest_created, creation.beyond AS created_beyond' : ''}
+     FROM bound ${closed ? ', creation' : ''}`,
+    [filter.now, filter.now, table, ...(closed ? [table] : [])],
   );
-  const read = rows[0] as { at: string | null; beyond: string[] } | undefined;
+  const read = rows[0] as { at: string | null; beyond: string[]; latest_created?: string; created_beyond?: string[] } | undefined;
   const startBounds: StartBounds = { earliestOpen: null, latestClosed: null, [field]: read?.at ?? null, beyond: read?.at ? read.beyond : [] };
-  return { ...filter, startBounds };
+  const creationBound: CreationBound | null = read?.latest_created ? { latestCreated: read.latest_created, beyond: read.created_beyond ?? [] } : null;
+  return { ...filter, startBounds, ...(creationBound ? { creationBound } : {}) };
 }
+
+/**
+ * The CTEs of a creation bound for items closed (see `CreationBound`), after those of the start
+ * bound: from the \`LATE_CREATIONS_READ\` items created longest after they started (a partial
+ * index holds the items created after they started), the longest lead of a creation over a
+ * start that the rest keep to (none, where fewer were read); then the closed ones created after
+ * the bound among the items read and those beyond the start bound. Every other item closed
+ * starts before the start bound (or now) and was created at most that lead after it started.
+ */
+const CREATION_BOUND_SQL = `,
+     late AS MATERIALIZED (
+       SELECT id, end_at, created_at, created_at - start_at AS lateness FROM ??
+       WHERE created_at > start_at ORDER BY created_at - start_at DESC LIMIT ${LATE_CREATIONS_READ}),
+     latest AS (
+       SELECT COALESCE(bound.at, instant.now)
+         + (SELECT CASE WHEN count(*) = ${LATE_CREATIONS_READ} THEN min(lateness) ELSE interval '0' END FROM late) AS at
+       FROM bound, instant),
+     creation AS (
+       SELECT latest.at AS latest, array(
+         SELECT id::text FROM (SELECT id, end_at, created_at FROM windows UNION SELECT id, end_at, created_at FROM late) AS named, instant
+         WHERE named.end_at < instant.now AND named.created_at > latest.at ORDER BY id) AS beyond
+       FROM latest)`;
 
 /**
  * The upcoming items with registrations, by id; null where they are more than
@@ -214,6 +263,7 @@ export function narrowsSortRange(query: SqlQuery): boolean {
   if (first.field === 'startAt') return query.status !== undefined;
   if (first.field === 'price') return Boolean(query.priceMin || query.priceMax);
   if (first.field === 'registrationCount') return entersAtNoRegistrations(query);
+  if (first.field === 'createdAt') return entersAtCreationBound(query);
   return false;
 }
 
@@ -229,13 +279,19 @@ export function walkReadsApart(query: SqlQuery, id: number | string): boolean {
 const entersAtNoRegistrations = (query: SqlQuery): query is SqlQuery & { registeredUpcoming: readonly string[] } =>
   query.status === 'upcoming' && Array.isArray(query.registeredUpcoming);
 
+/** Whether a walk by creation for items closed enters its index at their creation bound. */
+const entersAtCreationBound = (query: SqlQuery): query is SqlQuery & { creationBound: CreationBound } =>
+  query.status === 'closed' && query.creationBound !== undefined;
+
 /**
  * The items a walk reads by id, apart from its range of the sort's index, and whether they come
  * before that range in the page's order:
  * - a walk by start enters its index at the status's bound; the items with the status beyond it
  *   (see `StartBounds`) start before every entry of that range (open now) or after them (closed);
  * - a walk by popularity for items upcoming enters its index where the counts are 0; the upcoming
- *   items with registrations come before every entry of that range.
+ *   items with registrations come before every entry of that range;
+ * - a walk by creation for items closed enters its index at their creation bound; the items closed
+ *   created after it come before every entry of that range.
  */
 function itemsReadApart(query: SqlQuery): { readonly ids: readonly string[]; readonly first: boolean; readonly registered: boolean } | null {
   const [key] = SORT_DEFINITIONS[query.sort].keys;
@@ -245,6 +301,9 @@ function itemsReadApart(query: SqlQuery): { readonly ids: readonly string[]; rea
   }
   if (key.field === 'registrationCount' && entersAtNoRegistrations(query) && query.registeredUpcoming.length > 0) {
     return { ids: query.registeredUpcoming, first: !ascending, registered: true };
+  }
+  if (key.field === 'createdAt' && entersAtCreationBound(query) && query.creationBound.beyond.length > 0) {
+    return { ids: query.creationBound.beyond, first: !ascending, registered: false };
   }
   return null;
 }
@@ -372,6 +431,7 @@ function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
   // A range rather than `= 0`: of a column held equal, PostgreSQL drops the order of the
   // subquery's rows, and would read the whole budget and sort it for the page.
   if (first.field === 'registrationCount' && entersAtNoRegistrations(query)) walked.where('registration_count', '<', 1);
+  if (first.field === 'createdAt' && entersAtCreationBound(query)) walked.whereRaw('created_at <= ?::timestamptz', [query.creationBound.latestCreated]);
 }
 
 function withSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {

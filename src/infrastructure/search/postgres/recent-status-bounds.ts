@@ -15,6 +15,7 @@ export class RecentStatusBounds {
   async of<F extends CatalogueFilter>(filter: F): Promise<F & SqlFilter> {
     if (!filter.status) return filter;
     const read = await this.recent.get(`${filter.kind}:${filter.status}:${filter.now.getTime()}`, () => withStatusBounds(this.db, filter));
-    return { ...filter, ...(read.startBounds ? { startBounds: read.startBounds } : {}), ...(read.registeredUpcoming !== undefined ? { registeredUpcoming: read.registeredUpcoming } : {}) };
+    const { startBounds, creationBound, registeredUpcoming } = read;
+    return { ...filter, ...(startBounds ? { startBounds } : {}), ...(creationBound ? { creationBound } : {}), ...(registeredUpcoming !== undefined ? { registeredUpcoming } : {}) };
   }
 }
