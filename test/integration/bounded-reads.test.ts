@@ -175,6 +175,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           expect(ids(await catalogue.listQuery(words, { plan: 'range' })), 'range').to.deep.equal(expected);
           // And reading the start index over the starts the status allows (all of it without one).
           expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'start' })), 'start range').to.deep.equal(expected);
+          // And the end index over the ends it allows (all of it without one).
+          expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'end' })), 'end range').to.deep.equal(expected);
           // A walk may run out of budget, but what it found is the start of the right page.
           const walked = ids(await catalogue.listQuery(words, { plan: 'walk', walkBudget: budget }));
           expect(walked).to.deep.equal(expected.slice(0, walked.length));
@@ -304,7 +306,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(await walk(), 'without a budget for it, the fallback takes over').to.deep.equal({ page: null, budgets: [50] });
     expect(await walk(40), 'nor with one smaller than what was read').to.deep.equal({ page: null, budgets: [50] });
     // The planner allows what the fallback would cost, within what walks that go on may cost.
-    const estimates = { rows: 1_000_000, words: { matches: 1_000, postings: 1_000, conditions: 1, testedOnRows: 0 }, statusShare: 0.02, priceShare: null, startShare: null };
+    const estimates = { rows: 1_000_000, words: { matches: 1_000, postings: 1_000, conditions: 1, testedOnRows: 0 }, statusShare: 0.02, priceShare: null, startShare: null, endShare: null };
     const weighed = catalogue.planner.weigh({ sort: 'created', limit: 20 }, estimates);
     expect(weighed.blindBudget).to.equal(Math.round(Math.min(weighed.collectCost, weighed.rangeCost, 120_000) / weighed.entryCost));
   });
@@ -337,7 +339,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     // Five million items and a word of one in ten: page 500 (results 9,981–10,000) is about
     // 100,000 entries into the index. Such a walk cannot go on from where it stopped, so a budget
     // capped like a first walk's (80,000 entries) would fall short and every match be collected.
-    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1, testedOnRows: 0 }, statusShare: 1, priceShare: null, startShare: null };
+    const estimates = { rows: 5_000_000, words: { matches: 500_000, postings: 500_000, conditions: 1, testedOnRows: 0 }, statusShare: 1, priceShare: null, startShare: null, endShare: null };
     const page500 = { sort: 'popular', limit: 20, offset: 9_980 } as const;
     const first = catalogue.planner.weigh({ ...page500, offset: undefined }, estimates);
     const deep = catalogue.planner.weigh(page500, estimates);
@@ -354,7 +356,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   it('reads the starts a status of few items allows in the start index, where that costs less than collecting a common word', () => {
     // A million items, a fifth of them with the word, one in a thousand open now, all of those
     // among the three days of starts (of a thousand) that the longest window allows.
-    const estimates = { rows: 1_000_000, words: { matches: 200_000, postings: 200_000, conditions: 1, testedOnRows: 0 }, statusShare: 0.001, priceShare: null, startShare: 0.003 };
+    const estimates = { rows: 1_000_000, words: { matches: 200_000, postings: 200_000, conditions: 1, testedOnRows: 0 }, statusShare: 0.001, priceShare: null, startShare: 0.003, endShare: null };
     const byPrice = { sort: 'price_desc', limit: 20 } as const;
     const chosen = catalogue.planner.weigh(byPrice, estimates);
     expect(chosen).to.include({ plan: 'range', rangeIndex: 'start' });
@@ -367,10 +369,32 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(wide.rangeCost).to.be.above(wide.collectCost);
   });
 
+  it('reads the items closed in the end index, where that costs less than collecting common words or reading the starts they may have', async () => {
+    // A million items, two words of a tenth each, one item in fifty closed: the closed ones are
+    // the end index's range, read whole for less than the words' bitmap and rows.
+    const estimates = { rows: 1_000_000, words: { matches: 40_000, postings: 200_000, conditions: 2, testedOnRows: 0 }, statusShare: 0.02, priceShare: null, startShare: null, endShare: 0.02 };
+    const chosen = catalogue.planner.weigh({ sort: 'created', limit: 20 }, estimates);
+    expect(chosen).to.include({ rangeIndex: 'end' });
+    expect(chosen.rangeCost).to.be.below(chosen.collectCost);
+    // Only for items closed: another status's ends are no narrower than its starts.
+    for (const status of AVAILABILITY_STATUSES.filter((other) => other !== 'closed')) {
+      const query = await withStatusBounds(db, { kind: 'test' as const, words: [LEFT_WORDS[0]], status, sort: 'created' as const, limit: 20, now: new Date() });
+      expect((await catalogue.planner.choose(query)).rangeIndex, status).to.not.equal('end');
+    }
+    // Where few have closed (as of the two hundredth end), the range is read in the end index
+    // alone (an index-only scan), and the table for the page.
+    const [{ end_at: now }] = await db('tests').select('end_at').orderBy('end_at').offset(200).limit(1);
+    const query = await withStatusBounds(db, { kind: 'test' as const, words: [LEFT_WORDS[0]], status: 'closed' as const, sort: 'created' as const, limit: 20, now });
+    const { sql, bindings } = catalogue.listQuery(query, { plan: 'range', index: 'end' }).toSQL();
+    const { rows } = await db.raw(`EXPLAIN ${sql}`, bindings);
+    expect(rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n')).to.match(/Index Only Scan using tests_end_range_idx/);
+    expect(ids(await catalogue.listQuery(query, { plan: 'range', index: 'end' }))).to.deep.equal(await expectedIds(query));
+  });
+
   it('costs each entry a walk reads with the words it tests on table rows, for items whose words are too many for an index entry', () => {
     // A million items, a word of one in five hundred: a walk to its first page reads about
     // 10,500 entries, which costs less than collecting the word's 2,000 rows.
-    const estimates = { rows: 1_000_000, words: { matches: 2_000, postings: 2_000, conditions: 1, testedOnRows: 0 }, statusShare: 1, priceShare: null, startShare: null };
+    const estimates = { rows: 1_000_000, words: { matches: 2_000, postings: 2_000, conditions: 1, testedOnRows: 0 }, statusShare: 1, priceShare: null, startShare: null, endShare: null };
     const byDate = { sort: 'created', limit: 20 } as const;
     expect(catalogue.planner.weigh(byDate, estimates)).to.include({ plan: 'walk', entryCost: 0.25 });
     // Where half the items hold their words on their table rows only, one entry in two is a

@@ -81,6 +81,12 @@ export interface ReadEstimates {
    * null without a status, and for a sort by start, whose walk reads that range alone.
    */
   readonly startShare: number | null;
+  /**
+   * The share of the items in the end index's range for items closed: all of them, and only
+   * them, so their own share; null for the other statuses, whose range there is no narrower than
+   * the start index's.
+   */
+  readonly endShare: number | null;
 }
 
 export interface ReadChoice {
@@ -154,13 +160,13 @@ export class CatalogueReadPlanner {
     const [statusShare, priceShare, startShare] = await Promise.all([
       query.status ? this.statusShare(query.kind, query.status, query.now) : 1,
       hasPriceBounds(query) && firstKey !== 'price' ? this.priceShare(query) : null,
-      query.status && firstKey !== 'startAt' && (query.status === 'upcoming' || query.startBounds) ? this.startShare(query) : null,
+      query.status && query.status !== 'closed' && firstKey !== 'startAt' && (query.status === 'upcoming' || query.startBounds) ? this.startShare(query) : null,
     ]);
-    return this.weigh(query, { rows, words, statusShare, priceShare, startShare });
+    return this.weigh(query, { rows, words, statusShare, priceShare, startShare, endShare: query.status === 'closed' ? statusShare : null });
   }
 
   /** The plan for a page from the estimates `choose` gathered: arithmetic alone. */
-  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare }: ReadEstimates): PlannedRead {
+  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare, endShare }: ReadEstimates): PlannedRead {
     const wanted = (query.offset ?? 0) + query.limit + 1;
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
@@ -188,8 +194,10 @@ export class CatalogueReadPlanner {
     const statusInStartRange = startShare ? statusShare / startShare : 1;
     const startRangeCost =
       startShare === null ? Infinity : startShare * rows * entryCost(statusInStartRange * (priceShare ?? 1)) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
-    const rangeIndex: RangeIndex = startRangeCost < priceRangeCost ? 'start' : 'price';
-    const rangeCost = Math.min(priceRangeCost, startRangeCost);
+    // Of the end range's entries, all have the status.
+    const endRangeCost = endShare === null ? Infinity : endShare * rows * entryCost(priceShare ?? 1) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
+    const ranges: ReadonlyArray<readonly [RangeIndex, number]> = [['price', priceRangeCost], ['start', startRangeCost], ['end', endRangeCost]];
+    const [rangeIndex, rangeCost] = ranges.reduce((cheapest, range) => (range[1] < cheapest[1] ? range : cheapest));
     const fallbackCost = Math.min(collectCost, rangeCost);
     // A walk for a page number cannot go on from where it stopped (the matches it skipped are not
     // counted): it may read what its page should take, twice, where that is more.

@@ -228,13 +228,22 @@ export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex
   const walked = entries();
   narrowToSortRange(walked, query);
   walked.orderByRaw(readingOrder(query).sql).limit(budget);
+  return withRowsOfEntries(db, query, withItemsReadApart(db, walked, entries, query), inIndex);
+}
+
+/**
+ * Index entries (a FROM item named after the table, holding `inIndex` and the lexemes) with
+ * every filter tested on them, and the rest of each match's row read through the primary key.
+ */
+function withRowsOfEntries(db: Knex, query: SqlQuery, entries: Knex.QueryBuilder | Knex.Raw, inIndex: readonly string[]): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[query.kind].items;
   // The LIMIT (an id finds one row anyway) keeps the subquery a lookup per entry that passed
-  // the filters, in the walk's order: joined instead, it could be planned as a hash join.
+  // the filters, in the entries' order: joined instead, it could be planned as a hash join.
   const rest = db({ item: table })
     .select(OFFERING_COLUMNS.filter((column) => !inIndex.includes(column)))
     .whereRaw('item.id = ??', [`${table}.id`])
     .limit(1, { skipBinding: true });
-  const source = withoutSearch(db.from(withItemsReadApart(db, walked, entries, query)).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
+  const source = withoutSearch(db.from(entries).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
   if (!hasSearchTerms(query.words)) return source;
   // An item whose lexemes are too many for an index entry has none there: its words are tested
   // on its table row.
@@ -326,12 +335,16 @@ function withItemsReadApart(db: Knex, walked: Knex.QueryBuilder, entries: () => 
 }
 
 /**
- * The index a `range` reads: the price index over the price bounds, or the start index over the
- * starts the status allows (see `withStartRange`).
+ * The index a `range` reads: the price index over the price bounds, the start index over the
+ * starts the status allows (see `withStartRange`), or the end index over the ends it allows
+ * (before now for items closed, which are then every entry of the range).
  */
-export type RangeIndex = 'price' | 'start';
+export type RangeIndex = 'price' | 'start' | 'end';
 
-const RANGE_SORTS: Readonly<Record<RangeIndex, OfferingSort>> = { price: 'price_asc', start: 'start_at' };
+const RANGE_SORTS: Readonly<Record<Exclude<RangeIndex, 'end'>, OfferingSort>> = { price: 'price_asc', start: 'start_at' };
+
+/** What the end index holds of each item besides its lexemes. */
+const END_INDEX_COLUMNS = ['end_at', 'id', 'start_at', 'price'];
 
 /**
  * The rows of a `range`: every entry of the filter's range in its index (which carries the window,
@@ -340,8 +353,22 @@ const RANGE_SORTS: Readonly<Record<RangeIndex, OfferingSort>> = { price: 'price_
  * the primary key, then the cursor. The page's order is the caller's to set.
  */
 export function rangedOfferings(db: Knex, query: SqlQuery, index: RangeIndex = 'price'): Knex.QueryBuilder {
+  if (index === 'end') return afterCursor(withRowsOfEntries(db, query, endRangeEntries(db, query), END_INDEX_COLUMNS), query);
   const inRangeOrder: SqlQuery = { ...query, sort: RANGE_SORTS[index], after: undefined, offset: undefined };
   return afterCursor(walkedOfferings(db, inRangeOrder, WHOLE_RANGE), query);
+}
+
+/**
+ * The entries of the end index that the status allows, in its order (which keeps the read an
+ * index-only scan of the range, as a walk's): an item closed ended before now, any other ends
+ * after now, and without a status every entry is read.
+ */
+function endRangeEntries(db: Knex, filter: SqlFilter): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[filter.kind].items;
+  const entries = db(table).select([...END_INDEX_COLUMNS, 'search_lexemes']);
+  if (filter.status === 'closed') entries.where('end_at', '<', filter.now);
+  else if (filter.status) entries.where('end_at', '>=', filter.now);
+  return entries.orderByRaw('end_at, id').limit(WHOLE_RANGE).as(table);
 }
 
 /** The entries of the start index that a `range` by start reads for the filter (for estimates). */
