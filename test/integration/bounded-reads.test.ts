@@ -269,6 +269,26 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
+  it('counts the entries of a walk from the start of a range only where the range may hold no more than its budget', async () => {
+    const rangeCounts = (sql: string) => /^select count\(\*\) as "n" from \(select "id" from "tests"/.test(sql);
+    await withRecordedStatements({}, rangeCounts, async (service, recorded) => {
+      const query = await withStatusBounds(db, { kind: 'test', words: [LEFT_WORDS[0]], status: 'closed', sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
+      // Half the items are closed, all in the range from the creation bound: a walk of 100
+      // entries stopped short of its end, and goes on without counting it.
+      const choice = { plan: 'walk', walkBudget: 100, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 } as const;
+      const page = await service.walkedPage(query, choice);
+      expect(page && ids(page)).to.deep.equal(await expectedIds(query));
+      expect(recorded).to.deep.equal([]);
+      // A budget beyond the range: the walk read it whole, which the count tells, and what it
+      // found is the page.
+      const rare = { ...query, words: [RARE], limit: 100 };
+      const whole = await service.walkedPage(rare, { ...choice, walkBudget: 1_000_000 });
+      expect(whole && ids(whole)).to.deep.equal(await expectedIds(rare));
+      expect(whole).to.have.length.within(1, 100);
+      expect(recorded).to.have.length(1);
+    });
+  });
+
   it('goes on again where going on once fell short, to the same page', async () => {
     const query = await withStatusBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
     // A walk of one entry that starts just before a match finds one match in one entry: a rate

@@ -51,6 +51,13 @@ interface RangeChoice {
   readonly index?: RangeIndex;
 }
 
+/**
+ * How many times a walk's budget an estimate of the entries in its range must be for the walk to
+ * be taken as stopped short of the range's end without counting them: estimates of a status's or
+ * a price range's share are off by far less.
+ */
+const ESTIMATE_SURELY_BEYOND = 2;
+
 /** Reads the rows of one walk of a page. */
 export type WalkReader = (query: SqlQuery, choice: ReadChoice) => Promise<ItemRow[]>;
 
@@ -181,10 +188,20 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return rows.slice(0, query.limit + 1);
   }
 
-  /** Whether a walk of `budget` from the query's cursor reads to the end of the sort's index. */
+  /**
+   * Whether a walk of `budget` from the query's cursor reads to the end of the sort's index (or
+   * of the range of it the filters allow). Answering no where the walk did is safe, only slower:
+   * the page is then read by a walk that goes on, or by another plan.
+   */
   private async walkedToTheEnd(query: SqlQuery, budget: number): Promise<boolean> {
-    // From the index's first entry, through the whole of it, only where the table is that small.
-    if (!query.after && !narrowsSortRange(query) && (await this.planner.tableRows(query.kind)) > budget) return false;
+    if (!query.after) {
+      // From the index's first entry, through the whole of it, only where the table is that small;
+      // through a range, only where it is: it holds every item that passes the filters but the
+      // words (or the walk reads it apart), estimated here, and a count would read the budget again.
+      const rows = await this.planner.tableRows(query.kind);
+      const inRange = narrowsSortRange(query) ? rows * (await this.planner.shareWithoutSearch(query)) : rows;
+      if (inRange > ESTIMATE_SURELY_BEYOND * budget) return false;
+    }
     const [{ n }] = await walkableEntries(this.db, query, budget);
     return Number(n) <= budget;
   }
