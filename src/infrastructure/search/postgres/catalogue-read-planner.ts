@@ -3,7 +3,7 @@ import { type CatalogueFilter, type CatalogueQuery, SORT_DEFINITIONS } from '../
 import type { AvailabilityStatus } from '../../../domain/availability-window';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
-import { type BitmapRanges, EVERY_RANGE, type RangeIndex, type ReadPlan, type SqlFilter, filteredOfferings, sampledOfferings, startRangeOfferings } from './catalogue-sql';
+import { type BitmapRanges, EVERY_RANGE, type RangeIndex, type ReadPlan, type SqlFilter, type SqlQuery, filteredOfferings, sampledOfferings, sortRangeEntries, startRangeOfferings } from './catalogue-sql';
 import { SearchSelectivity, type WordsEstimate } from './search-selectivity';
 import { SharedPerInstant } from './shared-per-instant';
 import { searchTokens } from './search-terms';
@@ -297,6 +297,11 @@ export class CatalogueReadPlanner {
     const total = await this.tableRows(filter.kind);
     if (total <= 0) return 1;
     return Math.min(1, (await this.explainedRows(startRangeOfferings(this.db, filter))) / total);
+  }
+
+  /** The entries of the range of the sort's index that the filters name (the planner's estimate). */
+  entriesInSortRange(query: SqlQuery): Promise<number> {
+    return this.explainedRows(sortRangeEntries(this.db, query));
   }
 
   /** The share of the kind's items with the status, estimated and kept for a minute. */

@@ -266,6 +266,13 @@ export function walkableEntries(db: Knex, query: SqlQuery, budget: number): Knex
   return db.from(entries.as('entries')).count({ n: '*' });
 }
 
+/** Every entry of the range of the sort's index that the filters name (see `narrowToSortRange`), for estimates. */
+export function sortRangeEntries(db: Knex, query: SqlQuery): Knex.QueryBuilder {
+  const entries = db(OFFERING_TABLES[query.kind].items);
+  narrowToSortRange(entries, query);
+  return entries;
+}
+
 /** Whether the filters name a range of the sort's index for a walk to read (see `narrowToSortRange`). */
 export function narrowsSortRange(query: SqlQuery): boolean {
   const [first] = SORT_DEFINITIONS[query.sort].keys;

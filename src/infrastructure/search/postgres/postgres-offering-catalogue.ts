@@ -52,9 +52,9 @@ interface RangeChoice {
 }
 
 /**
- * How many times a walk's budget an estimate of the entries in its range must be for the walk to
- * be taken as stopped short of the range's end without counting them: estimates of a status's or
- * a price range's share are off by far less.
+ * How many times a walk's budget the planner's estimate of the entries in its range must be for
+ * the walk to be taken as stopped short of the range's end without counting them: its estimates
+ * of a range of one column are off by far less.
  */
 const ESTIMATE_SURELY_BEYOND = 2;
 
@@ -196,10 +196,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   private async walkedToTheEnd(query: SqlQuery, budget: number): Promise<boolean> {
     if (!query.after) {
       // From the index's first entry, through the whole of it, only where the table is that small;
-      // through a range, only where it is: it holds every item that passes the filters but the
-      // words (or the walk reads it apart), estimated here, and a count would read the budget again.
-      const rows = await this.planner.tableRows(query.kind);
-      const inRange = narrowsSortRange(query) ? rows * (await this.planner.shareWithoutSearch(query)) : rows;
+      // through a range, only where the range is, as the planner estimates it (a count would
+      // read the budget's entries again).
+      const inRange = narrowsSortRange(query) ? await this.planner.entriesInSortRange(query) : await this.planner.tableRows(query.kind);
       if (inRange > ESTIMATE_SURELY_BEYOND * budget) return false;
     }
     const [{ n }] = await walkableEntries(this.db, query, budget);
