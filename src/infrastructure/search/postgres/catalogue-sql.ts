@@ -71,10 +71,10 @@ export interface StartBounds {
 
 /**
  * Where items closed can have been created, for a walk of the created index: no later than the
- * latest start a closed item can have (see `StartBounds`) plus the longest lead of an item's
- * creation over its start, read from the index of items created after they started; the few
- * items that lead more than that, and those beyond the start bound, are named by id where they
- * are closed and created later than the bound. Exact text, as PostgreSQL computed it.
+ * latest start a closed item can have (see `StartBounds`) plus the longest delay of an item's
+ * creation after its start, read from the index of items created after they started; the few
+ * items created later than that after their start, and those beyond the start bound, are named
+ * by id where they are closed and created after the bound. Exact text, as PostgreSQL computed it.
  */
 export interface CreationBound {
   readonly latestCreated: string;
@@ -173,11 +173,11 @@ export async function withStatusBounds<F extends CatalogueFilter>(db: Knex, filt
 
 /**
  * The CTEs of a creation bound for items closed (see `CreationBound`), after those of the start
- * bound: from the \`LATE_CREATIONS_READ\` items created longest after they started (a partial
- * index holds the items created after they started), the longest lead of a creation over a
+ * bound: from the `LATE_CREATIONS_READ` items created longest after they started (a partial
+ * index holds the items created after they started), the longest delay of a creation after a
  * start that the rest keep to (none, where fewer were read); then the closed ones created after
  * the bound among the items read and those beyond the start bound. Every other item closed
- * starts before the start bound (or now) and was created at most that lead after it started.
+ * starts before the start bound (or now) and was created at most that delay after it started.
  */
 const CREATION_BOUND_SQL = `,
      late AS MATERIALIZED (
