@@ -10,7 +10,7 @@ import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
-import { type BitmapRanges, LATE_CREATIONS_READ, REGISTERED_UPCOMING_READ, type SqlQuery, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, LATE_CREATIONS_READ, REGISTERED_UPCOMING_READ, type SqlQuery, readApartAfterRange, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { CapturedLogs } from '../support/captured-logs';
@@ -177,8 +177,11 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'start' })), 'start range').to.deep.equal(expected);
           // And the end index over the ends it allows (all of it without one).
           expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'end' })), 'end range').to.deep.equal(expected);
-          // A walk may run out of budget, but what it found is the start of the right page.
-          const walked = ids(await catalogue.listQuery(words, { plan: 'walk', walkBudget: budget }));
+          // A walk may run out of budget, but what it found is the start of the right page, up to
+          // the items it reads apart after its range (in place only behind a walk that read to its end).
+          const found = ids(await catalogue.listQuery(words, { plan: 'walk', walkBudget: budget }));
+          const firstAfter = found.findIndex((id) => readApartAfterRange(words).includes(String(id)));
+          const walked = firstAfter < 0 ? found : found.slice(0, firstAfter);
           expect(walked).to.deep.equal(expected.slice(0, walked.length));
         }
         // The service's own choice, with its fallback, is always the right page.
@@ -714,9 +717,45 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
+  it('puts the items a walk reads apart after its range only behind a walk that read to the end of the range, from the start and from cursors either way', async () => {
+    const now = new Date();
+    // Each reads some items apart (the windows unlike the others, the upcoming items with
+    // registrations), after its range going forwards or backwards.
+    const shapes = [
+      { status: 'closed', sort: 'start_at' },
+      { status: 'available', sort: 'start_at' },
+      { status: 'upcoming', sort: 'popular' },
+    ] as const;
+    let pages = 0;
+    for (const shape of shapes) {
+      const unbounded: CatalogueQuery = { kind: 'test', words: [], ...shape, limit: 5, now };
+      const bounded = await withStatusBounds(db, unbounded);
+      const keys = sortColumns(shape.sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
+      const all: Array<Record<string, string> & { id: number }> = await filteredOfferings(db, bounded).select('id', ...keys).orderByRaw(readingOrder(bounded).sql);
+      const cursorAt = (row: Record<string, string> & { id: number }, direction: 'next' | 'previous'): SqlQuery => ({
+        ...bounded,
+        after: { sort: shape.sort, values: sortColumns(shape.sort).map((_, i) => row[`k${i}`]), id: row.id, direction },
+      });
+      const positions = [0, 1, 2, 3, 5, 8, 20, 100, all.length - 9, all.length - 6, all.length - 2].filter((i) => i >= 0 && i < all.length);
+      const queries = [bounded, ...positions.flatMap((i) => [cursorAt(all[i], 'next'), cursorAt(all[i], 'previous')])];
+      for (const query of queries) {
+        const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+        for (const walkBudget of [1, 2, 4]) {
+          // Collecting and ranges priced beyond any walk: the walks go on while they find more.
+          const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
+          if (!page) continue;
+          pages += 1;
+          expect(ids(page), `${shape.status} by ${shape.sort}, ${query.after ? `${query.after.direction} ${query.after.id}` : 'from the start'}, ${walkBudget}`).to.deep.equal(expected);
+        }
+      }
+    }
+    expect(pages, 'walks that answered').to.be.above(50);
+  });
+
   it('walks the created sort for items closed from their latest creation, reading the few created later apart, in the page\'s order either way', async () => {
-    // Courses, which this catalogue has none of, added for this test only: rolled back at its end.
-    const trx = await db.transaction();
+    // Courses, which this catalogue has none of, added for this test only (and deleted at its
+    // end: the service's own walks read them).
+    const trx = db;
     try {
       const now = new Date();
       const minute = 60_000;
@@ -755,6 +794,12 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           const direction = `${label}, ${query.after ? `${query.after.direction} ${query.after.id}` : 'from the start'}`;
           expect(await pageOf(walkedOfferings(trx, query, 60), query), `walked, ${direction}`).to.deep.equal(expected);
           expect(await pageOf(collectedOfferings(trx, query), query), `collected, ${direction}`).to.deep.equal(expected);
+          // Walks that stop short of the bound, going on while they find more: the items read
+          // apart come after what they have not read yet, going backwards.
+          for (const [walkBudget, limit] of [[1, 1], [2, 20], [5, 20]]) {
+            const page = await catalogue.walkedPage({ ...query, limit }, { plan: 'walk', walkBudget, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
+            if (page) expect(ids(page), `walks of ${walkBudget}, ${direction}`).to.deep.equal(await reference({ ...query, limit, creationBound: undefined }));
+          }
         }
         return everything;
       };
@@ -771,7 +816,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(await boundOf()).to.deep.equal({ days: -2 + 2 / 1_440, beyond: [minuteWindow, createdLate] });
       await expectSamePages(await withStatusBounds(trx, unbounded), 'many created late');
     } finally {
-      await trx.rollback();
+      await db('courses').del();
     }
   });
 

@@ -283,6 +283,15 @@ export function narrowsSortRange(query: SqlQuery): boolean {
   return false;
 }
 
+/**
+ * The items a walk reads by id that come after its range in the page's order (see
+ * `itemsReadApart`): they are where the walk puts them only if it read to the end of the range.
+ */
+export function readApartAfterRange(query: SqlQuery): readonly string[] {
+  const apart = itemsReadApart(query);
+  return apart && !apart.first ? apart.ids : [];
+}
+
 /** Whether a walk reads the item by id, apart from the entries of its range (see below). */
 export function walkReadsApart(query: SqlQuery, id: number | string): boolean {
   return (itemsReadApart(query)?.ids ?? []).includes(String(id));

@@ -30,6 +30,7 @@ import {
   keyText,
   narrowsSortRange,
   planDependsOnValues,
+  readApartAfterRange,
   rangedOfferings,
   readingOrder,
   sortColumns,
@@ -170,7 +171,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * word's prefix (see `SearchVocabulary`). Each walk is read by `read` (EXPLAIN shows them).
    */
   async walkedPage(query: SqlQuery, choice: WalkChoice, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
-    let rows: ItemRow[] = await read(query, choice);
+    let rows: ItemRow[] = await this.readWalk(query, choice, read);
     let last = { query, budget: choice.walkBudget };
     let entries = choice.walkBudget;
     while (rows.length <= query.limit) {
@@ -179,13 +180,27 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
       if (await this.walkedToTheEnd(last.query, last.budget)) return rows;
       const next = rows.length === 0 ? blindWalk(query, choice, last.budget) : this.continuationOf(query, choice, rows, entries);
       if (!next) return null;
-      const more: ItemRow[] = await read(next.query, next.choice);
+      const more: ItemRow[] = await this.readWalk(next.query, next.choice, read);
       last = { query: next.query, budget: next.choice.walkBudget };
       if (more.length === 0) return (await this.walkedToTheEnd(last.query, last.budget)) ? rows : null;
       rows = [...rows, ...more];
       entries += next.choice.walkBudget;
     }
     return rows.slice(0, query.limit + 1);
+  }
+
+  /**
+   * The rows of one walk. The items it reads apart that come after its range in the page's order
+   * (see `readApartAfterRange`) are in their place only behind a walk that read to the end of the
+   * range; behind one that stopped short, the range's entries it did not read come first, so what
+   * it found ends before them.
+   */
+  private async readWalk(query: SqlQuery, choice: ReadChoice, read: WalkReader): Promise<ItemRow[]> {
+    const rows = await read(query, choice);
+    const after = readApartAfterRange(query);
+    const firstAfter = after.length === 0 ? -1 : rows.findIndex((row) => after.includes(String(row.id)));
+    if (firstAfter < 0 || (await this.walkedToTheEnd(query, choice.walkBudget))) return rows;
+    return rows.slice(0, firstAfter);
   }
 
   /**
