@@ -717,7 +717,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
-  it('puts the items a walk reads apart after its range only behind a walk that read to the end of the range, from the start and from cursors either way', async () => {
+  it('puts the items a walk reads apart after its range only behind a walk that read to the end of the range, from the start, at page numbers and from cursors either way', async () => {
     const now = new Date();
     // Each reads some items apart (the windows unlike the others, the upcoming items with
     // registrations), after its range going forwards or backwards.
@@ -737,15 +737,17 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         after: { sort: shape.sort, values: sortColumns(shape.sort).map((_, i) => row[`k${i}`]), id: row.id, direction },
       });
       const positions = [0, 1, 2, 3, 5, 8, 20, 100, all.length - 9, all.length - 6, all.length - 2].filter((i) => i >= 0 && i < all.length);
-      const queries = [bounded, ...positions.flatMap((i) => [cursorAt(all[i], 'next'), cursorAt(all[i], 'previous')])];
+      const pageNumbers = [1, 2, 4].map((page) => ({ ...bounded, offset: page * bounded.limit }));
+      const queries = [bounded, ...pageNumbers, ...positions.flatMap((i) => [cursorAt(all[i], 'next'), cursorAt(all[i], 'previous')])];
       for (const query of queries) {
-        const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
-        for (const walkBudget of [1, 2, 4]) {
+        const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).offset(query.offset ?? 0).limit(query.limit + 1));
+        for (const walkBudget of [1, 2, 4, 12, 30]) {
           // Collecting and ranges priced beyond any walk: the walks go on while they find more.
           const page = await catalogue.walkedPage(query, { plan: 'walk', walkBudget, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
           if (!page) continue;
           pages += 1;
-          expect(ids(page), `${shape.status} by ${shape.sort}, ${query.after ? `${query.after.direction} ${query.after.id}` : 'from the start'}, ${walkBudget}`).to.deep.equal(expected);
+          const from = query.after ? `${query.after.direction} ${query.after.id}` : `from the start, skipping ${query.offset ?? 0}`;
+          expect(ids(page), `${shape.status} by ${shape.sort}, ${from}, ${walkBudget}`).to.deep.equal(expected);
         }
       }
     }
