@@ -59,6 +59,13 @@ interface RangeChoice {
  */
 const ESTIMATE_SURELY_BEYOND = 2;
 
+/** One walk of a page: the rows it found, its budget, and whether it read to the end of its range. */
+interface Walk {
+  readonly rows: ItemRow[];
+  readonly budget: number;
+  readonly readToTheEnd: () => Promise<boolean>;
+}
+
 /** Reads the rows of one walk of a page. */
 export type WalkReader = (query: SqlQuery, choice: ReadChoice) => Promise<ItemRow[]>;
 
@@ -171,36 +178,38 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * word's prefix (see `SearchVocabulary`). Each walk is read by `read` (EXPLAIN shows them).
    */
   async walkedPage(query: SqlQuery, choice: WalkChoice, read: WalkReader = (walk, by) => this.listQuery(walk, by)): Promise<ItemRow[] | null> {
-    let rows: ItemRow[] = await this.readWalk(query, choice, read);
-    let last = { query, budget: choice.walkBudget };
+    let walk = await this.readWalk(query, choice, read);
+    let rows = walk.rows;
     let entries = choice.walkBudget;
     while (rows.length <= query.limit) {
       // Short of a page: the budget ran out, or the walk read to the end of the index, as the
       // last page does, or a page read back to the first; then what it found is the page.
-      if (await this.walkedToTheEnd(last.query, last.budget)) return rows;
-      const next = rows.length === 0 ? blindWalk(query, choice, last.budget) : this.continuationOf(query, choice, rows, entries);
+      if (await walk.readToTheEnd()) return rows;
+      const next = rows.length === 0 ? blindWalk(query, choice, walk.budget) : this.continuationOf(query, choice, rows, entries);
       if (!next) return null;
-      const more: ItemRow[] = await this.readWalk(next.query, next.choice, read);
-      last = { query: next.query, budget: next.choice.walkBudget };
-      if (more.length === 0) return (await this.walkedToTheEnd(last.query, last.budget)) ? rows : null;
-      rows = [...rows, ...more];
+      walk = await this.readWalk(next.query, next.choice, read);
+      if (walk.rows.length === 0) return (await walk.readToTheEnd()) ? rows : null;
+      rows = [...rows, ...walk.rows];
       entries += next.choice.walkBudget;
     }
     return rows.slice(0, query.limit + 1);
   }
 
   /**
-   * The rows of one walk. The items it reads apart that come after its range in the page's order
-   * (see `readApartAfterRange`) are in their place only behind a walk that read to the end of the
+   * One walk: its rows, and whether it read to the end of its range (asked once at most). The
+   * items it reads apart that come after its range in the page's order (see
+   * `readApartAfterRange`) are in their place only behind a walk that read to the end of the
    * range; behind one that stopped short, the range's entries it did not read come first, so what
    * it found ends before them.
    */
-  private async readWalk(query: SqlQuery, choice: ReadChoice, read: WalkReader): Promise<ItemRow[]> {
-    const rows = await read(query, choice);
+  private async readWalk(query: SqlQuery, choice: ReadChoice, read: WalkReader): Promise<Walk> {
+    const found = await read(query, choice);
+    let toTheEnd: Promise<boolean> | undefined;
+    const readToTheEnd = () => (toTheEnd ??= this.walkedToTheEnd(query, choice.walkBudget));
     const after = readApartAfterRange(query);
-    const firstAfter = after.length === 0 ? -1 : rows.findIndex((row) => after.includes(String(row.id)));
-    if (firstAfter < 0 || (await this.walkedToTheEnd(query, choice.walkBudget))) return rows;
-    return rows.slice(0, firstAfter);
+    const firstAfter = after.length === 0 ? -1 : found.findIndex((row) => after.includes(String(row.id)));
+    const rows = firstAfter < 0 || (await readToTheEnd()) ? found : found.slice(0, firstAfter);
+    return { rows, budget: choice.walkBudget, readToTheEnd };
   }
 
   /**
