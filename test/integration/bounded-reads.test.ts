@@ -273,7 +273,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('counts the entries of a walk from the start of a range only where the range may hold no more than its budget', async () => {
-    const rangeCounts = (sql: string) => /^select count\(\*\) as "n" from \(select "id" from "tests"/.test(sql);
+    const rangeCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
     await withRecordedStatements({}, rangeCounts, async (service, recorded) => {
       const query = await withStatusBounds(db, { kind: 'test', words: [LEFT_WORDS[0]], status: 'closed', sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
       // The range from the creation bound holds most of the index: a walk of 100 entries
@@ -503,6 +503,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     'Actual Rows': number;
     'Actual Loops': number;
     'Heap Fetches'?: number;
+    'Shared Hit Blocks': number;
+    'Shared Read Blocks': number;
     Plans?: PlanNode[];
   }
 
@@ -519,7 +521,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     return scans;
   }
 
-  const SORT_INDEX = /^tests_(created|popular|price|start_at)_idx$/;
+  const SORT_INDEX = /^tests_(created|created_short_lived|popular|price|start_at)_idx$/;
   const rowsOf = (scan: PlanNode) => scan['Actual Rows'] * scan['Actual Loops'];
 
   /** How many times the walk read a table row (through the primary key). */
@@ -817,6 +819,82 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       await add(Array.from({ length: LATE_CREATIONS_READ }, (_, i) => item(`late ${i}`, -10 * day + (i + 1) * minute, -10 * day, -8 * day)));
       expect(await boundOf()).to.deep.equal({ days: -2 + 2 / 1_440, beyond: [minuteWindow, createdLate] });
       await expectSamePages(await withStatusBounds(trx, unbounded), 'many created late');
+    } finally {
+      await db('courses').del();
+    }
+  });
+
+  it('walks the created sort for items closed through the short-lived items for the last 30 days, then the created index, in the page\'s order either way', async () => {
+    // Courses, which this catalogue has none of, added for this test only (and deleted at its end).
+    try {
+      const now = new Date();
+      const hour = 3_600_000;
+      const day = 24 * hour;
+      const at = (ms: number) => new Date(now.getTime() + ms);
+      const item = (title: string, created: number, start: number, end: number) => ({ title: `${EVERYWHERE} ${title}`, description: 'item', price: '10000.00', created_at: at(created), start_at: at(start), end_at: at(end) });
+      const add = async (items: ReturnType<typeof item>[]) => (await db('courses').insert(items).returning('id')).map((row: { id: string }) => Number(row.id));
+      // The newest are long-lived items created ahead of a window in two months: none has closed.
+      await add(Array.from({ length: 300 }, (_, i) => item(`upcoming ${i}`, -i * 2 * hour, 40 * day, 60 * day)));
+      // Among them, from 20 days back, items that lived less than 30 days: closed, and open now.
+      const shortClosed = await add(Array.from({ length: 100 }, (_, i) => item(`short closed ${i}`, -20 * day - i * 2 * hour, -15 * day, -14 * day)));
+      await add(Array.from({ length: 20 }, (_, i) => item(`short open ${i}`, -21 * day - i * 5 * hour, -day, 5 * day)));
+      // At the border: created 30 days ago to the millisecond (in the created index), and just after.
+      const [atBorder, afterBorder] = await add([item('border', -30 * day, -29 * day, -10 * day), item('after border', -30 * day + 1, -29 * day, -10 * day)]);
+      // Closed items created long before their windows, and open ones created as long ago.
+      await add(Array.from({ length: 100 }, (_, i) => item(`long closed ${i}`, -40 * day - i * 5 * hour, -12 * day, -11 * day)));
+      await add(Array.from({ length: 50 }, (_, i) => item(`long open ${i}`, -40 * day - i * 7 * hour, -2 * day, 3 * day)));
+      // Many long-lived items created between the short-lived ones and 30 days back.
+      await add(Array.from({ length: 3_000 }, (_, i) => item(`long upcoming ${i}`, -29 * day + i * 100_000, 10 * day, 50 * day)));
+      await db.raw('VACUUM (ANALYZE) courses');
+
+      const unbounded: CatalogueQuery = { kind: 'course', words: [EVERYWHERE], status: 'closed', sort: 'created', limit: 20, now };
+      const bounded = await withStatusBounds(db, unbounded);
+      const pageOf = async (rows: Knex.QueryBuilder, query: SqlQuery) => ids(await rows.select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+      const reference = (query: SqlQuery) => pageOf(afterCursor(filteredOfferings(db, query), query), { ...query, creationBound: undefined });
+      const cursorAt = async (id: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
+        const [row] = await db('courses').where({ id }).select('id', db.raw(`${keyText('created_at', 'timestamp')} AS k0`));
+        return { ...bounded, after: { sort: 'created', values: [row.k0], id: row.id, direction } };
+      };
+      const everything = await reference({ ...bounded, limit: 1_000 });
+      expect(everything, 'every closed item').to.have.length(202);
+      expect(everything.slice(99, 103), 'the short-lived, then those created 30 days ago or before').to.deep.equal([shortClosed[99], afterBorder, atBorder, everything[102]]);
+
+      // A walk from the bound meets the short-lived items first: the long-lived items created
+      // since are not in its range.
+      expect(await pageOf(walkedOfferings(db, bounded, 40), bounded)).to.deep.equal(shortClosed.slice(0, 21));
+      const { sql, bindings } = catalogue.listQuery(bounded, { plan: 'walk', walkBudget: 40 }).toSQL();
+      const { rows } = await db.raw(`EXPLAIN ${sql}`, bindings);
+      expect(rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n')).to.match(/Index Only Scan using courses_created_short_lived_idx/);
+
+      // Past a cursor among the short-lived items, the created index is entered 30 days back,
+      // not at the cursor: the long-lived items created between are not read.
+      const { sql: pastCursor, bindings: pastCursorBindings } = catalogue.listQuery(await cursorAt(shortClosed[90], 'next'), { plan: 'walk', walkBudget: 40 }).toSQL();
+      const { rows: [{ 'QUERY PLAN': [plan] }] } = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pastCursor}`, pastCursorBindings);
+      const createdScans: PlanNode[] = [];
+      const visit = (node: PlanNode) => {
+        if (node['Index Name'] === 'courses_created_idx') createdScans.push(node);
+        (node.Plans ?? []).forEach(visit);
+      };
+      visit(plan.Plan);
+      expect(createdScans).to.have.length(1);
+      expect(createdScans[0]['Shared Hit Blocks'] + createdScans[0]['Shared Read Blocks'], 'index pages read').to.be.below(10);
+
+      const queries = [bounded, ...(await Promise.all([
+        cursorAt(everything[90], 'next'),
+        cursorAt(afterBorder, 'next'),
+        cursorAt(atBorder, 'previous'),
+        cursorAt(everything[110], 'previous'),
+        cursorAt(everything[201], 'previous'),
+      ]))];
+      for (const query of queries) {
+        const label = query.after ? `${query.after.direction} ${query.after.id}` : 'from the start';
+        const expected = await reference(query);
+        expect(await pageOf(walkedOfferings(db, query, 1_000), query), `walked, ${label}`).to.deep.equal(expected);
+        for (const [walkBudget, limit] of [[1, 1], [3, 20], [7, 5], [40, 20]]) {
+          const page = await catalogue.walkedPage({ ...query, limit }, { plan: 'walk', walkBudget, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
+          expect(page && ids(page), `walks of ${walkBudget}, ${label}`).to.deep.equal(await reference({ ...query, limit }));
+        }
+      }
     } finally {
       await db('courses').del();
     }

@@ -224,11 +224,9 @@ export function registeredUpcomingItems(db: Knex, filter: CatalogueFilter): Knex
 export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
   const inIndex = indexedColumns(query.sort);
-  const entries = () => afterCursor(db(table).select([...inIndex, 'search_lexemes']), query);
-  const walked = entries();
-  narrowToSortRange(walked, query);
-  walked.orderByRaw(readingOrder(query).sql).limit(budget);
-  return withRowsOfEntries(db, query, withItemsReadApart(db, walked, entries, query), inIndex);
+  const columns = [...inIndex, 'search_lexemes'];
+  const entries = () => afterCursor(db(table).select(columns), query);
+  return withRowsOfEntries(db, query, withItemsReadApart(db, sortRange(db, query, columns, budget), entries, query), inIndex);
 }
 
 /**
@@ -259,19 +257,87 @@ function withRowsOfEntries(db: Knex, query: SqlQuery, entries: Knex.QueryBuilder
  * read (an index-only scan), and no filter is tested.
  */
 export function walkableEntries(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
-  const table = OFFERING_TABLES[query.kind].items;
-  const entries = afterCursor(db(table).select('id'), query);
-  narrowToSortRange(entries, query);
-  entries.orderByRaw(readingOrder(query).sql).limit(budget + 1);
-  return db.from(entries.as('entries')).count({ n: '*' });
+  return db.from(sortRange(db, query, readingOrder(query).columns, budget + 1).as('entries')).count({ n: '*' });
 }
 
 /** Every entry of the range of the sort's index that the filters name (see `narrowToSortRange`), for estimates. */
 export function sortRangeEntries(db: Knex, query: SqlQuery): Knex.QueryBuilder {
-  const entries = db(OFFERING_TABLES[query.kind].items);
-  narrowToSortRange(entries, query);
-  return entries;
+  return sortRange(db, query, ['id']);
 }
+
+/**
+ * The entries of the sort's index that a walk reads, from the cursor on, in the range the filters
+ * allow on the sort's first column (see `narrowToSortRange`): with `columns`, and where a
+ * `budget` is given, the first `budget` of them in the page's order; without one, in no order
+ * (for estimates). A walk by creation for items closed reads two indexes, one after the other in
+ * the page's order (see `splitsAtShortLives`).
+ */
+function sortRange(db: Knex, query: SqlQuery, columns: readonly string[], budget?: number): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[query.kind].items;
+  const entries = () => afterCursor(db(table).select(columns), query);
+  const ordered = (range: Knex.QueryBuilder) => (budget === undefined ? range : range.orderByRaw(readingOrder(query).sql).limit(budget));
+  if (!splitsAtShortLives(query)) {
+    const range = entries();
+    narrowToSortRange(range, query);
+    return ordered(range);
+  }
+  const latest: Bound = { sql: '?::timestamptz', bindings: [query.creationBound.latestCreated] };
+  const shortLifeAgo: Bound = { sql: `?::timestamptz - ${SHORT_LIFE}`, bindings: [query.now] };
+  const shortLived = createdBetween(db(table).select(columns), query, latest, shortLifeAgo).whereRaw(`end_at - created_at < ${SHORT_LIFE}`);
+  const older = createdBetween(db(table).select(columns), query, { sql: `LEAST(${latest.sql}, ${shortLifeAgo.sql})`, bindings: [...latest.bindings, ...shortLifeAgo.bindings] });
+  // Each part in order within the budget, merged in order (a Merge Append) within it again.
+  return ordered(db.select('*').from(db.raw('((?) UNION ALL (?)) AS ??', [ordered(shortLived), ordered(older), table])));
+}
+
+/** A timestamp of SQL with its bindings. */
+interface Bound {
+  readonly sql: string;
+  readonly bindings: readonly Knex.Value[];
+}
+
+/** The largest id: with a bound's timestamp, the row that comes after every entry of that instant. */
+const LAST_ID = '9223372036854775807';
+
+/**
+ * The entries of the created index (or of one with its order) created after `since` (if given)
+ * and up to `upTo`, from the query's cursor on. The index is entered at the later of the cursor and
+ * the bound on the side the reading starts from, as one row comparison: given both, PostgreSQL
+ * enters at the cursor's, and would pass every entry between it and a bound beyond it.
+ */
+function createdBetween(entries: Knex.QueryBuilder, query: SqlQuery, upTo: Bound, since?: Bound): Knex.QueryBuilder {
+  const { after: cursor } = query;
+  const descending = readingOrder(query).direction === 'desc';
+  const [start, end] = descending ? [upTo, since] : [since, upTo];
+  if (end) entries.whereRaw(`created_at ${descending ? '>' : '<='} ${end.sql}`, [...end.bindings]);
+  if (!cursor) {
+    if (start) entries.whereRaw(`created_at ${descending ? '<=' : '>'} ${start.sql}`, [...start.bindings]);
+    return entries;
+  }
+  const comparison = descending ? '<' : '>';
+  if (!start) return entries.whereRaw(`(created_at, id) ${comparison} (?::timestamptz, ?::bigint)`, [cursor.values[0], cursor.id]);
+  // The cursor where it comes after the bound in the reading's order, else the bound.
+  const cursorFirst = { sql: `(?::timestamptz, ?::bigint) ${comparison} (${start.sql}, ${LAST_ID})`, bindings: [cursor.values[0], cursor.id, ...start.bindings] };
+  const created = { sql: `CASE WHEN ${cursorFirst.sql} THEN ?::timestamptz ELSE ${start.sql} END`, bindings: [...cursorFirst.bindings, cursor.values[0], ...start.bindings] };
+  const id = { sql: `CASE WHEN ${cursorFirst.sql} THEN ?::bigint ELSE ${LAST_ID} END`, bindings: [...cursorFirst.bindings, cursor.id] };
+  return entries.whereRaw(`(created_at, id) ${comparison} (${created.sql}, ${id.sql})`, [...created.bindings, ...id.bindings]);
+}
+
+/**
+ * How long short-lived items live at most, from their creation to their end: the condition of the
+ * partial index of them by creation, written as that index's condition is, so that PostgreSQL
+ * sees a query's condition within it.
+ */
+const SHORT_LIFE = `interval '30 days'`;
+
+/**
+ * Whether a walk by creation for items closed reads the items created within `SHORT_LIFE` of now
+ * from the index of short-lived items, and the created index only before that. An item closed
+ * ended before now, so one created since then lived less than `SHORT_LIFE`: it is in that index,
+ * among few others, where in the created index it lies among every item created since, few of
+ * which have closed yet. The range starts at the creation bound (see `CreationBound`).
+ */
+const splitsAtShortLives = (query: SqlQuery): query is SqlQuery & { creationBound: CreationBound } =>
+  SORT_DEFINITIONS[query.sort].keys[0].field === 'createdAt' && entersAtCreationBound(query);
 
 /** Whether the filters name a range of the sort's index for a walk to read (see `narrowToSortRange`). */
 export function narrowsSortRange(query: SqlQuery): boolean {
@@ -474,7 +540,6 @@ function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
   // A range rather than `= 0`: of a column held equal, PostgreSQL drops the order of the
   // subquery's rows, and would read the whole budget and sort it for the page.
   if (first.field === 'registrationCount' && entersAtNoRegistrations(query)) walked.where('registration_count', '<', 1);
-  if (first.field === 'createdAt' && entersAtCreationBound(query)) walked.whereRaw('created_at <= ?::timestamptz', [query.creationBound.latestCreated]);
 }
 
 function withSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
