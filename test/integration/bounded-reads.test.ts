@@ -537,6 +537,59 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     return Math.max(...scans.map(rowsOf));
   }
 
+  /** The pages a walk read from the index named (EXPLAIN ANALYZE with BUFFERS). */
+  async function indexPagesRead(query: SqlQuery, budget: number, index: string): Promise<number> {
+    const { sql, bindings } = catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }).toSQL();
+    const { rows } = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, bindings);
+    let pages = 0;
+    const visit = (node: PlanNode) => {
+      if (node['Index Name'] === index) pages += node['Shared Hit Blocks'] + node['Shared Read Blocks'];
+      (node.Plans ?? []).forEach(visit);
+    };
+    visit(rows[0]['QUERY PLAN'][0].Plan);
+    return pages;
+  }
+
+  it('enters a walk\'s range at its start, not at a cursor before it: an item read apart, or a cursor of a list of other filters', async () => {
+    const now = new Date();
+    const positionOf = async (id: number, sort: CatalogueQuery['sort'], direction: 'next' | 'previous'): Promise<NonNullable<CatalogueQuery['after']>> => {
+      const keys = sortColumns(sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
+      const [row] = await db('tests').where({ id }).select('id', ...keys);
+      return { sort, values: sortColumns(sort).map((_, i) => row[`k${i}`]), id: Number(row.id), direction };
+    };
+    const cases: Array<{ name: string; query: SqlQuery; index: string }> = [];
+    // Items open for a year, beyond the start bound of items open now: read apart, before the range.
+    const open = await withStatusBounds(db, { kind: 'test', words: [EVERYWHERE], status: 'available', sort: 'start_at', limit: 20, now } as CatalogueQuery);
+    expect(open.startBounds?.beyond, 'items open for a year').to.not.be.empty;
+    cases.push({ name: 'open now, by start, after an item open for a year', query: { ...open, after: await positionOf(Number(open.startBounds!.beyond[0]), 'start_at', 'next') }, index: 'tests_start_at_idx' });
+    // Upcoming items with registrations: read apart, before the items of no registrations.
+    const upcoming = await withStatusBounds(db, { kind: 'test', words: [EVERYWHERE], status: 'upcoming', sort: 'popular', limit: 20, now } as CatalogueQuery);
+    expect(upcoming.registeredUpcoming, 'upcoming items with registrations').to.not.be.empty;
+    cases.push({ name: 'upcoming, by popularity, after one with registrations', query: { ...upcoming, after: await positionOf(Number(upcoming.registeredUpcoming!.at(-1)), 'popular', 'next') }, index: 'tests_popular_idx' });
+    // A cursor of a list without the price range, far below it (and one of a list with higher
+    // prices, going back).
+    const [cheap] = await db('tests').where('price', '<', 20_000).orderBy('id').limit(1).select('id');
+    const [dear] = await db('tests').where('price', '>', 95_000).orderBy('id').limit(1).select('id');
+    const priced: CatalogueQuery = { kind: 'test', words: [EVERYWHERE], sort: 'price_asc', limit: 20, now, priceMin: Money.parse(80_000), priceMax: Money.parse(90_000) };
+    cases.push({ name: 'by price, after a cursor below the range', query: { ...priced, after: await positionOf(cheap.id, 'price_asc', 'next') }, index: 'tests_price_idx' });
+    cases.push({ name: 'by price, back from a cursor above the range', query: { ...priced, after: await positionOf(dear.id, 'price_asc', 'previous') }, index: 'tests_price_idx' });
+
+    const reference = async (query: SqlQuery) => ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+    for (const { name, query, index } of cases) {
+      // Thousands of entries lie between each cursor and its range: entering at the cursor
+      // would read a hundred pages or more of the index.
+      expect(await indexPagesRead(query, 60, index), name).to.be.below(15);
+      for (const [walkBudget, limit] of [[1, 1], [5, 20], [60, 20], [1_000_000, 20]]) {
+        const page = await catalogue.walkedPage({ ...query, limit }, { plan: 'walk', walkBudget, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
+        expect(page && ids(page), `${name}, walks of ${walkBudget}`).to.deep.equal(await reference({ ...query, limit }));
+      }
+      const listed = await catalogue.list(query);
+      // A page read backwards is shown in the list's order.
+      const shown = (await reference(query)).slice(0, query.limit);
+      expect(listed.items.map((item) => Number(item.id)), `${name}, listed`).to.deep.equal(query.after?.direction === 'previous' ? shown.reverse() : shown);
+    }
+  });
+
   it('never walks more than its budget of a sort index for words that never occur together, and collects them without one', async () => {
     const now = new Date();
     for (const sort of OFFERING_SORTS) {
@@ -980,7 +1033,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 
   it('asks the planner for the share of a price range once for a list and the count after it', () =>
     // Counts not cached, so that the count below is worked out and narrowed by the range.
-    withRecordedStatements({ CATALOGUE_COUNT_CACHE_TTL: '0', CATALOGUE_EXACT_COUNT_LIMIT: '0' }, (sql) => /^EXPLAIN .* "price" >= /.test(sql), async (service, estimates) => {
+    withRecordedStatements({ CATALOGUE_COUNT_CACHE_TTL: '0', CATALOGUE_EXACT_COUNT_LIMIT: '0' }, (sql) => /^EXPLAIN .*\bprice >= /.test(sql), async (service, estimates) => {
       // A word of few matches, a price range, sorted by creation: the plan weighs reading the
       // range, and the count narrows the word's matches by it.
       const filter = { kind: 'test' as const, words: [LEFT_WORDS[3]], now: new Date(), priceMin: Money.parse(30_000), priceMax: Money.parse(40_000) };
@@ -992,7 +1045,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }));
 
   it('weighs the starts a status allows from its bound, and keeps that estimate for the lists after it', () =>
-    withRecordedStatements({}, (sql) => /^EXPLAIN .*"start_at" <= /.test(sql), async (service, estimates) => {
+    withRecordedStatements({}, (sql) => /^EXPLAIN .*\bstart_at <= /.test(sql), async (service, estimates) => {
       const query: CatalogueQuery = { kind: 'test', words: [EVERYWHERE], status: 'available', sort: 'price_desc', limit: 20, now: new Date() };
       // Without its bound the range would be every start before now: it is not weighed at all.
       expect((await service.planner.choose(query)).rangeIndex).to.equal('price');

@@ -260,67 +260,74 @@ export function walkableEntries(db: Knex, query: SqlQuery, budget: number): Knex
   return db.from(sortRange(db, query, readingOrder(query).columns, budget + 1).as('entries')).count({ n: '*' });
 }
 
-/** Every entry of the range of the sort's index that the filters name (see `narrowToSortRange`), for estimates. */
+/** Every entry of the range of the sort's index that the filters name (see `sortRangeBounds`), for estimates. */
 export function sortRangeEntries(db: Knex, query: SqlQuery): Knex.QueryBuilder {
   return sortRange(db, query, ['id']);
 }
 
 /**
  * The entries of the sort's index that a walk reads, from the cursor on, in the range the filters
- * allow on the sort's first column (see `narrowToSortRange`): with `columns`, and where a
+ * allow on the sort's first column (see `sortRangeBounds`): with `columns`, and where a
  * `budget` is given, the first `budget` of them in the page's order; without one, in no order
  * (for estimates). A walk by creation for items closed reads two indexes, one after the other in
  * the page's order (see `splitsAtShortLives`).
  */
 function sortRange(db: Knex, query: SqlQuery, columns: readonly string[], budget?: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
-  const entries = () => afterCursor(db(table).select(columns), query);
   const ordered = (range: Knex.QueryBuilder) => (budget === undefined ? range : range.orderByRaw(readingOrder(query).sql).limit(budget));
-  if (!splitsAtShortLives(query)) {
-    const range = entries();
-    narrowToSortRange(range, query);
-    return ordered(range);
-  }
-  const latest: Bound = { sql: '?::timestamptz', bindings: [query.creationBound.latestCreated] };
-  const shortLifeAgo: Bound = { sql: `?::timestamptz - ${SHORT_LIFE}`, bindings: [query.now] };
-  const shortLived = createdBetween(db(table).select(columns), query, latest, shortLifeAgo).whereRaw(`end_at - created_at < ${SHORT_LIFE}`);
-  const older = createdBetween(db(table).select(columns), query, { sql: `LEAST(${latest.sql}, ${shortLifeAgo.sql})`, bindings: [...latest.bindings, ...shortLifeAgo.bindings] });
+  if (!splitsAtShortLives(query)) return ordered(withinRange(db(table).select(columns), query, sortRangeBounds(query)));
+  const latest: ColumnBound = { op: '<=', sql: '?::timestamptz', bindings: [query.creationBound.latestCreated] };
+  const shortLifeAgo = { sql: `?::timestamptz - ${SHORT_LIFE}`, bindings: [query.now] };
+  const shortLived = withinRange(db(table).select(columns), query, [latest, { op: '>', ...shortLifeAgo }]).whereRaw(`end_at - created_at < ${SHORT_LIFE}`);
+  const older = withinRange(db(table).select(columns), query, [{ op: '<=', sql: `LEAST(${latest.sql}, ${shortLifeAgo.sql})`, bindings: [...latest.bindings, ...shortLifeAgo.bindings] }]);
   // Each part in order within the budget, merged in order (a Merge Append) within it again.
   return ordered(db.select('*').from(db.raw('((?) UNION ALL (?)) AS ??', [ordered(shortLived), ordered(older), table])));
 }
 
-/** A timestamp of SQL with its bindings. */
-interface Bound {
+/** A bound of a range on a column: `column op value`, the value as SQL with its bindings. */
+interface ColumnBound {
+  readonly op: '<' | '<=' | '>' | '>=';
   readonly sql: string;
   readonly bindings: readonly Knex.Value[];
 }
 
-/** The largest id: with a bound's timestamp, the row that comes after every entry of that instant. */
-const LAST_ID = '9223372036854775807';
-
 /**
- * The entries of the created index (or of one with its order) created after `since` (if given)
- * and up to `upTo`, from the query's cursor on. The index is entered at the later of the cursor and
- * the bound on the side the reading starts from, as one row comparison: given both, PostgreSQL
- * enters at the cursor's, and would pass every entry between it and a bound beyond it.
+ * The entries within `bounds` on the sort's first column, from the query's cursor on. Where the
+ * reading starts from one of the bounds, the index is entered at the later of the cursor and that
+ * bound, as one row comparison: given both, PostgreSQL enters at the cursor, and passes every
+ * entry between it and a bound beyond it (a cursor at an item read apart from the range, or one
+ * taken from a list of other filters).
  */
-function createdBetween(entries: Knex.QueryBuilder, query: SqlQuery, upTo: Bound, since?: Bound): Knex.QueryBuilder {
-  const { after: cursor } = query;
-  const descending = readingOrder(query).direction === 'desc';
-  const [start, end] = descending ? [upTo, since] : [since, upTo];
-  if (end) entries.whereRaw(`created_at ${descending ? '>' : '<='} ${end.sql}`, [...end.bindings]);
-  if (!cursor) {
-    if (start) entries.whereRaw(`created_at ${descending ? '<=' : '>'} ${start.sql}`, [...start.bindings]);
-    return entries;
-  }
-  const comparison = descending ? '<' : '>';
-  if (!start) return entries.whereRaw(`(created_at, id) ${comparison} (?::timestamptz, ?::bigint)`, [cursor.values[0], cursor.id]);
-  // The cursor where it comes after the bound in the reading's order, else the bound.
-  const cursorFirst = { sql: `(?::timestamptz, ?::bigint) ${comparison} (${start.sql}, ${LAST_ID})`, bindings: [cursor.values[0], cursor.id, ...start.bindings] };
-  const created = { sql: `CASE WHEN ${cursorFirst.sql} THEN ?::timestamptz ELSE ${start.sql} END`, bindings: [...cursorFirst.bindings, cursor.values[0], ...start.bindings] };
-  const id = { sql: `CASE WHEN ${cursorFirst.sql} THEN ?::bigint ELSE ${LAST_ID} END`, bindings: [...cursorFirst.bindings, cursor.id] };
-  return entries.whereRaw(`(created_at, id) ${comparison} (${created.sql}, ${id.sql})`, [...created.bindings, ...id.bindings]);
+function withinRange(entries: Knex.QueryBuilder, query: CatalogueQuery, bounds: readonly ColumnBound[]): Knex.QueryBuilder {
+  const { columns, direction } = readingOrder(query);
+  const ascending = direction === 'asc';
+  const { after } = query;
+  const start = after ? bounds.find((bound) => bound.op.startsWith('>') === ascending) : undefined;
+  for (const bound of bounds) if (bound !== start) entries.whereRaw(`${columns[0]} ${bound.op} ${bound.sql}`, [...bound.bindings]);
+  if (!after) return entries;
+  if (!start) return afterCursor(entries, query);
+  const comparison = ascending ? '>' : '<';
+  const keys: ReadonlyArray<SortKeyType | 'id'> = [...sortColumns(query.sort).map((key) => key.type), 'id'];
+  const cursor = { row: keys.map((type) => (type === 'id' ? '?::bigint' : keyParameter(type))), bindings: [...after.values, after.id] };
+  // The bound as a row: its value, then the values before or after every other (an inclusive
+  // lower bound enters before every entry of its value, an exclusive one after them all).
+  const afterAllOfIt = (start.op.length === 1) === ascending;
+  const bound = { row: [start.sql, ...keys.slice(1).map((type) => EXTREME_KEYS[type][afterAllOfIt ? 1 : 0])], bindings: start.bindings };
+  const cursorFirst = { sql: `(${cursor.row.join(', ')}) ${comparison} (${bound.row.join(', ')})`, bindings: [...cursor.bindings, ...bound.bindings] };
+  const entered = keys.map((_, i) => ({
+    sql: `CASE WHEN ${cursorFirst.sql} THEN ${cursor.row[i]} ELSE ${bound.row[i]} END`,
+    bindings: [...cursorFirst.bindings, cursor.bindings[i], ...(i === 0 ? bound.bindings : [])],
+  }));
+  return entries.whereRaw(`(${columns.join(', ')}) ${comparison} (${entered.map((key) => key.sql).join(', ')})`, entered.flatMap((key) => key.bindings));
 }
+
+/** The least and the greatest value of each type of key, for a row before or after every entry of one value. */
+const EXTREME_KEYS: Readonly<Record<SortKeyType | 'id', readonly [string, string]>> = {
+  timestamp: [`'-infinity'::timestamptz`, `'infinity'::timestamptz`],
+  numeric: [`'-Infinity'::numeric`, `'Infinity'::numeric`],
+  integer: ['-2147483648', '2147483647'],
+  id: ['0', '9223372036854775807'],
+};
 
 /**
  * How long short-lived items live at most, from their creation to their end: the condition of the
@@ -339,7 +346,7 @@ const SHORT_LIFE = `interval '30 days'`;
 const splitsAtShortLives = (query: SqlQuery): query is SqlQuery & { creationBound: CreationBound } =>
   SORT_DEFINITIONS[query.sort].keys[0].field === 'createdAt' && entersAtCreationBound(query);
 
-/** Whether the filters name a range of the sort's index for a walk to read (see `narrowToSortRange`). */
+/** Whether the filters name a range of the sort's index for a walk to read (see `sortRangeBounds`). */
 export function narrowsSortRange(query: SqlQuery): boolean {
   const [first] = SORT_DEFINITIONS[query.sort].keys;
   if (first.field === 'startAt') return query.status !== undefined;
@@ -533,13 +540,14 @@ export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQ
  * The filters as bounds on the sort's first column, where they imply one: the index is entered
  * and left at these bounds, so a walk spends its budget on rows that can match.
  */
-function narrowToSortRange(walked: Knex.QueryBuilder, query: SqlQuery): void {
+function sortRangeBounds(query: SqlQuery): ColumnBound[] {
   const [first] = SORT_DEFINITIONS[query.sort].keys;
-  if (first.field === 'startAt') withStartRange(walked, query, { beyondBound: false });
-  if (first.field === 'price') withPriceRange(walked, query);
+  if (first.field === 'startAt') return startBoundsOf(query);
+  if (first.field === 'price') return priceBoundsOf(query);
   // A range rather than `= 0`: of a column held equal, PostgreSQL drops the order of the
   // subquery's rows, and would read the whole budget and sort it for the page.
-  if (first.field === 'registrationCount' && entersAtNoRegistrations(query)) walked.where('registration_count', '<', 1);
+  if (first.field === 'registrationCount' && entersAtNoRegistrations(query)) return [{ op: '<', sql: '1', bindings: [] }];
+  return [];
 }
 
 function withSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
@@ -560,20 +568,37 @@ function withoutSearch(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryB
  * false leaves them out, for the range of an index alone).
  */
 function withStartRange(query: Knex.QueryBuilder, filter: SqlFilter, { beyondBound = true } = {}): Knex.QueryBuilder {
-  const { status, now, startBounds } = filter;
-  const orBeyond = beyondBound && startBounds?.beyond.length ? ' OR id = ANY(?::bigint[])' : '';
-  const beyond: Knex.Value[] = orBeyond && startBounds ? [[...startBounds.beyond]] : [];
-  if (status === 'upcoming') query.where('start_at', '>', now);
-  if (status === 'available') {
-    query.where('start_at', '<=', now);
-    if (startBounds?.earliestOpen) query.whereRaw(`(start_at >= ?::timestamptz${orBeyond})`, [startBounds.earliestOpen, ...beyond]);
-  }
-  if (status === 'closed') query.whereRaw(`(start_at < ?::timestamptz${orBeyond})`, [startBounds?.latestClosed ?? now, ...beyond]);
+  const bounds = startBoundsOf(filter);
+  // The items beyond are beyond the status's own bound, the last.
+  const beyond = beyondBound ? (filter.startBounds?.beyond ?? []) : [];
+  bounds.forEach((bound, i) => {
+    const orBeyond = beyond.length > 0 && i === bounds.length - 1;
+    query.whereRaw(`(start_at ${bound.op} ${bound.sql}${orBeyond ? ' OR id = ANY(?::bigint[])' : ''})`, [...bound.bindings, ...(orBeyond ? [[...beyond]] : [])]);
+  });
   return query;
 }
 
+/**
+ * The bounds the status puts on `start_at`, without the items beyond them: after now for items
+ * upcoming; for those open now, up to now and from the status's bound; for those closed, before
+ * their bound (or now).
+ */
+function startBoundsOf({ status, now, startBounds }: SqlFilter): ColumnBound[] {
+  const at = (op: ColumnBound['op'], instant: Date | string): ColumnBound => ({ op, sql: '?::timestamptz', bindings: [instant] });
+  if (status === 'upcoming') return [at('>', now)];
+  if (status === 'available') return [at('<=', now), ...(startBounds?.earliestOpen ? [at('>=', startBounds.earliestOpen)] : [])];
+  if (status === 'closed') return [at('<', startBounds?.latestClosed ?? now)];
+  return [];
+}
+
 function withPriceRange(query: Knex.QueryBuilder, filter: SqlFilter): Knex.QueryBuilder {
-  if (filter.priceMin) query.where('price', '>=', filter.priceMin.toString());
-  if (filter.priceMax) query.where('price', '<=', filter.priceMax.toString());
+  for (const bound of priceBoundsOf(filter)) query.whereRaw(`price ${bound.op} ${bound.sql}`, [...bound.bindings]);
   return query;
+}
+
+function priceBoundsOf({ priceMin, priceMax }: CatalogueFilter): ColumnBound[] {
+  const bounds: ColumnBound[] = [];
+  if (priceMin) bounds.push({ op: '>=', sql: '?::numeric', bindings: [priceMin.toString()] });
+  if (priceMax) bounds.push({ op: '<=', sql: '?::numeric', bindings: [priceMax.toString()] });
+  return bounds;
 }
