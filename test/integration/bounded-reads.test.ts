@@ -809,6 +809,17 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(pages, 'walks that answered').to.be.above(50);
   });
 
+  /**
+   * Courses (which this catalogue has none of) for a test of its own: an item whose creation,
+   * start and end are given in milliseconds from `now`, and the insert of items, giving their ids.
+   */
+  function coursesAround(now: Date) {
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const item = (title: string, created: number, start: number, end: number) => ({ title: `${EVERYWHERE} ${title}`, description: 'item', price: '10000.00', created_at: at(created), start_at: at(start), end_at: at(end) });
+    const add = async (items: ReturnType<typeof item>[]) => (await db('courses').insert(items).returning('id')).map((row: { id: string }) => Number(row.id));
+    return { item, add };
+  }
+
   it('walks the created sort for items closed from their latest creation, reading the few created later apart, in the page\'s order either way', async () => {
     // Courses, which this catalogue has none of, added for this test only (and deleted at its
     // end: the service's own walks read them).
@@ -817,9 +828,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const now = new Date();
       const minute = 60_000;
       const day = 1_440 * minute;
-      const at = (ms: number) => new Date(now.getTime() + ms);
-      const item = (title: string, created: number, start: number, end: number) => ({ title: `${EVERYWHERE} ${title}`, description: 'item', price: '10000.00', created_at: at(created), start_at: at(start), end_at: at(end) });
-      const add = async (items: ReturnType<typeof item>[]) => (await trx('courses').insert(items).returning('id')).map((row: { id: string }) => Number(row.id));
+      const { item, add } = coursesAround(now);
       // Items are created before they open, so the newest are upcoming and the closed ones were
       // created weeks ago; an item open for a minute closed an hour ago.
       await add(Array.from({ length: 300 }, (_, i) => item(`upcoming ${i}`, -i * minute, 10 * day, 12 * day)));
@@ -883,9 +892,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const now = new Date();
       const hour = 3_600_000;
       const day = 24 * hour;
-      const at = (ms: number) => new Date(now.getTime() + ms);
-      const item = (title: string, created: number, start: number, end: number) => ({ title: `${EVERYWHERE} ${title}`, description: 'item', price: '10000.00', created_at: at(created), start_at: at(start), end_at: at(end) });
-      const add = async (items: ReturnType<typeof item>[]) => (await db('courses').insert(items).returning('id')).map((row: { id: string }) => Number(row.id));
+      const { item, add } = coursesAround(now);
       // The newest are long-lived items created ahead of a window in two months: none has closed.
       await add(Array.from({ length: 300 }, (_, i) => item(`upcoming ${i}`, -i * 2 * hour, 40 * day, 60 * day)));
       // Among them, from 20 days back, items that lived less than 30 days: closed, and open now.
@@ -921,16 +928,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 
       // Past a cursor among the short-lived items, the created index is entered 30 days back,
       // not at the cursor: the long-lived items created between are not read.
-      const { sql: pastCursor, bindings: pastCursorBindings } = catalogue.listQuery(await cursorAt(shortClosed[90], 'next'), { plan: 'walk', walkBudget: 40 }).toSQL();
-      const { rows: [{ 'QUERY PLAN': [plan] }] } = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${pastCursor}`, pastCursorBindings);
-      const createdScans: PlanNode[] = [];
-      const visit = (node: PlanNode) => {
-        if (node['Index Name'] === 'courses_created_idx') createdScans.push(node);
-        (node.Plans ?? []).forEach(visit);
-      };
-      visit(plan.Plan);
-      expect(createdScans).to.have.length(1);
-      expect(createdScans[0]['Shared Hit Blocks'] + createdScans[0]['Shared Read Blocks'], 'index pages read').to.be.below(10);
+      const pagesRead = await indexPagesRead(await cursorAt(shortClosed[90], 'next'), 40, 'courses_created_idx');
+      expect(pagesRead, 'index pages read').to.be.within(1, 9);
 
       const queries = [bounded, ...(await Promise.all([
         cursorAt(everything[90], 'next'),
