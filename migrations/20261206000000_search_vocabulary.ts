@@ -28,7 +28,8 @@ const KEPT = `lexeme ~ '[^0-9]'`;
 /** A lexeme quoted into the syntax of a query, so that no text can inject an operator. */
 const QUOTED = (expression: string) => `'''' || replace(replace(${expression}, '\\', '\\\\'), '''', '''''') || ''''`;
 
-export const FUNCTIONS = `
+/** The triggers' functions, which keep the vocabulary (a later migration changes and restores them). */
+export const LEARNING_FUNCTIONS = `
   CREATE OR REPLACE FUNCTION search_vocabulary_learn_added() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     INSERT INTO search_vocabulary (catalogue, lexeme)
@@ -50,7 +51,9 @@ export const FUNCTIONS = `
     ON CONFLICT DO NOTHING;
     RETURN NULL;
   END $$;
+`;
 
+const SEARCH_FUNCTIONS = `
   CREATE OR REPLACE FUNCTION catalogue_search_completions(catalogue text, word text, most integer) RETURNS text[]
   LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH prefix AS (
@@ -93,6 +96,8 @@ export const FUNCTIONS = `
     FROM choice
   $$;
 `;
+
+export const FUNCTIONS = LEARNING_FUNCTIONS + SEARCH_FUNCTIONS;
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { FUNCTIONS as VOCABULARY_FUNCTIONS } from './20261206000000_search_vocabulary';
+import { LEARNING_FUNCTIONS } from './20261206000000_search_vocabulary';
 import { FUNCTION as POSSIBLE_FUNCTION } from './20261207000000_search_possible';
 
 /**
@@ -141,7 +141,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(VOCABULARY_FUNCTIONS);
+  await knex.raw(LEARNING_FUNCTIONS);
   await knex.raw(POSSIBLE_FUNCTION);
   await knex.raw('DROP TABLE IF EXISTS search_pairs');
 }
