@@ -12,9 +12,9 @@ import { BOTH_SIGMAS, QUERY_FUNCTIONS, TERM_FUNCTION } from './20261214000000_gr
  * as the text was written), not only one at the end of the word or before a digit-less symbol:
  * such a word, typed as it was written or in capitals, is looked for in both forms.
  */
-const TERM_BEFORE_ANY_OTHER_LETTER = TERM_FUNCTION.replace("'σ($|[^a-z0-9ΐά-ώ])'", "'σ($|[^ΐά-ώἀ-ῼ])'");
+export const TERM_BEFORE_ANY_OTHER_LETTER = TERM_FUNCTION.replace("'σ($|[^a-z0-9ΐά-ώ])'", "'σ($|[^ΐά-ώἀ-ῼ])'");
 
-const LAST_WORD_WITH_LEXEMES = QUERY_FUNCTIONS({ ...BOTH_SIGMAS, lastWord: '(SELECT max(ord) FROM lexemes)' });
+export const LAST_WORD_WITH_LEXEMES = QUERY_FUNCTIONS({ ...BOTH_SIGMAS, lastWord: '(SELECT max(ord) FROM lexemes)' });
 
 export async function up(knex: Knex): Promise<void> {
   if (TERM_BEFORE_ANY_OTHER_LETTER === TERM_FUNCTION) throw new Error('the final sigma pattern to replace was not found');

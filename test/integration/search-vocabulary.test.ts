@@ -7,6 +7,7 @@ import { filteredOfferings } from '../../src/infrastructure/search/postgres/cata
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
 import * as searchPairsMigration from '../../migrations/20261208000000_search_pairs';
+import * as plpgsqlQueryMigration from '../../migrations/20261220000000_search_query_functions_plpgsql';
 import { createOffering } from '../support/offerings';
 import { whileTableLocked } from '../support/table-lock';
 import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
@@ -269,5 +270,40 @@ describe('A search whose last word makes no lexeme', () => {
     const vocabulary = new SearchVocabulary(db, new SearchSelectivity(db));
     const filter = { kind: 'test' as const, words: ['zzzunknownword', 'δρόμος'], now: new Date() };
     expect(await vocabulary.lookUp(filter)).to.deep.equal(filter);
+  });
+});
+
+describe('The query functions of a search', () => {
+  /** Words as users type them: common and rare, Korean, unfinished, Greek with a sigma, symbols, markup, quotes, backslashes. */
+  const WORDS = ['Python', 'Pyth', '입문', '기초', 'δρόμος', 'ΔΡΟΜΟΣ', 'οδος1', 'λόγοςabc', "it's", "o'", 'a\\b', 'node.js', 'C++', '½', '&amp;', '<b>', 'v2.0', 'İzmir', '', '--'];
+
+  it('make the same queries in PL/pgSQL, planned once per connection, as the SQL functions they replaced', async () => {
+    const { db } = await sharedServer();
+    const inputs = WORDS.flatMap((first) => WORDS.map((last) => [first, last]));
+    const queriesOf = async (trx: Knex.Transaction) => {
+      const made: string[] = [];
+      for (const words of [[], ...WORDS.map((word) => [word]), ...inputs]) {
+        const last = words.at(-1) ?? '';
+        const completions = [last.toLowerCase(), `${last.toLowerCase()}x`, "o'brien", 'zzz'];
+        const { rows } = await trx.raw(
+          'SELECT catalogue_search_query(?::text[])::text AS prefix, catalogue_search_query(?::text[], ?::text[])::text AS completed, catalogue_search_term(lower(?), true) AS term',
+          [words, words, completions, last],
+        );
+        made.push(JSON.stringify([words, rows[0]]));
+      }
+      return made;
+    };
+    const languages = async (trx: Knex.Transaction) =>
+      (await trx.raw(`SELECT DISTINCT l.lanname AS language FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname IN ('catalogue_search_query', 'catalogue_search_term')`)).rows.map((row: { language: string }) => row.language);
+    const trx = await db.transaction();
+    try {
+      expect(await languages(trx)).to.deep.equal(['plpgsql']);
+      const inPlpgsql = await queriesOf(trx);
+      await plpgsqlQueryMigration.down(trx);
+      expect(await languages(trx)).to.deep.equal(['sql']);
+      expect(inPlpgsql).to.deep.equal(await queriesOf(trx));
+    } finally {
+      await trx.rollback();
+    }
   });
 });
