@@ -7,6 +7,11 @@ import { OFFERING_SORTS } from '../../src/application/ports/offering-catalogue';
 import { PAYMENT_HISTORY, type PaymentHistory } from '../../src/application/ports/payment-history';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
 import { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
+import { CatalogueReadPlanner } from '../../src/infrastructure/search/postgres/catalogue-read-planner';
+import { withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
+import { SearchVocabulary } from '../../src/infrastructure/search/postgres/search-vocabulary';
+import { AVAILABILITY_STATUSES } from '../../src/domain/availability-window';
 import { createOffering } from '../support/offerings';
 import { testConfig } from '../support/test-config';
 import { type TestServer, sharedServer } from '../support/test-server';
@@ -108,6 +113,29 @@ describe('Prepared reads keep one generic plan', () => {
       // Payments without registrations: no other test may meet them.
       await server.db('payments').where('gateway_transaction_id', 'like', `${tag}-%`).delete();
       await server.db('users').where('username', 'like', `${tag}%`).delete();
+    }
+  });
+
+  it('are not planned anew on every search either: the bounds of each status, the row counts and the vocabulary lookups', async () => {
+    // One connection, so that every call meets the same prepared statements.
+    const db = createKnex(testConfig().databaseUrl, 1);
+    try {
+      const planner = new CatalogueReadPlanner(db);
+      const vocabulary = new SearchVocabulary(db, new SearchSelectivity(db));
+      for (let call = 0; call < 8; call += 1) {
+        const now = new Date(Date.now() + call * 60_000);
+        for (const kind of ALL_OFFERING_KINDS) {
+          for (const status of AVAILABILITY_STATUSES) await withStatusBounds(db, { kind, status, words: [], now });
+          await planner.tableRows(kind);
+          await vocabulary.lookUp({ kind, words: ['Python', uniqueName('Pyth')], now });
+        }
+      }
+      const { rows } = await db.raw('SELECT statement, generic_plans FROM pg_prepared_statements');
+      // Per kind, the bounds of the three statuses; for every kind (the table a value), the row count and the lookup.
+      expect(rows).to.have.length(ALL_OFFERING_KINDS.length * AVAILABILITY_STATUSES.length + 2);
+      for (const row of rows) expect(row.generic_plans, row.statement).to.be.greaterThan(0);
+    } finally {
+      await db.destroy();
     }
   });
 });

@@ -5,9 +5,9 @@ import type { Knex } from 'knex';
  * Runs a query as a named prepared statement: each pooled connection parses and plans it once,
  * then only binds values, which roughly halves PostgreSQL's work for the small, frequent reads.
  * A reused plan is generic, so this is only for queries whose best plan does not depend on the
- * values bound: lookups by key, and lists without full-text search or range filters.
+ * values bound: lookups by key, the catalogue's statistics, the bounds of a status at an instant.
  */
-export async function runPrepared<Row>(db: Knex, query: Knex.QueryBuilder): Promise<Row[]> {
+export async function runPrepared<Row>(db: Knex, query: Knex.QueryBuilder | Knex.Raw): Promise<Row[]> {
   const { sql, bindings } = query.toSQL();
   const result: { rows: Row[] } = await db.raw(sql, bindings).options({ name: statementName(sql) });
   return result.rows;

@@ -3,6 +3,7 @@ import { type CatalogueFilter, type CatalogueQuery, SORT_DEFINITIONS } from '../
 import type { AvailabilityStatus } from '../../../domain/availability-window';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { runPrepared } from '../../knex/prepared-statement';
 import { type BitmapRanges, EVERY_RANGE, type RangeIndex, type ReadPlan, type SqlFilter, type SqlQuery, filteredOfferings, sampledOfferings, sortRangeEntries, startRangeOfferings } from './catalogue-sql';
 import { SearchSelectivity, type WordsEstimate } from './search-selectivity';
 import { SharedPerInstant } from './shared-per-instant';
@@ -347,7 +348,7 @@ export class CatalogueReadPlanner {
 
   /** The kind's items, as the last ANALYZE counted them. */
   async tableRows(kind: OfferingKind): Promise<number> {
-    const { rows } = await this.db.raw('SELECT reltuples FROM pg_class WHERE oid = ?::regclass', [OFFERING_TABLES[kind].items]);
+    const rows = await runPrepared<{ reltuples: number }>(this.db, this.db.raw('SELECT reltuples FROM pg_class WHERE oid = ?::regclass', [OFFERING_TABLES[kind].items]));
     return Number(rows[0]?.reltuples ?? 0);
   }
 }

@@ -10,6 +10,7 @@ import {
 import { hiddenPlaceholder } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { runPrepared } from '../../knex/prepared-statement';
 import { hasSearchTerms, searchCondition } from './search-terms';
 
 const COLUMN_OF: Readonly<Record<SortField, string>> = {
@@ -153,7 +154,7 @@ export async function withStatusBounds<F extends CatalogueFilter>(db: Knex, filt
   // A bound before 1970 bounds nothing (no item starts earlier), and one far enough back is
   // beyond PostgreSQL's timestamps (an item open from 2000 to 9999): either way there is none.
   // With fewer windows than that to read (a small table) there is none either.
-  const { rows } = await db.raw(
+  const bounds = db.raw(
     `WITH instant AS (SELECT ?::timestamptz AS now, ?::timestamptz - 'epoch'::timestamptz AS span),
      windows AS MATERIALIZED (SELECT id, start_at, end_at, created_at, end_at - start_at AS length FROM ?? ORDER BY end_at - start_at ${order} LIMIT ${WINDOWS_READ}),
      bound AS (
@@ -165,10 +166,19 @@ export async function withStatusBounds<F extends CatalogueFilter>(db: Knex, filt
      FROM bound ${closed ? ', creation' : ''}`,
     [filter.now, filter.now, table, ...(closed ? [table] : [])],
   );
-  const read = rows[0] as { at: string | null; beyond: string[]; latest_created?: string; created_beyond?: string[] } | undefined;
+  // The same statement at every instant, its plan the same whatever the instant: prepared.
+  const [read] = await runPrepared<StatusBoundsRow>(db, bounds);
   const startBounds: StartBounds = { earliestOpen: null, latestClosed: null, [field]: read?.at ?? null, beyond: read?.at ? read.beyond : [] };
   const creationBound: CreationBound | null = read?.latest_created ? { latestCreated: read.latest_created, beyond: read.created_beyond ?? [] } : null;
   return { ...filter, startBounds, ...(creationBound ? { creationBound } : {}) };
+}
+
+/** What `withStatusBounds` reads: the start bound and the items beyond it, and for items closed the creation bound. */
+interface StatusBoundsRow {
+  readonly at: string | null;
+  readonly beyond: string[];
+  readonly latest_created?: string;
+  readonly created_beyond?: string[];
 }
 
 /**
@@ -200,7 +210,7 @@ const CREATION_BOUND_SQL = `,
  * which would have it walk the primary key testing every item instead (42 ms at five million).
  */
 async function registeredUpcoming(db: Knex, filter: CatalogueFilter): Promise<readonly string[] | null> {
-  const rows: Array<{ id: string }> = await registeredUpcomingItems(db, filter);
+  const rows = await runPrepared<{ id: string }>(db, registeredUpcomingItems(db, filter));
   return rows.length > REGISTERED_UPCOMING_READ ? null : rows.map((row) => row.id);
 }
 
@@ -210,7 +220,7 @@ export function registeredUpcomingItems(db: Knex, filter: CatalogueFilter): Knex
     .select(db.raw('id::text AS id'))
     .whereRaw('registration_count > 0')
     .where('start_at', '>', filter.now)
-    .limit(REGISTERED_UPCOMING_READ + 1);
+    .limit(REGISTERED_UPCOMING_READ + 1, { skipBinding: true });
 }
 
 /**

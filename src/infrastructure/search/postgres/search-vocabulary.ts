@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { runPrepared } from '../../knex/prepared-statement';
 import type { SqlFilter } from './catalogue-sql';
 import type { SearchSelectivity } from './search-selectivity';
 import { searchTerms, searchTokens } from './search-terms';
@@ -55,7 +56,7 @@ export class SearchVocabulary {
       return { ...(completions ? { completions } : {}), ...(unmatchable ? { unmatchable } : {}) };
     }
     if (terms.length < 2) return null;
-    const { rows } = await this.db.raw(`SELECT catalogue_search_possible(?, ${textArray(terms)}) AS possible`, [OFFERING_TABLES[filter.kind].items, ...terms]);
+    const rows = await runPrepared<{ possible: boolean }>(this.db, this.db.raw(`SELECT catalogue_search_possible(?, ${textArray(terms)}) AS possible`, [OFFERING_TABLES[filter.kind].items, ...terms]));
     return rows[0].possible ? null : { unmatchable: true };
   }
 
@@ -67,11 +68,17 @@ export class SearchVocabulary {
     const terms = searchTerms(filter.words);
     if (terms.length === 0 || !canJudge(terms)) return filter;
     const table = OFFERING_TABLES[filter.kind].items;
-    const { rows } = await this.db.raw(
-      `SELECT catalogue_search_completions(?, ?, ?) AS completions, catalogue_search_possible(?, ${textArray(terms)}) AS possible`,
-      [table, terms.at(-1)!, MOST_COMPLETIONS, table, ...terms],
+    const rows = await runPrepared<{ completions: string[] | null; possible: boolean }>(
+      this.db,
+      this.db.raw(`SELECT catalogue_search_completions(?, ?, ?) AS completions, catalogue_search_possible(?, ${textArray(terms)}) AS possible`, [
+        table,
+        terms.at(-1)!,
+        MOST_COMPLETIONS,
+        table,
+        ...terms,
+      ]),
     );
-    const { completions, possible } = rows[0] as { completions: string[] | null; possible: boolean };
+    const { completions, possible } = rows[0];
     return { ...filter, ...(completions ? { completions } : {}), ...(possible ? {} : { unmatchable: true }) };
   }
 }
