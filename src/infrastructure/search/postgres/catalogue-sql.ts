@@ -210,7 +210,7 @@ const CREATION_BOUND_SQL = `,
  * which would have it walk the primary key testing every item instead (42 ms at five million).
  */
 async function registeredUpcoming(db: Knex, filter: CatalogueFilter): Promise<readonly string[] | null> {
-  const rows = await runPrepared<{ id: string }>(db, registeredUpcomingItems(db, filter));
+  const rows: Array<{ id: string }> = await registeredUpcomingItems(db, filter);
   return rows.length > REGISTERED_UPCOMING_READ ? null : rows.map((row) => row.id);
 }
 
@@ -220,7 +220,7 @@ export function registeredUpcomingItems(db: Knex, filter: CatalogueFilter): Knex
     .select(db.raw('id::text AS id'))
     .whereRaw('registration_count > 0')
     .where('start_at', '>', filter.now)
-    .limit(REGISTERED_UPCOMING_READ + 1, { skipBinding: true });
+    .limit(REGISTERED_UPCOMING_READ + 1);
 }
 
 /**
