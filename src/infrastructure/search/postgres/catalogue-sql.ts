@@ -30,6 +30,9 @@ export const keyText = (column: string, type: SortKeyType): string =>
 
 const keyParameter = (type: SortKeyType): string => (type === 'timestamp' ? '?::timestamptz' : type === 'numeric' ? '?::numeric' : '?::integer');
 
+/** A cursor's values as parameters of a row in index order: the sort's keys, then the id. */
+const cursorParameters = (sort: OfferingSort): string[] => [...sortColumns(sort).map((key) => keyParameter(key.type)), '?::bigint'];
+
 /**
  * How a page is read:
  * - `walk`: the sort's index in order, testing each row against the filters, and stopping after
@@ -318,7 +321,7 @@ function withinRange(entries: Knex.QueryBuilder, query: CatalogueQuery, bounds: 
   if (!start) return afterCursor(entries, query);
   const comparison = ascending ? '>' : '<';
   const keys: ReadonlyArray<SortKeyType | 'id'> = [...sortColumns(query.sort).map((key) => key.type), 'id'];
-  const cursor = { row: keys.map((type) => (type === 'id' ? '?::bigint' : keyParameter(type))), bindings: [...after.values, after.id] };
+  const cursor = { row: cursorParameters(query.sort), bindings: [...after.values, after.id] };
   // The bound as a row: its value, then the values before or after every other (an inclusive
   // lower bound enters before every entry of its value, an exclusive one after them all).
   const afterAllOfIt = (start.op.length === 1) === ascending;
@@ -541,7 +544,7 @@ export function afterCursor(query: Knex.QueryBuilder, catalogueQuery: CatalogueQ
   const { after } = catalogueQuery;
   if (!after) return query;
   const { columns, direction } = readingOrder(catalogueQuery);
-  const parameters = [...sortColumns(catalogueQuery.sort).map((key) => keyParameter(key.type)), '?::bigint'];
+  const parameters = cursorParameters(catalogueQuery.sort);
   const placeholders = prepared ? parameters.map(hiddenPlaceholder) : parameters;
   return query.whereRaw(`(${columns.join(', ')}) ${direction === 'desc' ? '<' : '>'} (${placeholders.join(', ')})`, [...after.values, after.id]);
 }
