@@ -209,6 +209,37 @@ describe('Faults of the backing services', () => {
       });
     });
 
+    it('leaves no deadline behind a statement the driver refuses at once, and passes every argument of a statement on', async () => {
+      const db = createKnex(testConfig().databaseUrl, 1, { statementTimeoutMs: 50, unansweredGraceMs: 50 });
+      try {
+        const connection = await db.client.acquireConnection();
+        try {
+          expect(() => connection.query(null), 'without a callback').to.throw(TypeError);
+          expect(() => connection.query(null, () => undefined), 'with a callback').to.throw(TypeError);
+          // Past the deadline either would have set, the connection still serves.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect((await connection.query('SELECT 1 AS one')).rows).to.deep.equal([{ one: 1 }]);
+          expect((await connection.query('SELECT $1::int AS two', [2])).rows, 'text and values').to.deep.equal([{ two: 2 }]);
+          const answer = await new Promise((resolve, reject) => connection.query('SELECT $1::int AS three', [3], (error: Error | null, result: { rows: unknown[] }) => (error ? reject(error) : resolve(result.rows))));
+          expect(answer, 'text, values and a callback').to.deep.equal([{ three: 3 }]);
+        } finally {
+          await db.client.releaseConnection(connection);
+        }
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    it('sets no deadline that a timer cannot hold, where the statement timeout is longer than Node\'s longest timer', async () => {
+      // A timer beyond 2^31 - 1 ms fires at once: such a deadline would cut every statement.
+      const db = createKnex(testConfig().databaseUrl, 1, { statementTimeoutMs: 2_147_483_000 });
+      try {
+        expect((await db.raw('SELECT pg_sleep(0.05), 1 AS one')).rows[0].one).to.equal(1);
+      } finally {
+        await db.destroy();
+      }
+    });
+
     it('lets in-flight commands commit fully or not at all when the connections drop', async () => {
       const server = await sharedServer();
       const users = await Promise.all(Array.from({ length: 6 }, () => createUser(server.api)));

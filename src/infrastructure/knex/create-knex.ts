@@ -81,7 +81,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /** What `cutUnansweredStatements` needs of the driver's client (knex sends statements with a callback, prepared reads without). */
 interface DriverConnection {
-  query(config: unknown, callback?: unknown): unknown;
+  query(...args: unknown[]): unknown;
   readonly connection: { readonly stream: { destroy(): void } };
 }
 
@@ -92,26 +92,30 @@ interface DriverConnection {
  * `deadlineMs` has its connection cut: it fails as a lost connection does (a 503
  * `dependency_unavailable`), and knex, which marks a connection that ended as disposed, has the
  * pool open a new one. (The driver's own `query_timeout` fails the statement but leaves the
- * connection waiting for its answer, and the pool would hand it out again.)
+ * connection waiting for its answer, and the pool would hand it out again.) The driver's arguments
+ * are passed on as they came; a statement the driver refuses at once leaves no deadline behind.
  */
 function cutUnansweredStatements(client: DriverConnection, deadlineMs: number): void {
   const send = client.query.bind(client);
-  client.query = (config: unknown, callback?: unknown) => {
+  client.query = (...args: unknown[]) => {
     const deadline = setTimeout(() => client.connection.stream.destroy(), deadlineMs);
     const answered = () => clearTimeout(deadline);
+    const callback = args.at(-1);
     if (typeof callback === 'function') {
-      return send(config, (...answer: unknown[]) => {
+      args[args.length - 1] = (...answer: unknown[]) => {
         answered();
         (callback as (...answer: unknown[]) => void)(...answer);
-      });
+      };
     }
     let sent: unknown;
     try {
-      sent = send(config);
-    } finally {
-      if (sent instanceof Promise) sent.then(answered, answered);
-      else answered();
+      sent = send(...args);
+    } catch (error) {
+      answered();
+      throw error;
     }
+    if (sent instanceof Promise) sent.then(answered, answered);
+    else if (typeof callback !== 'function') answered();
     return sent;
   };
 }
