@@ -18,7 +18,8 @@ import { API_NODE_FLAGS } from '../http/runtime-flags';
 const USAGE = `usage: npm run bench -- [--url http://127.0.0.1:8000] [--duration 10] [--connections 32] [--only "words,other words"]
                         [--deep-page 500] [--mix-connections 16] [--mix-seed 1] [--crash-port 18181] [--floor node|koa|off] [--out bench-results]
 
-Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)}.
+Runs HTTP load scenarios against a running server seeded with npm run seed, logged in as ${seedUserEmail(1)};
+each after 2 s of warm-up requests that are not counted.
 Page 1, the detail and the payment history also run against a minimal floor server doing the same
 work (started here, in a process of its own), and the report gives the service's share of its req/s,
 measured in three pairs of shorter runs, the floor then the service, back to back. --floor koa puts
@@ -53,7 +54,12 @@ interface ScenarioResult {
 }
 
 const SLOWEST_KEPT = 8;
-const FLOOR_WARM_UP_SECONDS = 2;
+/**
+ * Requests sent before each scenario's measured run and not counted: a server's first requests
+ * prepare its statements and warm its JIT and its caches of estimates, which a server that has
+ * been serving has long done. (The search mix's warm-up takes URLs of its own: none is repeated.)
+ */
+const WARM_UP_SECONDS = 2;
 const FLOOR_PAIRS = 3;
 
 // Bodies of this service's JSON responses, read loosely: the benchmark only follows links and tokens.
@@ -114,13 +120,15 @@ async function scenarios(baseUrl: string, token: string, options: ScenarioOption
   return list;
 }
 
-async function run(baseUrl: string, token: string, scenario: Scenario, duration: number, connections: number): Promise<ScenarioResult> {
+async function run(baseUrl: string, token: string, scenario: Scenario, duration: number, connections: number, warmUpSeconds = 0): Promise<ScenarioResult> {
   const { path: target } = scenario;
-  // Without a callback autocannon returns its event emitter, made awaitable.
+  // Without a callback autocannon returns its event emitter, made awaitable; it reports the
+  // requests of the warm-up apart (`warmup`), and its events are of the measured run only.
   const instance = autocannon({
     url: baseUrl,
     connections,
     duration,
+    ...(warmUpSeconds > 0 ? { warmup: { connections, duration: warmUpSeconds } } : {}),
     headers: { authorization: `Bearer ${token}` },
     requests: [typeof target === 'string' ? { method: 'GET', path: target } : { method: 'GET', setupRequest: (request) => ({ ...request, path: target() }) }],
   }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
@@ -181,12 +189,11 @@ const median = (values: readonly number[]): number => {
  * from one run to the next, and a ratio of two runs far apart would measure the drift as well.
  */
 async function againstTheFloor(floorUrl: string, serviceUrl: string, token: string, scenario: Scenario, duration: number, connections: number): Promise<NonNullable<ScenarioResult['floor']>> {
-  // Its first requests prepare statements and warm the JIT, as the service's did long ago.
-  await run(floorUrl, token, scenario, FLOOR_WARM_UP_SECONDS, connections);
-  const seconds = Math.max(FLOOR_WARM_UP_SECONDS, Math.round(duration / FLOOR_PAIRS));
+  // The service has just run the scenario; the floor is warmed up before its first run.
+  const seconds = Math.max(WARM_UP_SECONDS, Math.round(duration / FLOOR_PAIRS));
   const pairs: Array<{ floor: ScenarioResult; service: ScenarioResult }> = [];
   for (let i = 0; i < FLOOR_PAIRS; i += 1) {
-    const floor = await run(floorUrl, token, scenario, seconds, connections);
+    const floor = await run(floorUrl, token, scenario, seconds, connections, i === 0 ? WARM_UP_SECONDS : 0);
     pairs.push({ floor, service: await run(serviceUrl, token, scenario, seconds, connections) });
   }
   return {
@@ -252,8 +259,8 @@ async function main(): Promise<void> {
     try {
       for (const scenario of selected) {
         const scenarioConnections = scenario.connections ?? connections;
-        process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections…\n`);
-        const result = await run(baseUrl, access, scenario, duration, scenarioConnections);
+        process.stdout.write(`running ${scenario.name} for ${duration} s with ${scenarioConnections} connections, after ${WARM_UP_SECONDS} s of warm-up…\n`);
+        const result = await run(baseUrl, access, scenario, duration, scenarioConnections, WARM_UP_SECONDS);
         if (!floor || !scenario.floor) {
           results.push(result);
           continue;
