@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, loadMeilisearchKeysConfig } from '../../src/infrastructure/config/config';
+import { CONFIG_SCHEMA, ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, loadMeilisearchKeysConfig } from '../../src/infrastructure/config/config';
 
 describe('configuration', () => {
   const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', JWT_SECRET: DEVELOPMENT_JWT_SECRET };
@@ -162,5 +162,20 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, METRICS_TOKEN: 'a-long-enough-scrape-token' }).metrics.token).to.equal('a-long-enough-scrape-token');
     expect(() => loadConfig({ ...base, METRICS_TOKEN: 'short' })).to.throw(ConfigError, /METRICS_TOKEN/);
     expect(() => loadConfig({ ...base, METRICS_TOKEN: 'has a space in the middle' })).to.throw(ConfigError, /METRICS_TOKEN/);
+  });
+
+  it('is documented whole: every setting in docs/configuration.md, with the range of every whole number', () => {
+    const rows = readFileSync(path.join(__dirname, '../../docs/configuration.md'), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+    const rowOf = (name: string) => rows.find((row) => row.split(' | ')[0].includes(`\`${name}\``));
+    const keys = CONFIG_SCHEMA.describe().keys as Record<string, { type: string; rules?: Array<{ name: string; args?: { limit?: number } }> }>;
+    for (const [name, described] of Object.entries(keys)) {
+      const row = rowOf(name);
+      expect(row, `${name} documented`).to.be.a('string');
+      if (described.type !== 'number') continue;
+      const limit = (rule: string) => described.rules?.find((r) => r.name === rule)?.args?.limit;
+      const [min, max] = [limit('min'), limit('max')];
+      const range = max !== undefined ? `${min ?? 0}–${max}` : min ? `at least ${min}` : null;
+      if (range) expect(row, name).to.include(range);
+    }
   });
 });

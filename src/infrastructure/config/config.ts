@@ -197,7 +197,8 @@ const durationMs = Joi.string()
  */
 const ALLOWED_HOST = /^(?:\*|\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])$/;
 
-const schema = Joi.object({
+/** Every setting, as validated at start (exported for the documentation's test). */
+export const CONFIG_SCHEMA = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   PASSWORD_HASH_MEMORY_KIB: Joi.number().integer().min(64).max(4_194_304).default(OWASP_MEMORY_KIB),
   PORT: Joi.number().integer().min(0).max(65535).default(8000),
@@ -292,7 +293,7 @@ export interface MeilisearchKeysConfig {
 const meilisearchKeysSchema = Joi.object({
   MEILISEARCH_URL: Joi.string().uri({ scheme: ['http', 'https'] }).required(),
   MEILI_MASTER_KEY: Joi.string().required(),
-  MEILISEARCH_INDEX_PREFIX: schema.extract('MEILISEARCH_INDEX_PREFIX'),
+  MEILISEARCH_INDEX_PREFIX: CONFIG_SCHEMA.extract('MEILISEARCH_INDEX_PREFIX'),
 }).unknown(true);
 
 /**
@@ -324,14 +325,14 @@ function readSecretFile(variable: string, file: string): string {
 }
 
 /** The settings that are whole numbers: written in digits (joi would read `1e3` or `0x10` as one). */
-const WHOLE_NUMBERS = Object.entries(schema.describe().keys as Record<string, { type: string }>)
+const WHOLE_NUMBERS = Object.entries(CONFIG_SCHEMA.describe().keys as Record<string, { type: string }>)
   .filter(([, description]) => description.type === 'number')
   .map(([name]) => name);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const notDigits = WHOLE_NUMBERS.filter((name) => env[name] !== undefined && env[name] !== '' && !/^\d+$/.test(env[name] as string));
   if (notDigits.length > 0) throw new ConfigError(`Invalid configuration: ${notDigits.map((name) => `"${name}" must be a whole number written in digits`).join('; ')}`);
-  const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
+  const { value, error } = CONFIG_SCHEMA.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
   if (value.NODE_ENV === 'production') assertProductionSecret(value.JWT_SECRET);
   for (const variable of ['METRICS_PORT', 'WORKER_METRICS_PORT']) {
