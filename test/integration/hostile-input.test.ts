@@ -271,6 +271,19 @@ describe('Hostile input: answered with a 4xx problem, never a 500', () => {
     }
   });
 
+  it('answers a request without a Host header with a 400 problem, as a malformed one', async () => {
+    const res = await rawGet(server.running.port, '/api/courses/?page_size=1', { authorization: `Bearer ${user.access}` });
+    expect(res.status).to.equal(400);
+    expect(res.type).to.match(/^application\/problem\+json/);
+    expect(res.requestId).to.match(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(res.body)).to.include({ status: 400 }).and.have.property('detail').that.matches(/Host/);
+  });
+
+  it('gives a client 20 s to send its headers and 30 s to send its whole request (then a 408 problem)', () => {
+    expect(server.running.server.headersTimeout).to.equal(20_000);
+    expect(server.running.server.requestTimeout).to.equal(30_000);
+  });
+
   it('builds links from the checked Host, not from a request target in absolute form', async () => {
     await createOffering(server.db, 'course');
     await createOffering(server.db, 'course');

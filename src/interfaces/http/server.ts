@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { type AppContainer, type ContainerOverrides, createContainer } from '../../infrastructure/container/create-container';
@@ -7,12 +7,16 @@ import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { METRICS_REGISTRY } from '../../infrastructure/metrics/metrics-registry';
 import { REDIS, assertSelectedDatabase, waitForRedis } from '../../infrastructure/redis/create-redis';
 import { createApp } from './app';
+import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './client-timeouts';
 import { type SocketWithResponse, answerClientErrorsWithProblems, endWithProblem } from './client-error-response';
 import { type MetricsListener, listenForScrapes } from '../metrics/metrics-listener';
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 const CONNECT_LINGER_MS = 5_000;
+
+/** How often Node checks the client timeouts (`client-timeouts.ts`). */
+const TIMEOUTS_CHECKED_EVERY_MS = 2_000;
 
 /** Every method some route of the service answers (`Allow` of a method no request target can have). */
 export const METHODS_SERVED = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -39,7 +43,13 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     });
   }
   const koa = createApp(appContainer);
-  const server = koa.listen(config.port);
+  // A request without `Host` reaches the application, which refuses it with a problem, as it
+  // refuses a malformed one (Node would answer it with a bare 400 of its own).
+  const server = createServer(
+    { requireHostHeader: false, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUTS_CHECKED_EVERY_MS },
+    koa.callback(),
+  );
+  server.listen(config.port);
   server.keepAliveTimeout = 65_000;
   answerClientErrorsWithProblems(server);
   // An `Expect` other than 100-continue would be answered by Node with a bare 417 (no problem,
