@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { expect } from 'chai';
 import type { OfferingKind } from '../../src/domain/offering-kind';
 import { IDEMPOTENCY_LIFETIME_MS, IDEMPOTENCY_STORE, type IdempotencyStore } from '../../src/application/ports/idempotency-store';
@@ -332,6 +333,36 @@ describe('Payments', () => {
         expect(await server.db('payments').where({ user_id: user.id })).to.have.length(0);
       });
     }
+
+    it('refuses two Idempotency-Key headers, writing nothing, rather than take them joined as one key', async () => {
+      const itemId = await createOffering(server.db, 'test');
+      const [first, second] = [uniqueName('one'), uniqueName('other')];
+      const paymentsBefore = (await server.db('payments').where({ user_id: user.id })).length;
+      // fetch would join them into one header: sent as two lines, as a client or a proxy may.
+      const res = await new Promise<{ status: number; body: { errors?: Record<string, unknown> } }>((resolve, reject) => {
+        const body = JSON.stringify(PAY);
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.running.port,
+            method: 'POST',
+            path: kindPaths('test').register(itemId),
+            headers: { authorization: `Bearer ${user.access}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': [first, second] },
+          },
+          (answer) => {
+            let text = '';
+            answer.on('data', (chunk) => (text += chunk));
+            answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(res.status).to.equal(400);
+      expect(res.body.errors).to.have.property('Idempotency-Key');
+      expect(await server.db('payments').where({ user_id: user.id })).to.have.length(paymentsBefore);
+      expect(await server.db('idempotency_records').where({ user_id: user.id }).whereIn('key', [first, second, `${first}, ${second}`])).to.have.length(0);
+    });
 
     it('refuses a body of more values than any request holds before reading it for the key, keeping no record of it', async () => {
       const itemId = await createOffering(server.db, 'test');

@@ -34,6 +34,8 @@ export function idempotent(container: Container, bodySchema?: Joi.Schema): Middl
 
   return async (ctx, next) => {
     if (ctx.headers['idempotency-key'] === undefined) return next();
+    // Node joins repeated headers with ", ": two keys would make one that neither of them is.
+    if ((ctx.req.headersDistinct['idempotency-key']?.length ?? 0) > 1) throw ValidationFailed.field(HEADER, 'Send one Idempotency-Key header.');
     const key = ctx.get(HEADER);
     if (key.length < 1 || key.length > 255) throw ValidationFailed.field(HEADER, 'Must be 1 to 255 characters.');
 

@@ -53,7 +53,7 @@ export const idempotencyKeyHeader = Joi.object({
   'idempotency-key': Joi.string()
     .min(1)
     .max(255)
-    .description('Makes the request safe to retry: the first response is stored for 24 h and replayed'),
+    .description('Makes the request safe to retry: the first response is stored for 24 h and replayed (one header; two are a 400)'),
 });
 
 /**
