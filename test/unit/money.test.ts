@@ -7,6 +7,11 @@ describe('Money', () => {
     for (const amount of amounts) expect(amount?.equals(Money.ofMinorUnits(4_500_000))).to.equal(true);
   });
 
+  it('ignores white space around an amount written as a string, and only around it', () => {
+    for (const input of [' 45000', '45000.00 ', '\n45000\t']) expect(Money.tryParse(input)?.minorUnits, JSON.stringify(input)).to.equal(4_500_000);
+    for (const input of ['45 000', '45000 .00', '45000. 00']) expect(Money.tryParse(input), JSON.stringify(input)).to.equal(null);
+  });
+
   it('serialises with exactly two decimal places', () => {
     expect(Money.tryParse('45000')?.toString()).to.equal('45000.00');
     expect(Money.tryParse(0.5)?.toString()).to.equal('0.50');
