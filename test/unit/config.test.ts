@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { CONFIG_SCHEMA, ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, loadMeilisearchKeysConfig } from '../../src/infrastructure/config/config';
+import { CONFIG_SCHEMA, ConfigError, apiConfigurationWarnings, DEVELOPMENT_JWT_SECRET, loadConfig, loadMeilisearchKeysConfig } from '../../src/infrastructure/config/config';
 
 describe('configuration', () => {
   const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', JWT_SECRET: DEVELOPMENT_JWT_SECRET };
@@ -177,5 +177,11 @@ describe('configuration', () => {
       const range = max !== undefined ? `${min ?? 0}–${max}` : min ? `at least ${min}` : null;
       if (range) expect(row, name).to.include(range);
     }
+  });
+
+  it('warns the API in production without ALLOWED_HOSTS, and only then', () => {
+    expect(apiConfigurationWarnings({ nodeEnv: 'production', allowedHosts: [] })).to.have.length(1).and.satisfy((warnings: string[]) => /ALLOWED_HOSTS/.test(warnings[0]));
+    expect(apiConfigurationWarnings({ nodeEnv: 'production', allowedHosts: ['api.example.com'] })).to.deep.equal([]);
+    expect(apiConfigurationWarnings(loadConfig(base))).to.deep.equal([]);
   });
 });

@@ -283,6 +283,19 @@ export const CONFIG_SCHEMA = Joi.object({
 
 export class ConfigError extends Error {}
 
+/**
+ * What the API warns of at start: settings it runs with that a deployment most likely meant
+ * otherwise. Production without `ALLOWED_HOSTS` answers for any `Host`, and the links it writes
+ * (`next`, `previous`, `Location`) repeat whatever host a client sent.
+ */
+export function apiConfigurationWarnings(config: Pick<Config, 'nodeEnv' | 'allowedHosts'>): string[] {
+  const warnings: string[] = [];
+  if (config.nodeEnv === 'production' && config.allowedHosts.length === 0) {
+    warnings.push('ALLOWED_HOSTS is empty: the service answers for any Host, and its links name whatever host a client sends; set the host names clients use');
+  }
+  return warnings;
+}
+
 /** What making the Meilisearch keys needs: the master key, and none of the service's own secrets. */
 export interface MeilisearchKeysConfig {
   readonly url: string;

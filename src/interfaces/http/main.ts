@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from '../../infrastructure/config/config';
+import { apiConfigurationWarnings, loadConfig } from '../../infrastructure/config/config';
 import { loadEnvFile } from '../../infrastructure/config/load-env-file';
 import { prepareDatabase } from '../../infrastructure/knex/prepare-database';
 import { createLogger } from '../../infrastructure/logging/logger';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  for (const warning of apiConfigurationWarnings(config)) logger.warn(warning);
   await prepareDatabase(config, logger, { demoData: config.demoData });
   const running = await startServer(config, { logger });
   logger.info({ port: running.port, metrics_port: running.metricsPort, search_engine: config.searchEngine }, 'api listening');
