@@ -130,6 +130,7 @@ describe('HTTP conventions', () => {
     const nowhere = await api().request('PROPFIND', '/api/nothing-here/');
     expect(nowhere.status).to.equal(404);
     expect(nowhere.body).to.include({ status: 404, code: 'not_found' });
+    expect(nowhere.headers.has('allow'), 'a 404 names no allowed methods').to.equal(false);
   });
 
   it('answers an expectation it cannot meet with a 417 problem, with a request id and the security headers', async () => {

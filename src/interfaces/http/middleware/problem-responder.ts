@@ -35,7 +35,11 @@ export function problemResponder(logger: Logger): Middleware {
         else if (ctx.status === 501) {
           const allowed = ctx.response.get('Allow');
           if (allowed) send(ctx, problemFromStatus(405, `Allowed: ${allowed}.`));
-          else send(ctx, problemFromStatus(404, 'No resource at this path.'));
+          else {
+            // The router names what such a path allows, nothing: a 404 has no `Allow`.
+            ctx.remove('Allow');
+            send(ctx, problemFromStatus(404, 'No resource at this path.'));
+          }
         }
       }
     } catch (error) {
