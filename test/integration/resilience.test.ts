@@ -6,6 +6,7 @@ import { testConfig } from '../support/test-config';
 import { expect } from 'chai';
 import { OWASP_MEMORY_KIB } from '../../src/infrastructure/config/config';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
+import { isDependencyFailure } from '../../src/infrastructure/errors/dependency-failure';
 import { redisProbe } from '../../src/infrastructure/health/core-probes';
 import { createRedis, waitForRedis } from '../../src/infrastructure/redis/create-redis';
 import { startWorker } from '../../src/interfaces/worker/start-worker';
@@ -227,6 +228,21 @@ describe('Faults of the backing services', () => {
         }
       } finally {
         await db.destroy();
+      }
+    });
+
+    it('takes a statement cut off by its pool closing (a process stopping) as PostgreSQL out of reach, not as a fault of its own', async () => {
+      const db = createKnex(testConfig().databaseUrl, 1);
+      const held = await db.client.acquireConnection();
+      const waiting = db.raw('SELECT 1').catch((error: unknown) => error);
+      const closing = db.destroy();
+      setTimeout(() => db.client.releaseConnection(held), 50);
+      const cut = await waiting;
+      await closing;
+      const after = await db.raw('SELECT 1').catch((error: unknown) => error);
+      for (const error of [cut, after]) {
+        expect(error, String(error)).to.be.instanceOf(Error);
+        expect(isDependencyFailure(error), String(error)).to.equal(true);
       }
     });
 

@@ -12,6 +12,10 @@ const MESSAGES = [
   /Client has encountered a connection error/i,
   // ioredis, when Redis leaves a command unanswered past the client's command timeout.
   /^Command timed out$/,
+  // knex, once its pool is closed (a process stopping): a statement that was waiting for a
+  // connection, and one asked for after.
+  /^aborted$/,
+  /^Unable to acquire a connection$/,
 ];
 
 interface ErrorLike {
