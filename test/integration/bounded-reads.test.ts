@@ -2,11 +2,12 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { ListOfferingsHandler } from '../../src/application/queries/list-offerings/list-offerings-handler';
-import { type CatalogueQuery, OFFERING_CATALOGUE, OFFERING_SORTS } from '../../src/application/ports/offering-catalogue';
+import { type CatalogueQuery, OFFERING_CATALOGUE, OFFERING_SORTS, type OfferingSort } from '../../src/application/ports/offering-catalogue';
 import { AVAILABILITY_STATUSES } from '../../src/domain/availability-window';
 import { Money } from '../../src/domain/money';
 import { type AppContainer, createContainer } from '../../src/infrastructure/container/create-container';
 import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
+import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
@@ -39,6 +40,24 @@ function plansDatabaseUrl(): string {
   const url = new URL(testConfig().databaseUrl);
   url.pathname = `${url.pathname}_plans`;
   return url.toString();
+}
+
+/** A row with an item's id and its sort keys, selected as `k0`, `k1`… (see `sortKeys`). */
+type KeyedRow = Record<string, string> & { id: number };
+
+/** The keys of `sort` to select with an item's id, as a cursor holds them. */
+const sortKeys = (db: Knex, sort: OfferingSort) => sortColumns(sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
+
+/** `query` going on from a cursor at `row`, either way. */
+const cursorAt = (query: SqlQuery, row: KeyedRow, direction: 'next' | 'previous'): SqlQuery => ({
+  ...query,
+  after: { sort: query.sort, values: sortColumns(query.sort).map((_, i) => row[`k${i}`]), id: Number(row.id), direction },
+});
+
+/** `query` going on from a cursor at the item `id`, its keys read from its row. */
+async function cursorAtItem(db: Knex, query: SqlQuery, id: number, direction: 'next' | 'previous'): Promise<SqlQuery> {
+  const [row] = await db(OFFERING_TABLES[query.kind].items).where({ id }).select('id', ...sortKeys(db, query.sort));
+  return cursorAt(query, row, direction);
 }
 
 /**
@@ -253,15 +272,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   it('takes what a walk found as the page where it read to the end of the index: the last page, and the first read back to', async () => {
     for (const [sort, status] of OFFERING_SORTS.flatMap((sort) => [undefined, ...AVAILABILITY_STATUSES].map((status) => [sort, status] as const))) {
       const start = await withStatusBounds(db, { kind: 'test', words: [], status, sort, limit: 20, now: new Date(), priceMin: Money.parse('20000') } as CatalogueQuery);
-      const keys = sortColumns(sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
-      const all: Array<Record<string, string> & { id: number }> = await filteredOfferings(db, start).select('id', ...keys).orderByRaw(readingOrder(start).sql);
-      const cursorAt = (row: Record<string, string> & { id: number }, direction: 'next' | 'previous'): SqlQuery => ({
-        ...start,
-        after: { sort, values: sortColumns(sort).map((_, i) => row[`k${i}`]), id: row.id, direction },
-      });
+      const all: KeyedRow[] = await filteredOfferings(db, start).select('id', ...sortKeys(db, sort)).orderByRaw(readingOrder(start).sql);
       for (const [name, query] of [
-        ['the last page', cursorAt(all[all.length - 6], 'next')],
-        ['back to the first page', cursorAt(all[5], 'previous')],
+        ['the last page', cursorAt(start, all[all.length - 6], 'next')],
+        ['back to the first page', cursorAt(start, all[5], 'previous')],
       ] as const) {
         const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(21));
         // A budget past the end of the index, and collecting priced beyond any walk.
@@ -753,12 +767,9 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         const everything = await reference({ ...unbounded, limit: 1_000 });
         expect(everything.map(Number), status).to.include(Number(status === 'available' ? openYear : closedMinute));
         const bounded = await withStatusBounds(trx, unbounded);
-        const cursorAt = async (position: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
-          const [row] = await trx('courses').where({ id: everything[position] }).select('id', trx.raw(`${keyText('start_at', 'timestamp')} AS k0`));
-          return { ...bounded, after: { sort: 'start_at', values: [row.k0], id: row.id, direction } };
-        };
+        const cursorAtPosition = (position: number, direction: 'next' | 'previous') => cursorAtItem(trx, bounded, everything[position], direction);
         const last = everything.length - 1;
-        const queries: SqlQuery[] = [bounded, await cursorAt(1, 'next'), await cursorAt(last, 'previous'), await cursorAt(last - 1, 'next')];
+        const queries: SqlQuery[] = [bounded, await cursorAtPosition(1, 'next'), await cursorAtPosition(last, 'previous'), await cursorAtPosition(last - 1, 'next')];
         for (const query of queries) {
           const expected = await reference({ ...query, startBounds: undefined });
           const label = `${status} ${query.after?.direction ?? 'from the start'}`;
@@ -785,15 +796,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     for (const shape of shapes) {
       const unbounded: CatalogueQuery = { kind: 'test', words: [], ...shape, limit: 5, now };
       const bounded = await withStatusBounds(db, unbounded);
-      const keys = sortColumns(shape.sort).map((key, i) => db.raw(`${keyText(key.column, key.type)} AS k${i}`));
-      const all: Array<Record<string, string> & { id: number }> = await filteredOfferings(db, bounded).select('id', ...keys).orderByRaw(readingOrder(bounded).sql);
-      const cursorAt = (row: Record<string, string> & { id: number }, direction: 'next' | 'previous'): SqlQuery => ({
-        ...bounded,
-        after: { sort: shape.sort, values: sortColumns(shape.sort).map((_, i) => row[`k${i}`]), id: row.id, direction },
-      });
+      const all: KeyedRow[] = await filteredOfferings(db, bounded).select('id', ...sortKeys(db, shape.sort)).orderByRaw(readingOrder(bounded).sql);
       const positions = [0, 1, 2, 3, 5, 8, 20, 100, all.length - 9, all.length - 6, all.length - 2].filter((i) => i >= 0 && i < all.length);
       const pageNumbers = [1, 2, 4].map((page) => ({ ...bounded, offset: page * bounded.limit }));
-      const queries = [bounded, ...pageNumbers, ...positions.flatMap((i) => [cursorAt(all[i], 'next'), cursorAt(all[i], 'previous')])];
+      const queries = [bounded, ...pageNumbers, ...positions.flatMap((i) => [cursorAt(bounded, all[i], 'next'), cursorAt(bounded, all[i], 'previous')])];
       for (const query of queries) {
         const expected = ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).offset(query.offset ?? 0).limit(query.limit + 1));
         for (const walkBudget of [1, 2, 4, 12, 30]) {
@@ -847,14 +853,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const unbounded: CatalogueQuery = { kind: 'course', words: [EVERYWHERE], status: 'closed', sort: 'created', limit: 20, now };
       const pageOf = async (rows: Knex.QueryBuilder, query: SqlQuery) => ids(await rows.select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
       const reference = (query: SqlQuery) => pageOf(afterCursor(filteredOfferings(trx, query), query), query);
-      const cursorAt = async (query: SqlQuery, id: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
-        const [row] = await trx('courses').where({ id }).select('id', trx.raw(`${keyText('created_at', 'timestamp')} AS k0`));
-        return { ...query, after: { sort: 'created', values: [row.k0], id: row.id, direction } };
-      };
       const expectSamePages = async (bounded: SqlQuery, label: string) => {
         const everything = await reference({ ...unbounded, limit: 1_000 });
         const last = everything.length - 1;
-        const queries = [bounded, await cursorAt(bounded, everything[1], 'next'), await cursorAt(bounded, everything[last], 'previous'), await cursorAt(bounded, everything[25], 'previous')];
+        const queries = [bounded, await cursorAtItem(trx, bounded, everything[1], 'next'), await cursorAtItem(trx, bounded, everything[last], 'previous'), await cursorAtItem(trx, bounded, everything[25], 'previous')];
         for (const query of queries) {
           const expected = await reference({ ...query, creationBound: undefined });
           const direction = `${label}, ${query.after ? `${query.after.direction} ${query.after.id}` : 'from the start'}`;
@@ -911,10 +913,6 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       const bounded = await withStatusBounds(db, unbounded);
       const pageOf = async (rows: Knex.QueryBuilder, query: SqlQuery) => ids(await rows.select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
       const reference = (query: SqlQuery) => pageOf(afterCursor(filteredOfferings(db, query), query), { ...query, creationBound: undefined });
-      const cursorAt = async (id: number, direction: 'next' | 'previous'): Promise<SqlQuery> => {
-        const [row] = await db('courses').where({ id }).select('id', db.raw(`${keyText('created_at', 'timestamp')} AS k0`));
-        return { ...bounded, after: { sort: 'created', values: [row.k0], id: row.id, direction } };
-      };
       const everything = await reference({ ...bounded, limit: 1_000 });
       expect(everything, 'every closed item').to.have.length(202);
       expect(everything.slice(99, 103), 'the short-lived, then those created 30 days ago or before').to.deep.equal([shortClosed[99], afterBorder, atBorder, everything[102]]);
@@ -928,15 +926,15 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 
       // Past a cursor among the short-lived items, the created index is entered 30 days back,
       // not at the cursor: the long-lived items created between are not read.
-      const pagesRead = await indexPagesRead(await cursorAt(shortClosed[90], 'next'), 40, 'courses_created_idx');
+      const pagesRead = await indexPagesRead(await cursorAtItem(db, bounded, shortClosed[90], 'next'), 40, 'courses_created_idx');
       expect(pagesRead, 'index pages read').to.be.within(1, 9);
 
       const queries = [bounded, ...(await Promise.all([
-        cursorAt(everything[90], 'next'),
-        cursorAt(afterBorder, 'next'),
-        cursorAt(atBorder, 'previous'),
-        cursorAt(everything[110], 'previous'),
-        cursorAt(everything[201], 'previous'),
+        cursorAtItem(db, bounded, everything[90], 'next'),
+        cursorAtItem(db, bounded, afterBorder, 'next'),
+        cursorAtItem(db, bounded, atBorder, 'previous'),
+        cursorAtItem(db, bounded, everything[110], 'previous'),
+        cursorAtItem(db, bounded, everything[201], 'previous'),
       ]))];
       for (const query of queries) {
         const label = query.after ? `${query.after.direction} ${query.after.id}` : 'from the start';
