@@ -16,7 +16,7 @@ import type { Knex } from 'knex';
 const TABLES = ['tests', 'courses'] as const;
 const SEARCH_TEXT = `title || ' ' || description`;
 /** What the vector may take of an index entry (at most about 2.7 kB), leaving room for the keys and the other columns. */
-const INDEXED_LEXEMES_MAX_BYTES = 2_600;
+export const INDEXED_LEXEMES_MAX_BYTES = 2_600;
 
 const BY_SIZE = `catalogue_entry_lexemes(${SEARCH_TEXT})`;
 const BY_TEXT_LENGTH = `CASE WHEN 8 + 4 * length(to_tsvector('simple', ${SEARCH_TEXT})) + octet_length(${SEARCH_TEXT}) * 3 / 2 <= ${INDEXED_LEXEMES_MAX_BYTES}
