@@ -665,6 +665,26 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     }
   });
 
+  it('reads the texts of a range\'s or a collect\'s page only, not of every match it sorts', async () => {
+    const query = await withStatusBounds(db, { kind: 'test' as const, words: [EVERYWHERE], sort: 'created' as const, limit: 20, now: new Date(), priceMin: Money.parse('20000'), priceMax: Money.parse('60000') });
+    for (const choice of [{ plan: 'range' as const }, { plan: 'range' as const, index: 'start' as const }, { plan: 'collect' as const }]) {
+      const { sql, bindings } = catalogue.listQuery(query, choice).toSQL();
+      const { rows } = await db.raw(`EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) ${sql}`, bindings);
+      const textReads: PlanNode[] = [];
+      let sorted = 0;
+      const visit = (node: PlanNode & { Output?: string[] }) => {
+        if (node['Node Type'] === 'Sort') sorted = Math.max(sorted, rowsOf(node.Plans?.[0] ?? node));
+        if (/Scan/.test(node['Node Type']) && (node.Output ?? []).some((column) => /\bdescription\b/.test(column))) textReads.push(node);
+        (node.Plans ?? []).forEach(visit);
+      };
+      visit(rows[0]['QUERY PLAN'][0].Plan);
+      const label = JSON.stringify(choice);
+      expect(sorted, label).to.be.above(21 * 10);
+      expect(textReads, label).to.have.length(1);
+      expect(textReads[0]['Actual Loops'], label).to.equal(21);
+    }
+  });
+
   it('finds an item whose words are too many for an index entry by its table row, whichever plan reads it', async () => {
     const marker = uniqueName('long');
     // Two thousand different words: far more lexemes than an index entry holds.

@@ -234,27 +234,37 @@ export function registeredUpcomingItems(db: Knex, filter: CatalogueFilter): Knex
  * the primary key, for the page's entries only. The budget stays on the scan, so that it reads
  * at most `budget` entries, whatever the filters match.
  */
-export function walkedOfferings(db: Knex, query: SqlQuery, budget: number): Knex.QueryBuilder {
+export function walkedOfferings(db: Knex, query: SqlQuery, budget: number, { texts = true } = {}): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
   const inIndex = indexedColumns(query.sort);
   const columns = [...inIndex, 'search_lexemes'];
   const entries = () => afterCursor(db(table).select(columns), query);
-  return withRowsOfEntries(db, query, withItemsReadApart(db, sortRange(db, query, columns, budget), entries, query), inIndex);
+  return withRowsOfEntries(db, query, withItemsReadApart(db, sortRange(db, query, columns, budget), entries, query), inIndex, { texts });
 }
 
 /**
- * Index entries (a FROM item named after the table, holding `inIndex` and the lexemes) with
- * every filter tested on them, and the rest of each match's row read through the primary key.
+ * The columns of an item's row that a page read whole (a range, a collect) reads for the page's
+ * own rows only (see `withTextsOfPage`): the texts, by far the widest, which every match would
+ * otherwise carry through the sort.
  */
-function withRowsOfEntries(db: Knex, query: SqlQuery, entries: Knex.QueryBuilder | Knex.Raw, inIndex: readonly string[]): Knex.QueryBuilder {
+const TEXT_COLUMNS: readonly string[] = ['title', 'description'];
+
+/** Every column of an item's row but its texts. */
+export const COLUMNS_BUT_TEXTS = OFFERING_COLUMNS.filter((column) => !TEXT_COLUMNS.includes(column));
+
+/**
+ * Index entries (a FROM item named after the table, holding `inIndex` and the lexemes) with
+ * every filter tested on them, and the rest of each match's row read through the primary key
+ * (`texts` false: without the texts, and not at all where the entries hold the rest).
+ */
+function withRowsOfEntries(db: Knex, query: SqlQuery, entries: Knex.QueryBuilder | Knex.Raw, inIndex: readonly string[], { texts = true } = {}): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
+  const restColumns = (texts ? OFFERING_COLUMNS : COLUMNS_BUT_TEXTS).filter((column) => !inIndex.includes(column));
   // The LIMIT (an id finds one row anyway) keeps the subquery a lookup per entry that passed
   // the filters, in the entries' order: joined instead, it could be planned as a hash join.
-  const rest = db({ item: table })
-    .select(OFFERING_COLUMNS.filter((column) => !inIndex.includes(column)))
-    .whereRaw('item.id = ??', [`${table}.id`])
-    .limit(1, { skipBinding: true });
-  const source = withoutSearch(db.from(entries).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest])), query);
+  const rest = db({ item: table }).select(restColumns).whereRaw('item.id = ??', [`${table}.id`]).limit(1, { skipBinding: true });
+  const withRest = restColumns.length === 0 ? db.from(entries) : db.from(entries).crossJoin(db.raw('LATERAL (?) AS item_rest', [rest]));
+  const source = withoutSearch(withRest, query);
   if (!hasSearchTerms(query.words)) return source;
   // An item whose lexemes are too many for an index entry has none there: its words are tested
   // on its table row.
@@ -449,15 +459,16 @@ const RANGE_SORTS: Readonly<Record<Exclude<RangeIndex, 'end'>, OfferingSort>> = 
 const END_INDEX_COLUMNS = ['end_at', 'id', 'start_at', 'price'];
 
 /**
- * The rows of a `range`: every entry of the filter's range in its index (which carries the window,
- * the price and the lexemes, so every filter is tested on the entries alone; for the start index,
- * with the items beyond the status's bound read by id), the rest of each match's row read through
- * the primary key, then the cursor. The page's order is the caller's to set.
+ * The rows of a `range`, without their texts (see `withTextsOfPage`): every entry of the filter's
+ * range in its index (which carries the window, the price and the lexemes, so every filter is
+ * tested on the entries alone; for the start index, with the items beyond the status's bound read
+ * by id), the rest of each match's row read through the primary key where the entries lack a
+ * column, then the cursor. The page's order is the caller's to set.
  */
 export function rangedOfferings(db: Knex, query: SqlQuery, index: RangeIndex = 'price'): Knex.QueryBuilder {
-  if (index === 'end') return afterCursor(withRowsOfEntries(db, query, endRangeEntries(db, query), END_INDEX_COLUMNS), query);
+  if (index === 'end') return afterCursor(withRowsOfEntries(db, query, endRangeEntries(db, query), END_INDEX_COLUMNS, { texts: false }), query);
   const inRangeOrder: SqlQuery = { ...query, sort: RANGE_SORTS[index], after: undefined, offset: undefined };
-  return afterCursor(walkedOfferings(db, inRangeOrder, WHOLE_RANGE), query);
+  return afterCursor(walkedOfferings(db, inRangeOrder, WHOLE_RANGE, { texts: false }), query);
 }
 
 /**
@@ -517,9 +528,21 @@ export function gatheredMatches(db: Knex, filter: SqlFilter, columns: readonly s
   return withoutSearch(db.queryBuilder().withMaterialized('matches', matches).from({ [table]: 'matches' }), tested);
 }
 
-/** The rows of a `collect`: every match (see `gatheredMatches`), then the cursor. */
+/** The rows of a `collect`, without their texts (see `withTextsOfPage`): every match (see `gatheredMatches`), then the cursor. */
 export function collectedOfferings(db: Knex, query: SqlQuery, ranges: BitmapRanges = EVERY_RANGE): Knex.QueryBuilder {
-  return afterCursor(gatheredMatches(db, query, OFFERING_COLUMNS, ranges), query);
+  return afterCursor(gatheredMatches(db, query, COLUMNS_BUT_TEXTS, ranges), query);
+}
+
+/**
+ * A page of rows without their texts (a range's, a collect's, sorted and cut to the page: a FROM
+ * item of its own) with the texts of its rows read through the primary key, in the page's order.
+ * Every match of a range or a collect is sorted before the page is known; carried through that
+ * sort, the texts of every match cost more than the rest of their rows.
+ */
+export function withTextsOfPage(db: Knex, page: Knex.QueryBuilder, query: CatalogueQuery): Knex.QueryBuilder {
+  const table = OFFERING_TABLES[query.kind].items;
+  const texts = db({ item: table }).select(TEXT_COLUMNS).whereRaw('item.id = ??', [`${table}.id`]).limit(1, { skipBinding: true });
+  return db.from(page.as(table)).crossJoin(db.raw('LATERAL (?) AS item_texts', [texts])).select('*').orderByRaw(readingOrder(query).sql);
 }
 
 /**

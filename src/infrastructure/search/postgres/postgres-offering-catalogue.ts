@@ -26,6 +26,7 @@ import {
   type BitmapRanges,
   type RangeIndex,
   afterCursor,
+  COLUMNS_BUT_TEXTS,
   collectedOfferings,
   keyText,
   narrowsSortRange,
@@ -38,6 +39,7 @@ import {
   walkReadsApart,
   walkableEntries,
   walkedOfferings,
+  withTextsOfPage,
 } from './catalogue-sql';
 
 /** A collect, with the ranges its bitmap takes from their indexes (all of them by default). */
@@ -247,9 +249,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   listQuery(query: SqlQuery, choice: ReadChoice | CollectChoice | RangeChoice): Knex.QueryBuilder {
     if (choice.plan === 'walk') return this.page(walkedOfferings(this.db, query, choice.walkBudget), query).offset(query.offset ?? 0);
     const rows = choice.plan === 'range' ? rangedOfferings(this.db, query, 'index' in choice ? choice.index : undefined) : collectedOfferings(this.db, query, 'ranges' in choice ? choice.ranges : undefined);
-    const collected = this.page(rows, query).offset(query.offset ?? 0);
+    const collected = this.page(rows, query, COLUMNS_BUT_TEXTS).offset(query.offset ?? 0);
     // Every match is at hand once collected: counting them on the way spares a count of its own.
-    return query.after ? collected : collected.select(this.db.raw('count(*) OVER () AS total'));
+    return withTextsOfPage(this.db, query.after ? collected : collected.select(this.db.raw('count(*) OVER () AS total')), query);
   }
 
   /** The SQL of one page of a list without filters, which the sort's index answers alone. */
@@ -269,10 +271,10 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return sql.whereIn('id', pageIds);
   }
 
-  private page(source: Knex.QueryBuilder, query: CatalogueQuery): Knex.QueryBuilder {
+  private page(source: Knex.QueryBuilder, query: CatalogueQuery, columns: readonly string[] = OFFERING_COLUMNS): Knex.QueryBuilder {
     const keys = sortColumns(query.sort);
     return source
-      .select(...OFFERING_COLUMNS, ...keys.map((key, i) => this.db.raw(`${keyText(key.column, key.type)} AS k${i}`)))
+      .select(...columns, ...keys.map((key, i) => this.db.raw(`${keyText(key.column, key.type)} AS k${i}`)))
       .orderByRaw(readingOrder(query).sql)
       // A literal, not a parameter: a prepared statement with a parameter LIMIT gets a generic
       // plan costed for a tenth of the table, so PostgreSQL would plan it again on every call.
