@@ -381,6 +381,28 @@ describe('Auth', () => {
       expect((await api().get('/api/tests/?page_size=1', { token: user.access })).status, 'reads trust the token until it expires').to.equal(200);
     });
 
+    it('refuses a token once it has expired, though it was accepted before', async () => {
+      const { secret, issuer, audience } = server.config.jwt;
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = jwt.sign({ typ: 'access', sub: '1', exp }, secret, { algorithm: 'HS256', issuer, audience });
+      const read = () => api().get('/api/tests/?page_size=1', { token });
+      expect((await read()).status).to.equal(200);
+      expect((await read()).status, 'accepted again').to.equal(200);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+      const res = await read();
+      expect(res.status).to.equal(401);
+      expect(res.body.code).to.equal('invalid_token');
+    });
+
+    it('refuses a token that differs from an accepted one in its signature alone', async () => {
+      const user = await createUser(api());
+      expect((await api().get('/api/tests/?page_size=1', { token: user.access })).status).to.equal(200);
+      const [header, payload, signature] = user.access.split('.');
+      const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
+      const res = await api().get('/api/tests/?page_size=1', { token: `${header}.${payload}.${flipped}` });
+      expect(res.status).to.equal(401);
+    });
+
     it('accepts a valid access token', async () => {
       const user = await createUser(api());
       const res = await callProtected(user.access, user.refresh);
