@@ -1,4 +1,5 @@
 import type { ListedOffering } from '../../../application/catalogue/listed-offering';
+import { isoTimestamp } from './iso-timestamp';
 
 /** An item as the API gives it; where a list continues after it (its position) is the links' business. */
 export const serializeOffering = (item: Omit<ListedOffering, 'position'>) => ({
@@ -7,9 +8,9 @@ export const serializeOffering = (item: Omit<ListedOffering, 'position'>) => ({
   description: item.description,
   // Already the decimal text with two places that the API gives (see OfferingFields).
   price: item.price,
-  start_at: item.startAt.toISOString(),
-  end_at: item.endAt.toISOString(),
-  created_at: item.createdAt.toISOString(),
+  start_at: isoTimestamp(item.startAt),
+  end_at: isoTimestamp(item.endAt),
+  created_at: isoTimestamp(item.createdAt),
   is_registered: item.isRegistered,
   registration_count: item.registrationCount,
 });

@@ -1,4 +1,5 @@
 import type { PaymentHistoryEntry } from '../../../application/ports/payment-history';
+import { isoTimestamp } from './iso-timestamp';
 
 export const serializePayment = (entry: PaymentHistoryEntry) => ({
   id: entry.id,
@@ -9,8 +10,8 @@ export const serializePayment = (entry: PaymentHistoryEntry) => ({
   amount: entry.amount,
   payment_method: entry.method,
   status: entry.status,
-  paid_at: entry.paidAt.toISOString(),
-  cancelled_at: entry.cancelledAt?.toISOString() ?? null,
-  registration_time: entry.registeredAt?.toISOString() ?? null,
+  paid_at: isoTimestamp(entry.paidAt),
+  cancelled_at: entry.cancelledAt ? isoTimestamp(entry.cancelledAt) : null,
+  registration_time: entry.registeredAt ? isoTimestamp(entry.registeredAt) : null,
   refund_reason: entry.refundReason,
 });
