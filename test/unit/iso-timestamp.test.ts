@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { isoTimestamp } from '../../src/interfaces/http/serializers/iso-timestamp';
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
+import { seededRandom } from '../support/seeded-random';
 
 describe('Writing an instant as ISO 8601 text', () => {
   it('writes what Date.prototype.toISOString writes, for instants across the years PostgreSQL and JavaScript share', () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     // From before year 1 to after year 10,000 (both written by the method itself), to the millisecond.
     const [earliest, latest] = [Date.UTC(-10, 0, 1), Date.UTC(10_010, 0, 1)];
     for (let i = 0; i < 50_000; i += 1) {

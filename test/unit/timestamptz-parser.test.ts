@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { driverTimestamptzParser } from '../../src/infrastructure/knex/create-knex';
 import { parseTimestamptz } from '../../src/infrastructure/knex/timestamptz-parser';
+import { seededRandom } from '../support/seeded-random';
 
 const FALLBACK = Symbol('fallback');
 const parse = (text: string) => parseTimestamptz(text, () => FALLBACK);
@@ -18,14 +19,9 @@ function randomText(random: () => number): string {
   );
 }
 
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
-
 describe('Reading PostgreSQL timestamptz text', () => {
   it('gives the driver parser’s instant for every canonical form: fractions of 0–6 digits, offsets in hours, minutes and seconds', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 20_000; i += 1) {
       const text = randomText(random);
       expect((parse(text) as Date).getTime(), text).to.equal((driverTimestamptzParser(text) as Date).getTime());
