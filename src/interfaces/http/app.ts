@@ -63,11 +63,11 @@ export function buildRouter(container: Container, requireAuth: Middleware): Rout
  * @koa/router lists only the methods of its routes.
  */
 function allowOptionsToo(): Middleware {
-  return async (ctx, next) => {
-    await next();
-    const allow = ctx.response.get('Allow');
-    if (allow && !/\bOPTIONS\b/.test(allow)) ctx.set('Allow', `${allow}, OPTIONS`);
-  };
+  return (ctx, next) =>
+    next().then(() => {
+      const allow = ctx.response.get('Allow');
+      if (allow && !/\bOPTIONS\b/.test(allow)) ctx.set('Allow', `${allow}, OPTIONS`);
+    });
 }
 
 /** Builds the Koa application from a wired container; it does not listen. */

@@ -24,27 +24,29 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
  */
 export function jsonBody(options: BodyParserOptions): Middleware {
   const parse = bodyParser({ ...options, parsedMethods: PARSED_METHODS });
-  return async (ctx, next) => {
+  const parseJson: Middleware = async (ctx, next) => {
     const encoding = normaliseContentEncoding(ctx.req);
-    const received = PARSED_METHODS.includes(ctx.method) ? keepBytesRead(ctx.req) : null;
+    const received = keepBytesRead(ctx.req);
     let parsed = false;
     try {
       await parse(ctx, () => {
         parsed = true;
-        received?.stop();
+        received.stop();
         // The parser's strict mode lets arrays through as well as objects; no request takes one.
         if (Array.isArray(ctx.request.body)) throw new RequestRefused(400, 'The request body must be a JSON object.');
-        if (received && !wasUtf8(ctx.request.rawBody, received.chunks, encoding)) throw new RequestRefused(400, 'The request body is not valid UTF-8.');
+        if (!wasUtf8(ctx.request.rawBody, received.chunks, encoding)) throw new RequestRefused(400, 'The request body is not valid UTF-8.');
         // The bytes have served; the handlers that follow read the parsed body.
-        received?.forget();
+        received.forget();
         return next();
       });
     } catch (error) {
-      received?.stop();
+      received.stop();
       if (parsed || hasStatus(error)) throw error;
       throw new RequestRefused(400, 'The request body could not be decoded as its Content-Encoding says.');
     }
   };
+  // The parser reads no body of the other methods: they go straight on.
+  return (ctx, next) => (PARSED_METHODS.includes(ctx.method) ? parseJson(ctx, next) : next());
 }
 
 /**

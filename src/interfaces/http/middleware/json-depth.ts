@@ -10,9 +10,9 @@ export const MAX_JSON_DEPTH = 16;
  * stack. The check itself walks the body with a queue, not recursion.
  */
 export function limitJsonDepth(maxDepth = MAX_JSON_DEPTH): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     if (depthExceeds(ctx.request.body, maxDepth)) throw new RequestRefused(400, `JSON bodies may nest at most ${maxDepth} levels.`);
-    await next();
+    return next();
   };
 }
 

@@ -23,14 +23,13 @@ export interface RateLimit {
 export function rateLimit(container: Container, { name, limit, windowSeconds, per, whenUnavailable }: RateLimit): Middleware {
   const limiter = container.get<RateLimiter>(RATE_LIMITER);
   const keyOf = (ctx: Context) => (per === 'user' ? `${name}:user:${currentUserId(ctx)}` : `${name}:ip:${ctx.ip}`);
+  if (limit <= 0) return (_ctx, next) => next();
   return async (ctx, next) => {
-    if (limit > 0) {
-      const state = await limiter.hit(keyOf(ctx), limit, windowSeconds).catch((error: unknown) => {
-        if (whenUnavailable === 'closed') throw error;
-        return null;
-      });
-      if (state?.blocked) throw new TooManyRequests(state.retryAfterSeconds, `Too many requests from this ${per === 'user' ? 'account' : 'address'}. Try again later.`);
-    }
+    const state = await limiter.hit(keyOf(ctx), limit, windowSeconds).catch((error: unknown) => {
+      if (whenUnavailable === 'closed') throw error;
+      return null;
+    });
+    if (state?.blocked) throw new TooManyRequests(state.retryAfterSeconds, `Too many requests from this ${per === 'user' ? 'account' : 'address'}. Try again later.`);
     await next();
   };
 }

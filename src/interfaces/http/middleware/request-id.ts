@@ -10,11 +10,11 @@ const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Echoes an acceptable client `X-Request-Id`, or assigns a fresh one. */
 export function requestId(): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const given = ctx.get('X-Request-Id');
     const id = ACCEPTABLE_ID.test(given) ? given : randomUUID();
     ctx.state.requestId = id;
     ctx.set('X-Request-Id', id);
-    await next();
+    return next();
   };
 }
