@@ -43,7 +43,9 @@ describe('Stopping the worker', function () {
     const { child, lines } = startWorkerProcess(redis.url);
     try {
       await waitUntil(async () => started(lines), 60_000);
-      await redis.stop();
+      // Out of reach with its connections open: what the stop sends is never answered, whereas
+      // a server that is gone may fail it at once, and the stop then ends.
+      redis.pause();
       const first = Date.now();
       child.kill('SIGTERM');
       // The same signal again at once, as a Ctrl-C under npm arrives (npm passes its own on).
@@ -59,7 +61,7 @@ describe('Stopping the worker', function () {
       expect(lines.map((line) => line.msg)).to.include('worker stopping at a second signal, without finishing the current job');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
-      await redis.start();
+      redis.resume();
     }
   });
 });
