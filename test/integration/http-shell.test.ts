@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { expect } from 'chai';
 import { buildRouter } from '../../src/interfaces/http/app';
 import { METHODS_SERVED } from '../../src/interfaces/http/server';
-import { type TestServer, sharedServer } from '../support/test-server';
+import { type TestServer, sharedServer, withTestServer } from '../support/test-server';
 import { createOffering } from '../support/offerings';
 import { createUser } from '../support/users';
 
@@ -77,6 +77,36 @@ describe('HTTP conventions', () => {
     expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
     const one = await exchange(server.running.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     expect(one.status).to.equal(200);
+  });
+
+  it('serves an HTTP/1.0 request without Host, its links naming the address it came in on; HTTP/1.1 must send Host', async () => {
+    const { port } = server.running;
+    const health = await exchange(port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(health.status).to.equal(200);
+    expect(JSON.parse(health.body)).to.deep.equal({ status: 'ok' });
+    const user = await createUser(api());
+    await createOffering(server.db, 'course');
+    await createOffering(server.db, 'course');
+    const list = await exchange(port, `GET /api/courses/?page_size=1 HTTP/1.0\r\nAuthorization: Bearer ${user.access}\r\n\r\n`);
+    expect(list.status).to.equal(200);
+    expect(new URL(JSON.parse(list.body).next).host).to.equal(`127.0.0.1:${port}`);
+    const named = await exchange(port, 'GET /healthz HTTP/1.0\r\nHost: api.example.com\r\n\r\n');
+    expect(named.status, 'a Host sent is read as sent').to.equal(200);
+    const http11 = await exchange(port, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(http11.status).to.equal(400);
+    expect(JSON.parse(http11.body).detail).to.match(/Host/);
+  });
+
+  it('with ALLOWED_HOSTS, serves an HTTP/1.0 request without Host only where the address it came in on is named', async () => {
+    const message = 'GET /healthz HTTP/1.0\r\n\r\n';
+    await withTestServer({ ALLOWED_HOSTS: 'api.example.com, 127.0.0.1' }, async (own) => {
+      expect((await exchange(own.running.port, message)).status).to.equal(200);
+    });
+    await withTestServer({ ALLOWED_HOSTS: 'api.example.com' }, async (own) => {
+      const refused = await exchange(own.running.port, message);
+      expect(refused.status).to.equal(400);
+      expect(JSON.parse(refused.body).detail).to.match(/ALLOWED_HOSTS/);
+    });
   });
 
   it('reads a letter, a digit or -._~ written as a percent escape in a path as itself, and no other escape', async () => {

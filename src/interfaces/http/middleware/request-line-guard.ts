@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { RequestStep } from './request-steps';
 import { RequestRefused } from '../request-refused';
 
@@ -11,7 +12,8 @@ export const MAX_URL_LENGTH = 4_096;
  * cannot meet (417); a `Host` (or, behind a trusted proxy, `X-Forwarded-Host`) that is not a
  * host, from which no link can be built, or (with `allowedHosts`) that names a host the service
  * does not serve, which its links would repeat, and more than one `Host` (RFC 9112, 3.2: Node
- * reads the first, a proxy may have routed by another) (400); and a query string whose escapes are not
+ * reads the first, a proxy may have routed by another) (400), though an HTTP/1.0 request may leave
+ * `Host` out (see `addressCameInOn`); and a query string whose escapes are not
  * UTF-8, which Node's parser would read with U+FFFD in place of the bytes, silently changing what
  * was asked (400).
  */
@@ -21,6 +23,7 @@ export function guardRequestLine(allowedHosts: readonly string[] = []): RequestS
     const target = ctx.originalUrl;
     if (target.length > MAX_URL_LENGTH) throw new RequestRefused(414, `Request targets are limited to ${MAX_URL_LENGTH} characters.`);
     if (ctx.req.headers.expect !== undefined && isUnmetExpectation(ctx.req)) throw new RequestRefused(417, 'The only expectation this service meets is Expect: 100-continue.');
+    if (ctx.req.headers.host === undefined && ctx.req.httpVersion === '1.0') ctx.req.headers.host = addressCameInOn(ctx.req.socket);
     if (!isHostRemembered(ctx.protocol, ctx.host)) throw new RequestRefused(400, 'The Host header is not a valid host.');
     if (hasSeveralHosts(ctx.req.rawHeaders)) throw new RequestRefused(400, 'A request carries one Host header.');
     if (!served(ctx.hostname)) throw new RequestRefused(400, 'The Host header names a host this service does not serve (ALLOWED_HOSTS).');
@@ -30,6 +33,19 @@ export function guardRequestLine(allowedHosts: readonly string[] = []): RequestS
       throw new RequestRefused(400, 'The query string is not valid percent-encoded UTF-8.');
     }
   };
+}
+
+/**
+ * The host an HTTP/1.0 request without `Host` is taken to name: the address and port its
+ * connection came in on, as the server's own name and port stood in for it in the service this
+ * one replaces. HTTP/1.1 requires the header (RFC 9112, 3.2), HTTP/1.0 does not, and the health
+ * checks of some load balancers send none. `ALLOWED_HOSTS`, where set, must name that address.
+ */
+function addressCameInOn(socket: Socket): string {
+  const address = socket.localAddress ?? '';
+  const ipv4 = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+  const host = ipv4.includes(':') ? `[${ipv4}]` : ipv4;
+  return `${host}:${socket.localPort ?? ''}`;
 }
 
 /** Whether the raw headers (name, value, name, value…) name `Host` more than once. */
