@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ALL_OFFERING_KINDS, type OfferingKind } from '../../domain/offering-kind';
 import { OFFERING_TABLES } from '../knex/offering-tables';
+import { PostingLists } from '../search/postgres/posting-lists';
 import { BulkLoadSchema } from './bulk-load-schema';
 import { type SeedSizes, seedUserEmail } from './seed-sizes';
 import {
@@ -66,6 +67,7 @@ export class DatabaseSeeder {
   private readonly timings: Array<{ phase: string; seconds: number }> = [];
 
   private readonly schema: BulkLoadSchema;
+  private readonly postingLists: PostingLists;
 
   constructor(
     private readonly db: Knex,
@@ -73,6 +75,7 @@ export class DatabaseSeeder {
     private readonly reporter: SeedReporter,
   ) {
     this.schema = new BulkLoadSchema(db);
+    this.postingLists = new PostingLists(db);
   }
 
   async run(sizes: SeedSizes, options: { reset: boolean }): Promise<SeedSummary> {
@@ -102,6 +105,10 @@ export class DatabaseSeeder {
       await this.setAutovacuum(true);
     }
     await this.timed('vacuum + analyze', 1, () => this.vacuumAnalyze());
+    // The words the statistics just counted between rare and common get their postings.
+    await this.timed('search postings', ALL_OFFERING_KINDS.length, (phase) =>
+      Promise.all(ALL_OFFERING_KINDS.map((kind) => this.postingLists.listWords(kind).finally(() => phase.advance(1)))),
+    );
     const payments = perKind.reduce((sum, n) => sum + n, 0);
     return { users: userIds.length, tests: sizes.tests, courses: sizes.courses, payments, timings: this.timings };
   }
@@ -119,7 +126,7 @@ export class DatabaseSeeder {
 
   private async reset(): Promise<void> {
     await this.db.raw(`TRUNCATE users, refresh_tokens, tests, courses, payments, test_registrations, course_registrations,
-      idempotency_records, search_outbox, search_vocabulary, search_pairs, simulated_gateway_ledger RESTART IDENTITY CASCADE`);
+      idempotency_records, search_outbox, search_vocabulary, search_pairs, search_posting_words, search_postings, simulated_gateway_ledger RESTART IDENTITY CASCADE`);
   }
 
   private async seedUsers(count: number, phase: SeedPhase): Promise<number[]> {
@@ -157,6 +164,7 @@ export class DatabaseSeeder {
       // The search vocabulary is written once from the words the items are made of (see
       // `learnVocabulary`), not by its trigger for every chunk (a fifth of the items' load time).
       await trx.raw(`ALTER TABLE ${items} DISABLE TRIGGER ${items}_vocabulary_added`);
+      await this.setPostingsFollowing(trx, items, false);
       // The new items take the ids after the last one; the id sequence is moved past them.
       const { rows } = await trx.raw(`SELECT coalesce(max(id), 0)::bigint AS base FROM ${items}`);
       const base = Number(rows[0].base);
@@ -261,6 +269,25 @@ export class DatabaseSeeder {
       [parts.flatMap((choices, part) => choices.map(() => part)), parts.flat(), items],
     );
     await trx.raw(`ALTER TABLE ${items} ENABLE TRIGGER ${items}_vocabulary_added`);
+    await this.setPostingsFollowing(trx, items, true);
+  }
+
+  /**
+   * Turns the triggers that keep the postings of listed words off for a load (or on again after
+   * it), where no word of the table is listed: they would write nothing, at a tenth of the load's
+   * time. Words are listed after the load (see `PostingLists`); where some are already, the
+   * triggers stay on, so that the new items have their postings. The triggers are turned off
+   * first: the lock that takes keeps a listing out until the load commits.
+   */
+  private async setPostingsFollowing(trx: Knex.Transaction, items: string, on: boolean): Promise<void> {
+    const triggers = [`${items}_search_postings`, `${items}_search_postings_changed`];
+    if (on) {
+      for (const trigger of triggers) await trx.raw(`ALTER TABLE ${items} ENABLE TRIGGER ${trigger}`);
+      return;
+    }
+    for (const trigger of triggers) await trx.raw(`ALTER TABLE ${items} DISABLE TRIGGER ${trigger}`);
+    const { rows } = await trx.raw('SELECT 1 FROM search_posting_words WHERE catalogue = ? LIMIT 1', [items]);
+    if (rows.length > 0) for (const trigger of triggers) await trx.raw(`ALTER TABLE ${items} ENABLE TRIGGER ${trigger}`);
   }
 
   /**
