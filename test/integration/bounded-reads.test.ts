@@ -10,8 +10,10 @@ import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
+import { PostingLists } from '../../src/infrastructure/search/postgres/posting-lists';
+import { SearchPostings } from '../../src/infrastructure/search/postgres/search-postings';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
-import { type BitmapRanges, LATE_CREATIONS_READ, REGISTERED_UPCOMING_READ, type SqlQuery, readApartAfterRange, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
+import { type BitmapRanges, postedMatches, LATE_CREATIONS_READ, REGISTERED_UPCOMING_READ, type SqlQuery, readApartAfterRange, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
 import type { ApiResponse } from '../support/api-client';
 import { CapturedLogs } from '../support/captured-logs';
@@ -120,6 +122,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       await setup.raw('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
       await migrateToLatest(setup);
       await buildCatalogue(setup);
+      // Every word of the catalogue gets its postings, down to the rare one's forty items.
+      await new PostingLists(setup).listWords('test', { least: 20, most: ITEMS * 2 });
     } finally {
       await setup.destroy();
     }
@@ -176,6 +180,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
 
   it('answers the same items in the same order whichever plan runs, for random words, statuses, sorts, prices and depths', async () => {
     const now = new Date();
+    let postingsRead = 0;
     await fc.assert(
       fc.asyncProperty(queries(now), fc.integer({ min: 1, max: 3_000 }), async (unbounded, budget) => {
         // The reference ignores the start bounds that the plans add for a status.
@@ -196,6 +201,12 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
           expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'start' })), 'start range').to.deep.equal(expected);
           // And the end index over the ends it allows (all of it without one).
           expect(ids(await catalogue.listQuery(words, { plan: 'range', index: 'end' })), 'end range').to.deep.equal(expected);
+          // And the postings of the listed words that hold every match, where there are some.
+          const posted = await catalogue.postings.of(words);
+          if (posted) {
+            expect(ids(await catalogue.listQuery({ ...words, posted: posted.lexemes }, { plan: 'range', index: 'postings' })), 'postings').to.deep.equal(expected);
+            postingsRead += 1;
+          }
           // A walk may run out of budget, but what it found is the start of the right page, up to
           // the items it reads apart after its range (in place only behind a walk that read to its end).
           const found = ids(await catalogue.listQuery(words, { plan: 'walk', walkBudget: budget }));
@@ -213,6 +224,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       }),
       { numRuns: 150, seed: 20261128 },
     );
+    expect(postingsRead, 'searches read from postings').to.be.above(50);
   });
 
   it('answers common words that no item holds together from the pairs of words, reading no item', async () => {
@@ -839,6 +851,79 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
    * Courses (which this catalogue has none of) for a test of its own: an item whose creation,
    * start and end are given in milliseconds from `now`, and the insert of items, giving their ids.
    */
+  it('keeps the postings of listed words as items are added, changed and deleted, and reads from them the pages and counts any plan gives, for words that complete to several', async () => {
+    // Courses, which this catalogue has none of, added for this test only (and deleted at its end,
+    // with their words unlisted). Words that start one another, some items holding two of them.
+    const fresh = new SearchPostings(db);
+    const postingsOf = async (query: SqlQuery) => {
+      const posted = await fresh.of(query);
+      expect(posted, JSON.stringify(query.words)).to.not.equal(null);
+      return { ...query, posted: posted!.lexemes };
+    };
+    try {
+      const addCourses = (from: number, to: number) =>
+        db.raw(
+          `INSERT INTO courses (title, description, price, start_at, end_at, created_at, registration_count)
+           SELECT (ARRAY['alpha', 'alphabet', 'alphanumeric', 'beta'])[1 + g % 4] || ' ' || (ARRAY['alphabet', 'alpha', 'zeta'])[1 + g % 3] || ' course ' || g,
+                  'text ' || g, 10000 + g % 50 * 1000, now() + (g % 20 - 10) * interval '1 day', now() + (g % 20 - 5) * interval '1 day',
+                  now() - g * interval '1 hour', g % 5
+           FROM generate_series(?::int, ?::int) g`,
+          [from, to],
+        );
+      await addCourses(1, 2_000);
+      await db.raw('VACUUM (ANALYZE) courses');
+      const listed = await new PostingLists(db).listWords('course', { least: 1, most: 10_000 });
+      expect(listed.words, 'words listed').to.be.at.least(6);
+      // Written with the words listed: added, retitled, repriced and registered, deleted.
+      await addCourses(2_001, 2_300);
+      await db('courses').whereRaw('id % 7 = 0').update({ title: db.raw(`'beta alphanumeric ' || id`) });
+      await db('courses').whereRaw('id % 11 = 0').update({ price: db.raw('price + 500'), registration_count: db.raw('registration_count + 1'), end_at: db.raw(`end_at + interval '1 day'`) });
+      await db('courses').whereRaw('id % 13 = 0').del();
+      const [difference] = (
+        await db.raw(
+          `WITH expected AS (
+             SELECT c.id, l.lexeme, c.price, c.start_at, c.end_at, c.created_at, c.registration_count, c.search_lexemes
+             FROM courses c, unnest(tsvector_to_array(c.search_vector)) AS l(lexeme)
+             WHERE l.lexeme IN (SELECT lexeme FROM search_posting_words WHERE catalogue = 'courses')),
+           kept AS (
+             SELECT item_id, lexeme, price, start_at, end_at, created_at, registration_count, search_lexemes FROM search_postings WHERE catalogue = 'courses')
+           SELECT (SELECT count(*) FROM expected) AS expected,
+                  (SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM kept) AS m) AS missing,
+                  (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM expected) AS e) AS extra`,
+        )
+      ).rows;
+      expect({ missing: Number(difference.missing), extra: Number(difference.extra) }).to.deep.equal({ missing: 0, extra: 0 });
+      expect(Number(difference.expected)).to.be.above(4_000);
+
+      const now = new Date();
+      const courseQueries = fc.record({
+        kind: fc.constant('course' as const),
+        words: fc.constantFrom(['alph'], ['alpha'], ['alphab'], ['zeta', 'alph'], ['beta'], ['alpha', 'alphabet'], ['course', 'alphan'], ['alphabet', 'al']),
+        status: fc.option(fc.constantFrom(...AVAILABILITY_STATUSES), { nil: undefined }),
+        sort: fc.constantFrom(...OFFERING_SORTS),
+        priceMin: fc.option(fc.integer({ min: 100, max: 600 }).map((n) => Money.parse(n * 100)), { nil: undefined }),
+        limit: fc.constantFrom(1, 20),
+        offset: fc.option(fc.constantFrom(0, 20, 100), { nil: undefined }),
+        now: fc.constant(now),
+      });
+      await fc.assert(
+        fc.asyncProperty(courseQueries, async (unbounded) => {
+          const query = await postingsOf(await withStatusBounds(db, unbounded));
+          expect(ids(await catalogue.listQuery(query, { plan: 'range', index: 'postings' }))).to.deep.equal(await expectedIds(unbounded));
+          const [{ n }] = await db.from(postedMatches(db, query).select('id').as('matches')).count({ n: '*' });
+          expect(Number(n)).to.equal(await expectedCount(unbounded));
+        }),
+        { numRuns: 60, seed: 20261207 },
+      );
+      // A word none of whose completions is listed, or only some, has no postings to read.
+      expect(await fresh.of({ kind: 'course', words: ['text', 'omega'], now })).to.deep.include({ lexemes: ['text'] });
+      expect(await fresh.of({ kind: 'course', words: ['omega'], now })).to.equal(null);
+    } finally {
+      await db('courses').del();
+      await db('search_posting_words').where({ catalogue: 'courses' }).del();
+    }
+  });
+
   function coursesAround(now: Date) {
     const at = (ms: number) => new Date(now.getTime() + ms);
     const item = (title: string, created: number, start: number, end: number) => ({ title: `${EVERYWHERE} ${title}`, description: 'item', price: '10000.00', created_at: at(created), start_at: at(start), end_at: at(end) });

@@ -102,6 +102,7 @@ async function main(): Promise<void> {
         ...ALL_STATUSES.flatMap((status) => OFFERING_SORTS.map((sort): [string, CatalogueQuery] => [`status=${status}, sort=${sort}`, base({ status, sort })])),
         ['search common word', base({ words: ['Python'] })],
         ['search rare word', base({ words: ['Haskell'] })],
+        ['search rare word + status + price range', base({ words: ['Elixir'], status: 'closed', priceMin: Money.parse('20000'), priceMax: Money.parse('150000'), sort: 'created' })],
         ['search prefix', base({ words: ['Kube'] })],
         ['search two words that co-occur', base({ words: ['Python', '기초'] })],
         ['search two words that never do', base({ words: ['중급', '실전'], sort: 'created' })],
@@ -122,13 +123,14 @@ async function main(): Promise<void> {
         }
         // The plan the service would run: none for words no item holds, alone or together; else a
         // walk, which goes on from its last match while that pays, or is followed by a collect or
-        // a range (of prices or of starts) when it falls short.
+        // a range (of prices, starts, ends, or a listed word's postings) when it falls short.
         const looked = await catalogue.vocabulary.lookUp(query);
         if (looked.unmatchable) {
           results.push({ scenario: `${plural}: ${name} [the vocabulary rules it out: nothing read]`, sql: '', plan: '', milliseconds: 0, seqScans: [], rows: 0 });
           continue;
         }
-        const choice = await catalogue.planner.choose(query);
+        const posted = await catalogue.postings.of(query);
+        const choice = await catalogue.planner.choose(query, posted);
         const explainWalk: WalkReader = async (walk, by) => {
           const label = walk === query ? `walk ≤ ${by.walkBudget} rows` : `walk ran out; went on ≤ ${by.walkBudget} rows`;
           results.push(await explain(db, `${plural}: ${name} [${label}]`, catalogue.listQuery(walk, by)));
@@ -137,7 +139,8 @@ async function main(): Promise<void> {
         const walked = choice.plan === 'walk' ? await catalogue.walkedPage(query, choice, explainWalk) : null;
         const ranOut = choice.plan === 'walk' ? 'walk ran out; ' : '';
         if (!walked && (choice.plan === 'range' || choice.rangeCost < choice.collectCost)) {
-          results.push(await explain(db, `${plural}: ${name} [${ranOut}${choice.rangeIndex} range]`, catalogue.listQuery(query, { plan: 'range', index: choice.rangeIndex })));
+          const ranged = posted ? { ...query, posted: posted.lexemes } : query;
+          results.push(await explain(db, `${plural}: ${name} [${ranOut}${choice.rangeIndex} range]`, catalogue.listQuery(ranged, { plan: 'range', index: choice.rangeIndex })));
         } else if (!walked) {
           const ranges = await catalogue.planner.bitmapRanges(looked);
           results.push(await explain(db, `${plural}: ${name} [${ranOut}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));

@@ -4,8 +4,9 @@ import type { CatalogueCount, CatalogueFilter } from '../../../application/ports
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { isQueryTimeout } from '../../errors/query-timeout';
 import { type CatalogueReadPlanner, isSampled } from './catalogue-read-planner';
-import { type SqlFilter, filteredOfferings, gatheredMatches } from './catalogue-sql';
+import { type SqlFilter, filteredOfferings, gatheredMatches, postedMatches } from './catalogue-sql';
 import type { RecentStatusBounds } from './recent-status-bounds';
+import type { SearchPostings } from './search-postings';
 import type { SearchVocabulary } from './search-vocabulary';
 import { CountCache } from '../count-cache';
 import { hasSearchTerms, searchTokens } from './search-terms';
@@ -42,6 +43,7 @@ export class CatalogueCounter {
     private readonly planner: CatalogueReadPlanner,
     private readonly startBounds: RecentStatusBounds,
     private readonly vocabulary: SearchVocabulary,
+    private readonly postings: SearchPostings,
   ) {
     this.cache = new CountCache(redis, policy.cacheSeconds, 'catalogue-count');
   }
@@ -108,15 +110,17 @@ export class CatalogueCounter {
   }
 
   /**
-   * Counts the matches, stopping at `limit`. With search words the matches are gathered through
-   * the indexes first (see `gatheredMatches`: the planner would otherwise walk a whole index in
-   * search of them), with the last word's completions and the ranges that pay for themselves in
-   * the bitmap.
+   * Counts the matches, stopping at `limit`. With search words the matches are read from the
+   * postings of listed words that hold them all, where there are some (see `postedMatches`);
+   * otherwise gathered through the indexes first (see `gatheredMatches`: the planner would
+   * otherwise walk a whole index in search of them), with the last word's completions and the
+   * ranges that pay for themselves in the bitmap.
    */
   private async countCapped(filter: CatalogueFilter, limit: number, looked: SqlFilter | null): Promise<number> {
-    const bounded = await this.startBounds.of(filter);
+    const [bounded, posted] = await Promise.all([this.startBounds.of(filter), this.postings.of(filter)]);
     let source: Knex.QueryBuilder;
-    if (hasSearchTerms(filter.words)) {
+    if (posted) source = postedMatches(this.db, { ...bounded, posted: posted.lexemes }).select('id');
+    else if (hasSearchTerms(filter.words)) {
       const [{ completions }, ranges] = await Promise.all([looked ?? this.vocabulary.lookUp(filter), this.planner.bitmapRanges(bounded)]);
       source = gatheredMatches(this.db, { ...bounded, completions }, RANGE_COLUMNS, ranges).select('id');
     } else source = filteredOfferings(this.db, bounded).select('id');

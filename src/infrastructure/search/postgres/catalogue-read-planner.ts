@@ -5,6 +5,7 @@ import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { runPrepared } from '../../knex/prepared-statement';
 import { type BitmapRanges, EVERY_RANGE, type RangeIndex, type ReadPlan, type SqlFilter, type SqlQuery, filteredOfferings, sampledOfferings, sortRangeEntries, startRangeOfferings } from './catalogue-sql';
+import type { Posted } from './search-postings';
 import { SearchSelectivity, type WordsEstimate } from './search-selectivity';
 import { SharedPerInstant } from './shared-per-instant';
 import { searchTokens } from './search-terms';
@@ -88,6 +89,11 @@ export interface ReadEstimates {
    * the start index's.
    */
   readonly endShare: number | null;
+  /**
+   * The postings of the listed words that hold every match (see `SearchPostings`), read whole in
+   * their index; null or absent where no such words are listed.
+   */
+  readonly postings?: number | null;
 }
 
 export interface ReadChoice {
@@ -151,7 +157,7 @@ export class CatalogueReadPlanner {
    * a status only with its bound read (`withStatusBounds`; items upcoming need none), so that a
    * share kept for a minute is never that of an unbounded range.
    */
-  async choose(query: CatalogueQuery & SqlFilter): Promise<PlannedRead> {
+  async choose(query: CatalogueQuery & SqlFilter, posted: Posted | null = null): Promise<PlannedRead> {
     const tokens = searchTokens(query.words);
     const words = tokens.length === 0 ? null : await this.selectivity.estimate(query.kind, tokens);
     const rows = await this.selectivity.rowCount(query.kind);
@@ -163,11 +169,11 @@ export class CatalogueReadPlanner {
       hasPriceBounds(query) && firstKey !== 'price' ? this.priceShare(query) : null,
       query.status && query.status !== 'closed' && firstKey !== 'startAt' && (query.status === 'upcoming' || query.startBounds) ? this.startShare(query) : null,
     ]);
-    return this.weigh(query, { rows, words, statusShare, priceShare, startShare, endShare: query.status === 'closed' ? statusShare : null });
+    return this.weigh(query, { rows, words, statusShare, priceShare, startShare, endShare: query.status === 'closed' ? statusShare : null, postings: posted?.postings ?? null });
   }
 
   /** The plan for a page from the estimates `choose` gathered: arithmetic alone. */
-  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare, endShare }: ReadEstimates): PlannedRead {
+  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare, endShare, postings = null }: ReadEstimates): PlannedRead {
     const wanted = (query.offset ?? 0) + query.limit + 1;
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
@@ -197,7 +203,10 @@ export class CatalogueReadPlanner {
       startShare === null ? Infinity : startShare * rows * entryCost(statusInStartRange * (priceShare ?? 1)) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
     // Of the end range's entries, all have the status.
     const endRangeCost = endShare === null ? Infinity : endShare * rows * entryCost(priceShare ?? 1) + matches * (priceShare ?? 1) * COLLECTED_ROW_COST;
-    const ranges: ReadonlyArray<readonly [RangeIndex, number]> = [['price', priceRangeCost], ['start', startRangeCost], ['end', endRangeCost]];
+    // The postings' index holds every column a filter or a sort reads: each posting is an entry
+    // tested there, and no match reads a table row.
+    const postingsCost = postings === null ? Infinity : postings * entryCost(1);
+    const ranges: ReadonlyArray<readonly [RangeIndex, number]> = [['price', priceRangeCost], ['start', startRangeCost], ['end', endRangeCost], ['postings', postingsCost]];
     const [rangeIndex, rangeCost] = ranges.reduce((cheapest, range) => (range[1] < cheapest[1] ? range : cheapest));
     const fallbackCost = Math.min(collectCost, rangeCost);
     // A walk for a page number cannot go on from where it stopped (the matches it skipped are not

@@ -102,6 +102,11 @@ export interface SqlFilter extends CatalogueFilter {
   readonly registeredUpcoming?: readonly string[] | null;
   readonly completions?: readonly string[];
   readonly unmatchable?: boolean;
+  /**
+   * Listed lexemes whose postings hold every match of the words (see `SearchPostings`), for a
+   * range of the postings' index.
+   */
+  readonly posted?: readonly string[];
 }
 
 export type SqlQuery = CatalogueQuery & SqlFilter;
@@ -257,7 +262,7 @@ export const COLUMNS_BUT_TEXTS = OFFERING_COLUMNS.filter((column) => !TEXT_COLUM
  * every filter tested on them, and the rest of each match's row read through the primary key
  * (`texts` false: without the texts, and not at all where the entries hold the rest).
  */
-function withRowsOfEntries(db: Knex, query: SqlQuery, entries: Knex.QueryBuilder | Knex.Raw, inIndex: readonly string[], { texts = true } = {}): Knex.QueryBuilder {
+function withRowsOfEntries(db: Knex, query: SqlFilter, entries: Knex.QueryBuilder | Knex.Raw, inIndex: readonly string[], { texts = true } = {}): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
   const restColumns = (texts ? OFFERING_COLUMNS : COLUMNS_BUT_TEXTS).filter((column) => !inIndex.includes(column));
   // The LIMIT (an id finds one row anyway) keeps the subquery a lookup per entry that passed
@@ -448,12 +453,13 @@ function withItemsReadApart(db: Knex, walked: Knex.QueryBuilder, entries: () => 
 
 /**
  * The index a `range` reads: the price index over the price bounds, the start index over the
- * starts the status allows (see `withStartRange`), or the end index over the ends it allows
- * (before now for items closed, which are then every entry of the range).
+ * starts the status allows (see `withStartRange`), the end index over the ends it allows
+ * (before now for items closed, which are then every entry of the range), or the postings' index
+ * over the postings of the filter's `posted` lexemes.
  */
-export type RangeIndex = 'price' | 'start' | 'end';
+export type RangeIndex = 'price' | 'start' | 'end' | 'postings';
 
-const RANGE_SORTS: Readonly<Record<Exclude<RangeIndex, 'end'>, OfferingSort>> = { price: 'price_asc', start: 'start_at' };
+const RANGE_SORTS: Readonly<Record<Exclude<RangeIndex, 'end' | 'postings'>, OfferingSort>> = { price: 'price_asc', start: 'start_at' };
 
 /** What the end index holds of each item besides its lexemes. */
 const END_INDEX_COLUMNS = ['end_at', 'id', 'start_at', 'price'];
@@ -467,6 +473,7 @@ const END_INDEX_COLUMNS = ['end_at', 'id', 'start_at', 'price'];
  */
 export function rangedOfferings(db: Knex, query: SqlQuery, index: RangeIndex = 'price'): Knex.QueryBuilder {
   if (index === 'end') return afterCursor(withRowsOfEntries(db, query, endRangeEntries(db, query), END_INDEX_COLUMNS, { texts: false }), query);
+  if (index === 'postings') return afterCursor(postedMatches(db, query), query);
   const inRangeOrder: SqlQuery = { ...query, sort: RANGE_SORTS[index], after: undefined, offset: undefined };
   return afterCursor(walkedOfferings(db, inRangeOrder, WHOLE_RANGE, { texts: false }), query);
 }
@@ -482,6 +489,28 @@ function endRangeEntries(db: Knex, filter: SqlFilter): Knex.QueryBuilder {
   if (filter.status === 'closed') entries.where('end_at', '<', filter.now);
   else if (filter.status) entries.where('end_at', '>=', filter.now);
   return entries.orderByRaw('end_at, id').limit(WHOLE_RANGE).as(table);
+}
+
+/**
+ * Every match of the filter from the postings of its `posted` lexemes, which hold every column of
+ * an item but its texts (see `SearchPostings`): every filter tested on the entries (the words on
+ * the table row of an item whose lexemes the entry lacks), no other row read.
+ */
+export function postedMatches(db: Knex, filter: SqlFilter): Knex.QueryBuilder {
+  return withRowsOfEntries(db, filter, postedEntries(db, filter), COLUMNS_BUT_TEXTS, { texts: false });
+}
+
+/** The postings of the filter's `posted` lexemes as entries named after the table, each item once. */
+function postedEntries(db: Knex, filter: SqlFilter): Knex.QueryBuilder {
+  const lexemes = filter.posted;
+  if (!lexemes?.length) throw new Error('a read of postings needs the lexemes whose postings hold every match');
+  const entries = db('search_postings')
+    .select(db.raw('item_id AS id'), ...COLUMNS_BUT_TEXTS.filter((column) => column !== 'id'), 'search_lexemes')
+    .where('catalogue', OFFERING_TABLES[filter.kind].items)
+    .whereRaw('lexeme = ANY(?::text[])', [[...lexemes]]);
+  // An item holding two of the lexemes (a word and a longer one it starts) has a posting of each.
+  if (lexemes.length > 1) entries.distinctOn('item_id').orderBy('item_id');
+  return entries.as(OFFERING_TABLES[filter.kind].items);
 }
 
 /** The entries of the start index that a `range` by start reads for the filter (for estimates). */

@@ -21,6 +21,7 @@ import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
 import { CatalogueReadPlanner, type ReadChoice, type WalkChoice } from './catalogue-read-planner';
 import { RecentStatusBounds } from './recent-status-bounds';
+import { SearchPostings } from './search-postings';
 import { SearchVocabulary } from './search-vocabulary';
 import {
   type BitmapRanges,
@@ -87,6 +88,7 @@ export interface ItemRow extends OfferingRow {
 export class PostgresOfferingCatalogue implements OfferingCatalogue {
   readonly planner: CatalogueReadPlanner;
   readonly vocabulary: SearchVocabulary;
+  readonly postings: SearchPostings;
   private readonly counter: CatalogueCounter;
   private readonly startBounds: RecentStatusBounds;
   private readonly plainPages: PreparedRead<[CatalogueQuery]>;
@@ -100,7 +102,8 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     this.planner = new CatalogueReadPlanner(db);
     this.startBounds = new RecentStatusBounds(db);
     this.vocabulary = new SearchVocabulary(db, this.planner.selectivity);
-    this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary);
+    this.postings = new SearchPostings(db);
+    this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary, this.postings);
     this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
       shape: (query) => `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}`,
       build: (query) => this.plainQuery(query),
@@ -159,13 +162,21 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
     // The plan weighs the start index's range for the status, which starts at the status's bound.
     const bounding = this.startBounds.of(query);
-    const [bounded, looked, choice] = await Promise.all([bounding, this.vocabulary.lookUpWhereItMayRuleOut(query), bounding.then((filter) => this.planner.choose(filter))]);
+    const posting = this.postings.of(query);
+    const [bounded, looked, posted, choice] = await Promise.all([
+      bounding,
+      this.vocabulary.lookUpWhereItMayRuleOut(query),
+      posting,
+      Promise.all([bounding, posting]).then(([filter, postings]) => this.planner.choose(filter, postings)),
+    ]);
     if (looked?.unmatchable) return [];
     if (choice.plan === 'walk') {
       const walked = await this.walkedPage(bounded, choice);
       if (walked) return walked;
     }
-    if (choice.plan === 'range' || choice.rangeCost < choice.collectCost) return this.listQuery(bounded, { plan: 'range', index: choice.rangeIndex });
+    if (choice.plan === 'range' || choice.rangeCost < choice.collectCost) {
+      return this.listQuery(posted ? { ...bounded, posted: posted.lexemes } : bounded, { plan: 'range', index: choice.rangeIndex });
+    }
     const [{ completions }, ranges] = await Promise.all([looked ?? this.vocabulary.lookUp(query), this.planner.bitmapRanges(bounded)]);
     return this.listQuery({ ...bounded, completions }, { plan: 'collect', ranges });
   }
