@@ -874,6 +874,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       await db.raw('VACUUM (ANALYZE) courses');
       const listed = await new PostingLists(db).listWords('course', { least: 1, most: 10_000 });
       expect(listed.words, 'words listed').to.be.at.least(6);
+      // Listed words stay listed: listing again adds none.
+      expect(await new PostingLists(db).listWords('course', { least: 1, most: 10_000 })).to.deep.equal({ words: 0, postings: 0 });
       // Written with the words listed: added, retitled, repriced and registered, deleted.
       await addCourses(2_001, 2_300);
       await db('courses').whereRaw('id % 7 = 0').update({ title: db.raw(`'beta alphanumeric ' || id`) });
