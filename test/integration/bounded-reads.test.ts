@@ -461,6 +461,22 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(long.walkBudget * long.entryCost).to.be.closeTo(short.walkBudget * short.entryCost, 1);
   });
 
+  it('reads a listed word\'s postings rather than walking to its sparse matches or collecting them, at five million items', () => {
+    // A word of one in a thousand, items closed (half of them), newest first: a walk meets a
+    // match every 2,000 entries, a collect reads the word's 5,000 rows; its postings are 5,000
+    // entries of one index.
+    const rare = { matches: 5_000, postings: 5_000, conditions: 1, testedOnRows: 0 };
+    const estimates = { rows: 5_000_000, words: rare, statusShare: 0.5, priceShare: null, startShare: null, endShare: 0.5 };
+    const byDate = { sort: 'created', limit: 20 } as const;
+    expect(catalogue.planner.weigh(byDate, { ...estimates, postings: 5_000 })).to.include({ plan: 'range', rangeIndex: 'postings' });
+    const without = catalogue.planner.weigh(byDate, estimates);
+    expect(without.rangeIndex).to.not.equal('postings');
+    expect(Math.min(without.collectCost, without.rangeCost), 'the cheapest other plan').to.be.above(5_000 * 0.25 * 5);
+    // A common word's postings, were they kept, would cost more than the walk to its first page.
+    const common = { ...estimates, words: { ...rare, matches: 500_000, postings: 500_000 }, postings: 500_000 };
+    expect(catalogue.planner.weigh(byDate, common)).to.include({ plan: 'walk' });
+  });
+
   it('estimates the share of items whose words no index entry holds from the statistics', async () => {
     const word = uniqueName('longtext');
     // A hundred and fifty long words: more than an index entry holds (the vocabulary learns each
@@ -917,6 +933,11 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         }),
         { numRuns: 60, seed: 20261207 },
       );
+      // The postings are read in their index alone; the courses' table only for the page's texts.
+      const { sql, bindings } = catalogue.listQuery(await postingsOf(await withStatusBounds(db, { kind: 'course', words: ['alph'], status: 'closed', sort: 'popular', limit: 20, now })), { plan: 'range', index: 'postings' }).toSQL();
+      const plan = (await db.raw(`EXPLAIN ${sql}`, bindings)).rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+      expect(plan).to.match(/Index Only Scan using search_postings_pkey/);
+      expect(plan).to.not.match(/(Seq Scan|Bitmap Heap Scan|Index Only Scan using \w+|Index Scan using (?!courses_pkey)\w+) on courses\b/);
       // A word none of whose completions is listed, or only some, has no postings to read.
       expect(await fresh.of({ kind: 'course', words: ['text', 'omega'], now })).to.deep.include({ lexemes: ['text'] });
       expect(await fresh.of({ kind: 'course', words: ['omega'], now })).to.equal(null);
