@@ -6,14 +6,17 @@ import { OFFERING_TABLES } from '../../knex/offering-tables';
  * Which words get their postings kept, by how many items hold them (as the last ANALYZE of the
  * items estimated). Fewer than `least`, and collecting the matches reads few table pages; more
  * than `most`, and reading the postings costs more than a walk of a sort's index, where a match
- * comes every few hundred entries (see `CatalogueReadPlanner`).
+ * comes every few hundred entries (see `CatalogueReadPlanner`); more than `mostShare` of the
+ * items, and a walk meets a match every hundred entries or sooner, while every write of an item
+ * would rewrite postings of its common words.
  */
 export interface PostedWordBounds {
   readonly least: number;
   readonly most: number;
+  readonly mostShare: number;
 }
 
-export const POSTED_WORD_BOUNDS: PostedWordBounds = { least: 500, most: 50_000 };
+export const POSTED_WORD_BOUNDS: PostedWordBounds = { least: 500, most: 50_000, mostShare: 0.01 };
 
 /**
  * The most bytes of an item's lexemes a posting carries beside the word and the rest, as the
@@ -88,9 +91,9 @@ export class PostingLists {
        unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, frequency)
        WHERE s.schemaname = current_schema() AND s.tablename = ? AND s.attname = 'search_vector'
          AND e.lexeme ~ '[^0-9]' AND e.lexeme !~ '[σς]' AND octet_length(e.lexeme) <= ${LONGEST_POSTED_WORD}
-         AND e.frequency * c.reltuples BETWEEN ? AND ?
+         AND e.frequency * c.reltuples BETWEEN ? AND ? AND e.frequency <= ?
          AND NOT EXISTS (SELECT 1 FROM search_posting_words w WHERE w.catalogue = s.tablename AND w.lexeme = e.lexeme)`,
-      [table, table, bounds.least, bounds.most],
+      [table, table, bounds.least, bounds.most, bounds.mostShare],
     );
     return rows;
   }
