@@ -867,6 +867,66 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
    * Courses (which this catalogue has none of) for a test of its own: an item whose creation,
    * start and end are given in milliseconds from `now`, and the insert of items, giving their ids.
    */
+  /**
+   * The courses' postings against what the items hold: the postings expected of the listed words,
+   * and those missing or extra (with every column they carry).
+   */
+  async function coursePostingsAgainstItems(): Promise<{ expected: number; missing: number; extra: number }> {
+    const [row] = (
+      await db.raw(
+        `WITH expected AS (
+           SELECT c.id, l.lexeme, c.price, c.start_at, c.end_at, c.created_at, c.registration_count, c.search_lexemes
+           FROM courses c, unnest(tsvector_to_array(c.search_vector)) AS l(lexeme)
+           WHERE l.lexeme IN (SELECT lexeme FROM search_posting_words WHERE catalogue = 'courses')),
+         kept AS (
+           SELECT item_id, lexeme, price, start_at, end_at, created_at, registration_count, search_lexemes FROM search_postings WHERE catalogue = 'courses')
+         SELECT (SELECT count(*) FROM expected) AS expected,
+                (SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM kept) AS m) AS missing,
+                (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM expected) AS e) AS extra`,
+      )
+    ).rows;
+    return { expected: Number(row.expected), missing: Number(row.missing), extra: Number(row.extra) };
+  }
+
+  it('lists words while a writer holds their items: the listing waits for it, and the postings hold what it wrote', async () => {
+    // Courses, which this catalogue has none of, added for this test only (and deleted at its end,
+    // with their words unlisted).
+    try {
+      await db.raw(
+        `INSERT INTO courses (title, description, price, start_at, end_at)
+         SELECT (ARRAY['omicron', 'sigmoid'])[1 + g % 2] || ' course ' || g, 'text', 10000, now(), now() + interval '1 day'
+         FROM generate_series(1, 400) g`,
+      );
+      await db.raw('VACUUM (ANALYZE) courses');
+      const [{ id }] = await db('courses').whereRaw(`title LIKE 'omicron %'`).select('id').limit(1);
+      const writer = await db.transaction();
+      let listed = false;
+      const listing = (async () => {
+        try {
+          await writer('courses').where({ id }).update({ registration_count: 42, price: '12345.00' });
+          const listingWords = new PostingLists(db).listWords('course', { least: 1, most: 10_000, mostShare: 1 }).then((result) => {
+            listed = true;
+            return result;
+          });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(listed, 'listed while the writer holds the item').to.equal(false);
+          await writer.commit();
+          return await listingWords;
+        } catch (error) {
+          await writer.rollback().catch(() => undefined);
+          throw error;
+        }
+      })();
+      expect((await listing).words).to.be.at.least(2);
+      const [posting] = await db('search_postings').where({ catalogue: 'courses', lexeme: 'omicron', item_id: id }).select('registration_count', 'price');
+      expect(posting).to.deep.equal({ registration_count: 42, price: '12345.00' });
+      expect(await coursePostingsAgainstItems()).to.include({ missing: 0, extra: 0 });
+    } finally {
+      await db('courses').del();
+      await db('search_posting_words').where({ catalogue: 'courses' }).del();
+    }
+  });
+
   it('keeps the postings of listed words as items are added, changed and deleted, and reads from them the pages and counts any plan gives, for words that complete to several', async () => {
     // Courses, which this catalogue has none of, added for this test only (and deleted at its end,
     // with their words unlisted). Words that start one another, some items holding two of them.
@@ -897,21 +957,9 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       await db('courses').whereRaw('id % 7 = 0').update({ title: db.raw(`'beta alphanumeric ' || id`) });
       await db('courses').whereRaw('id % 11 = 0').update({ price: db.raw('price + 500'), registration_count: db.raw('registration_count + 1'), end_at: db.raw(`end_at + interval '1 day'`) });
       await db('courses').whereRaw('id % 13 = 0').del();
-      const [difference] = (
-        await db.raw(
-          `WITH expected AS (
-             SELECT c.id, l.lexeme, c.price, c.start_at, c.end_at, c.created_at, c.registration_count, c.search_lexemes
-             FROM courses c, unnest(tsvector_to_array(c.search_vector)) AS l(lexeme)
-             WHERE l.lexeme IN (SELECT lexeme FROM search_posting_words WHERE catalogue = 'courses')),
-           kept AS (
-             SELECT item_id, lexeme, price, start_at, end_at, created_at, registration_count, search_lexemes FROM search_postings WHERE catalogue = 'courses')
-           SELECT (SELECT count(*) FROM expected) AS expected,
-                  (SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM kept) AS m) AS missing,
-                  (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM expected) AS e) AS extra`,
-        )
-      ).rows;
-      expect({ missing: Number(difference.missing), extra: Number(difference.extra) }).to.deep.equal({ missing: 0, extra: 0 });
-      expect(Number(difference.expected)).to.be.above(4_000);
+      const difference = await coursePostingsAgainstItems();
+      expect({ missing: difference.missing, extra: difference.extra }).to.deep.equal({ missing: 0, extra: 0 });
+      expect(difference.expected).to.be.above(4_000);
 
       const now = new Date();
       const courseQueries = fc.record({
