@@ -318,6 +318,31 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     });
   });
 
+  it('counts the entries of a walk from a cursor only where those after the cursor may be no more than its budget', async () => {
+    const entryCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
+    const pageAfterCursor = async (query: SqlQuery) => ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
+    await withRecordedStatements({}, entryCounts, async (service, recorded) => {
+      for (const direction of ['next', 'previous'] as const) {
+        const start = { kind: 'test', words: [RARE], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery;
+        const all: KeyedRow[] = await db('tests').select('id', ...sortKeys(db, 'created')).orderByRaw(readingOrder(start).sql);
+        const choice = { plan: 'walk', walkBudget: 100, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 } as const;
+        // Most of the index lies after a cursor at its tenth entry (or before one at its tenth
+        // from the end, read back): a walk of 100 entries stopped short of its end, uncounted.
+        const far = cursorAt(start, direction === 'next' ? all[10] : all[all.length - 11], direction);
+        const farPage = await service.walkedPage(far, choice);
+        if (farPage) expect(ids(farPage), direction).to.deep.equal(await pageAfterCursor(far));
+        expect(recorded, direction).to.deep.equal([]);
+        // Fifty entries left: the walk read to the end, which the count tells, and what it found
+        // (a rare word's, or nothing) is the page.
+        const near = cursorAt({ ...start, words: [] }, direction === 'next' ? all[all.length - 51] : all[50], direction);
+        const nearPage = await service.walkedPage({ ...near, words: [RARE] }, choice);
+        expect(nearPage && ids(nearPage), direction).to.deep.equal(await pageAfterCursor({ ...near, words: [RARE] }));
+        expect(recorded, direction).to.have.length(1);
+        recorded.length = 0;
+      }
+    });
+  });
+
   it('goes on again where going on once fell short, to the same page', async () => {
     const query = await withStatusBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
     // A walk of one entry that starts just before a match finds one match in one entry: a rate

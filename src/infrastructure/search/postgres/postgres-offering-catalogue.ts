@@ -231,13 +231,12 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * the page is then read by a walk that goes on, or by another plan.
    */
   private async walkedToTheEnd(query: SqlQuery, budget: number): Promise<boolean> {
-    if (!query.after) {
-      // From the index's first entry, through the whole of it, only where the table is that small;
-      // through a range, only where the range is, as the planner estimates it (a count would
-      // read the budget's entries again).
-      const inRange = narrowsSortRange(query) ? await this.planner.entriesInSortRange(query) : await this.planner.tableRows(query.kind);
-      if (inRange > ESTIMATE_SURELY_BEYOND * budget) return false;
-    }
+    // Through the whole index, only where the table is that small; from a cursor or through a
+    // range, only where the entries from there are, as the planner estimates them (a count would
+    // read the budget's entries again: 300,000 of them, 80 ms, for a walk that goes on at five
+    // million items).
+    const inRange = query.after || narrowsSortRange(query) ? await this.planner.entriesInSortRange(query) : await this.planner.tableRows(query.kind);
+    if (inRange > ESTIMATE_SURELY_BEYOND * budget) return false;
     const [{ n }] = await walkableEntries(this.db, query, budget);
     return Number(n) <= budget;
   }
