@@ -180,7 +180,11 @@ export class CatalogueReadPlanner {
     // Without words a collect gathers what the status and price indexes give, costed here as the
     // whole table: a walk is tried first, and collecting is left to walks that run out of budget.
     const matches = (words?.matches ?? rows) * statusShare;
-    const collectCost = (words?.postings ?? rows) * POSTING_COST + (words?.matches ?? 0) * BITMAP_ROW_COST + matches * COLLECTED_ROW_COST;
+    // A collect of words reaches the status's matches among theirs as its bitmap does (see
+    // `bitmapRanges`): by the status's range read into the bitmap, or by testing the other
+    // matches on their rows, whichever costs less.
+    const toStatus = words && statusShare < 1 ? Math.min(statusShare * rows * RANGE_ENTRY_COST, words.matches * (1 - statusShare) * COLLECTED_ROW_COST) : 0;
+    const collectCost = (words?.postings ?? rows) * POSTING_COST + (words?.matches ?? 0) * BITMAP_ROW_COST + matches * COLLECTED_ROW_COST + toStatus;
     // An entry read in an index costs more where `passing` of them pass every filter but the
     // words, and some of those carry no lexemes: their words are tested on their table rows.
     const entryCost = (passing: number) => INDEX_ENTRY_COST + Math.min(1, passing) * (words?.testedOnRows ?? 0) * ROW_WORDS_TEST_COST;
