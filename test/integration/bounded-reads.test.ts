@@ -323,6 +323,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     const pageAfterCursor = async (query: SqlQuery) => ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
     await withRecordedStatements({}, entryCounts, async (service, recorded) => {
       for (const direction of ['next', 'previous'] as const) {
+        const countsBefore = recorded.length;
         const start = { kind: 'test', words: [RARE], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery;
         const all: KeyedRow[] = await db('tests').select('id', ...sortKeys(db, 'created')).orderByRaw(readingOrder(start).sql);
         const choice = { plan: 'walk', walkBudget: 100, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 } as const;
@@ -331,14 +332,13 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
         const far = cursorAt(start, direction === 'next' ? all[10] : all[all.length - 11], direction);
         const farPage = await service.walkedPage(far, choice);
         if (farPage) expect(ids(farPage), direction).to.deep.equal(await pageAfterCursor(far));
-        expect(recorded, direction).to.deep.equal([]);
+        expect(recorded.slice(countsBefore), direction).to.deep.equal([]);
         // Fifty entries left: the walk read to the end, which the count tells, and what it found
         // (a rare word's, or nothing) is the page.
-        const near = cursorAt({ ...start, words: [] }, direction === 'next' ? all[all.length - 51] : all[50], direction);
-        const nearPage = await service.walkedPage({ ...near, words: [RARE] }, choice);
-        expect(nearPage && ids(nearPage), direction).to.deep.equal(await pageAfterCursor({ ...near, words: [RARE] }));
-        expect(recorded, direction).to.have.length(1);
-        recorded.length = 0;
+        const near = cursorAt(start, direction === 'next' ? all[all.length - 51] : all[50], direction);
+        const nearPage = await service.walkedPage(near, choice);
+        expect(nearPage && ids(nearPage), direction).to.deep.equal(await pageAfterCursor(near));
+        expect(recorded.slice(countsBefore), direction).to.have.length(1);
       }
     });
   });
