@@ -183,7 +183,7 @@ export class CatalogueReadPlanner {
     // A collect of words reaches the status's matches among theirs as its bitmap does (see
     // `bitmapRanges`): by the status's range read into the bitmap, or by testing the other
     // matches on their rows, whichever costs less.
-    const toStatus = words && statusShare < 1 ? Math.min(statusShare * rows * RANGE_ENTRY_COST, words.matches * (1 - statusShare) * COLLECTED_ROW_COST) : 0;
+    const toStatus = words && statusShare < 1 ? Math.min(...narrowingCosts(statusShare, rows, words.matches)) : 0;
     const collectCost = (words?.postings ?? rows) * POSTING_COST + (words?.matches ?? 0) * BITMAP_ROW_COST + matches * COLLECTED_ROW_COST + toStatus;
     // An entry read in an index costs more where `passing` of them pass every filter but the
     // words, and some of those carry no lexemes: their words are tested on their table rows.
@@ -260,7 +260,10 @@ export class CatalogueReadPlanner {
     if (tokens.length === 0) return EVERY_RANGE;
     const [words, rows] = await Promise.all([this.selectivity.estimate(filter.kind, tokens), this.selectivity.rowCount(filter.kind)]);
     if (!words || !rows) return EVERY_RANGE;
-    const pays = (share: number) => share * rows * RANGE_ENTRY_COST < words.matches * (1 - share) * COLLECTED_ROW_COST;
+    const pays = (share: number) => {
+      const [byRange, byRows] = narrowingCosts(share, rows, words.matches);
+      return byRange < byRows;
+    };
     const [status, price] = await Promise.all([
       filter.status ? this.statusShare(filter.kind, filter.status, filter.now).then(pays) : true,
       hasPriceBounds(filter) ? this.priceShare(filter).then(pays) : true,
@@ -380,6 +383,14 @@ class SharesKeptAMinute {
     this.kept.set(key, { share, until: Date.now() + STATUS_SHARE_MS });
     return share;
   }
+}
+
+/**
+ * What a gathering of `matches` pays to keep those within a filter of `share` of the `rows`: the
+ * filter's range read into its bitmap, or the rows of the matches outside it read and tested.
+ */
+function narrowingCosts(share: number, rows: number, matches: number): readonly [byRange: number, byRows: number] {
+  return [share * rows * RANGE_ENTRY_COST, matches * (1 - share) * COLLECTED_ROW_COST];
 }
 
 function hasPriceBounds(filter: CatalogueFilter): boolean {
