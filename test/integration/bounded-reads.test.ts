@@ -12,6 +12,7 @@ import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/
 import { createLogger } from '../../src/infrastructure/logging/logger';
 import { PostingLists } from '../../src/infrastructure/search/postgres/posting-lists';
 import { SearchPostings } from '../../src/infrastructure/search/postgres/search-postings';
+import { LexemeSample, SAMPLED_ITEMS } from '../../src/infrastructure/search/postgres/lexeme-sample';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
 import { type BitmapRanges, postedMatches, LATE_CREATIONS_READ, REGISTERED_UPCOMING_READ, type SqlQuery, readApartAfterRange, registeredUpcomingItems, WINDOWS_READ, afterCursor, collectedOfferings, filteredOfferings, keyText, readingOrder, sortColumns, walkedOfferings, withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import type { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
@@ -538,6 +539,48 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       .catch((error: Error) => {
         if (error.message !== 'roll back') throw error;
       });
+  });
+
+  it('estimates several words from the items that hold them together, not as if independent', async () => {
+    const [a, b, c, d, rare] = ['one', 'two', 'three', 'four', 'rare'].map((word) => uniqueName(word));
+    // 3,000 courses: `a` in the first half, `b` in the second and in a tenth of the first (`a b`
+    // in 150, where their shares alone say 825); `c d` always together, in 300 (their shares say
+    // 30); `rare` in three items of the first half.
+    const titles = Array.from({ length: 3_000 }, (_, i) =>
+      [i < 1_500 ? a : b, i < 1_500 && i % 10 === 0 ? b : '', i % 10 === 5 ? `${c} ${d}` : '', i < 1_500 && i % 500 === 1 ? rare : ''].join(' '),
+    );
+    await db
+      .transaction(async (trx) => {
+        // A catalogue of courses of its own, in a schema the transaction creates and rolls back.
+        await trx.raw('CREATE SCHEMA sampled_words');
+        await trx.raw('SET LOCAL search_path = sampled_words');
+        await trx.raw('CREATE TABLE courses (search_vector tsvector)');
+        await trx.raw(`INSERT INTO courses SELECT to_tsvector('simple', title) FROM unnest(?::text[]) AS title`, [titles]);
+        await trx.raw('ANALYZE courses');
+        const selectivity = new SearchSelectivity(trx);
+        const rows = (await selectivity.rowCount('course'))!;
+        // Estimated within a few per cent of the table (the sample reads every course here).
+        const matches = async (...words: string[]) => (await selectivity.estimate('course', words))!.matches;
+        expect(await matches(a, b)).to.be.closeTo(150, rows * 0.01);
+        expect(await matches(b, a)).to.be.closeTo(150, rows * 0.01);
+        expect(await matches(c, d)).to.be.closeTo(300, rows * 0.01);
+        // The last word as the start of one.
+        expect(await matches(c, d.slice(0, -1))).to.be.closeTo(300, rows * 0.01);
+        // Too few sampled items hold the rare word for the sample to tell: its shares alone.
+        const [aAlone, rareAlone] = [await matches(a), await matches(rare)];
+        expect(await matches(a, rare)).to.be.closeTo((aAlone * rareAlone) / rows, 1);
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => {
+        if (error.message !== 'roll back') throw error;
+      });
+  });
+
+  it('samples a fixed number of items whatever the table holds', async () => {
+    const sample = await LexemeSample.read(db, 'tests', ITEMS);
+    expect(sample.items).to.be.within(SAMPLED_ITEMS * 0.8, SAMPLED_ITEMS * 1.2);
+    // Every item holds the word found everywhere.
+    expect(sample.share([{ token: EVERYWHERE, prefix: false }])).to.equal(1);
   });
 
   it('keeps one generic plan for the plain lists past a cursor and at a page number, for every sort (not planned anew on every call)', async () => {
@@ -1295,6 +1338,22 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       await estimating.dispose();
     }
   });
+
+  it('trusts the estimate of several words counted in the sample sooner than one multiplied from their shares', () =>
+    withRecordedStatements({ CATALOGUE_EXACT_COUNT_LIMIT: '2000', CATALOGUE_COUNT_CACHE_TTL: '0' }, (sql) => sql.includes('"capped"'), async (counting, counts) => {
+      const now = new Date();
+      // About 5,000 items, more than one and a half times the limit: estimated, and nothing counted.
+      const words = [LEFT_WORDS[0], EVERYWHERE];
+      const common = await counting.count({ kind: 'test', words, now });
+      const matches = await expectedCount({ kind: 'test', words, now, sort: 'created', limit: 1 });
+      expect(common.estimated).to.equal(true);
+      expect(common.value).to.be.within(matches * 0.8, matches * 1.2);
+      expect(counts, 'capped counts').to.have.length(0);
+      // Within the limit once narrowed by a price range: counted exactly.
+      const filter = { kind: 'test' as const, words, now, priceMax: Money.parse(30_000) };
+      expect(await counting.count(filter)).to.deep.equal({ value: await expectedCount({ ...filter, sort: 'created', limit: 1 }), estimated: false });
+      expect(counts, 'capped counts').to.have.length(1);
+    }));
 
   it('estimates the counts of a common word open now from the share of items open now, sampled once for them all', () =>
     // Every count estimated, none cached: each count below is worked out afresh.

@@ -22,7 +22,10 @@ export const CATALOGUE_COUNT_POLICY = Symbol.for('CatalogueCountPolicy');
 
 /** Estimates this many times over the exact-count limit are trusted without counting. */
 const ESTIMATE_TRUST_FACTOR = 5;
-/** A sampled estimate's error is a few per cent, so it is trusted sooner. */
+/**
+ * A sampled estimate's error is a few per cent, so it is trusted sooner: a status's share of the
+ * items, or the matches of several words counted in a sample.
+ */
 const SAMPLE_TRUST_FACTOR = 1.5;
 /** Up to this many estimated matches, the words' estimate alone bounds the count from above. */
 const FEW_MATCHES = 20_000;
@@ -58,12 +61,12 @@ export class CatalogueCounter {
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const cap = this.policy.exactUpTo;
-    const [looked, { estimate, wordMatches }] = await Promise.all([this.vocabulary.lookUpWhereItMayRuleOut(filter), this.estimate(filter)]);
+    const [looked, { estimate, wordMatches, wordsSampled }] = await Promise.all([this.vocabulary.lookUpWhereItMayRuleOut(filter), this.estimate(filter)]);
     if (looked?.unmatchable) return { value: 0, estimated: false };
-    const sampledOnly = wordMatches === null && isSampled(filter);
-    const trusted = cap * (sampledOnly ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
+    const sampled = wordMatches === null ? isSampled(filter) : wordsSampled;
+    const trusted = cap * (sampled ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
     // Counting reads every item the words match before the other filters narrow them down.
-    if (estimate > trusted || (wordMatches ?? 0) > trusted) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
+    if (estimate > trusted || (wordMatches ?? 0) > cap * ESTIMATE_TRUST_FACTOR) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
     const counted = await this.countMatchesUpTo(filter, cap + 1, looked);
     if (counted === null) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
     return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(await this.narrowed(filter, estimate, wordMatches), cap + 1), estimated: true };
@@ -99,14 +102,20 @@ export class CatalogueCounter {
     }
   }
 
-  /** The estimated count, and how many items the words alone match (null without words). */
-  private async estimate(filter: CatalogueFilter): Promise<{ readonly estimate: number; readonly wordMatches: number | null }> {
+  /**
+   * The estimated count, how many items the words alone match (null without words), and whether
+   * those were counted in a sample (several words, see `LexemeSample`).
+   */
+  private async estimate(filter: CatalogueFilter): Promise<{ readonly estimate: number; readonly wordMatches: number | null; readonly wordsSampled: boolean }> {
     const tokens = searchTokens(filter.words);
-    const wordMatches = tokens.length === 0 ? null : await this.planner.selectivity.estimateMatches(filter.kind, tokens);
-    if (wordMatches === null) return { estimate: await this.planner.estimateWithoutSearch(filter), wordMatches };
-    if (wordMatches <= FEW_MATCHES) return { estimate: wordMatches, wordMatches };
+    const words = tokens.length === 0 ? null : await this.planner.selectivity.estimate(filter.kind, tokens);
+    if (!words) return { estimate: await this.planner.estimateWithoutSearch(filter), wordMatches: null, wordsSampled: false };
+    const { matches: wordMatches, sampled: wordsSampled = false } = words;
+    // Few matches multiplied from the words' shares bound the count; several words counted in the
+    // sample are narrowed like a common word's.
+    if (wordMatches <= FEW_MATCHES && !wordsSampled) return { estimate: wordMatches, wordMatches, wordsSampled };
     // A common word: its matches times the share of the items the other filters let through.
-    return { estimate: Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter))), wordMatches };
+    return { estimate: Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter))), wordMatches, wordsSampled };
   }
 
   /**

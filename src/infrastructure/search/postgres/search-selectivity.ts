@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { LexemeSample } from './lexeme-sample';
 import { tokenConditions } from './search-terms';
 
 interface LexemeStatistics {
@@ -21,6 +22,11 @@ export interface WordsEstimate {
   readonly matches: number;
   readonly postings: number;
   readonly conditions: number;
+  /**
+   * Whether the matches of several words were counted in a sample of the items (see
+   * `LexemeSample`); otherwise (or absent) they are multiplied from each word's share.
+   */
+  readonly sampled?: boolean;
   /**
    * The share of items whose words are too many for an index entry (their `search_lexemes` is
    * null): a walk or a range tests those items' words on their table rows, a random page each.
@@ -46,20 +52,17 @@ const SKIPPED_POSTINGS = 20;
  */
 export class SearchSelectivity {
   private readonly statistics = new Map<OfferingKind, Promise<LexemeStatistics | null>>();
+  private readonly samples = new Map<OfferingKind, { readonly sample: Promise<LexemeSample | null>; readonly takenAt: number }>();
 
   constructor(private readonly db: Knex) {}
-
-  /** Estimated matching rows for the tokens (the last one a prefix); null without statistics. */
-  async estimateMatches(kind: OfferingKind, tokens: readonly string[]): Promise<number | null> {
-    return (await this.estimate(kind, tokens))?.matches ?? null;
-  }
 
   /**
    * Estimated matching rows for the tokens (the last one a prefix; each condition once, see
    * `tokenConditions`), and the entries of the full-text index read to find them; null without
    * statistics. The index intersects the words' posting lists by skipping through the longer ones
    * to the next entry of the shortest, so a word is read in full only up to `SKIPPED_POSTINGS`
-   * times the rarest word's matches.
+   * times the rarest word's matches. Several words are estimated together from a sample of the
+   * items (see `LexemeSample`) where it holds enough of them, and otherwise as if independent.
    */
   async estimate(kind: OfferingKind, tokens: readonly string[]): Promise<WordsEstimate | null> {
     const stats = await this.load(kind);
@@ -67,10 +70,12 @@ export class SearchSelectivity {
     const conditions = tokenConditions(tokens);
     const shares = conditions.map(({ token, prefix }) => (prefix ? prefixShare(stats, token) : (stats.frequencies.get(token) ?? stats.unlisted)));
     const rarest = Math.min(...shares);
+    const together = conditions.length > 1 ? ((await this.sample(kind, stats.rows))?.share(conditions) ?? null) : null;
     return {
-      matches: Math.round(shares.reduce((product, share) => product * share, 1) * stats.rows),
+      matches: Math.round((together ?? shares.reduce((product, share) => product * share, 1)) * stats.rows),
       postings: Math.round(shares.reduce((sum, share) => sum + Math.min(share, rarest * SKIPPED_POSTINGS), 0) * stats.rows),
       conditions: conditions.length,
+      sampled: together !== null,
       testedOnRows: stats.testedOnRows,
     };
   }
@@ -102,6 +107,20 @@ export class SearchSelectivity {
     const loading = this.read(kind).catch(() => null);
     this.statistics.set(kind, loading);
     return loading;
+  }
+
+  /**
+   * The kind's lexeme sample: read when first asked for, and again every `REFRESH_MS` while the
+   * older one still answers (an estimate waits for no sample but the first). Null where reading it
+   * failed, until it is read again.
+   */
+  private sample(kind: OfferingKind, rows: number): Promise<LexemeSample | null> {
+    const known = this.samples.get(kind);
+    if (known && Date.now() - known.takenAt < REFRESH_MS) return known.sample;
+    const reading = LexemeSample.read(this.db, OFFERING_TABLES[kind].items, rows).catch(() => null);
+    this.samples.set(kind, { sample: known?.sample ?? reading, takenAt: Date.now() });
+    if (known) void reading.then((sample) => sample && this.samples.set(kind, { sample: reading, takenAt: Date.now() }));
+    return this.samples.get(kind)!.sample;
   }
 
   private async read(kind: OfferingKind): Promise<LexemeStatistics | null> {
