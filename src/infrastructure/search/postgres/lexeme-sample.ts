@@ -21,8 +21,8 @@ const HAS_A_LETTER = /[^0-9]/;
  * The lexemes of a block sample of a catalogue's items, by lexeme: which sampled items hold each.
  * The lexeme statistics give each word's share alone, and a product of shares takes words as
  * independent, which the words of one item seldom are: two technologies named in one title are
- * held together by half the items the product says (each title names two), words of one phrase
- * by several times more, and a walk chosen for matches that are not there reads its whole budget.
+ * held together by half the items the product says (each title names two), words of a subject
+ * more often than it, and a walk chosen for matches that are not there reads its whole budget.
  * Counting the items that hold every word in a sample of a fixed size costs the same (a few tens
  * of microseconds) at any size of the catalogue.
  */
