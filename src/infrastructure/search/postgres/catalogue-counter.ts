@@ -61,23 +61,24 @@ export class CatalogueCounter {
 
   private async computeCount(filter: CatalogueFilter): Promise<CatalogueCount> {
     const cap = this.policy.exactUpTo;
-    const [looked, { estimate, wordMatches, wordsSampled }] = await Promise.all([this.vocabulary.lookUpWhereItMayRuleOut(filter), this.estimate(filter)]);
+    const [looked, estimated] = await Promise.all([this.vocabulary.lookUpWhereItMayRuleOut(filter), this.estimate(filter)]);
     if (looked?.unmatchable) return { value: 0, estimated: false };
+    const { estimate, wordMatches, wordsSampled } = estimated;
     const sampled = wordMatches === null ? isSampled(filter) : wordsSampled;
     const trusted = cap * (sampled ? SAMPLE_TRUST_FACTOR : ESTIMATE_TRUST_FACTOR);
     // Counting reads every item the words match before the other filters narrow them down.
-    if (estimate > trusted || (wordMatches ?? 0) > cap * ESTIMATE_TRUST_FACTOR) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
+    if (estimate > trusted || (wordMatches ?? 0) > cap * ESTIMATE_TRUST_FACTOR) return { value: await this.narrowed(filter, estimated), estimated: true };
     const counted = await this.countMatchesUpTo(filter, cap + 1, looked);
-    if (counted === null) return { value: await this.narrowed(filter, estimate, wordMatches), estimated: true };
-    return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(await this.narrowed(filter, estimate, wordMatches), cap + 1), estimated: true };
+    if (counted === null) return { value: await this.narrowed(filter, estimated), estimated: true };
+    return counted <= cap ? { value: counted, estimated: false } : { value: Math.max(await this.narrowed(filter, estimated), cap + 1), estimated: true };
   }
 
   /**
    * The estimate to show: where it is the words' matches alone (a bound, for few matches), those
    * times the share of the items that the other filters let through.
    */
-  private async narrowed(filter: CatalogueFilter, estimate: number, wordMatches: number | null): Promise<number> {
-    if (wordMatches === null || wordMatches > FEW_MATCHES) return estimate;
+  private async narrowed(filter: CatalogueFilter, { estimate, wordMatches, bound }: CountEstimate): Promise<number> {
+    if (!bound || wordMatches === null) return estimate;
     try {
       return Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter)));
     } catch (error) {
@@ -106,16 +107,16 @@ export class CatalogueCounter {
    * The estimated count, how many items the words alone match (null without words), and whether
    * those were counted in a sample (several words, see `LexemeSample`).
    */
-  private async estimate(filter: CatalogueFilter): Promise<{ readonly estimate: number; readonly wordMatches: number | null; readonly wordsSampled: boolean }> {
+  private async estimate(filter: CatalogueFilter): Promise<CountEstimate> {
     const tokens = searchTokens(filter.words);
     const words = tokens.length === 0 ? null : await this.planner.selectivity.estimate(filter.kind, tokens);
-    if (!words) return { estimate: await this.planner.estimateWithoutSearch(filter), wordMatches: null, wordsSampled: false };
+    if (!words) return { estimate: await this.planner.estimateWithoutSearch(filter), wordMatches: null, wordsSampled: false, bound: false };
     const { matches: wordMatches, sampled: wordsSampled = false } = words;
     // Few matches multiplied from the words' shares bound the count; several words counted in the
     // sample are narrowed like a common word's.
-    if (wordMatches <= FEW_MATCHES && !wordsSampled) return { estimate: wordMatches, wordMatches, wordsSampled };
+    if (wordMatches <= FEW_MATCHES && !wordsSampled) return { estimate: wordMatches, wordMatches, wordsSampled, bound: true };
     // A common word: its matches times the share of the items the other filters let through.
-    return { estimate: Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter))), wordMatches, wordsSampled };
+    return { estimate: Math.round(wordMatches * (await this.planner.shareWithoutSearch(filter))), wordMatches, wordsSampled, bound: false };
   }
 
   /**
@@ -136,6 +137,17 @@ export class CatalogueCounter {
     const [{ n }] = await this.db.from(source.limit(limit).as('capped')).count<{ n: number }[]>({ n: '*' });
     return Number(n);
   }
+}
+
+/** A count's estimate, made before anything is counted (see `CatalogueCounter.estimate`). */
+interface CountEstimate {
+  readonly estimate: number;
+  /** The items the words alone match; null without words. */
+  readonly wordMatches: number | null;
+  /** Whether the words' matches were counted in a sample (several words, see `LexemeSample`). */
+  readonly wordsSampled: boolean;
+  /** Whether `estimate` is the words' matches alone: a bound, not narrowed by the other filters. */
+  readonly bound: boolean;
 }
 
 /** What a count gathers of each match: its id, and what the ranges tested on it read. */

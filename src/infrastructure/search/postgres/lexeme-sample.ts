@@ -15,7 +15,7 @@ const MIN_SAMPLED_MATCHES = 10;
 const ITEMS_PER_SLICE = 2_000;
 
 /** A lexeme the vocabulary keeps: one with a character other than a digit. */
-const HAS_A_LETTER = /[^0-9]/;
+const NOT_A_NUMBER = /[^0-9]/;
 
 /**
  * The lexemes of a block sample of a catalogue's items, by lexeme: which sampled items hold each.
@@ -37,8 +37,8 @@ export class LexemeSample {
 
   /**
    * Samples about `SAMPLED_ITEMS` of the table's `rows` items, whole pages at random (as ANALYZE
-   * does; a page's items are as independent as the catalogue's writes make them). Lexemes without
-   * a letter are left out, as the vocabulary leaves them out: a number names an item or two. (A
+   * does; a page's items are as independent as the catalogue's writes make them). Lexemes of digits
+   * alone are left out, as the vocabulary leaves them out: a number names an item or two. (A
    * lexeme with a space, which the parser does not make of items' texts, would be sampled as two.)
    */
   static async read(db: Knex, table: string, rows: number): Promise<LexemeSample> {
@@ -51,7 +51,7 @@ export class LexemeSample {
       // Indexing the sample takes the process ~100 ms in all: in slices, between other work.
       if (item % ITEMS_PER_SLICE === 0 && item > 0) await setImmediate();
       for (const lexeme of texts[item]?.split(' ') ?? []) {
-        if (!HAS_A_LETTER.test(lexeme)) continue;
+        if (!NOT_A_NUMBER.test(lexeme)) continue;
         const items = holding.get(lexeme);
         if (items) items.push(item);
         else holding.set(lexeme, [item]);
