@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Redis } from 'ioredis';
 import { createKnex } from '../../src/infrastructure/knex/create-knex';
 import { KnexPaymentHistory } from '../../src/infrastructure/knex/knex-payment-history';
 import { KnexRegistrationLookup } from '../../src/infrastructure/knex/knex-registration-lookup';
@@ -7,6 +8,8 @@ import { OFFERING_SORTS } from '../../src/application/ports/offering-catalogue';
 import { PAYMENT_HISTORY, type PaymentHistory } from '../../src/application/ports/payment-history';
 import { ALL_OFFERING_KINDS } from '../../src/domain/offering-kind';
 import { PostgresOfferingCatalogue } from '../../src/infrastructure/search/postgres/postgres-offering-catalogue';
+import { CATALOGUE_COUNT_POLICY, type CatalogueCountPolicy } from '../../src/infrastructure/search/postgres/catalogue-counter';
+import { REDIS } from '../../src/infrastructure/redis/create-redis';
 import { CatalogueReadPlanner } from '../../src/infrastructure/search/postgres/catalogue-read-planner';
 import { withStatusBounds } from '../../src/infrastructure/search/postgres/catalogue-sql';
 import { SearchSelectivity } from '../../src/infrastructure/search/postgres/search-selectivity';
@@ -44,14 +47,16 @@ describe('Prepared reads built once per shape', () => {
     for (const kind of ALL_OFFERING_KINDS) {
       await createOffering(server.db, kind);
       for (const sort of OFFERING_SORTS) {
-        const first = await catalogue.list({ kind, words: [], now: new Date(), sort, limit: 3 });
-        const position = first.items[0].position;
-        for (const direction of ['next', 'previous'] as const) {
-          await catalogue.list({ kind, words: [], now: new Date(), sort, limit: 3, after: { sort, values: position.values, id: position.id, direction } });
+        for (const viewer of [{}, { viewerId: 1 }]) {
+          const first = await catalogue.list({ kind, words: [], now: new Date(), sort, limit: 3, ...viewer });
+          const position = first.items[0].position;
+          for (const direction of ['next', 'previous'] as const) {
+            await catalogue.list({ kind, words: [], now: new Date(), sort, limit: 3, after: { sort, values: position.values, id: position.id, direction }, ...viewer });
+          }
+          await catalogue.list({ kind, words: [], now: new Date(), sort, limit: 3, offset: 3, ...viewer });
         }
-        await catalogue.list({ kind, words: [], now: new Date(), sort, limit: 3, offset: 3 });
       }
-      expect(await catalogue.get(kind, 987_654_321)).to.equal(null);
+      expect(await catalogue.get(kind, 987_654_321, 1)).to.equal(null);
     }
   });
 
@@ -95,6 +100,8 @@ describe('Prepared reads keep one generic plan', () => {
     try {
       const history = new KnexPaymentHistory(db);
       const lookup = new KnexRegistrationLookup(db);
+      const { container } = server.running.app;
+      const catalogue = new PostgresOfferingCatalogue(db, container.get<Redis>(REDIS), container.get<CatalogueCountPolicy>(CATALOGUE_COUNT_POLICY));
       const options = [{ status: 'paid' as const }, { kind: 'course' as const }, { from: '2026-01-01' }, { to: '2099-12-31' }];
       const filters = Array.from({ length: 1 << options.length }, (_, mask) => Object.assign({ words: [] }, ...options.filter((_, i) => mask & (1 << i))));
       for (let call = 0; call < 8; call += 1) {
@@ -102,10 +109,15 @@ describe('Prepared reads keep one generic plan', () => {
         for (const filter of filters) for (const offset of [0, 20]) await history.list(user.id, filter, offset, 20);
         await lookup.activeAmong('test', user.id, [1, 2, 3]);
         await lookup.activeAmong('course', user.id, [4]);
+        for (const kind of ALL_OFFERING_KINDS) {
+          await catalogue.list({ kind, words: [], now: new Date(), sort: 'created', limit: 20, viewerId: user.id });
+          await catalogue.get(kind, 1, user.id);
+        }
       }
       const { rows } = await db.raw('SELECT statement, generic_plans FROM pg_prepared_statements');
-      // Each filter shape: a page from the top, a page further down and a count; two lookups.
-      expect(rows).to.have.length(filters.length * 3 + 2);
+      // Each filter shape: a page from the top, a page further down and a count; two lookups; per
+      // kind, page 1 and the detail, each with the viewer's registrations.
+      expect(rows).to.have.length(filters.length * 3 + 2 + ALL_OFFERING_KINDS.length * 2);
       for (const row of rows) expect(row.generic_plans, row.statement).to.be.greaterThan(0);
     } finally {
       await db.destroy();

@@ -57,6 +57,11 @@ export interface CatalogueQuery extends CatalogueFilter {
   readonly offset?: number;
   /** Keyset mode: where to start (absent for the first page). */
   readonly after?: CursorPosition;
+  /**
+   * The user reading the list. A read that can tell on the way which of its items they hold an
+   * active registration for says so (`CatalogueSlice.registered`); others leave it to the caller.
+   */
+  readonly viewerId?: number;
 }
 
 export interface CatalogueItem extends OfferingFields {
@@ -64,9 +69,13 @@ export interface CatalogueItem extends OfferingFields {
   readonly position: { readonly values: readonly string[]; readonly id: number };
 }
 
-/** One item read on its own, with the version its changes are made against. */
+/**
+ * One item read on its own, with the version its changes are made against, as a reader sees it:
+ * with whether they hold an active registration for it.
+ */
 export interface CatalogueDetail extends CatalogueItem {
   readonly version: number;
+  readonly isRegistered: boolean;
 }
 
 export interface CatalogueCount {
@@ -82,6 +91,8 @@ export interface CatalogueSlice {
   readonly more: boolean;
   /** How many items match the filter, when reading the slice established it exactly. */
   readonly total?: number;
+  /** The items the viewer holds an active registration for, by id, when the read looked them up. */
+  readonly registered?: ReadonlySet<number>;
 }
 
 /** The catalogue's read side: lists and details of tests and courses. */
@@ -92,7 +103,8 @@ export interface OfferingCatalogue {
   countUpTo(filter: CatalogueFilter, limit: number): Promise<number | null>;
   /** A number of items no list of the kind exceeds, found without counting them. */
   mostItems(kind: OfferingKind): Promise<number>;
-  get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null>;
+  /** One item as the viewer (a user) sees it. */
+  get(kind: OfferingKind, id: number, viewerId: number): Promise<CatalogueDetail | null>;
   /**
    * Items of the kind were created, changed, closed or deleted: counts kept of its lists are
    * counted again when next asked for, in every process (in others after at most a few seconds).

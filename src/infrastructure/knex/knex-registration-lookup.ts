@@ -3,20 +3,18 @@ import type { Knex } from 'knex';
 import type { RegistrationLookup } from '../../application/ports/registration-lookup';
 import type { OfferingKind } from '../../domain/offering-kind';
 import { KNEX } from './create-knex';
-import { OFFERING_TABLES } from './offering-tables';
+import { activeRegistrationOf } from './active-registration';
 import { hiddenPlaceholder } from './hidden-from-planner';
 import { PreparedRead } from './prepared-statement';
 
 /**
- * Which of a page's items the user holds an active registration for, from the partial unique
- * index of active registrations (user, item): each id is looked up on its own, so the cost is
- * bounded by the page, however many registrations the user has. No value bound changes the plan,
- * so PostgreSQL keeps one generic plan instead of planning every call:
- * - the ids are one array parameter, hidden from the planner (it estimated a short array cheaper
- *   than the generic plan, and planned every call that had one);
- * - the status is a literal, which the partial index's predicate must match.
- * (Written as `user_id = ? AND item = ANY(?) AND status <> ?`, the lookup was planned anew on every
- * call and read all of the user's registrations.)
+ * Which of some items the user holds an active registration for: each id is looked up on its own
+ * (see `activeRegistrationOf`), so the cost is bounded by the items asked about. No value bound
+ * changes the plan, so PostgreSQL keeps one generic plan instead of planning every call: the ids
+ * are one array parameter, hidden from the planner (it estimated a short array cheaper than the
+ * generic plan, and planned every call that had one). (Written as `user_id = ? AND item = ANY(?)
+ * AND status <> ?`, the lookup was planned anew on every call and read all of the user's
+ * registrations.)
  */
 @injectable()
 export class KnexRegistrationLookup implements RegistrationLookup {
@@ -25,16 +23,11 @@ export class KnexRegistrationLookup implements RegistrationLookup {
   constructor(@inject(KNEX) db: Knex) {
     this.lookup = new PreparedRead<[OfferingKind, number, readonly number[]]>(db, {
       shape: (kind) => kind,
-      build: (kind, userId, itemIds) => {
-        const { registrations, itemColumn } = OFFERING_TABLES[kind];
-        return db
+      build: (kind, userId, itemIds) =>
+        db
           .select('wanted.id as item_id')
           .from(db.raw(`unnest(${hiddenPlaceholder('?::bigint[]')}) as wanted(id)`, [[...itemIds]]))
-          .joinRaw(
-            `cross join lateral (select 1 from ?? as r where r.user_id = ? and r.?? = wanted.id and r.status <> 'cancelled' limit 1) as active`,
-            [registrations, userId, itemColumn],
-          );
-      },
+          .joinRaw('cross join ? as active', [activeRegistrationOf(db, kind, userId, 'wanted.id')]),
       values: (_kind, userId, itemIds) => [[...itemIds], userId],
     });
   }

@@ -19,7 +19,6 @@ import { seedUserEmail } from '../../infrastructure/seed/seed-sizes';
 import { planDependsOnValues, withStatusBounds } from '../../infrastructure/search/postgres/catalogue-sql';
 import { PostgresOfferingCatalogue, type WalkReader } from '../../infrastructure/search/postgres/postgres-offering-catalogue';
 import { COURSE_NOUNS, TEST_NOUNS } from '../../infrastructure/seed/seed-vocabulary';
-import { OFFERING_TABLES } from '../../infrastructure/knex/offering-tables';
 import { UsageError, exitOnUsageError, parseArgs, positiveInt } from './cli-args';
 import { explainFailure } from '../explain-failure';
 
@@ -118,7 +117,8 @@ async function main(): Promise<void> {
       for (const [name, unbounded] of scenarios) {
         const query = await withStatusBounds(db, unbounded);
         if (!planDependsOnValues(query)) {
-          results.push(await explain(db, `${plural}: ${name}`, catalogue.plainQuery(query)));
+          // With the caller's registrations among the page, read in the same statement.
+          results.push(await explain(db, `${plural}: ${name}`, catalogue.plainQuery({ ...query, viewerId: user.id })));
           continue;
         }
         // The plan the service would run: none for words no item holds, alone or together; else a
@@ -146,9 +146,10 @@ async function main(): Promise<void> {
           results.push(await explain(db, `${plural}: ${name} [${ranOut}collect]`, catalogue.listQuery(looked, { plan: 'collect', ranges })));
         }
       }
-      results.push(await explain(db, `${plural}: detail by id`, db(OFFERING_TABLES[kind].items).where({ id: atDepth.id })));
-      const pageIds = (await catalogue.list(base())).items.map((item) => item.id);
-      results.push(await explain(db, `${plural}: is_registered for a page`, lookup.query(kind, user.id, pageIds)));
+      results.push(await explain(db, `${plural}: detail by id`, catalogue.detailQuery(kind, atDepth.id, user.id)));
+      // A filtered page looks up the caller's registrations among its items apart.
+      const pageIds = (await catalogue.list(base({ words: ['Python'] }))).items.map((item) => item.id);
+      results.push(await explain(db, `${plural}: is_registered for a filtered page`, lookup.query(kind, user.id, pageIds)));
     }
     results.push(await explain(db, 'me/payments: page 1', history.listQuery(user.id, { words: [] }, 0, 20)));
     results.push(await explain(db, 'me/payments: search + status', history.listQuery(user.id, { words: ['Python'], status: 'paid' }, 0, 20)));

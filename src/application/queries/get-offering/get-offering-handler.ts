@@ -1,14 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { NotFound } from '../../../domain/errors';
 import type { OfferingKind } from '../../../domain/offering-kind';
-import { OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
-import { REGISTRATION_LOOKUP, type RegistrationLookup } from '../../ports/registration-lookup';
-import type { ListedOffering } from '../../catalogue/listed-offering';
-
-/** One item as its reader sees it, with the version a change must be made against. */
-export interface OfferingDetailView extends ListedOffering {
-  readonly version: number;
-}
+import { type CatalogueDetail, OFFERING_CATALOGUE, type OfferingCatalogue } from '../../ports/offering-catalogue';
 
 export interface GetOfferingQuery {
   readonly kind: OfferingKind;
@@ -16,16 +9,14 @@ export interface GetOfferingQuery {
   readonly userId: number;
 }
 
+/** One item as its reader sees it, with the version a change must be made against. */
 @injectable()
 export class GetOfferingHandler {
-  constructor(
-    @inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue,
-    @inject(REGISTRATION_LOOKUP) private readonly registrations: RegistrationLookup,
-  ) {}
+  constructor(@inject(OFFERING_CATALOGUE) private readonly catalogue: OfferingCatalogue) {}
 
-  async execute({ kind, id, userId }: GetOfferingQuery): Promise<OfferingDetailView> {
-    const [item, registered] = await Promise.all([this.catalogue.get(kind, id), this.registrations.activeAmong(kind, userId, [id])]);
+  async execute({ kind, id, userId }: GetOfferingQuery): Promise<CatalogueDetail> {
+    const item = await this.catalogue.get(kind, id, userId);
     if (!item) throw new NotFound();
-    return Object.assign(item, { isRegistered: registered.has(id) });
+    return item;
   }
 }

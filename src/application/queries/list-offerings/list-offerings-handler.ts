@@ -65,15 +65,16 @@ export class ListOfferingsHandler {
       ...filter,
       sort,
       limit: pageSize,
+      viewerId: query.userId,
       ...(cursorMode ? { after: query.cursor ?? undefined } : { offset }),
     });
     if (!cursorMode && page > 1 && slice.items.length === 0) throw new PageNotFound();
     // Reading the page may have counted the matches on the way, or reached the last of them from
-    // a known position; otherwise they are counted now, while the caller's registrations among
-    // the page are looked up.
+    // a known position, and looked up the caller's registrations among them; what it did not is
+    // done now, the two together.
     const [count, registered] = await Promise.all([
       slice.total !== undefined ? { value: slice.total, estimated: false } : (countedByPage(slice, cursorMode ? query.cursor : undefined, offset) ?? this.catalogue.count(filter)),
-      this.registrations.activeAmong(filter.kind, query.userId, slice.items.map((item) => item.id)),
+      slice.registered ?? this.registrations.activeAmong(filter.kind, query.userId, slice.items.map((item) => item.id)),
     ]);
     const readingBack = query.cursor?.direction === 'previous';
     return {

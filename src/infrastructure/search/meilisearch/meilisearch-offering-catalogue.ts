@@ -110,8 +110,8 @@ export class MeilisearchOfferingCatalogue implements OfferingCatalogue {
     return this.postgres.mostItems(kind);
   }
 
-  get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
-    return this.postgres.get(kind, id);
+  get(kind: OfferingKind, id: number, viewerId: number): Promise<CatalogueDetail | null> {
+    return this.postgres.get(kind, id, viewerId);
   }
 }
 

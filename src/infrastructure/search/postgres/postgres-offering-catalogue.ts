@@ -12,6 +12,7 @@ import type {
   OfferingCatalogue,
 } from '../../../application/ports/offering-catalogue';
 import type { OfferingKind } from '../../../domain/offering-kind';
+import { withActiveRegistrationOf } from '../../knex/active-registration';
 import { KNEX } from '../../knex/create-knex';
 import { hiddenFromPlanner } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS, type OfferingRow, offeringFields } from '../../knex/offering-row';
@@ -77,6 +78,8 @@ export interface ItemRow extends OfferingRow {
   [key: `k${number}`]: string;
   /** All matches of a collected page read without a cursor. */
   total?: number;
+  /** Whether the viewer holds an active registration for the item, where the read looked it up. */
+  is_registered?: boolean;
 }
 
 /**
@@ -92,7 +95,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   private readonly counter: CatalogueCounter;
   private readonly startBounds: RecentStatusBounds;
   private readonly plainPages: PreparedRead<[CatalogueQuery]>;
-  private readonly details: PreparedRead<[OfferingKind, number]>;
+  private readonly details: PreparedRead<[OfferingKind, number, number]>;
 
   constructor(
     @inject(KNEX) private readonly db: Knex,
@@ -105,27 +108,42 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     this.postings = new SearchPostings(db);
     this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary, this.postings);
     this.plainPages = new PreparedRead<[CatalogueQuery]>(db, {
-      shape: (query) => `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}`,
+      shape: (query) =>
+        `${query.kind}:${query.sort}:${readingOrder(query).direction}:${query.after ? 'after' : 'start'}:${query.offset ? 'skip' : 'top'}:${query.limit}:${query.viewerId === undefined ? 'anyone' : 'viewer'}`,
       build: (query) => this.plainQuery(query),
       values: (query) => {
         const cursor = query.after ? [...query.after.values, query.after.id] : [];
-        return query.offset ? [...cursor, ...cursor, query.offset] : cursor;
+        return [...(query.offset ? [...cursor, ...cursor, query.offset] : cursor), ...(query.viewerId === undefined ? [] : [query.viewerId])];
       },
     });
-    this.details = new PreparedRead<[OfferingKind, number]>(db, {
+    // The item and whether the viewer holds an active registration for it, in one statement.
+    this.details = new PreparedRead<[OfferingKind, number, number]>(db, {
       shape: (kind) => kind,
-      build: (kind, id) => this.db(OFFERING_TABLES[kind].items).select(...OFFERING_COLUMNS, 'version').where({ id }).limit(1, { skipBinding: true }),
-      values: (_kind, id) => [id],
+      build: (kind, id, viewerId) => {
+        const table = OFFERING_TABLES[kind].items;
+        return withActiveRegistrationOf(this.db, this.db(table).select(...OFFERING_COLUMNS, 'version'), kind, viewerId, `${table}.id`)
+          .where({ id })
+          .limit(1, { skipBinding: true });
+      },
+      values: (_kind, id, viewerId) => [viewerId, id],
     });
   }
 
   async list(query: CatalogueQuery): Promise<CatalogueSlice> {
-    const rows = planDependsOnValues(query) ? await this.filteredRows(query) : await this.plainPages.run<ItemRow>(query);
+    // A plain page looks up the viewer's registrations among its items as it reads them.
+    const plain = !planDependsOnValues(query);
+    const rows = plain ? await this.plainPages.run<ItemRow>(query) : await this.filteredRows(query);
     const more = rows.length > query.limit;
     const keyCount = sortColumns(query.sort).length;
-    const page = rows.slice(0, query.limit).map((row) => toItem(row, keyCount as 1 | 2));
+    const pageRows = rows.slice(0, query.limit);
+    const page = pageRows.map((row) => toItem(row, keyCount as 1 | 2));
     const total = rows[0]?.total;
-    return { items: query.after?.direction === 'previous' ? page.reverse() : page, more, ...(total === undefined ? {} : { total: Number(total) }) };
+    return {
+      items: query.after?.direction === 'previous' ? page.reverse() : page,
+      more,
+      ...(total === undefined ? {} : { total: Number(total) }),
+      ...(plain && query.viewerId !== undefined ? { registered: new Set(pageRows.filter((row) => row.is_registered).map((row) => row.id)) } : {}),
+    };
   }
 
   count(filter: CatalogueFilter): Promise<CatalogueCount> {
@@ -134,6 +152,11 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
   forgetCounts(kind: OfferingKind): Promise<void> {
     return this.counter.forget(kind);
+  }
+
+  /** The SQL of one detail (see `get`); also for EXPLAIN. */
+  detailQuery(kind: OfferingKind, id: number, viewerId: number): Knex.QueryBuilder {
+    return this.details.query(kind, id, viewerId);
   }
 
   /** Lists and counts are read from the tables, whatever the search index holds. */
@@ -149,9 +172,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return Number(row?.id ?? 0);
   }
 
-  async get(kind: OfferingKind, id: number): Promise<CatalogueDetail | null> {
-    const [row] = await this.details.run<ItemRow & { version: number }>(kind, id);
-    return row ? Object.assign(toItem(row, 0), { version: row.version }) : null;
+  async get(kind: OfferingKind, id: number, viewerId: number): Promise<CatalogueDetail | null> {
+    const [row] = await this.details.run<ItemRow & { version: number }>(kind, id, viewerId);
+    return row ? Object.assign(toItem(row, 0), { version: row.version, isRegistered: row.is_registered === true }) : null;
   }
 
   /**
@@ -264,8 +287,17 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     return withTextsOfPage(this.db, query.after ? collected : collected.select(this.db.raw('count(*) OVER () AS total')), query);
   }
 
-  /** The SQL of one page of a list without filters, which the sort's index answers alone. */
+  /**
+   * The SQL of one page of a list without filters, which the sort's index answers alone, with
+   * whether the viewer (where one is given) holds an active registration for each of its items.
+   */
   plainQuery(query: CatalogueQuery): Knex.QueryBuilder {
+    const page = this.plainPageQuery(query);
+    if (query.viewerId === undefined) return page;
+    return withActiveRegistrationOf(this.db, this.db.from(page.as('page')).select('page.*'), query.kind, query.viewerId, 'page.id').orderByRaw(readingOrder(query).sql);
+  }
+
+  private plainPageQuery(query: CatalogueQuery): Knex.QueryBuilder {
     const table = OFFERING_TABLES[query.kind].items;
     const sql = this.page(afterCursor(this.db(table), query, { prepared: true }), query);
     if (!query.offset) return sql;
