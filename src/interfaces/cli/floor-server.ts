@@ -15,8 +15,9 @@ import type { OfferingRow as ItemRow } from '../../infrastructure/knex/offering-
  * history — the bearer token verified with the same key and claims, the same prepared queries,
  * the caller's registrations among the items, a count kept in the process, the same JSON — and
  * nothing else. What the service spends beyond it is the framework's and the layers' share,
- * less what it saves by reading page 1 and the detail with the caller's registrations in one
- * statement, where the floor looks them up in a second (as the service once did).
+ * less what it saves by reading page 1 and the detail with the caller's registrations, and the
+ * payment history with its count, in one statement, where the floor reads them in two (as the
+ * service once did).
  * Benchmark tooling only: it is not part of the service.
  */
 export interface FloorServer {
