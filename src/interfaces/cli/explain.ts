@@ -151,8 +151,8 @@ async function main(): Promise<void> {
       const pageIds = (await catalogue.list(base({ words: ['Python'] }))).items.map((item) => item.id);
       results.push(await explain(db, `${plural}: is_registered for a filtered page`, lookup.query(kind, user.id, pageIds)));
     }
-    results.push(await explain(db, 'me/payments: page 1', history.listQuery(user.id, { words: [] }, 0, 20)));
-    results.push(await explain(db, 'me/payments: search + status', history.listQuery(user.id, { words: ['Python'], status: 'paid' }, 0, 20)));
+    results.push(await explain(db, 'me/payments: page 1 with its count', history.listQuery(user.id, { words: [] }, 0, 20)));
+    results.push(await explain(db, 'me/payments: search + status, with its count', history.listQuery(user.id, { words: ['Python'], status: 'paid' }, 0, 20)));
 
     mkdirSync(outDir, { recursive: true });
     const flagged = results.filter((r) => r.seqScans.length > 0);
