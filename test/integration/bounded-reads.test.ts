@@ -344,6 +344,45 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     });
   });
 
+  it('estimates the entries after a cursor within a range of the sort from the statistics, and counts them where the walk may have read them all', async () => {
+    const entryCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
+    const query: SqlQuery = { kind: 'test', words: [RARE], sort: 'price_asc', limit: 20, now: new Date(), priceMin: Money.parse(50_000), priceMax: Money.parse(60_000) };
+    const inRange: KeyedRow[] = await db('tests').whereBetween('price', [50_000, 60_000]).select('id', ...sortKeys(db, query.sort)).orderByRaw(readingOrder(query).sql);
+    expect(inRange).to.have.length.above(3_000);
+    await withRecordedStatements({}, entryCounts, async (service, recorded) => {
+      for (const direction of ['next', 'previous'] as const) {
+        // Two hundred entries of the range lie after the cursor in the walk's order, and
+        // thousands of the index beyond the range.
+        const near = cursorAt(query, direction === 'next' ? inRange[inRange.length - 201] : inRange[200], direction);
+        expect(await service.planner.entriesInSortRange(near), direction).to.be.within(50, 1_000);
+        // A walk of 300 entries read to the end of the range, which the count tells: what it
+        // found (a rare word's, or nothing) is the page, and no other plan reads it.
+        const countsBefore = recorded.length;
+        const page = await service.walkedPage(near, { plan: 'walk', walkBudget: 300, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 });
+        expect(page && ids(page), direction).to.deep.equal(ids(await afterCursor(filteredOfferings(db, near), near).select('id').orderByRaw(readingOrder(near).sql).limit(21)));
+        expect(recorded.slice(countsBefore), direction).to.not.be.empty;
+      }
+    });
+  });
+
+  it('goes on from a walk that fell short of a range estimated beyond its budget without counting the range first, to the same page', async () => {
+    const entryCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
+    // About 4,400 entries in the range, an eighth of them the word's: a walk of 3,000 finds
+    // fewer than the page asks, and the one that goes on from its last match reads to the end.
+    const query: SqlQuery = { kind: 'test', words: [LEFT_WORDS[0]], sort: 'price_asc', limit: 1_000, now: new Date(), priceMin: Money.parse(50_000), priceMax: Money.parse(60_000) };
+    await withRecordedStatements({}, entryCounts, async (service, recorded) => {
+      const budgets: number[] = [];
+      const page = await service.walkedPage(query, { plan: 'walk', walkBudget: 3_000, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 }, (walk, by) => {
+        budgets.push(by.walkBudget);
+        return service.listQuery(walk, by);
+      });
+      expect(page && ids(page)).to.deep.equal(await expectedIds(query));
+      expect(budgets).to.have.length(2);
+      // Only the walk that went on is counted, which tells that it read to the end of the range.
+      expect(recorded).to.have.length(1);
+    });
+  });
+
   it('goes on again where going on once fell short, to the same page', async () => {
     const query = await withStatusBounds(db, { kind: 'test', words: ['alpha'], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
     // A walk of one entry that starts just before a match finds one match in one entry: a rate

@@ -303,11 +303,12 @@ export function sortRangeEntries(db: Knex, query: SqlQuery): Knex.QueryBuilder {
 function sortRange(db: Knex, query: SqlQuery, columns: readonly string[], budget?: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
   const ordered = (range: Knex.QueryBuilder) => (budget === undefined ? range : range.orderByRaw(readingOrder(query).sql).limit(budget));
-  if (!splitsAtShortLives(query)) return ordered(withinRange(db(table).select(columns), query, sortRangeBounds(query)));
+  const estimated = { forEstimate: budget === undefined };
+  if (!splitsAtShortLives(query)) return ordered(withinRange(db(table).select(columns), query, sortRangeBounds(query), estimated));
   const latest: ColumnBound = { op: '<=', sql: '?::timestamptz', bindings: [query.creationBound.latestCreated] };
   const shortLifeAgo = { sql: `?::timestamptz - ${SHORT_LIFE}`, bindings: [query.now] };
-  const shortLived = withinRange(db(table).select(columns), query, [latest, { op: '>', ...shortLifeAgo }]).whereRaw(`end_at - created_at < ${SHORT_LIFE}`);
-  const older = withinRange(db(table).select(columns), query, [{ op: '<=', sql: `LEAST(${latest.sql}, ${shortLifeAgo.sql})`, bindings: [...latest.bindings, ...shortLifeAgo.bindings] }]);
+  const shortLived = withinRange(db(table).select(columns), query, [latest, { op: '>', ...shortLifeAgo }], estimated).whereRaw(`end_at - created_at < ${SHORT_LIFE}`);
+  const older = withinRange(db(table).select(columns), query, [{ op: '<=', sql: `LEAST(${latest.sql}, ${shortLifeAgo.sql})`, bindings: [...latest.bindings, ...shortLifeAgo.bindings] }], estimated);
   // Each part in order within the budget, merged in order (a Merge Append) within it again.
   return ordered(db.select('*').from(db.raw('((?) UNION ALL (?)) AS ??', [ordered(shortLived), ordered(older), table])));
 }
@@ -324,17 +325,21 @@ interface ColumnBound {
  * reading starts from one of the bounds, the index is entered at the later of the cursor and that
  * bound, as one row comparison: given both, PostgreSQL enters at the cursor, and passes every
  * entry between it and a bound beyond it (a cursor at an item read apart from the range, or one
- * taken from a list of other filters).
+ * taken from a list of other filters). For an estimate (`forEstimate`), the bounds and the cursor's
+ * first value are comparisons of the first column instead, which PostgreSQL weighs together as
+ * one range: it cannot weigh that row comparison's CASE expressions (it takes a third of the
+ * table), and weighs any row comparison apart from the bounds, as if independent of them.
  */
-function withinRange(entries: Knex.QueryBuilder, query: CatalogueQuery, bounds: readonly ColumnBound[]): Knex.QueryBuilder {
+function withinRange(entries: Knex.QueryBuilder, query: CatalogueQuery, bounds: readonly ColumnBound[], { forEstimate = false } = {}): Knex.QueryBuilder {
   const { columns, direction } = readingOrder(query);
   const ascending = direction === 'asc';
   const { after } = query;
-  const start = after ? bounds.find((bound) => bound.op.startsWith('>') === ascending) : undefined;
+  const start = after && !forEstimate ? bounds.find((bound) => bound.op.startsWith('>') === ascending) : undefined;
   for (const bound of bounds) if (bound !== start) entries.whereRaw(`${columns[0]} ${bound.op} ${bound.sql}`, [...bound.bindings]);
   if (!after) return entries;
-  if (!start) return afterCursor(entries, query);
   const comparison = ascending ? '>' : '<';
+  if (forEstimate) return entries.whereRaw(`${columns[0]} ${comparison} ${cursorParameters(query.sort)[0]}`, [after.values[0]]);
+  if (!start) return afterCursor(entries, query);
   const keys: ReadonlyArray<SortKeyType | 'id'> = [...sortColumns(query.sort).map((key) => key.type), 'id'];
   const cursor = { row: cursorParameters(query.sort), bindings: [...after.values, after.id] };
   // The bound as a row: its value, then the values before or after every other (an inclusive

@@ -68,6 +68,8 @@ interface Walk {
   readonly rows: ItemRow[];
   readonly budget: number;
   readonly readToTheEnd: () => Promise<boolean>;
+  /** Whether the planner estimates the entries of its range, from where it started, at no more than its budget. */
+  readonly mayHaveReadToTheEnd: () => Promise<boolean>;
 }
 
 /** Reads the rows of one walk of a page. */
@@ -219,12 +221,17 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     let entries = choice.walkBudget;
     while (rows.length <= query.limit) {
       // Short of a page: the budget ran out, or the walk read to the end of the index, as the
-      // last page does, or a page read back to the first; then what it found is the page.
-      if (await walk.readToTheEnd()) return rows;
+      // last page does, or a page read back to the first; then what it found is the page. Where
+      // the range holds more entries than the walk read, as estimated, a walk that goes on from
+      // the last match is read without counting them first: where the walk did read to the end,
+      // it reads what is left after that match, and finds nothing more.
+      const uncounted = rows.length > 0 && !(await walk.mayHaveReadToTheEnd());
+      if (!uncounted && (await walk.readToTheEnd())) return rows;
       const next = rows.length === 0 ? blindWalk(query, choice, walk.budget) : this.continuationOf(query, choice, rows, entries);
-      if (!next) return null;
+      if (!next) return uncounted && (await walk.readToTheEnd()) ? rows : null;
+      const before = walk;
       walk = await this.readWalk(next.query, next.choice, read);
-      if (walk.rows.length === 0) return (await walk.readToTheEnd()) ? rows : null;
+      if (walk.rows.length === 0) return (await walk.readToTheEnd()) || (await before.readToTheEnd()) ? rows : null;
       rows = [...rows, ...walk.rows];
       entries += next.choice.walkBudget;
     }
@@ -240,12 +247,14 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    */
   private async readWalk(query: SqlQuery, choice: ReadChoice, read: WalkReader): Promise<Walk> {
     const found = await read(query, choice);
+    let inRange: Promise<number> | undefined;
+    const entriesInRange = () => (inRange ??= this.entriesInRange(query));
     let toTheEnd: Promise<boolean> | undefined;
-    const readToTheEnd = () => (toTheEnd ??= this.walkedToTheEnd(query, choice.walkBudget));
+    const readToTheEnd = () => (toTheEnd ??= this.walkedToTheEnd(query, choice.walkBudget, entriesInRange));
     const after = readApartAfterRange(query);
     const firstAfter = after.length === 0 ? -1 : found.findIndex((row) => after.includes(String(row.id)));
     const rows = firstAfter < 0 || (await readToTheEnd()) ? found : found.slice(0, firstAfter);
-    return { rows, budget: choice.walkBudget, readToTheEnd };
+    return { rows, budget: choice.walkBudget, readToTheEnd, mayHaveReadToTheEnd: async () => (await entriesInRange()) <= choice.walkBudget };
   }
 
   /**
@@ -253,15 +262,20 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * of the range of it the filters allow). Answering no where the walk did is safe, only slower:
    * the page is then read by a walk that goes on, or by another plan.
    */
-  private async walkedToTheEnd(query: SqlQuery, budget: number): Promise<boolean> {
-    // Through the whole index, only where the table is that small; from a cursor or through a
-    // range, only where the entries from there are, as the planner estimates them (a count would
-    // read the budget's entries again: 300,000 of them, 80 ms, for a walk that goes on at five
-    // million items).
-    const inRange = query.after || narrowsSortRange(query) ? await this.planner.entriesInSortRange(query) : await this.planner.tableRows(query.kind);
-    if (inRange > ESTIMATE_SURELY_BEYOND * budget) return false;
+  private async walkedToTheEnd(query: SqlQuery, budget: number, entriesInRange: () => Promise<number>): Promise<boolean> {
+    // Only where the entries are few enough, as estimated (a count would read the budget's
+    // entries again: 300,000 of them, 80 ms, for a walk that goes on at five million items).
+    if ((await entriesInRange()) > ESTIMATE_SURELY_BEYOND * budget) return false;
     const [{ n }] = await walkableEntries(this.db, query, budget);
     return Number(n) <= budget;
+  }
+
+  /**
+   * The entries a walk may read, as the planner estimates them: through the whole index, the
+   * table's items; from a cursor or through a range, those from there.
+   */
+  private entriesInRange(query: SqlQuery): Promise<number> {
+    return query.after || narrowsSortRange(query) ? this.planner.entriesInSortRange(query) : this.planner.tableRows(query.kind);
   }
 
   /**
