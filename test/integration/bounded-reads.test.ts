@@ -177,6 +177,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   }
 
   const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((row) => row.id);
+  /** Whether a statement counts the entries of a walk, to learn whether it read to the end of its range. */
+  const isEntryCount = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
   const EVERY_CHOICE_OF_RANGES: readonly BitmapRanges[] = [true, false].flatMap((status) => [true, false].map((price) => ({ status, price })));
 
   it('answers the same items in the same order whichever plan runs, for random words, statuses, sorts, prices and depths', async () => {
@@ -300,8 +302,7 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('counts the entries of a walk from the start of a range only where the range may hold no more than its budget', async () => {
-    const rangeCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
-    await withRecordedStatements({}, rangeCounts, async (service, recorded) => {
+    await withRecordedStatements({}, isEntryCount, async (service, recorded) => {
       const query = await withStatusBounds(db, { kind: 'test', words: [LEFT_WORDS[0]], status: 'closed', sort: 'created', limit: 20, now: new Date() } as CatalogueQuery);
       // The range from the creation bound holds most of the index: a walk of 100 entries
       // stopped short of its end, and goes on without counting it.
@@ -320,9 +321,8 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('counts the entries of a walk from a cursor only where those after the cursor may be no more than its budget', async () => {
-    const entryCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
     const pageAfterCursor = async (query: SqlQuery) => ids(await afterCursor(filteredOfferings(db, query), query).select('id').orderByRaw(readingOrder(query).sql).limit(query.limit + 1));
-    await withRecordedStatements({}, entryCounts, async (service, recorded) => {
+    await withRecordedStatements({}, isEntryCount, async (service, recorded) => {
       for (const direction of ['next', 'previous'] as const) {
         const countsBefore = recorded.length;
         const start = { kind: 'test', words: [RARE], sort: 'created', limit: 20, now: new Date() } as CatalogueQuery;
@@ -345,11 +345,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('estimates the entries after a cursor within a range of the sort from the statistics, and counts them where the walk may have read them all', async () => {
-    const entryCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
     const query: SqlQuery = { kind: 'test', words: [RARE], sort: 'price_asc', limit: 20, now: new Date(), priceMin: Money.parse(50_000), priceMax: Money.parse(60_000) };
     const inRange: KeyedRow[] = await db('tests').whereBetween('price', [50_000, 60_000]).select('id', ...sortKeys(db, query.sort)).orderByRaw(readingOrder(query).sql);
     expect(inRange).to.have.length.above(3_000);
-    await withRecordedStatements({}, entryCounts, async (service, recorded) => {
+    await withRecordedStatements({}, isEntryCount, async (service, recorded) => {
       for (const direction of ['next', 'previous'] as const) {
         // Two hundred entries of the range lie after the cursor in the walk's order, and
         // thousands of the index beyond the range.
@@ -366,11 +365,10 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
   });
 
   it('goes on from a walk that fell short of a range estimated beyond its budget without counting the range first, to the same page', async () => {
-    const entryCounts = (sql: string) => /^select count\(\*\) as "n" from \(select .* as "entries"$/s.test(sql);
     // About 4,400 entries in the range, an eighth of them the word's: a walk of 3,000 finds
     // fewer than the page asks, and the one that goes on from its last match reads to the end.
     const query: SqlQuery = { kind: 'test', words: [LEFT_WORDS[0]], sort: 'price_asc', limit: 1_000, now: new Date(), priceMin: Money.parse(50_000), priceMax: Money.parse(60_000) };
-    await withRecordedStatements({}, entryCounts, async (service, recorded) => {
+    await withRecordedStatements({}, isEntryCount, async (service, recorded) => {
       const budgets: number[] = [];
       const page = await service.walkedPage(query, { plan: 'walk', walkBudget: 3_000, collectCost: Infinity, rangeCost: Infinity, entryCost: 0.25 }, (walk, by) => {
         budgets.push(by.walkBudget);
