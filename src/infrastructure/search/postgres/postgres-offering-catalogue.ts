@@ -68,7 +68,10 @@ interface Walk {
   readonly rows: ItemRow[];
   readonly budget: number;
   readonly readToTheEnd: () => Promise<boolean>;
-  /** Whether the planner estimates the entries of its range, from where it started, at no more than its budget. */
+  /**
+   * Whether it may have read to the end of its range: where it was not counted, whether the
+   * planner estimates the entries of its range, from where it started, at no more than its budget.
+   */
   readonly mayHaveReadToTheEnd: () => Promise<boolean>;
 }
 
@@ -254,7 +257,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
     const after = readApartAfterRange(query);
     const firstAfter = after.length === 0 ? -1 : found.findIndex((row) => after.includes(String(row.id)));
     const rows = firstAfter < 0 || (await readToTheEnd()) ? found : found.slice(0, firstAfter);
-    return { rows, budget: choice.walkBudget, readToTheEnd, mayHaveReadToTheEnd: async () => (await entriesInRange()) <= choice.walkBudget };
+    // Once counted (for the items read apart), the count tells instead of the estimate.
+    const mayHaveReadToTheEnd = async () => toTheEnd !== undefined || (await entriesInRange()) <= choice.walkBudget;
+    return { rows, budget: choice.walkBudget, readToTheEnd, mayHaveReadToTheEnd };
   }
 
   /**
