@@ -10,6 +10,8 @@ import { KNEX, createKnex } from '../../src/infrastructure/knex/create-knex';
 import { OFFERING_TABLES } from '../../src/infrastructure/knex/offering-tables';
 import { ensureDatabaseExists, migrateToLatest } from '../../src/infrastructure/knex/database-bootstrap';
 import { createLogger } from '../../src/infrastructure/logging/logger';
+import { OPEN_WINDOW_BOUNDS, OpenWindowIndexes, windowCondition, windowIndexesOf, windowedIndexOf } from '../../src/infrastructure/search/postgres/open-window-indexes';
+import { OpenWindows } from '../../src/infrastructure/search/postgres/open-windows';
 import { PostingLists } from '../../src/infrastructure/search/postgres/posting-lists';
 import { SearchPostings } from '../../src/infrastructure/search/postgres/search-postings';
 import { LexemeSample, SAMPLED_ITEMS } from '../../src/infrastructure/search/postgres/lexeme-sample';
@@ -463,6 +465,17 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     expect(priced.walkBudget).to.be.at.least(300_030);
     // Sorted by price, the walk reads the range alone, and the share thins nothing.
     expect(catalogue.planner.weigh({ ...page500, sort: 'price_asc' }, estimates)).to.deep.equal(deep);
+  });
+
+  it('weighs a walk through the window of items open now at the density of their matches among the window\'s entries, not the table\'s', () => {
+    // Five million tests, 3.5 % open now and 4.7 % in the window of a day; two words of 25,000
+    // matches together, and a price range of 40 %: a walk of the whole index meets a match every
+    // 14,000 entries, more than reading the starts open now costs; one of the window, every 670.
+    const estimates = { rows: 5_000_000, words: { matches: 25_000, postings: 970_000, conditions: 2, testedOnRows: 0 }, statusShare: 0.035, priceShare: 0.4, startShare: 0.054, endShare: null };
+    for (const sort of ['created', 'popular'] as const) {
+      expect(catalogue.planner.weigh({ sort, limit: 20 }, estimates).plan, sort).to.equal('range');
+      expect(catalogue.planner.weigh({ sort, limit: 20 }, { ...estimates, windowShare: 0.047 }).plan, `${sort} in the window`).to.equal('walk');
+    }
   });
 
   it('reads the starts a status of few items allows in the start index, where that costs less than collecting a common word', () => {
@@ -1456,6 +1469,99 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
     } finally {
       await strict.dispose();
     }
+  });
+
+  describe('with copies of the sort indexes for the items open around now', () => {
+    const hour = 3_600_000;
+    /** Window indexes for this catalogue of 40,000 tests, of which a few per cent are open now. */
+    const everyTable = { ...OPEN_WINDOW_BOUNDS, leastRows: 0 };
+    /** Keeps without building: only what ended, or failed, is dropped. */
+    const noBuilding = { ...OPEN_WINDOW_BOUNDS, leastRows: Number.POSITIVE_INFINITY };
+    const sortIndexesOf = (names: readonly string[]) => names.map((name) => /^tests_window_([a-z]+)_/.exec(name)?.[1]);
+    const dropEveryWindow = () => new OpenWindowIndexes(db).keep('test', new Date(Date.now() + 1_000 * 24 * hour), noBuilding);
+
+    afterEach(dropEveryWindow);
+
+    it('builds a copy of each sort index but the start\'s, again when the newest covers less than half a day ahead, and drops those that ended', async () => {
+      const keeper = new OpenWindowIndexes(db);
+      const now = new Date();
+      const first = await keeper.keep('test', now, everyTable);
+      expect(sortIndexesOf(first.built)).to.have.members(['created', 'popular', 'price']);
+      expect(await keeper.keep('test', new Date(now.getTime() + 11 * hour), everyTable), 'half a day ahead is still covered').to.deep.equal({ built: [], dropped: [] });
+      const second = await keeper.keep('test', new Date(now.getTime() + 13 * hour), everyTable);
+      expect(sortIndexesOf(second.built)).to.have.members(['created', 'popular', 'price']);
+      expect(second.dropped, 'the first still covers the instant').to.deep.equal([]);
+      const third = await keeper.keep('test', new Date(now.getTime() + 25 * hour), everyTable);
+      expect(third.dropped).to.have.members(first.built);
+      const left = (await windowIndexesOf(db, 'test')).filter((index) => second.built.includes(index.name));
+      expect(left.map((index) => [index.valid, index.entries > 0])).to.deep.equal(second.built.map(() => [true, true]));
+    });
+
+    it('builds none for a table of fewer items than its least, or where the window holds more than its most share of them', async () => {
+      const keeper = new OpenWindowIndexes(db);
+      expect((await keeper.keep('test', new Date(), { ...everyTable, leastRows: ITEMS * 2 })).built).to.deep.equal([]);
+      expect((await keeper.keep('test', new Date(), { ...everyTable, mostShare: 0.001 })).built).to.deep.equal([]);
+      expect(await windowIndexesOf(db, 'test')).to.deep.equal([]);
+    });
+
+    it('drops the remains of a build that failed', async () => {
+      // A unique index of the prices fails on their duplicates and leaves an invalid index behind.
+      await db.raw('CREATE UNIQUE INDEX CONCURRENTLY tests_window_created_1_2 ON tests (price)').catch(() => undefined);
+      expect((await windowIndexesOf(db, 'test')).map((index) => [index.name, index.valid])).to.deep.equal([['tests_window_created_1_2', false]]);
+      expect((await new OpenWindowIndexes(db).keep('test', new Date(), noBuilding)).dropped).to.deep.equal(['tests_window_created_1_2']);
+      expect(await windowIndexesOf(db, 'test')).to.deep.equal([]);
+    });
+
+    it('walks the copy for items open now, to the same items in the same order as the plain SQL, whatever the budget', async () => {
+      const now = new Date();
+      await new OpenWindowIndexes(db).keep('test', now, everyTable);
+      const windows = new OpenWindows(db);
+      let windowed = 0;
+      await fc.assert(
+        fc.asyncProperty(queries(now), fc.integer({ min: 1, max: 3_000 }), async (anyStatus, budget) => {
+          const unbounded = { ...anyStatus, status: 'available' as const };
+          const openWindow = await windows.of(unbounded);
+          expect(openWindow !== null, unbounded.sort).to.equal(windowedIndexOf(unbounded.sort) !== null);
+          if (!openWindow) return;
+          windowed += 1;
+          const query = { ...(await withStatusBounds(db, unbounded)), openWindow };
+          const expected = await expectedIds(unbounded);
+          const found = ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: budget }));
+          expect(found).to.deep.equal(expected.slice(0, found.length));
+          // A budget of every entry of the window reads the whole page.
+          expect(ids(await catalogue.listQuery(query, { plan: 'walk', walkBudget: ITEMS }))).to.deep.equal(expected);
+        }),
+        { numRuns: 100, seed: 20261207 },
+      );
+      expect(windowed).to.be.above(50);
+    });
+
+    it('names the window in the walks of a service that lists it, which read its copy and answer the same pages', async () => {
+      const now = new Date();
+      await new OpenWindowIndexes(db).keep('test', now, everyTable);
+      const query: CatalogueQuery = { kind: 'test', words: ['alpha'], status: 'available', sort: 'created', limit: 20, now };
+      const openWindow = await new OpenWindows(db).of(query);
+      expect(openWindow).to.not.equal(null);
+      const windowScans = async (sqlQuery: SqlQuery) => (await walkScans(sqlQuery, 5_000)).map((scan) => scan['Index Name']).filter((name) => name?.startsWith('tests_window_'));
+      const bounded = await withStatusBounds(db, query);
+      expect(await windowScans({ ...bounded, openWindow: openWindow! })).to.have.length(1);
+      expect(await windowScans(bounded), 'without the window named, the whole index').to.deep.equal([]);
+      // Nor does a collect, whose conditions for items open now imply the window's start and end
+      // but not its overlap.
+      for (const words of [['alpha'], ['catalogue'], ['beta', 'rarity']]) {
+        const collected = await bitmapIndexes({ ...bounded, words, priceMin: Money.parse(20_000), priceMax: Money.parse(60_000) });
+        expect(collected.filter((name) => name.startsWith('tests_window_')), words.join(' ')).to.deep.equal([]);
+      }
+      await withRecordedStatements({}, (sql) => sql.includes(windowCondition(openWindow!)), async (service, recorded) => {
+        for (const sort of ['created', 'popular', 'price_asc', 'price_desc'] as const) {
+          for (const words of [['alpha'], ['beta', '입문'], ['gam']]) {
+            const page = { ...query, sort, words, now: new Date() };
+            expect((await service.list(page)).items.map((item) => item.id), `${sort} ${words.join(' ')}`).to.deep.equal((await expectedIds(page)).slice(0, 20));
+          }
+        }
+        expect(recorded, 'statements naming the window').to.not.be.empty;
+      });
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { PurgeExpiredRecordsHandler } from '../../src/application/commands/purge-expired-records/purge-expired-records-handler';
 import { createQueueConnection, queuePrefix } from '../../src/infrastructure/queue/search-sync-queue';
-import { HOUSEKEEPING_QUEUE_NAME, POSTING_LISTS_SCHEDULER_ID, PURGE_SCHEDULER_ID, RECONCILE_SCHEDULER_ID, startHousekeeping } from '../../src/interfaces/worker/housekeeping-worker';
+import { HOUSEKEEPING_QUEUE_NAME, OPEN_WINDOWS_SCHEDULER_ID, POSTING_LISTS_SCHEDULER_ID, PURGE_SCHEDULER_ID, RECONCILE_SCHEDULER_ID, startHousekeeping } from '../../src/interfaces/worker/housekeeping-worker';
 import { createOffering, kindPaths } from '../support/offerings';
 import { type TestServer, sharedServer } from '../support/test-server';
 import { createUser } from '../support/users';
@@ -34,13 +34,13 @@ describe('Housekeeping: no table grows without bound', () => {
     expect(await server.db('refresh_tokens').where({ user_id: user.id }).count({ n: '*' }).then((rows) => Number(rows[0].n))).to.be.at.least(2);
   });
 
-  it('runs, with the payment reconciler and the listing of search words for postings, on the worker’s job schedulers', async () => {
+  it('runs, with the payment reconciler, the listing of search words for postings and the window indexes, on the worker’s job schedulers', async () => {
     const running = await startHousekeeping(server.running.app.container);
     const connection = createQueueConnection(server.config.redisUrl);
     const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix: queuePrefix(server.config.redisKeyPrefix) });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((scheduler) => scheduler.key)).to.include.members([PURGE_SCHEDULER_ID, RECONCILE_SCHEDULER_ID, POSTING_LISTS_SCHEDULER_ID]);
+      expect(schedulers.map((scheduler) => scheduler.key)).to.include.members([PURGE_SCHEDULER_ID, RECONCILE_SCHEDULER_ID, POSTING_LISTS_SCHEDULER_ID, OPEN_WINDOWS_SCHEDULER_ID]);
     } finally {
       await queue.close();
       connection.disconnect();

@@ -12,15 +12,18 @@ import { LOGGER, type Logger } from '../../infrastructure/logging/logger';
 import { repeatLimited } from '../../infrastructure/logging/repeat-limited';
 import { keepScheduled } from '../../infrastructure/queue/kept-schedules';
 import { createQueueConnection, queuePrefix } from '../../infrastructure/queue/search-sync-queue';
+import { type KeptWindows, OpenWindowIndexes } from '../../infrastructure/search/postgres/open-window-indexes';
 import { type ListedWords, PostingLists } from '../../infrastructure/search/postgres/posting-lists';
 
 export const HOUSEKEEPING_QUEUE_NAME = 'housekeeping';
 export const PURGE_SCHEDULER_ID = 'housekeeping-purge-expired';
 export const RECONCILE_SCHEDULER_ID = 'housekeeping-reconcile-payments';
 export const POSTING_LISTS_SCHEDULER_ID = 'housekeeping-search-postings';
+export const OPEN_WINDOWS_SCHEDULER_ID = 'housekeeping-open-windows';
 const PURGE_JOB = 'purge-expired';
 const RECONCILE_JOB = 'reconcile-payments';
 export const POSTING_LISTS_JOB = 'search-postings';
+export const OPEN_WINDOWS_JOB = 'open-windows';
 
 export interface RunningHousekeeping {
   readonly queue: Queue;
@@ -34,7 +37,8 @@ export interface RunningHousekeeping {
  * process): payments a crash left unsettled are reconciled with the gateway, expired
  * idempotency records and refresh tokens are deleted, so that no table grows without bound, and
  * the search words that the statistics now count between rare and common get their postings
- * (see `PostingLists`).
+ * (see `PostingLists`), and the sort indexes their copies for the items open around now (see
+ * `OpenWindowIndexes`).
  */
 export async function startHousekeeping(container: Container): Promise<RunningHousekeeping> {
   const config = container.get<Config>(CONFIG);
@@ -42,6 +46,7 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   const purge = container.get(PurgeExpiredRecordsHandler);
   const reconcile = container.get(ReconcilePaymentsHandler);
   const postingLists = new PostingLists(container.get<Knex>(KNEX));
+  const openWindowIndexes = new OpenWindowIndexes(container.get<Knex>(KNEX));
   const connection = createQueueConnection(config.redisUrl);
   const prefix = queuePrefix(config.redisKeyPrefix);
   // Without listeners, ioredis and BullMQ print every reconnection failure to the console.
@@ -49,7 +54,7 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
   connection.on('error', (error: Error) => connectionFailed('housekeeping queue connection error', error.message));
   const queue = new Queue(HOUSEKEEPING_QUEUE_NAME, { connection, prefix });
   queue.on('error', (error) => logger.debug({ err: error.message }, 'housekeeping queue error'));
-  const worker = new Worker<unknown, PurgeResult | number | ListedWords[]>(
+  const worker = new Worker<unknown, PurgeResult | number | ListedWords[] | KeptWindows[]>(
     HOUSEKEEPING_QUEUE_NAME,
     (job) =>
       withLogContext({ queue: HOUSEKEEPING_QUEUE_NAME, job_id: job.id, job: job.name }, async () => {
@@ -62,6 +67,11 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
           const listed = await Promise.all(ALL_OFFERING_KINDS.map((kind) => postingLists.listWords(kind)));
           logger.info({ event: 'search.postings_listed', words: listed.map((kind) => kind.words), postings: listed.map((kind) => kind.postings) }, 'search words listed for postings');
           return listed;
+        }
+        if (job.name === OPEN_WINDOWS_JOB) {
+          const kept = await Promise.all(ALL_OFFERING_KINDS.map((kind) => openWindowIndexes.keep(kind)));
+          logger.info({ event: 'search.open_windows_kept', built: kept.flatMap((kind) => kind.built), dropped: kept.flatMap((kind) => kind.dropped) }, 'window indexes kept');
+          return kept;
         }
         const purged = await purge.execute();
         logger.info({ event: 'housekeeping.purged', ...purged }, 'expired records purged');
@@ -83,6 +93,7 @@ export async function startHousekeeping(container: Container): Promise<RunningHo
         queue.upsertJobScheduler(PURGE_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: PURGE_JOB, opts }),
         queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcile.everyMs }, { name: RECONCILE_JOB, opts }),
         queue.upsertJobScheduler(POSTING_LISTS_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: POSTING_LISTS_JOB, opts }),
+        queue.upsertJobScheduler(OPEN_WINDOWS_SCHEDULER_ID, { every: config.housekeepingIntervalMs }, { name: OPEN_WINDOWS_JOB, opts }),
       ]),
     (error) => logger.warn({ err: (error as Error).message }, 'housekeeping schedules not written; tried again shortly'),
   );

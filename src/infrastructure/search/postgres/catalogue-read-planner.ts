@@ -94,6 +94,11 @@ export interface ReadEstimates {
    * their index; null or absent where no such words are listed.
    */
   readonly postings?: number | null;
+  /**
+   * The share of the items in the window a walk for items open now reads instead of the whole
+   * sort index (see `SqlFilter.openWindow`); null or absent without one.
+   */
+  readonly windowShare?: number | null;
 }
 
 export interface ReadChoice {
@@ -169,11 +174,12 @@ export class CatalogueReadPlanner {
       hasPriceBounds(query) && firstKey !== 'price' ? this.priceShare(query) : null,
       query.status && query.status !== 'closed' && firstKey !== 'startAt' && (query.status === 'upcoming' || query.startBounds) ? this.startShare(query) : null,
     ]);
-    return this.weigh(query, { rows, words, statusShare, priceShare, startShare, endShare: query.status === 'closed' ? statusShare : null, postings: posted?.postings ?? null });
+    const windowShare = query.openWindow ? Math.min(1, Math.max(statusShare, query.openWindow.entries / rows)) : null;
+    return this.weigh(query, { rows, words, statusShare, priceShare, startShare, endShare: query.status === 'closed' ? statusShare : null, postings: posted?.postings ?? null, windowShare });
   }
 
   /** The plan for a page from the estimates `choose` gathered: arithmetic alone. */
-  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare, endShare, postings = null }: ReadEstimates): PlannedRead {
+  weigh(query: Pick<CatalogueQuery, 'sort' | 'limit' | 'offset'>, { rows, words, statusShare, priceShare, startShare, endShare, postings = null, windowShare = null }: ReadEstimates): PlannedRead {
     const wanted = (query.offset ?? 0) + query.limit + 1;
     // A status bounds a start_at walk to its own range, where most entries have that status.
     const statusInRange = SORT_DEFINITIONS[query.sort].keys[0].field === 'startAt';
@@ -188,15 +194,18 @@ export class CatalogueReadPlanner {
     // An entry read in an index costs more where `passing` of them pass every filter but the
     // words, and some of those carry no lexemes: their words are tested on their table rows.
     const entryCost = (passing: number) => INDEX_ENTRY_COST + Math.min(1, passing) * (words?.testedOnRows ?? 0) * ROW_WORDS_TEST_COST;
-    // A price range thins the matches along the sort's index (see `ReadEstimates.priceShare`).
-    const passingWalk = (statusInRange ? 1 : statusShare) * (priceShare ?? 1);
+    // A price range thins the matches along the sort's index (see `ReadEstimates.priceShare`);
+    // a walk through a window reads the status's items among the window's alone.
+    const statusAlongWalk = statusInRange ? 1 : windowShare ? statusShare / windowShare : statusShare;
+    const passingWalk = statusAlongWalk * (priceShare ?? 1);
     const walkEntryCost = entryCost(passingWalk);
     const density = ((words?.matches ?? rows) / rows) * passingWalk;
     const walkCost = density > 0 ? (wanted / density) * walkEntryCost : Infinity;
     // Several words are estimated as if independent, which they may not be at all: a walk for
     // them may spend `WALK_SLACK` times what its page should take (at the density the words and
-    // the status and the price give over the whole index), then the matches are collected.
-    const sparsest = ((words?.matches ?? rows) / rows) * statusShare * (priceShare ?? 1);
+    // the status and the price give over the whole index, or the window), then the matches are
+    // collected.
+    const sparsest = ((words?.matches ?? rows) / rows) * (windowShare ? statusShare / windowShare : statusShare) * (priceShare ?? 1);
     const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * walkEntryCost * WALK_SLACK : Infinity;
     // A narrow range, read whole in its index (the price's, or the start's for the status), tests
     // every filter on its entries and reads the rest of the matches' rows.

@@ -11,6 +11,7 @@ import { hiddenPlaceholder } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { runPrepared } from '../../knex/prepared-statement';
+import { type OpenWindow, windowCondition } from './open-window-indexes';
 import { hasSearchTerms, searchCondition } from './search-terms';
 
 const COLUMN_OF: Readonly<Record<SortField, string>> = {
@@ -107,6 +108,11 @@ export interface SqlFilter extends CatalogueFilter {
    * range of the postings' index.
    */
   readonly posted?: readonly string[];
+  /**
+   * For items open now: the window of a partial copy of the sort's index that holds every one
+   * of them (see `OpenWindowIndexes`), which a walk reads instead of the whole index.
+   */
+  readonly openWindow?: OpenWindow;
 }
 
 export type SqlQuery = CatalogueQuery & SqlFilter;
@@ -297,13 +303,15 @@ export function sortRangeEntries(db: Knex, query: SqlQuery): Knex.QueryBuilder {
  * The entries of the sort's index that a walk reads, from the cursor on, in the range the filters
  * allow on the sort's first column (see `sortRangeBounds`): with `columns`, and where a
  * `budget` is given, the first `budget` of them in the page's order; without one, in no order
- * (for estimates). A walk by creation for items closed reads two indexes, one after the other in
- * the page's order (see `splitsAtShortLives`).
+ * (for estimates). A walk for items open now reads only the entries of their window where a
+ * copy of the index holds them (see `SqlFilter.openWindow`); a walk by creation for items closed
+ * reads two indexes, one after the other in the page's order (see `splitsAtShortLives`).
  */
 function sortRange(db: Knex, query: SqlQuery, columns: readonly string[], budget?: number): Knex.QueryBuilder {
   const table = OFFERING_TABLES[query.kind].items;
   const ordered = (range: Knex.QueryBuilder) => (budget === undefined ? range : range.orderByRaw(readingOrder(query).sql).limit(budget));
   const estimated = { forEstimate: budget === undefined };
+  if (query.openWindow) return ordered(withinRange(db(table).select(columns).whereRaw(windowCondition(query.openWindow)), query, sortRangeBounds(query), estimated));
   if (!splitsAtShortLives(query)) return ordered(withinRange(db(table).select(columns), query, sortRangeBounds(query), estimated));
   const latest: ColumnBound = { op: '<=', sql: '?::timestamptz', bindings: [query.creationBound.latestCreated] };
   const shortLifeAgo = { sql: `?::timestamptz - ${SHORT_LIFE}`, bindings: [query.now] };

@@ -21,6 +21,7 @@ import { PreparedRead } from '../../knex/prepared-statement';
 import { REDIS } from '../../redis/create-redis';
 import { CATALOGUE_COUNT_POLICY, CatalogueCounter, type CatalogueCountPolicy } from './catalogue-counter';
 import { CatalogueReadPlanner, type ReadChoice, type WalkChoice } from './catalogue-read-planner';
+import { OpenWindows } from './open-windows';
 import { RecentStatusBounds } from './recent-status-bounds';
 import { SearchPostings } from './search-postings';
 import { SearchVocabulary } from './search-vocabulary';
@@ -99,6 +100,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   readonly postings: SearchPostings;
   private readonly counter: CatalogueCounter;
   private readonly startBounds: RecentStatusBounds;
+  private readonly openWindows: OpenWindows;
   private readonly plainPages: PreparedRead<[CatalogueQuery]>;
   private readonly details: PreparedRead<[OfferingKind, number, number]>;
 
@@ -109,6 +111,7 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
   ) {
     this.planner = new CatalogueReadPlanner(db);
     this.startBounds = new RecentStatusBounds(db);
+    this.openWindows = new OpenWindows(db);
     this.vocabulary = new SearchVocabulary(db, this.planner.selectivity);
     this.postings = new SearchPostings(db);
     this.counter = new CatalogueCounter(db, redis, countPolicy, this.planner, this.startBounds, this.vocabulary, this.postings);
@@ -188,8 +191,9 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
    * by the cheaper of a range (of the price index or the start index) and a collect.
    */
   private async filteredRows(query: CatalogueQuery): Promise<ItemRow[]> {
-    // The plan weighs the start index's range for the status, which starts at the status's bound.
-    const bounding = this.startBounds.of(query);
+    // The plan weighs the start index's range for the status, which starts at the status's bound,
+    // and a walk through the window of items open now, where a copy of the sort's index holds it.
+    const bounding = Promise.all([this.startBounds.of(query), this.openWindows.of(query)]).then(([bounded, openWindow]) => (openWindow ? { ...bounded, openWindow } : bounded));
     const posting = this.postings.of(query);
     const [bounded, looked, posted, choice] = await Promise.all([
       bounding,
@@ -277,10 +281,12 @@ export class PostgresOfferingCatalogue implements OfferingCatalogue {
 
   /**
    * The entries a walk may read, as the planner estimates them: through the whole index, the
-   * table's items; from a cursor or through a range, those from there.
+   * table's items; from a cursor or through a range, those from there; at most, through a window
+   * (see `SqlFilter.openWindow`), the window's entries.
    */
-  private entriesInRange(query: SqlQuery): Promise<number> {
-    return query.after || narrowsSortRange(query) ? this.planner.entriesInSortRange(query) : this.planner.tableRows(query.kind);
+  private async entriesInRange(query: SqlQuery): Promise<number> {
+    const entries = query.after || narrowsSortRange(query) ? await this.planner.entriesInSortRange(query) : await this.planner.tableRows(query.kind);
+    return query.openWindow ? Math.min(entries, query.openWindow.entries) : entries;
   }
 
   /**
