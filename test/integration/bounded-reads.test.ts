@@ -1544,8 +1544,19 @@ describe('Bounded catalogue reads (plans at a sizeable table)', function () {
       expect(openWindow).to.not.equal(null);
       const windowScans = async (sqlQuery: SqlQuery) => (await walkScans(sqlQuery, 5_000)).map((scan) => scan['Index Name']).filter((name) => name?.startsWith('tests_window_'));
       const bounded = await withStatusBounds(db, query);
-      expect(await windowScans({ ...bounded, openWindow: openWindow! })).to.have.length(1);
+      // Each walk reads its own sort's copy, in order, not another copy sorted.
+      for (const sort of ['created', 'popular', 'price_asc', 'price_desc'] as const) {
+        const ownWindow = await new OpenWindows(db).of({ ...query, sort });
+        const priced = { ...bounded, sort, priceMin: Money.parse(40_000), priceMax: Money.parse(60_000), openWindow: ownWindow! };
+        expect(await windowScans(priced), sort).to.have.length(1).and.satisfy((names: string[]) => names[0].startsWith(`tests_window_${windowedIndexOf(sort)}_`));
+      }
       expect(await windowScans(bounded), 'without the window named, the whole index').to.deep.equal([]);
+      // A range read for the page (by price, by start) reads its own index, naming no window.
+      const popularWindow = await new OpenWindows(db).of({ ...query, sort: 'popular' });
+      for (const index of ['price', 'start'] as const) {
+        const { sql } = catalogue.listQuery({ ...bounded, sort: 'popular', priceMin: Money.parse(40_000), openWindow: popularWindow! }, { plan: 'range', index }).toSQL();
+        expect(sql, index).to.not.include('tstzrange(');
+      }
       // Nor does a collect, whose conditions for items open now imply the window's start and end
       // but not its overlap.
       for (const words of [['alpha'], ['catalogue'], ['beta', 'rarity']]) {

@@ -11,7 +11,7 @@ import { hiddenPlaceholder } from '../../knex/hidden-from-planner';
 import { OFFERING_COLUMNS } from '../../knex/offering-row';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
 import { runPrepared } from '../../knex/prepared-statement';
-import { type OpenWindow, windowCondition } from './open-window-indexes';
+import { type OpenWindow, windowCondition, windowedIndexOf } from './open-window-indexes';
 import { hasSearchTerms, searchCondition } from './search-terms';
 
 const COLUMN_OF: Readonly<Record<SortField, string>> = {
@@ -311,7 +311,11 @@ function sortRange(db: Knex, query: SqlQuery, columns: readonly string[], budget
   const table = OFFERING_TABLES[query.kind].items;
   const ordered = (range: Knex.QueryBuilder) => (budget === undefined ? range : range.orderByRaw(readingOrder(query).sql).limit(budget));
   const estimated = { forEstimate: budget === undefined };
-  if (query.openWindow) return ordered(withinRange(db(table).select(columns).whereRaw(windowCondition(query.openWindow)), query, sortRangeBounds(query), estimated));
+  // A window is named only by a read of the index it copies: a range read for the same page
+  // (by price, by start) reads its own index whole.
+  if (query.openWindow && query.openWindow.sortIndex === windowedIndexOf(query.sort)) {
+    return ordered(withinRange(db(table).select(columns).whereRaw(windowCondition(query.openWindow)), query, sortRangeBounds(query), estimated));
+  }
   if (!splitsAtShortLives(query)) return ordered(withinRange(db(table).select(columns), query, sortRangeBounds(query), estimated));
   const latest: ColumnBound = { op: '<=', sql: '?::timestamptz', bindings: [query.creationBound.latestCreated] };
   const shortLifeAgo = { sql: `?::timestamptz - ${SHORT_LIFE}`, bindings: [query.now] };

@@ -21,6 +21,8 @@ export interface WindowIndex {
 
 /** A window index's window, as a walk names it, and the entries it held when last counted. */
 export interface OpenWindow {
+  /** The sort index it copies: only a walk of that index names it. */
+  readonly sortIndex: string;
   readonly from: Date;
   readonly to: Date;
   readonly entries: number;
@@ -150,11 +152,17 @@ export class OpenWindowIndexes {
     if (rows < bounds.leastRows || (await this.sampledShare(table, window, rows, connection)) > bounds.mostShare) return [];
     const built: string[] = [];
     for (const sortIndex of due) {
-      const name = windowIndexName(table, sortIndex, window.from, window.to);
+      // Each copy's window ends a second after the one before it, so that a walk naming a copy's
+      // window can be read from that copy alone: any copy of the same window would hold every
+      // entry it needs, and PostgreSQL, which cannot weigh the window (it takes 1 % of the
+      // table), read the copy in creation order and sorted it by price (60 ms at 1M, where the
+      // price's copy reads 10 ms).
+      const ownWindow = { from: window.from, to: new Date(window.to.getTime() + sortIndexes.indexOf(sortIndex) * 1000) };
+      const name = windowIndexName(table, sortIndex, ownWindow.from, ownWindow.to);
       const base = `${table}_${sortIndex}_idx`;
       const [{ definition }] = (await this.db.raw('SELECT pg_get_indexdef(?::regclass) AS definition', [base]).connection(connection)).rows as Array<{ definition: string }>;
       const copy = definition.replace(`CREATE INDEX ${base} ON`, `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON`);
-      await this.db.raw(`${copy} WHERE ${windowCondition(window)}`).connection(connection);
+      await this.db.raw(`${copy} WHERE ${windowCondition(ownWindow)}`).connection(connection);
       built.push(name);
     }
     return built;

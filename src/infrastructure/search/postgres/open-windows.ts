@@ -27,7 +27,7 @@ export class OpenWindows {
       (index) => index.valid && index.sortIndex === sortIndex && index.from <= query.now && query.now <= index.to,
     );
     const furthest = covering.reduce<Listed[number] | null>((best, index) => (!best || index.to > best.to ? index : best), null);
-    return furthest && { from: furthest.from, to: furthest.to, entries: furthest.entries };
+    return furthest && { sortIndex, from: furthest.from, to: furthest.to, entries: furthest.entries };
   }
 
   private windowsOf(kind: OfferingKind): Promise<Listed> {
