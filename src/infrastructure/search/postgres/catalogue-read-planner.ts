@@ -8,6 +8,7 @@ import { type BitmapRanges, EVERY_RANGE, type RangeIndex, type ReadPlan, type Sq
 import type { Posted } from './search-postings';
 import { SearchSelectivity, type WordsEstimate } from './search-selectivity';
 import { SharedPerInstant } from './shared-per-instant';
+import { samplePercent } from './table-sample';
 import { searchTokens } from './search-terms';
 
 /** The least a walk may read, in index entries, before the matches are collected instead. */
@@ -60,8 +61,6 @@ const RANGE_ENTRY_COST = 0.5;
  * and the test, measured at ~6 µs for items of long texts.
  */
 const ROW_WORDS_TEST_COST = 6;
-/** Rows a sampled estimate reads; its error is then a few per cent. */
-const SAMPLE_ROWS = 10_000;
 /** How long a status's share of the catalogue, or of its starts, is reused for plan choices (it drifts slowly). */
 const STATUS_SHARE_MS = 60_000;
 
@@ -196,8 +195,8 @@ export class CatalogueReadPlanner {
     const entryCost = (passing: number) => INDEX_ENTRY_COST + Math.min(1, passing) * (words?.testedOnRows ?? 0) * ROW_WORDS_TEST_COST;
     // A price range thins the matches along the sort's index (see `ReadEstimates.priceShare`);
     // a walk through a window reads the status's items among the window's alone.
-    const statusAlongWalk = statusInRange ? 1 : windowShare ? statusShare / windowShare : statusShare;
-    const passingWalk = statusAlongWalk * (priceShare ?? 1);
+    const statusAmongEntries = windowShare ? statusShare / windowShare : statusShare;
+    const passingWalk = (statusInRange ? 1 : statusAmongEntries) * (priceShare ?? 1);
     const walkEntryCost = entryCost(passingWalk);
     const density = ((words?.matches ?? rows) / rows) * passingWalk;
     const walkCost = density > 0 ? (wanted / density) * walkEntryCost : Infinity;
@@ -205,7 +204,7 @@ export class CatalogueReadPlanner {
     // them may spend `WALK_SLACK` times what its page should take (at the density the words and
     // the status and the price give over the whole index, or the window), then the matches are
     // collected.
-    const sparsest = ((words?.matches ?? rows) / rows) * (windowShare ? statusShare / windowShare : statusShare) * (priceShare ?? 1);
+    const sparsest = ((words?.matches ?? rows) / rows) * statusAmongEntries * (priceShare ?? 1);
     const slackCost = (words?.conditions ?? 0) > 1 && sparsest > 0 ? (wanted / sparsest) * walkEntryCost * WALK_SLACK : Infinity;
     // A narrow range, read whole in its index (the price's, or the start's for the status), tests
     // every filter on its entries and reads the rest of the matches' rows.
@@ -349,12 +348,12 @@ export class CatalogueReadPlanner {
   /**
    * "Open now" and "closed" are each two range conditions (on the start and on the end) that the
    * planner multiplies as if independent: for tests open now, a quarter of the table instead of a
-   * few per cent; for those closed, half their number. A block sample of about `SAMPLE_ROWS` rows
-   * (whole pages, so only those are read) tells their real share; a small table is read whole.
+   * few per cent; for those closed, half their number. A block sample (see `samplePercent`) tells
+   * their real share; a small table is read whole.
    */
   private async sampledEstimate(filter: CatalogueFilter): Promise<number> {
     const total = await this.tableRows(filter.kind);
-    const percent = total > SAMPLE_ROWS ? (SAMPLE_ROWS / total) * 100 : 100;
+    const percent = samplePercent(total);
     const [{ n }] = await sampledOfferings(this.db, filter, percent).count<{ n: number }[]>({ n: '*' });
     return Math.round((Number(n) * 100) / percent);
   }

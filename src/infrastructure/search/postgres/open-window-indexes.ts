@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { type OfferingSort, SORT_DEFINITIONS, type SortField } from '../../../application/ports/offering-catalogue';
 import type { OfferingKind } from '../../../domain/offering-kind';
 import { OFFERING_TABLES } from '../../knex/offering-tables';
+import { samplePercent } from './table-sample';
 
 /**
  * The sort indexes that get window indexes, by the first key of the sort, as their names end
@@ -40,9 +41,6 @@ export interface OpenWindowBounds {
 
 export const OPEN_WINDOW_BOUNDS: OpenWindowBounds = { spanMs: 24 * 60 * 60 * 1000, leastRows: 100_000, mostShare: 0.2 };
 
-/** Rows a sampled share of a window reads (whole pages, so only those are read). */
-const SAMPLE_ROWS = 10_000;
-
 const HOUR_MS = 60 * 60 * 1000;
 
 /** What keeping a kind's window indexes did. */
@@ -55,7 +53,7 @@ export interface KeptWindows {
 export const windowedIndexOf = (sort: OfferingSort): string | null => WINDOWED_INDEXES[SORT_DEFINITIONS[sort].keys[0].field] ?? null;
 
 /** The window indexes of a kind, valid or not, as the catalog names them. */
-export async function windowIndexesOf(db: Knex | Knex.Transaction, kind: OfferingKind, connection?: unknown): Promise<Array<WindowIndex & { readonly valid: boolean; readonly entries: number }>> {
+export async function windowIndexesOf(db: Knex, kind: OfferingKind, connection?: unknown): Promise<Array<WindowIndex & { readonly valid: boolean; readonly entries: number }>> {
   const table = OFFERING_TABLES[kind].items;
   const query = db.raw<{ rows: Array<{ name: string; valid: boolean; entries: number }> }>(
     `SELECT c.relname AS name, i.indisvalid AND i.indisready AS valid, c.reltuples AS entries
@@ -168,9 +166,9 @@ export class OpenWindowIndexes {
     return built;
   }
 
-  /** The share of the items whose window meets `window`, from a block sample of about `SAMPLE_ROWS` rows. */
+  /** The share of the items whose window meets `window`, from a block sample (see `samplePercent`). */
   private async sampledShare(table: string, window: Pick<WindowIndex, 'from' | 'to'>, rows: number, connection: unknown): Promise<number> {
-    const percent = rows > SAMPLE_ROWS ? (SAMPLE_ROWS / rows) * 100 : 100;
+    const percent = samplePercent(rows);
     const { rows: counted } = await this.db
       .raw(`SELECT count(*) FILTER (WHERE ${windowCondition(window)}) AS inside, count(*) AS sampled FROM ${table} TABLESAMPLE SYSTEM (?)`, [percent])
       .connection(connection);
